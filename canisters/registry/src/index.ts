@@ -1,15 +1,203 @@
-import { IDL, query, update } from 'azle';
+/**
+ * The registry canister: a thin class that turns Candid calls into calls of `Registry` (the
+ * logic, in `core/`), passing the caller and the time. Everything it stores is in stable
+ * memory (`state.ts`), so upgrades keep it.
+ */
+import {
+  IDL,
+  Principal,
+  init,
+  inspectMessage,
+  isController,
+  msgArgData,
+  msgCaller,
+  msgMethodName,
+  postUpgrade,
+  query,
+  time,
+  trap,
+  update,
+} from 'azle';
+import { ErrorCode, warmUpEd25519 } from '@repro-registry/attestation';
+
+import * as C from './candid_types';
+import type { Result as CoreResult } from './core/errors';
+import { Registry } from './core/registry';
+import { handleHttp, registryInfo } from './http';
+import { stableTables } from './state';
+import {
+  candidAttestation,
+  candidAttestationPage,
+  candidBuilder,
+  candidError,
+  candidReceipt,
+  candidSummary,
+} from './views';
+
+function toResult<T, U>(result: CoreResult<T>, convert: (value: T) => U): C.Result<U> {
+  return result.ok ? { Ok: convert(result.value) } : candidError(result.error);
+}
 
 export default class {
-    message: string = 'Hello world!';
+  registry = new Registry(stableTables());
 
-    @query([], IDL.Text)
-    getMessage(): string {
-        return this.message;
-    }
+  @init([IDL.Opt(C.InitArgs)])
+  init(args: [] | [C.InitArgs]): void {
+    this.configure(args);
+    // noble builds its base-point table on first use (~2 B instructions); doing it here keeps
+    // every submit near 200 M. Queries never verify, so they don't need it.
+    warmUpEd25519();
+  }
 
-    @update([IDL.Text])
-    setMessage(message: string): void {
-        this.message = message;
+  @postUpgrade([IDL.Opt(C.InitArgs)])
+  postUpgrade(args: [] | [C.InitArgs]): void {
+    this.configure(args);
+    warmUpEd25519();
+  }
+
+  private configure(args: [] | [C.InitArgs]): void {
+    const meta = this.registry.meta();
+    const given = args[0];
+    if (given?.governance_canister_id[0] !== undefined) {
+      meta.governanceCanisterId = given.governance_canister_id[0].toText();
     }
+    const rate = given?.rate_limit[0];
+    if (rate !== undefined) {
+      if (rate.capacity < 1 || rate.refill_interval_seconds < 1) {
+        trap(`${ErrorCode.INVALID_ARGUMENT}: rate_limit needs capacity >= 1 and refill_interval_seconds >= 1`);
+      }
+      meta.rateLimit = { capacity: rate.capacity, refillSeconds: rate.refill_interval_seconds };
+    }
+    this.registry.saveMeta(meta);
+  }
+
+  /**
+   * Runs before an ingress update is executed (and paid for). Cheap checks only; a rejection
+   * carries the same error code the update itself would return.
+   */
+  @inspectMessage({ manual: true })
+  inspectMessage(): boolean {
+    const method = msgMethodName();
+    const caller = msgCaller();
+    if (method === 'submit') {
+      const check = this.registry.precheckSubmit({ caller, argBytes: msgArgData().length, now: time() });
+      if (!check.ok) trap(`${check.error.code}: ${check.error.message}`);
+      return true;
+    }
+    if (method === 'set_builder_profile' && caller.isAnonymous()) {
+      trap(`${ErrorCode.ANONYMOUS_CALLER}: sign in with your builder key to set your profile`);
+    }
+    if (
+      (method === 'hide_attestation' || method === 'unhide_attestation' || method === 'set_governance_canister') &&
+      !isController(caller)
+    ) {
+      trap(`${ErrorCode.NOT_CONTROLLER}: only a controller of the registry can call ${method}`);
+    }
+    // Every other update is small and bounded; its own checks answer with an error code.
+    return true;
+  }
+
+  @update([C.SubmitRequest], C.SubmitResult)
+  submit(request: C.SubmitRequest): C.Result<C.SubmitReceipt> {
+    const caller = msgCaller();
+    const now = time();
+    const verified = this.registry.verifySubmission({ caller, envelope: request.envelope, now });
+    if (!verified.ok) return candidError(verified.error);
+    if ('duplicate' in verified.value) return { Ok: candidReceipt(verified.value.duplicate) };
+    return toResult(
+      this.registry.recordSubmission({ caller, verified: verified.value.verified, now }),
+      candidReceipt,
+    );
+  }
+
+  @query([IDL.Nat64], C.SummaryResult)
+  get_proposal_summary(proposalId: bigint): C.Result<C.ProposalSummary> {
+    return toResult(this.registry.summary(proposalId), candidSummary);
+  }
+
+  @query([C.ListProposalsRequest], C.ProposalPage)
+  list_proposals(request: C.ListProposalsRequest): C.ProposalPage {
+    const page = this.registry.listProposals({ cursor: request.cursor[0], limit: request.limit[0] });
+    return {
+      proposals: page.items.map(candidSummary),
+      next_cursor: page.next === null ? [] : [page.next],
+      total: page.total,
+    };
+  }
+
+  @query([C.ListAttestationsRequest], C.AttestationPageResult)
+  list_attestations(request: C.ListAttestationsRequest): C.Result<C.AttestationPage> {
+    return toResult(
+      this.registry.listAttestations({
+        proposalId: request.proposal_id,
+        verdict: request.verdict[0],
+        cursor: request.cursor[0],
+        limit: request.limit[0],
+        includeEnvelopes: request.include_envelopes[0] ?? false,
+      }),
+      candidAttestationPage,
+    );
+  }
+
+  @query([IDL.Nat64], C.AttestationResult)
+  get_attestation(id: bigint): C.Result<C.Attestation> {
+    return toResult(this.registry.attestation(id), candidAttestation);
+  }
+
+  @query([C.GetBuilderRequest], C.BuilderPageResult)
+  get_builder(request: C.GetBuilderRequest): C.Result<C.BuilderPage> {
+    return toResult(
+      this.registry.builder({ builder: request.builder, cursor: request.cursor[0], limit: request.limit[0] }),
+      (v) => ({ profile: candidBuilder(v.profile), attestations: candidAttestationPage(v.attestations) }),
+    );
+  }
+
+  @update([C.SetBuilderProfileRequest], C.BuilderProfileResult)
+  set_builder_profile(request: C.SetBuilderProfileRequest): C.Result<C.BuilderProfile> {
+    return toResult(
+      this.registry.setBuilderProfile({
+        caller: msgCaller(),
+        displayName: request.display_name,
+        url: request.url[0] ?? null,
+        now: time(),
+      }),
+      candidBuilder,
+    );
+  }
+
+  @update([C.HideAttestationRequest], C.AttestationResult)
+  hide_attestation(request: C.HideAttestationRequest): C.Result<C.Attestation> {
+    const caller = msgCaller();
+    return toResult(
+      this.registry.hide({
+        caller: { principal: caller, isController: isController(caller) },
+        attestationId: request.attestation_id,
+        reason: request.reason,
+        now: time(),
+      }),
+      candidAttestation,
+    );
+  }
+
+  @update([IDL.Nat64], C.AttestationResult)
+  unhide_attestation(id: bigint): C.Result<C.Attestation> {
+    const caller = msgCaller();
+    return toResult(
+      this.registry.unhide({ caller: { principal: caller, isController: isController(caller) }, attestationId: id }),
+      candidAttestation,
+    );
+  }
+
+  @query([], C.RegistryInfo)
+  get_registry_info(): C.RegistryInfo {
+    return registryInfo(this.registry);
+  }
+
+  @query([C.HttpRequest], C.HttpResponse)
+  http_request(request: C.HttpRequest): C.HttpResponse {
+    return handleHttp(this.registry, request);
+  }
 }
+
+// Kept referenced for type-only use in decorators' generics.
+export type { Principal };

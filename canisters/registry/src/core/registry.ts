@@ -1,0 +1,576 @@
+import { Principal } from '@dfinity/principal';
+import type { Verdict, VerifiedAttestation } from '@repro-registry/attestation';
+import {
+  ErrorCode,
+  LIMITS,
+  VERDICTS,
+  base64Encode,
+  sha256Hex,
+  hexToBytes,
+  utf8ByteLength,
+  verifyAttestation,
+} from '@repro-registry/attestation';
+
+import type { Consensus } from './consensus';
+import { applyToCells, computeConsensus, consensusCommit, effectiveVerdict, expectedClaimDiffers, overallVerdict } from './consensus';
+import type { Result } from './errors';
+import { err, ok } from './errors';
+import type {
+  AttestationRecordJson,
+  BuilderRecordJson,
+  MetaJson,
+  OnChainProposalJson,
+  ProposalRecordJson,
+  ProposalSyncJson,
+} from './records';
+import { DEFAULT_RATE_LIMIT, takeToken, tokensAvailable, type RateLimit } from './rate_limit';
+import type { RegistryTables } from './tables';
+import { compositeKey, u64FromKey, u64Key } from './tables';
+import { checkPlainText } from './text';
+
+/** Who is calling, as the canister established it. */
+export interface Caller {
+  principal: Principal;
+  isController: boolean;
+}
+
+
+export const PAGE_LIMIT = { default: 50, max: 100 } as const;
+export const PROFILE_LIMITS = { displayNameBytes: 64, urlBytes: 256 } as const;
+export const HIDE_REASON_BYTES = 500;
+
+export interface SubmitReceipt {
+  attestationId: bigint;
+  proposalId: bigint;
+  builder: string;
+  duplicate: boolean;
+  supersedes: bigint | null;
+  envelopeSha256: string;
+}
+
+/** An attestation as the registry shows it: stored fields plus what follows from the proposal. */
+export interface AttestationView {
+  record: AttestationRecordJson;
+  /** Per artifact, the verdict that counts for consensus and whether the builder's expected
+   *  hash contradicts the proposal's. */
+  effective: { verdict: Verdict; expectedDiffersFromProposal: boolean }[];
+  /** The attestation's commit is not the one the proposal elects. */
+  commitDiffersFromProposal: boolean;
+  envelope: Uint8Array | null;
+}
+
+export interface ProposalSummaryView {
+  record: ProposalRecordJson;
+  consensus: Consensus;
+  commit: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: bigint | null;
+  total: bigint;
+}
+
+const VERDICT_INDEX: Record<Verdict, number> = { match: 0, mismatch: 1, build_failed: 2, not_built: 3 };
+const META_KEY = new Uint8Array([0x6d]); // "m"
+
+export function emptySync(): ProposalSyncJson {
+  return { state: 'never', lastAttemptAt: null, lastSuccessAt: null, error: null, final: false };
+}
+
+function newProposal(id: bigint): ProposalRecordJson {
+  return {
+    id: id.toString(),
+    attestationCount: 0,
+    verdictCounts: { match: 0, mismatch: 0, build_failed: 0, not_built: 0 },
+    firstAttestationAt: null,
+    lastAttestationAt: null,
+    currentBuilders: 0,
+    supersededCount: 0,
+    hiddenCount: 0,
+    cells: [],
+    commits: {},
+    onChain: null,
+    sync: emptySync(),
+  };
+}
+
+/**
+ * The registry's logic over its tables. No azle, no I/O: the canister class passes in the
+ * caller and the time, so every rule here is unit-tested without a canister and the same code
+ * runs in the real wasm.
+ */
+export class Registry {
+  constructor(readonly tables: RegistryTables) {}
+
+  get rateLimit(): RateLimit {
+    const stored = this.meta().rateLimit;
+    return stored === null
+      ? DEFAULT_RATE_LIMIT
+      : { capacity: stored.capacity, refillIntervalNs: BigInt(stored.refillSeconds) * 1_000_000_000n };
+  }
+
+  // ---------------------------------------------------------------- meta
+
+  meta(): MetaJson {
+    return (
+      this.tables.meta.get(META_KEY) ?? {
+        nextAttestationId: '1',
+        governanceCanisterId: null,
+        builderCount: 0,
+        refreshCursor: '0',
+        rateLimit: null,
+      }
+    );
+  }
+
+  saveMeta(meta: MetaJson): void {
+    this.tables.meta.insert(META_KEY, meta);
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  /**
+   * The cheap checks that run before a submission is executed (canister_inspect_message) and
+   * again at its start: anonymous callers, oversized messages and exhausted rate limits never
+   * reach signature verification.
+   */
+  precheckSubmit(args: { caller: Principal; argBytes: number; now: bigint }): Result<void> {
+    if (args.caller.isAnonymous()) {
+      return err(ErrorCode.ANONYMOUS_CALLER, 'anonymous callers cannot submit: sign in with your builder key');
+    }
+    // Candid framing of `record { envelope : blob }` adds a few dozen bytes to the envelope.
+    if (args.argBytes > LIMITS.envelopeBytes + 1024) {
+      return err(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `the submission is ${args.argBytes} bytes; envelopes may have at most ${LIMITS.envelopeBytes} bytes`,
+      );
+    }
+    const bucket = this.tables.rateBuckets.get(args.caller.toUint8Array());
+    if (tokensAvailable(bucket, this.rateLimit, args.now) < 1) {
+      return err(ErrorCode.RATE_LIMITED, rateLimitMessage(this.rateLimit));
+    }
+    return ok(undefined);
+  }
+
+  /**
+   * Verifies an envelope for `caller`. A resubmission of stored bytes answers with the stored
+   * receipt; anything else is fully verified (signature, format, key = caller).
+   */
+  verifySubmission(args: {
+    caller: Principal;
+    envelope: Uint8Array;
+    now: bigint;
+  }): Result<{ duplicate: SubmitReceipt } | { verified: VerifiedAttestation; proposalId: bigint }> {
+    const pre = this.precheckSubmit({ caller: args.caller, argBytes: args.envelope.length, now: args.now });
+    if (!pre.ok && pre.error.code !== ErrorCode.RATE_LIMITED) return pre;
+
+    const envelopeSha256 = sha256Hex(args.envelope);
+    const existingId = this.tables.envelopeIndex.get(hexToBytes(envelopeSha256));
+    if (existingId !== undefined) {
+      const record = this.tables.attestations.get(existingId) as AttestationRecordJson;
+      if (record.builder !== args.caller.toText()) {
+        return err(ErrorCode.CALLER_NOT_SIGNER, `this attestation was signed by ${record.builder}, not by the caller ${args.caller.toText()}`);
+      }
+      return ok({ duplicate: receiptOf(record, true) });
+    }
+    if (!pre.ok) return pre;
+
+    const verified = verifyAttestation(args.envelope);
+    if (!verified.ok) return err(verified.error.code, verified.error.message);
+    if (verified.value.builderId !== args.caller.toText()) {
+      return err(
+        ErrorCode.CALLER_NOT_SIGNER,
+        `the attestation is signed by ${verified.value.builderId} but the caller is ${args.caller.toText()}: submit with the key that signed it`,
+      );
+    }
+    return ok({ verified: verified.value, proposalId: BigInt(verified.value.predicate.proposal.id) });
+  }
+
+  /** Whether the proposal's on-chain data should be read before recording an attestation. */
+  proposalNeedsRead(proposalId: bigint): boolean {
+    const p = this.tables.proposals.get(u64Key(proposalId));
+    return p === undefined || p.sync.state !== 'ok';
+  }
+
+  /** Stores a verified attestation; checks it against the proposal when its data is known. */
+  recordSubmission(args: { caller: Principal; verified: VerifiedAttestation; now: bigint }): Result<SubmitReceipt> {
+    const { verified, now, caller } = args;
+    const predicate = verified.predicate;
+    const proposalId = BigInt(predicate.proposal.id);
+    const envelopeSha256 = sha256Hex(verified.envelopeBytes);
+
+    // A concurrent call may have stored the same bytes while this one awaited governance.
+    const existingId = this.tables.envelopeIndex.get(hexToBytes(envelopeSha256));
+    if (existingId !== undefined) {
+      return ok(receiptOf(this.tables.attestations.get(existingId) as AttestationRecordJson, true));
+    }
+
+    const proposalKey = u64Key(proposalId);
+    const proposal = this.tables.proposals.get(proposalKey) ?? newProposal(proposalId);
+    const onChain = proposal.onChain;
+    if (onChain !== null && onChain.kind !== 'icos_election') {
+      return err(
+        ErrorCode.PROPOSAL_NOT_ICOS_ELECTION,
+        `proposal ${proposalId} does not elect an IC-OS version${onChain.title ? ` ("${onChain.title}")` : ''}: there is nothing to reproduce`,
+      );
+    }
+    if (onChain?.electedCommit && onChain.electedCommit !== predicate.proposal.commit) {
+      return err(
+        ErrorCode.COMMIT_MISMATCH,
+        `proposal ${proposalId} elects commit ${onChain.electedCommit}, the attestation is for ${predicate.proposal.commit}`,
+      );
+    }
+
+    const callerKey = caller.toUint8Array();
+    const bucket = takeToken(this.tables.rateBuckets.get(callerKey), this.rateLimit, now);
+    if (bucket === null) return err(ErrorCode.RATE_LIMITED, rateLimitMessage(this.rateLimit));
+
+    const meta = this.meta();
+    const id = BigInt(meta.nextAttestationId);
+    const artifacts = predicate.artifacts.map((a) => ({
+      kind: a.kind,
+      name: a.name,
+      sha256: a.sha256,
+      expectedSha256: a.expectedSha256,
+      verdict: a.verdict,
+      memberCount: a.members?.length ?? 0,
+    }));
+    const verdict = overallVerdict(artifacts.map((a) => a.verdict));
+    const record: AttestationRecordJson = {
+      id: id.toString(),
+      proposalId: proposalId.toString(),
+      commit: predicate.proposal.commit,
+      builder: verified.builderId,
+      submittedAt: now.toString(),
+      envelopeSha256,
+      verdict,
+      seq: proposal.attestationCount,
+      verdictSeq: proposal.verdictCounts[verdict],
+      artifacts,
+      environment: predicate.environment,
+      tool: predicate.tool,
+      build: predicate.build,
+      note: predicate.note ?? '',
+      supersedes: null,
+      supersededBy: null,
+      hidden: null,
+    };
+
+    // A builder's newer attestation for the proposal replaces the older one in the consensus;
+    // the older one stays, marked, in the history.
+    const currentKey = compositeKey(proposalKey, callerKey);
+    const previousId = this.tables.currentAttestation.get(currentKey);
+    if (previousId !== undefined) {
+      const previous = this.tables.attestations.get(previousId) as AttestationRecordJson;
+      previous.supersededBy = record.id;
+      if (previous.hidden === null) applyToCells(proposal, previous, -1);
+      proposal.supersededCount += 1;
+      record.supersedes = previous.id;
+      this.tables.attestations.insert(previousId, previous);
+    }
+    applyToCells(proposal, record, 1);
+
+    const idKey = u64Key(id);
+    this.tables.proposalAttestations.insert(compositeKey(proposalKey, record.seq), idKey);
+    this.tables.proposalVerdictAttestations.insert(
+      compositeKey(proposalKey, new Uint8Array([VERDICT_INDEX[verdict]]), record.verdictSeq),
+      idKey,
+    );
+    proposal.attestationCount += 1;
+    proposal.verdictCounts[verdict] += 1;
+    proposal.firstAttestationAt ??= record.submittedAt;
+    proposal.lastAttestationAt = record.submittedAt;
+    this.tables.currentAttestation.insert(currentKey, idKey);
+
+    const builder = this.tables.builders.get(callerKey);
+    const builderRecord: BuilderRecordJson = builder ?? {
+      principal: verified.builderId,
+      publicKey: base64Encode(verified.publicKey),
+      displayName: null,
+      url: null,
+      firstSeen: record.submittedAt,
+      lastSeen: record.submittedAt,
+      attestationCount: 0,
+    };
+    this.tables.builderAttestations.insert(compositeKey(callerKey, builderRecord.attestationCount), idKey);
+    builderRecord.attestationCount += 1;
+    builderRecord.lastSeen = record.submittedAt;
+    this.tables.builders.insert(callerKey, builderRecord);
+    if (builder === undefined) meta.builderCount += 1;
+
+    this.tables.envelopes.insert(idKey, verified.envelopeBytes);
+    this.tables.envelopeIndex.insert(hexToBytes(envelopeSha256), idKey);
+    this.tables.attestations.insert(idKey, record);
+    this.tables.proposals.insert(proposalKey, proposal);
+    this.tables.rateBuckets.insert(callerKey, bucket);
+    meta.nextAttestationId = (id + 1n).toString();
+    this.saveMeta(meta);
+    return ok(receiptOf(record, false));
+  }
+
+  // ---------------------------------------------------------------- proposal data (governance)
+
+  proposal(proposalId: bigint): ProposalRecordJson | undefined {
+    return this.tables.proposals.get(u64Key(proposalId));
+  }
+
+  /** Records the outcome of reading a proposal from governance. */
+  recordProposalRead(args: {
+    proposalId: bigint;
+    now: bigint;
+    outcome: { ok: true; onChain: OnChainProposalJson } | { ok: false; error: string; final: boolean };
+  }): ProposalRecordJson {
+    const key = u64Key(args.proposalId);
+    const proposal = this.tables.proposals.get(key) ?? newProposal(args.proposalId);
+    const now = args.now.toString();
+    proposal.sync.lastAttemptAt = now;
+    if (args.outcome.ok) {
+      proposal.onChain = args.outcome.onChain;
+      proposal.sync.state = 'ok';
+      proposal.sync.lastSuccessAt = now;
+      proposal.sync.error = null;
+      const status = args.outcome.onChain.status;
+      proposal.sync.final = args.outcome.onChain.kind !== 'icos_election' || (status !== 'open' && status !== 'unknown');
+    } else {
+      proposal.sync.state = 'error';
+      proposal.sync.error = args.outcome.error;
+      proposal.sync.final = args.outcome.final;
+    }
+    this.tables.proposals.insert(key, proposal);
+    return proposal;
+  }
+
+  /**
+   * Up to `max` proposals whose on-chain status may still change, visited round robin from
+   * the cursor in `meta`, so each timer tick does bounded work however many proposals exist.
+   */
+  proposalsToRefresh(max: number): bigint[] {
+    const meta = this.meta();
+    const total = this.tables.proposals.len();
+    if (total === 0 || max <= 0) return [];
+    const due: bigint[] = [];
+    let index = Number(BigInt(meta.refreshCursor) % BigInt(total));
+    // Visit at most `4 * max` records per tick: the check per record is one stable read.
+    for (let visited = 0; visited < Math.min(total, 4 * max) && due.length < max; visited++) {
+      const [key] = this.tables.proposals.keys(index, 1);
+      index = (index + 1) % total;
+      if (key === undefined) continue;
+      const p = this.tables.proposals.get(key) as ProposalRecordJson;
+      if (!p.sync.final) due.push(u64FromKey(key));
+    }
+    meta.refreshCursor = index.toString();
+    this.saveMeta(meta);
+    return due;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  summary(proposalId: bigint): Result<ProposalSummaryView> {
+    const record = this.tables.proposals.get(u64Key(proposalId));
+    if (record === undefined) {
+      return err(ErrorCode.PROPOSAL_NOT_FOUND, `the registry knows nothing about proposal ${proposalId} yet`);
+    }
+    return ok(this.summaryOf(record));
+  }
+
+  private summaryOf(record: ProposalRecordJson): ProposalSummaryView {
+    return { record, consensus: computeConsensus(record), commit: consensusCommit(record) };
+  }
+
+  /** Proposals newest (highest id) first. `cursor` is the number of proposals already seen. */
+  listProposals(args: { cursor?: bigint; limit?: number }): Page<ProposalSummaryView> {
+    const total = this.tables.proposals.len();
+    const limit = clampLimit(args.limit);
+    const offset = Math.min(Number(args.cursor ?? 0n), total);
+    const end = total - offset;
+    const start = Math.max(0, end - limit);
+    const keys = this.tables.proposals.keys(start, end - start).reverse();
+    const items = keys.map((k) => this.summaryOf(this.tables.proposals.get(k) as ProposalRecordJson));
+    return { items, next: start > 0 ? BigInt(offset + items.length) : null, total: BigInt(total) };
+  }
+
+  /**
+   * A proposal's attestations newest first, optionally only those with a given verdict.
+   * `cursor` is an exclusive upper bound on the arrival position, so pages stay stable while
+   * new attestations arrive.
+   */
+  listAttestations(args: {
+    proposalId: bigint;
+    verdict?: string;
+    cursor?: bigint;
+    limit?: number;
+    includeEnvelopes?: boolean;
+  }): Result<Page<AttestationView>> {
+    const proposalKey = u64Key(args.proposalId);
+    const proposal = this.tables.proposals.get(proposalKey);
+    if (proposal === undefined) {
+      return err(ErrorCode.PROPOSAL_NOT_FOUND, `the registry knows nothing about proposal ${args.proposalId} yet`);
+    }
+    let total: number;
+    let keyOf: (seq: number) => Uint8Array;
+    let table = this.tables.proposalAttestations;
+    if (args.verdict !== undefined) {
+      if (!(VERDICTS as readonly string[]).includes(args.verdict)) {
+        return err(ErrorCode.INVALID_ARGUMENT, `verdict must be one of ${VERDICTS.join(', ')}, not "${args.verdict}"`);
+      }
+      const verdict = args.verdict as Verdict;
+      total = proposal.verdictCounts[verdict];
+      const tag = new Uint8Array([VERDICT_INDEX[verdict]]);
+      keyOf = (seq) => compositeKey(proposalKey, tag, seq);
+      table = this.tables.proposalVerdictAttestations;
+    } else {
+      total = proposal.attestationCount;
+      keyOf = (seq) => compositeKey(proposalKey, seq);
+    }
+    const limit = clampLimit(args.limit);
+    const end = Math.min(Number(args.cursor ?? BigInt(total)), total);
+    const start = Math.max(0, end - limit);
+    const items: AttestationView[] = [];
+    for (let seq = end - 1; seq >= start; seq--) {
+      const id = table.get(keyOf(seq)) as Uint8Array;
+      items.push(this.viewOf(id, proposal, args.includeEnvelopes === true));
+    }
+    return ok({ items, next: start > 0 ? BigInt(start) : null, total: BigInt(total) });
+  }
+
+  attestation(id: bigint): Result<AttestationView> {
+    const key = u64Key(id);
+    if (!this.tables.attestations.containsKey(key)) {
+      return err(ErrorCode.ATTESTATION_NOT_FOUND, `there is no attestation ${id}`);
+    }
+    return ok(this.viewOf(key, undefined, true));
+  }
+
+  private viewOf(idKey: Uint8Array, proposal: ProposalRecordJson | undefined, withEnvelope: boolean): AttestationView {
+    const record = this.tables.attestations.get(idKey) as AttestationRecordJson;
+    const p = proposal ?? (this.tables.proposals.get(u64Key(BigInt(record.proposalId))) as ProposalRecordJson);
+    const onChain = p.onChain;
+    return {
+      record,
+      effective: record.artifacts.map((a) => ({
+        verdict: effectiveVerdict(a, onChain),
+        expectedDiffersFromProposal: expectedClaimDiffers(a, onChain),
+      })),
+      commitDiffersFromProposal: onChain?.electedCommit != null && onChain.electedCommit !== record.commit,
+      envelope: withEnvelope ? (this.tables.envelopes.get(idKey) ?? null) : null,
+    };
+  }
+
+  builder(args: {
+    builder: Principal;
+    cursor?: bigint;
+    limit?: number;
+  }): Result<{ profile: BuilderRecordJson; attestations: Page<AttestationView> }> {
+    const key = args.builder.toUint8Array();
+    const profile = this.tables.builders.get(key);
+    if (profile === undefined) {
+      return err(ErrorCode.BUILDER_NOT_FOUND, `${args.builder.toText()} has not submitted any attestation`);
+    }
+    const total = profile.attestationCount;
+    const limit = clampLimit(args.limit);
+    const end = Math.min(Number(args.cursor ?? BigInt(total)), total);
+    const start = Math.max(0, end - limit);
+    const items: AttestationView[] = [];
+    for (let seq = end - 1; seq >= start; seq--) {
+      items.push(this.viewOf(this.tables.builderAttestations.get(compositeKey(key, seq)) as Uint8Array, undefined, false));
+    }
+    return ok({ profile, attestations: { items, next: start > 0 ? BigInt(start) : null, total: BigInt(total) } });
+  }
+
+  stats(): { attestations: bigint; proposals: bigint; builders: bigint } {
+    const meta = this.meta();
+    return {
+      attestations: BigInt(meta.nextAttestationId) - 1n,
+      proposals: BigInt(this.tables.proposals.len()),
+      builders: BigInt(meta.builderCount),
+    };
+  }
+
+  // ---------------------------------------------------------------- builders and moderation
+
+  setBuilderProfile(args: { caller: Principal; displayName: string; url: string | null; now: bigint }): Result<BuilderRecordJson> {
+    if (args.caller.isAnonymous()) return err(ErrorCode.ANONYMOUS_CALLER, 'sign in with your builder key to set your profile');
+    const key = args.caller.toUint8Array();
+    const profile = this.tables.builders.get(key);
+    if (profile === undefined) {
+      return err(ErrorCode.BUILDER_NOT_FOUND, 'submit an attestation first: profiles belong to builders');
+    }
+    const name = args.displayName.trim();
+    const nameProblem = checkPlainText(name, { maxBytes: PROFILE_LIMITS.displayNameBytes, allowNewlines: false });
+    if (nameProblem !== null) return err(ErrorCode.PROFILE_INVALID, `display name: ${nameProblem}`);
+    if (args.url !== null) {
+      const urlProblem = checkUrl(args.url);
+      if (urlProblem !== null) return err(ErrorCode.PROFILE_INVALID, `url: ${urlProblem}`);
+    }
+    profile.displayName = name === '' ? null : name;
+    profile.url = args.url;
+    this.tables.builders.insert(key, profile);
+    return ok(profile);
+  }
+
+  hide(args: { caller: Caller; attestationId: bigint; reason: string; now: bigint }): Result<AttestationView> {
+    if (!args.caller.isController) return err(ErrorCode.NOT_CONTROLLER, 'only a controller of the registry can hide attestations');
+    const reason = args.reason.trim();
+    const problem = checkPlainText(reason, { maxBytes: HIDE_REASON_BYTES, allowNewlines: true });
+    if (problem !== null || reason === '') {
+      return err(ErrorCode.HIDE_REASON_INVALID, `reason: ${problem ?? 'give a reason (it is shown with the hidden attestation)'}`);
+    }
+    const key = u64Key(args.attestationId);
+    const record = this.tables.attestations.get(key);
+    if (record === undefined) return err(ErrorCode.ATTESTATION_NOT_FOUND, `there is no attestation ${args.attestationId}`);
+    if (record.hidden !== null) return err(ErrorCode.ALREADY_HIDDEN, `attestation ${args.attestationId} is already hidden`);
+    const proposalKey = u64Key(BigInt(record.proposalId));
+    const proposal = this.tables.proposals.get(proposalKey) as ProposalRecordJson;
+    record.hidden = { reason, at: args.now.toString(), by: args.caller.principal.toText() };
+    if (record.supersededBy === null) applyToCells(proposal, record, -1);
+    proposal.hiddenCount += 1;
+    this.tables.attestations.insert(key, record);
+    this.tables.proposals.insert(proposalKey, proposal);
+    return ok(this.viewOf(key, proposal, false));
+  }
+
+  unhide(args: { caller: Caller; attestationId: bigint }): Result<AttestationView> {
+    if (!args.caller.isController) return err(ErrorCode.NOT_CONTROLLER, 'only a controller of the registry can unhide attestations');
+    const key = u64Key(args.attestationId);
+    const record = this.tables.attestations.get(key);
+    if (record === undefined) return err(ErrorCode.ATTESTATION_NOT_FOUND, `there is no attestation ${args.attestationId}`);
+    if (record.hidden === null) return err(ErrorCode.NOT_HIDDEN, `attestation ${args.attestationId} is not hidden`);
+    const proposalKey = u64Key(BigInt(record.proposalId));
+    const proposal = this.tables.proposals.get(proposalKey) as ProposalRecordJson;
+    record.hidden = null;
+    if (record.supersededBy === null) applyToCells(proposal, record, 1);
+    proposal.hiddenCount -= 1;
+    this.tables.attestations.insert(key, record);
+    this.tables.proposals.insert(proposalKey, proposal);
+    return ok(this.viewOf(key, proposal, false));
+  }
+}
+
+function receiptOf(record: AttestationRecordJson, duplicate: boolean): SubmitReceipt {
+  return {
+    attestationId: BigInt(record.id),
+    proposalId: BigInt(record.proposalId),
+    builder: record.builder,
+    duplicate,
+    supersedes: record.supersedes === null ? null : BigInt(record.supersedes),
+    envelopeSha256: record.envelopeSha256,
+  };
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || limit <= 0) return PAGE_LIMIT.default;
+  return Math.min(limit, PAGE_LIMIT.max);
+}
+
+function rateLimitMessage(limit: RateLimit): string {
+  const minutes = Number(limit.refillIntervalNs / 60_000_000_000n);
+  return `too many submissions: a builder may submit ${limit.capacity} attestations at once, then one every ${minutes} minutes`;
+}
+
+function checkUrl(url: string): string | null {
+  if (utf8ByteLength(url) > PROFILE_LIMITS.urlBytes) return `at most ${PROFILE_LIMITS.urlBytes} bytes`;
+  // Only web links: a profile URL is rendered as a link, and javascript:/data: links are attacks.
+  if (!/^https?:\/\/[^\s/?#]+[^\s]*$/.test(url)) return 'must be an http:// or https:// address without spaces';
+  return checkPlainText(url, { maxBytes: PROFILE_LIMITS.urlBytes, allowNewlines: false });
+}

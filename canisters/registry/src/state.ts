@@ -1,0 +1,49 @@
+/**
+ * The registry's stable memory: one azle StableBTreeMap per table. Memory ids are part of the
+ * stable layout — never renumber or reuse one, or an upgrade reads the wrong data.
+ */
+import { StableBTreeMap } from 'azle';
+import { utf8Decode, utf8Encode } from '@repro-registry/attestation';
+
+import type { RegistryTables, Table } from './core/tables';
+
+const bytes = {
+  toBytes: (value: Uint8Array): Uint8Array => value,
+  fromBytes: (value: Uint8Array): Uint8Array => value,
+};
+
+// Plain JSON, not azle's stableJson: the records hold no bigints or principals, and the
+// engine's native JSON is far cheaper than a JS replacer walking every value.
+const json = {
+  toBytes: (value: unknown): Uint8Array => utf8Encode(JSON.stringify(value)),
+  fromBytes: (value: Uint8Array): unknown => JSON.parse(utf8Decode(value)),
+};
+
+function table<V>(memoryId: number, values: 'bytes' | 'json'): Table<V> {
+  const map = new StableBTreeMap<Uint8Array, V>(memoryId, bytes, values === 'bytes' ? bytes : json);
+  return {
+    get: (key) => map.get(key),
+    insert: (key, value) => {
+      map.insert(key, value);
+    },
+    containsKey: (key) => map.containsKey(key),
+    len: () => Number(map.len()),
+    keys: (startIndex, length) => map.keys(startIndex, length),
+  };
+}
+
+export function stableTables(): RegistryTables {
+  return {
+    meta: table(0, 'json'),
+    attestations: table(1, 'json'),
+    envelopes: table(2, 'bytes'),
+    envelopeIndex: table(3, 'bytes'),
+    proposals: table(4, 'json'),
+    proposalAttestations: table(5, 'bytes'),
+    proposalVerdictAttestations: table(6, 'bytes'),
+    currentAttestation: table(7, 'bytes'),
+    builders: table(8, 'json'),
+    builderAttestations: table(9, 'bytes'),
+    rateBuckets: table(10, 'json'),
+  };
+}

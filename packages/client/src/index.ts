@@ -1,0 +1,158 @@
+/**
+ * A typed client of the registry canister for the CLI, the frontend and other apps.
+ * Built on `@dfinity/agent` with the bindings generated from `registry.did`: the interface is
+ * written down once, in the .did file.
+ */
+import { Actor, HttpAgent, type ActorSubclass, type Identity } from '@dfinity/agent';
+import { Principal } from '@dfinity/principal';
+import { isErrorCode, type ErrorCode } from '@repro-registry/attestation';
+
+import { idlFactory, type _SERVICE } from './declarations/registry.did';
+import type * as T from './declarations/registry.did';
+
+export type * from './declarations/registry.did';
+export { idlFactory } from './declarations/registry.did';
+
+export const MAINNET_HOST = 'https://icp-api.io';
+
+export interface RegistryClientOptions {
+  /** Where the IC HTTP interface is: `http://127.0.0.1:4943` locally, `https://icp-api.io` on mainnet. */
+  host: string;
+  canisterId: string | Principal;
+  /** Who calls; anonymous when absent. Submitting needs the builder's Ed25519 identity. */
+  identity?: Identity;
+  /** Fetch the root key from the network instead of trusting mainnet's (local networks only). */
+  fetchRootKey?: boolean;
+  /** Times the agent retries failed HTTP requests (default 3, like the agent). */
+  retryTimes?: number;
+  /** An agent to reuse instead of creating one (the other options but canisterId are ignored). */
+  agent?: HttpAgent;
+}
+
+export interface RegistryError {
+  code: ErrorCode | string;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: RegistryError };
+
+/**
+ * The registry could not be asked: network failure, the request was refused before execution
+ * (e.g. by `canister_inspect_message`), or the canister trapped. `code` carries the registry's
+ * error code when the refusal named one (inspect_message rejections do: "RATE_LIMITED: ...").
+ */
+export class RegistryCallError extends Error {
+  override readonly name = 'RegistryCallError';
+  constructor(
+    message: string,
+    readonly kind: 'network' | 'rejected',
+    readonly code: ErrorCode | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Recognises a registry error code at the start of a reject message. */
+export function codeInRejectMessage(message: string): ErrorCode | null {
+  const match = /\b([A-Z][A-Z0-9_]{2,}): /.exec(message);
+  return match !== null && isErrorCode(match[1]) ? match[1] : null;
+}
+
+function unwrap<V>(result: { Ok: V } | { Err: T.RegistryError }): Result<V> {
+  return 'Ok' in result ? { ok: true, value: result.Ok } : { ok: false, error: result.Err };
+}
+
+const opt = <V>(v: V | undefined | null): [] | [V] => (v === undefined || v === null ? [] : [v]);
+
+export interface RegistryClient {
+  readonly canisterId: Principal;
+  readonly agent: HttpAgent;
+  readonly actor: ActorSubclass<_SERVICE>;
+  submit(envelope: Uint8Array): Promise<Result<T.SubmitReceipt>>;
+  getProposalSummary(proposalId: bigint): Promise<Result<T.ProposalSummary>>;
+  listProposals(args?: { cursor?: bigint; limit?: number }): Promise<T.ProposalPage>;
+  listAttestations(args: {
+    proposalId: bigint;
+    verdict?: string;
+    cursor?: bigint;
+    limit?: number;
+    includeEnvelopes?: boolean;
+  }): Promise<Result<T.AttestationPage>>;
+  getAttestation(id: bigint): Promise<Result<T.Attestation>>;
+  getBuilder(args: { builder: Principal | string; cursor?: bigint; limit?: number }): Promise<Result<T.BuilderPage>>;
+  setBuilderProfile(args: { displayName: string; url?: string | null }): Promise<Result<T.BuilderProfile>>;
+  hideAttestation(args: { attestationId: bigint; reason: string }): Promise<Result<T.Attestation>>;
+  unhideAttestation(attestationId: bigint): Promise<Result<T.Attestation>>;
+  getRegistryInfo(): Promise<T.RegistryInfo>;
+}
+
+export async function createRegistryClient(options: RegistryClientOptions): Promise<RegistryClient> {
+  const canisterId =
+    typeof options.canisterId === 'string' ? Principal.fromText(options.canisterId) : options.canisterId;
+  const agent =
+    options.agent ??
+    (await HttpAgent.create({
+      host: options.host,
+      identity: options.identity,
+      shouldFetchRootKey: options.fetchRootKey ?? false,
+      retryTimes: options.retryTimes,
+    }));
+  const actor = Actor.createActor<_SERVICE>(idlFactory, { agent, canisterId });
+
+  // Every call goes through here so that transport failures and rejections become one error
+  // type with the registry's code when there is one.
+  async function call<R>(run: () => Promise<R>): Promise<R> {
+    try {
+      return await run();
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      const code = codeInRejectMessage(message);
+      const rejected = code !== null || /reject|trap|IC0\d{3}/i.test(message);
+      throw new RegistryCallError(message, rejected ? 'rejected' : 'network', code, { cause });
+    }
+  }
+
+  return {
+    canisterId,
+    agent,
+    actor,
+    submit: (envelope) => call(async () => unwrap(await actor.submit({ envelope }))),
+    getProposalSummary: (id) => call(async () => unwrap(await actor.get_proposal_summary(id))),
+    listProposals: (args = {}) =>
+      call(() => actor.list_proposals({ cursor: opt(args.cursor), limit: opt(args.limit) })),
+    listAttestations: (args) =>
+      call(async () =>
+        unwrap(
+          await actor.list_attestations({
+            proposal_id: args.proposalId,
+            verdict: opt(args.verdict),
+            cursor: opt(args.cursor),
+            limit: opt(args.limit),
+            include_envelopes: opt(args.includeEnvelopes),
+          }),
+        ),
+      ),
+    getAttestation: (id) => call(async () => unwrap(await actor.get_attestation(id))),
+    getBuilder: (args) =>
+      call(async () =>
+        unwrap(
+          await actor.get_builder({
+            builder: typeof args.builder === 'string' ? Principal.fromText(args.builder) : args.builder,
+            cursor: opt(args.cursor),
+            limit: opt(args.limit),
+          }),
+        ),
+      ),
+    setBuilderProfile: (args) =>
+      call(async () =>
+        unwrap(await actor.set_builder_profile({ display_name: args.displayName, url: opt(args.url) })),
+      ),
+    hideAttestation: (args) =>
+      call(async () =>
+        unwrap(await actor.hide_attestation({ attestation_id: args.attestationId, reason: args.reason })),
+      ),
+    unhideAttestation: (id) => call(async () => unwrap(await actor.unhide_attestation(id))),
+    getRegistryInfo: () => call(() => actor.get_registry_info()),
+  };
+}
