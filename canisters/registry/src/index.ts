@@ -5,13 +5,14 @@
  */
 import {
   IDL,
-  Principal,
   init,
   inspectMessage,
   isController,
   msgArgData,
   msgCaller,
   msgMethodName,
+  msgReject,
+  msgReply,
   postUpgrade,
   query,
   time,
@@ -37,6 +38,40 @@ import {
 function toResult<T, U>(result: CoreResult<T>, convert: (value: T) => U): C.Result<U> {
   return result.ok ? { Ok: convert(result.value) } : candidError(result.error);
 }
+
+/**
+ * `@update`/`@query` that decode their own arguments (azle's `manual` mode), so a malformed
+ * Candid argument is answered with INVALID_ARGUMENT — an `Err` where the method returns a
+ * result, a reject otherwise — instead of a trap inside the Candid decoder.
+ */
+function candidMethod(kind: 'update' | 'query', argTypes: IDL.Type[], returnType: IDL.Type) {
+  const azleDecorator = (kind === 'update' ? update : query)(argTypes, returnType, {
+    manual: true,
+  });
+  const resultShaped =
+    returnType instanceof IDL.VariantClass && returnType._fields.some(([n]) => n === 'Err');
+  return <This>(
+    original: (this: This, ...args: never[]) => unknown,
+    context: ClassMethodDecoratorContext<This>,
+  ) => {
+    function handler(this: This): void {
+      let args: unknown[];
+      try {
+        args = IDL.decode(argTypes, msgArgData());
+      } catch (e) {
+        const message = `the argument is not valid Candid for this method: ${e instanceof Error ? e.message : String(e)}`;
+        if (!resultShaped) return msgReject(`${ErrorCode.INVALID_ARGUMENT}: ${message}`);
+        const err = candidError({ code: ErrorCode.INVALID_ARGUMENT, message });
+        return msgReply(new Uint8Array(IDL.encode([returnType], [err])));
+      }
+      const value = (original as (this: This, ...a: unknown[]) => unknown).apply(this, args);
+      msgReply(new Uint8Array(IDL.encode([returnType], [value])));
+    }
+    azleDecorator(handler as never, context as never);
+  };
+}
+const updateMethod = (a: IDL.Type[], r: IDL.Type) => candidMethod('update', a, r);
+const queryMethod = (a: IDL.Type[], r: IDL.Type) => candidMethod('query', a, r);
 
 export default class {
   registry = new Registry(stableTables());
@@ -64,7 +99,9 @@ export default class {
     const rate = given?.rate_limit[0];
     if (rate !== undefined) {
       if (rate.capacity < 1 || rate.refill_interval_seconds < 1) {
-        trap(`${ErrorCode.INVALID_ARGUMENT}: rate_limit needs capacity >= 1 and refill_interval_seconds >= 1`);
+        trap(
+          `${ErrorCode.INVALID_ARGUMENT}: rate_limit needs capacity >= 1 and refill_interval_seconds >= 1`,
+        );
       }
       meta.rateLimit = { capacity: rate.capacity, refillSeconds: rate.refill_interval_seconds };
     }
@@ -80,7 +117,11 @@ export default class {
     const method = msgMethodName();
     const caller = msgCaller();
     if (method === 'submit') {
-      const check = this.registry.precheckSubmit({ caller, argBytes: msgArgData().length, now: time() });
+      const check = this.registry.precheckSubmit({
+        caller,
+        argBytes: msgArgData().length,
+        now: time(),
+      });
       if (!check.ok) trap(`${check.error.code}: ${check.error.message}`);
       return true;
     }
@@ -88,7 +129,9 @@ export default class {
       trap(`${ErrorCode.ANONYMOUS_CALLER}: sign in with your builder key to set your profile`);
     }
     if (
-      (method === 'hide_attestation' || method === 'unhide_attestation' || method === 'set_governance_canister') &&
+      (method === 'hide_attestation' ||
+        method === 'unhide_attestation' ||
+        method === 'set_governance_canister') &&
       !isController(caller)
     ) {
       trap(`${ErrorCode.NOT_CONTROLLER}: only a controller of the registry can call ${method}`);
@@ -97,7 +140,7 @@ export default class {
     return true;
   }
 
-  @update([C.SubmitRequest], C.SubmitResult)
+  @updateMethod([C.SubmitRequest], C.SubmitResult)
   submit(request: C.SubmitRequest): C.Result<C.SubmitReceipt> {
     const caller = msgCaller();
     const now = time();
@@ -110,14 +153,17 @@ export default class {
     );
   }
 
-  @query([IDL.Nat64], C.SummaryResult)
+  @queryMethod([IDL.Nat64], C.SummaryResult)
   get_proposal_summary(proposalId: bigint): C.Result<C.ProposalSummary> {
     return toResult(this.registry.summary(proposalId), candidSummary);
   }
 
-  @query([C.ListProposalsRequest], C.ProposalPage)
+  @queryMethod([C.ListProposalsRequest], C.ProposalPage)
   list_proposals(request: C.ListProposalsRequest): C.ProposalPage {
-    const page = this.registry.listProposals({ cursor: request.cursor[0], limit: request.limit[0] });
+    const page = this.registry.listProposals({
+      cursor: request.cursor[0],
+      limit: request.limit[0],
+    });
     return {
       proposals: page.items.map(candidSummary),
       next_cursor: page.next === null ? [] : [page.next],
@@ -125,7 +171,7 @@ export default class {
     };
   }
 
-  @query([C.ListAttestationsRequest], C.AttestationPageResult)
+  @queryMethod([C.ListAttestationsRequest], C.AttestationPageResult)
   list_attestations(request: C.ListAttestationsRequest): C.Result<C.AttestationPage> {
     return toResult(
       this.registry.listAttestations({
@@ -139,20 +185,27 @@ export default class {
     );
   }
 
-  @query([IDL.Nat64], C.AttestationResult)
+  @queryMethod([IDL.Nat64], C.AttestationResult)
   get_attestation(id: bigint): C.Result<C.Attestation> {
     return toResult(this.registry.attestation(id), candidAttestation);
   }
 
-  @query([C.GetBuilderRequest], C.BuilderPageResult)
+  @queryMethod([C.GetBuilderRequest], C.BuilderPageResult)
   get_builder(request: C.GetBuilderRequest): C.Result<C.BuilderPage> {
     return toResult(
-      this.registry.builder({ builder: request.builder, cursor: request.cursor[0], limit: request.limit[0] }),
-      (v) => ({ profile: candidBuilder(v.profile), attestations: candidAttestationPage(v.attestations) }),
+      this.registry.builder({
+        builder: request.builder,
+        cursor: request.cursor[0],
+        limit: request.limit[0],
+      }),
+      (v) => ({
+        profile: candidBuilder(v.profile),
+        attestations: candidAttestationPage(v.attestations),
+      }),
     );
   }
 
-  @update([C.SetBuilderProfileRequest], C.BuilderProfileResult)
+  @updateMethod([C.SetBuilderProfileRequest], C.BuilderProfileResult)
   set_builder_profile(request: C.SetBuilderProfileRequest): C.Result<C.BuilderProfile> {
     return toResult(
       this.registry.setBuilderProfile({
@@ -165,7 +218,7 @@ export default class {
     );
   }
 
-  @update([C.HideAttestationRequest], C.AttestationResult)
+  @updateMethod([C.HideAttestationRequest], C.AttestationResult)
   hide_attestation(request: C.HideAttestationRequest): C.Result<C.Attestation> {
     const caller = msgCaller();
     return toResult(
@@ -179,25 +232,25 @@ export default class {
     );
   }
 
-  @update([IDL.Nat64], C.AttestationResult)
+  @updateMethod([IDL.Nat64], C.AttestationResult)
   unhide_attestation(id: bigint): C.Result<C.Attestation> {
     const caller = msgCaller();
     return toResult(
-      this.registry.unhide({ caller: { principal: caller, isController: isController(caller) }, attestationId: id }),
+      this.registry.unhide({
+        caller: { principal: caller, isController: isController(caller) },
+        attestationId: id,
+      }),
       candidAttestation,
     );
   }
 
-  @query([], C.RegistryInfo)
+  @queryMethod([], C.RegistryInfo)
   get_registry_info(): C.RegistryInfo {
     return registryInfo(this.registry);
   }
 
-  @query([C.HttpRequest], C.HttpResponse)
+  @queryMethod([C.HttpRequest], C.HttpResponse)
   http_request(request: C.HttpRequest): C.HttpResponse {
     return handleHttp(this.registry, request);
   }
 }
-
-// Kept referenced for type-only use in decorators' generics.
-export type { Principal };

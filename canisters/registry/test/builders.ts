@@ -21,7 +21,11 @@ export interface TestBuilder {
 export function testBuilder(seed: string | number): TestBuilder {
   const secretKey = new Uint8Array(createHash('sha256').update(`builder-${seed}`).digest());
   const publicKey = ed25519PublicKeyFromSecret(secretKey);
-  return { secretKey, publicKey, principal: Principal.fromText(principalFromEd25519PublicKey(publicKey)) };
+  return {
+    secretKey,
+    publicKey,
+    principal: Principal.fromText(principalFromEd25519PublicKey(publicKey)),
+  };
 }
 
 export const COMMIT = '0ef2aebde4ff735a1a93efa342dcf966b6df5061';
@@ -40,7 +44,9 @@ export function artifact(over: Partial<Artifact> & Pick<Artifact, 'kind'>): Arti
   return { name: 'update-img.tar.zst', ...over, sha256, expectedSha256: expected, verdict };
 }
 
-export function predicate(over: Partial<UnsignedPredicate> & { proposalId?: string; commit?: string } = {}): UnsignedPredicate {
+export function predicate(
+  over: Partial<UnsignedPredicate> & { proposalId?: string; commit?: string } = {},
+): UnsignedPredicate {
   const { proposalId = '134567', commit = COMMIT, ...rest } = over;
   return {
     proposal: { id: proposalId, commit },
@@ -61,7 +67,11 @@ export function predicate(over: Partial<UnsignedPredicate> & { proposalId?: stri
       containerRuntimeVersion: '4.9.3',
       gitVersion: '2.43.0',
     },
-    build: { startedOn: '2026-11-20T09:12:00Z', finishedOn: '2026-11-20T10:40:31Z', cleanCache: true },
+    build: {
+      startedOn: '2026-11-20T09:12:00Z',
+      finishedOn: '2026-11-20T10:40:31Z',
+      cleanCache: true,
+    },
     ...rest,
   };
 }

@@ -1,0 +1,56 @@
+/**
+ * Instruction budgets, counted deterministically by the instrumented host with the IC's cost
+ * model. The benchmark (`npm run bench`) reports the same figures at larger scale.
+ */
+import { describe, expect, it } from 'vitest';
+
+import type * as T from '@repro-registry/client';
+import { populationEnvelope } from './data';
+import { RegistryUnderTest, okOf } from './harness';
+
+export const BUDGETS = {
+  submit: 300_000_000n,
+  summary: 20_000_000n,
+  page100: 100_000_000n,
+} as const;
+
+describe('instruction budgets (instrumented host)', () => {
+  it(
+    'submit, summary and a page of 100 stay within budget, and summary stays flat',
+    { timeout: 300_000 },
+    async () => {
+      const registry = await RegistryUnderTest.start({ instrumented: true });
+      const summaryAt = async () => {
+        okOf(await registry.call<{ Ok: T.ProposalSummary }>('get_proposal_summary', [130000n]));
+        return registry.lastInstructions ?? 0n;
+      };
+
+      const submits: bigint[] = [];
+      let summaryWithOne = 0n;
+      for (let i = 0; i < 1200; i += 10) {
+        // Every tenth population member is on proposal 130000: 120 attestations on it.
+        const { builder, envelope } = populationEnvelope(i);
+        okOf(
+          await registry.call<{ Ok: T.SubmitReceipt }>('submit', [{ envelope }], builder.principal),
+        );
+        submits.push(registry.lastInstructions ?? 0n);
+        if (i === 0) summaryWithOne = await summaryAt();
+      }
+      const summaryWithMany = await summaryAt();
+
+      const maxSubmit = submits.reduce((a, b) => (a > b ? a : b));
+      expect(maxSubmit).toBeGreaterThan(0n);
+      expect(maxSubmit).toBeLessThanOrEqual(BUDGETS.submit);
+      expect(summaryWithMany).toBeLessThanOrEqual(BUDGETS.summary);
+      // Flat: aggregates are kept per hash, not recomputed from attestations.
+      expect(Number(summaryWithMany)).toBeLessThan(Number(summaryWithOne) * 1.5);
+
+      okOf(
+        await registry.call<{ Ok: T.AttestationPage }>('list_attestations', [
+          { proposal_id: 130000n, verdict: [], cursor: [], limit: [100], include_envelopes: [] },
+        ]),
+      );
+      expect(registry.lastInstructions).toBeLessThanOrEqual(BUDGETS.page100);
+    },
+  );
+});
