@@ -1,0 +1,263 @@
+import {
+  base64Encode,
+  concatBytes,
+  decodeBase64OrNull,
+  decodeUtf8OrNull,
+  isBytes,
+  utf8ByteLength,
+  utf8Encode,
+} from './bytes';
+import { ErrorCode } from './codes';
+import { LIMITS, PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE } from './constants';
+import { AttestationError, Rejection, reject } from './errors';
+import type { Result } from './errors';
+import { parseJson } from './json';
+import {
+  ed25519PublicKeyFromSecret,
+  principalFromEd25519PublicKey,
+  signEd25519,
+  verifyEd25519,
+} from './keys';
+import type {
+  Envelope,
+  Predicate,
+  Statement,
+  UnsignedPredicate,
+  VerifiedAttestation,
+} from './types';
+import {
+  isPlainObject,
+  readArray,
+  readObject,
+  readPredicate,
+  readStatement,
+  readString,
+  subjectsOf,
+} from './validate';
+
+/**
+ * DSSE pre-authentication encoding: `"DSSEv1" SP len(type) SP type SP len(body) SP body`,
+ * lengths as ASCII decimal byte counts. This, not the payload, is what gets signed, so a
+ * signature cannot be replayed under another payload type.
+ */
+export function pae(payloadType: string, body: Uint8Array): Uint8Array {
+  const typeBytes = utf8Encode(payloadType);
+  const header = utf8Encode(`DSSEv1 ${typeBytes.length} ${payloadType} ${body.length} `);
+  return concatBytes(header, body);
+}
+
+function toResult<T>(run: () => T): Result<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (e) {
+    if (e instanceof Rejection) return { ok: false, error: e.error };
+    throw e; // a bug, not bad input: do not disguise it as a format error
+  }
+}
+
+function orThrow<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof Rejection) throw new AttestationError(e.error);
+    throw e;
+  }
+}
+
+/** Checks a predicate (with `builder`) against the format; returns a clean copy. */
+export function validatePredicate(value: unknown): Result<Predicate> {
+  return toResult(() => readPredicate(value, 'predicate').predicate);
+}
+
+/**
+ * The in-toto Statement for a predicate, with `subject` derived from its artifacts. Validates
+ * the predicate first; throws `AttestationError`.
+ */
+export function createStatement(predicate: Predicate): Statement {
+  const clean = orThrow(() => readPredicate(predicate, 'predicate').predicate);
+  return {
+    _type: STATEMENT_TYPE,
+    subject: subjectsOf(clean.artifacts),
+    predicateType: PREDICATE_TYPE,
+    predicate: clean,
+  };
+}
+
+export interface SignedAttestation {
+  /** What to submit: the envelope as UTF-8 JSON. */
+  envelopeBytes: Uint8Array;
+  envelope: Envelope;
+  /** The signed statement bytes (the decoded `payload`). */
+  statementBytes: Uint8Array;
+  /** The builder's principal, text form. */
+  builderId: string;
+}
+
+function serializeEnvelope(payload: string, keyid: string, sig: string): string {
+  const envelope: Envelope = { payloadType: PAYLOAD_TYPE, payload, signatures: [{ keyid, sig }] };
+  return JSON.stringify(envelope);
+}
+
+/**
+ * Signs a predicate as the builder that owns `secretKey` (raw 32-byte Ed25519 seed). Fills
+ * `builder` from the key, validates everything, and refuses (throws `AttestationError`) rather
+ * than sign something `verifyAttestation` would reject.
+ */
+export function signAttestation(args: {
+  predicate: UnsignedPredicate;
+  secretKey: Uint8Array;
+}): SignedAttestation {
+  const { predicate, secretKey } = args;
+  const publicKey = ed25519PublicKeyFromSecret(secretKey);
+  const builderId = principalFromEd25519PublicKey(publicKey);
+  if (isPlainObject(predicate) && (predicate as Record<string, unknown>)['builder'] !== undefined) {
+    throw new AttestationError({
+      code: ErrorCode.UNKNOWN_FIELD,
+      message: 'predicate.builder is filled in from the secret key: leave it out',
+      field: 'predicate.builder',
+    });
+  }
+  const unsigned = orThrow(() =>
+    readObject({
+      value: predicate,
+      at: 'predicate',
+      required: ['proposal', 'artifacts', 'tool', 'environment', 'build'],
+      optional: ['note'],
+    }),
+  );
+  const statement = createStatement({
+    ...(unsigned as unknown as UnsignedPredicate),
+    builder: { id: builderId, publicKey: base64Encode(publicKey) },
+  });
+  const statementBytes = utf8Encode(JSON.stringify(statement));
+  // The verifier's own parser must accept exactly these bytes (it also catches JSON.stringify
+  // spelling something our strict parser refuses).
+  orThrow(() => readStatement(parseStatementBytes(statementBytes)));
+  const payload = base64Encode(statementBytes);
+  // A signature is always 88 base64 characters, so the size is known before signing.
+  const placeholder = serializeEnvelope(payload, builderId, 'A'.repeat(86) + '==');
+  if (utf8ByteLength(placeholder) > LIMITS.envelopeBytes) {
+    throw new AttestationError({
+      code: ErrorCode.ENVELOPE_TOO_LARGE,
+      message: `the envelope would be ${utf8ByteLength(placeholder)} bytes, more than ${LIMITS.envelopeBytes}`,
+    });
+  }
+  const signature = signEd25519(pae(PAYLOAD_TYPE, statementBytes), secretKey);
+  const envelope: Envelope = {
+    payloadType: PAYLOAD_TYPE,
+    payload,
+    signatures: [{ keyid: builderId, sig: base64Encode(signature) }],
+  };
+  return {
+    envelopeBytes: utf8Encode(JSON.stringify(envelope)),
+    envelope,
+    statementBytes,
+    builderId,
+  };
+}
+
+function parseStatementBytes(statementBytes: Uint8Array): unknown {
+  const text = decodeUtf8OrNull(statementBytes);
+  if (text === null) reject(ErrorCode.INVALID_UTF8, 'payload is not well-formed UTF-8', 'payload');
+  return parseJson(text, { rootField: 'payload', maxDepth: LIMITS.jsonDepth });
+}
+
+function verify(envelopeBytes: Uint8Array): VerifiedAttestation {
+  if (envelopeBytes.length > LIMITS.envelopeBytes) {
+    reject(
+      ErrorCode.ENVELOPE_TOO_LARGE,
+      `envelope is ${envelopeBytes.length} bytes, more than ${LIMITS.envelopeBytes}`,
+    );
+  }
+  const text = decodeUtf8OrNull(envelopeBytes);
+  if (text === null) return reject(ErrorCode.INVALID_UTF8, 'envelope is not well-formed UTF-8');
+  const root = parseJson(text, { rootField: undefined, maxDepth: LIMITS.jsonDepth });
+
+  const env = readObject({
+    value: root,
+    at: '',
+    required: ['payloadType', 'payload', 'signatures'],
+  });
+  if (readString(env['payloadType'], 'payloadType') !== PAYLOAD_TYPE) {
+    reject(
+      ErrorCode.PAYLOAD_TYPE_UNSUPPORTED,
+      `payloadType must be ${PAYLOAD_TYPE}`,
+      'payloadType',
+    );
+  }
+  const payload = readString(env['payload'], 'payload');
+  const statementBytes = decodeBase64OrNull(payload);
+  if (statementBytes === null)
+    return reject(ErrorCode.BASE64_INVALID, 'payload is not canonical base64', 'payload');
+  const signatures = readArray(env['signatures'], 'signatures');
+  if (signatures.length !== 1) {
+    reject(
+      ErrorCode.SIGNATURE_COUNT,
+      `signatures must hold exactly one signature, got ${signatures.length}`,
+      'signatures',
+    );
+  }
+  const sig0 = readObject({
+    value: signatures[0],
+    at: 'signatures[0]',
+    required: ['keyid', 'sig'],
+  });
+  const keyid = readString(sig0['keyid'], 'signatures[0].keyid');
+  const sigText = readString(sig0['sig'], 'signatures[0].sig');
+  const signature = decodeBase64OrNull(sigText);
+  if (signature === null)
+    return reject(
+      ErrorCode.BASE64_INVALID,
+      'signatures[0].sig is not canonical base64',
+      'signatures[0].sig',
+    );
+  if (signature.length !== 64) {
+    reject(
+      ErrorCode.SIGNATURE_LENGTH,
+      `signatures[0].sig must be 64 bytes, got ${signature.length}`,
+      'signatures[0].sig',
+    );
+  }
+
+  const { statement, publicKey } = readStatement(parseStatementBytes(statementBytes));
+  const builderId = statement.predicate.builder.id;
+  if (keyid !== builderId) {
+    reject(
+      ErrorCode.KEYID_MISMATCH,
+      'signatures[0].keyid is not predicate.builder.id',
+      'signatures[0].keyid',
+    );
+  }
+  if (!verifyEd25519({ signature, message: pae(PAYLOAD_TYPE, statementBytes), publicKey })) {
+    reject(
+      ErrorCode.SIGNATURE_INVALID,
+      'signatures[0].sig does not verify with predicate.builder.publicKey over the payload',
+      'signatures[0].sig',
+    );
+  }
+  return {
+    envelope: { payloadType: PAYLOAD_TYPE, payload, signatures: [{ keyid, sig: sigText }] },
+    statement,
+    predicate: statement.predicate,
+    envelopeBytes,
+    statementBytes,
+    publicKey,
+    builderId,
+    signature,
+  };
+}
+
+/**
+ * Verifies an attestation envelope exactly as received: size, strict UTF-8 and JSON, schema,
+ * key and principal, then the Ed25519 signature over the payload bytes as sent. Never throws
+ * on bad input: the error result carries a stable code and the field at fault.
+ */
+export function verifyAttestation(envelopeBytes: Uint8Array): Result<VerifiedAttestation> {
+  if (!isBytes(envelopeBytes)) {
+    return {
+      ok: false,
+      error: { code: ErrorCode.INVALID_ARGUMENT, message: 'the envelope must be a Uint8Array' },
+    };
+  }
+  return toResult(() => verify(envelopeBytes));
+}

@@ -1,0 +1,134 @@
+// Stable error codes shared by the canister, the CLI, the frontend and the tests. The string
+// values are part of the public contract (they travel in `RegistryError.code`): never change
+// or reuse one; append new codes instead.
+
+/** Rejections of the attestation format itself: `verifyAttestation` and `validatePredicate`. */
+export const FormatErrorCode = {
+  /** The envelope is larger than `LIMITS.envelopeBytes`. */
+  ENVELOPE_TOO_LARGE: 'ENVELOPE_TOO_LARGE',
+  /** Bytes that should be UTF-8 text are not well-formed UTF-8 (RFC 3629). */
+  INVALID_UTF8: 'INVALID_UTF8',
+  /** The bytes are not one JSON value (RFC 8259), or carry a byte-order mark. */
+  NOT_JSON: 'NOT_JSON',
+  /** A JSON object repeats a key. */
+  DUPLICATE_KEY: 'DUPLICATE_KEY',
+  /** A JSON string escapes half of a surrogate pair (`\ud800` alone). */
+  LONE_SURROGATE: 'LONE_SURROGATE',
+  /** JSON nests deeper than `LIMITS.jsonDepth`. */
+  NESTING_TOO_DEEP: 'NESTING_TOO_DEEP',
+  /** An object has a field the format does not define. */
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
+  /** A required field is absent. */
+  MISSING_FIELD: 'MISSING_FIELD',
+  /** A field has the wrong JSON type (string for number, object for array, null where not allowed…). */
+  WRONG_TYPE: 'WRONG_TYPE',
+  /** `payloadType` is not `PAYLOAD_TYPE`. */
+  PAYLOAD_TYPE_UNSUPPORTED: 'PAYLOAD_TYPE_UNSUPPORTED',
+  /** Base64 that is not canonical RFC 4648 (alphabet, padding, non-zero trailing bits). */
+  BASE64_INVALID: 'BASE64_INVALID',
+  /** The envelope does not carry exactly one signature. */
+  SIGNATURE_COUNT: 'SIGNATURE_COUNT',
+  /** A signature is not 64 bytes. */
+  SIGNATURE_LENGTH: 'SIGNATURE_LENGTH',
+  /** The Ed25519 signature does not verify (strict RFC 8032, canonical R and S). */
+  SIGNATURE_INVALID: 'SIGNATURE_INVALID',
+  /** The signature's `keyid` is not the predicate's `builder.id`. */
+  KEYID_MISMATCH: 'KEYID_MISMATCH',
+  /** The statement's `_type` is not `STATEMENT_TYPE`. */
+  STATEMENT_TYPE_UNSUPPORTED: 'STATEMENT_TYPE_UNSUPPORTED',
+  /** The statement's `predicateType` is not `PREDICATE_TYPE`. */
+  PREDICATE_TYPE_UNSUPPORTED: 'PREDICATE_TYPE_UNSUPPORTED',
+  /** `proposal.id` is not a decimal u64 in 1..2^64-1 without leading zeros. */
+  PROPOSAL_ID_INVALID: 'PROPOSAL_ID_INVALID',
+  /** `proposal.commit` is not 40 lowercase hex digits. */
+  COMMIT_INVALID: 'COMMIT_INVALID',
+  /** A SHA-256 field is not 64 lowercase hex digits. */
+  HEX_INVALID: 'HEX_INVALID',
+  /** `builder.publicKey` is not a canonical, non-small-order Ed25519 point of 32 bytes. */
+  PUBLIC_KEY_INVALID: 'PUBLIC_KEY_INVALID',
+  /** `builder.id` is not the self-authenticating principal of `builder.publicKey`. */
+  BUILDER_ID_MISMATCH: 'BUILDER_ID_MISMATCH',
+  /** An artifact `kind` is not one of `ARTIFACT_KINDS`. */
+  ARTIFACT_KIND_UNKNOWN: 'ARTIFACT_KIND_UNKNOWN',
+  /** Two artifacts have the same `kind`. */
+  ARTIFACT_DUPLICATE: 'ARTIFACT_DUPLICATE',
+  /** Not 1..`LIMITS.artifacts` artifacts. */
+  ARTIFACT_COUNT: 'ARTIFACT_COUNT',
+  /** An artifact `name` is not a plain file name (slash, `.`, `..`). */
+  NAME_INVALID: 'NAME_INVALID',
+  /** A `verdict` is not one of `VERDICTS`. */
+  VERDICT_UNKNOWN: 'VERDICT_UNKNOWN',
+  /** The verdict contradicts `sha256` / `expectedSha256` / `members`. */
+  VERDICT_INCONSISTENT: 'VERDICT_INCONSISTENT',
+  /** The statement's `subject` is not exactly the built artifacts, in order. */
+  SUBJECT_MISMATCH: 'SUBJECT_MISMATCH',
+  /** A member path is not a clean relative path. */
+  MEMBER_INVALID: 'MEMBER_INVALID',
+  /** Two members of one artifact have the same path. */
+  MEMBER_DUPLICATE: 'MEMBER_DUPLICATE',
+  /** An artifact has more than `LIMITS.membersPerArtifact` members. */
+  MEMBER_COUNT: 'MEMBER_COUNT',
+  /** A time is not RFC 3339 UTC (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`) or not a calendar date. */
+  TIME_INVALID: 'TIME_INVALID',
+  /** `build.finishedOn` is before `build.startedOn`. */
+  TIME_ORDER: 'TIME_ORDER',
+  /** A text field is longer than its limit in UTF-8 bytes. */
+  TEXT_TOO_LONG: 'TEXT_TOO_LONG',
+  /** A text field is empty (use `null` or omit the field for "unknown"). */
+  TEXT_EMPTY: 'TEXT_EMPTY',
+  /** Text holds a control, bidi-override or invisible formatting character. */
+  CONTROL_CHARACTER: 'CONTROL_CHARACTER',
+  /** `environment.virtualization` is not one of `VIRTUALIZATIONS`. */
+  VIRTUALIZATION_UNKNOWN: 'VIRTUALIZATION_UNKNOWN',
+  /** A number or decimal-string count is malformed or out of range (fraction, exponent, leading zero, > u64). */
+  NUMBER_INVALID: 'NUMBER_INVALID',
+} as const;
+
+/** Rejections by the registry canister and its clients, beyond the format. */
+export const RegistryErrorCode = {
+  /** The anonymous principal may not submit or change anything. */
+  ANONYMOUS_CALLER: 'ANONYMOUS_CALLER',
+  /** The caller is not the builder who signed the attestation. */
+  CALLER_NOT_SIGNER: 'CALLER_NOT_SIGNER',
+  /** Too many requests from this caller in the current window. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** No attestation with that id. */
+  ATTESTATION_NOT_FOUND: 'ATTESTATION_NOT_FOUND',
+  /** The NNS has no proposal with that id. */
+  PROPOSAL_NOT_FOUND: 'PROPOSAL_NOT_FOUND',
+  /** No builder with that principal. */
+  BUILDER_NOT_FOUND: 'BUILDER_NOT_FOUND',
+  /** Only a controller of the canister may do this. */
+  NOT_CONTROLLER: 'NOT_CONTROLLER',
+  /** An argument is malformed (wrong type, out of range). */
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  /** A builder profile field is invalid. */
+  PROFILE_INVALID: 'PROFILE_INVALID',
+  /** The reason given for hiding an attestation is empty or too long. */
+  HIDE_REASON_INVALID: 'HIDE_REASON_INVALID',
+  /** The attestation is already hidden. */
+  ALREADY_HIDDEN: 'ALREADY_HIDDEN',
+  /** The attestation is not hidden. */
+  NOT_HIDDEN: 'NOT_HIDDEN',
+  /** The proposal does not elect an IC-OS (GuestOS/HostOS) version. */
+  PROPOSAL_NOT_ICOS_ELECTION: 'PROPOSAL_NOT_ICOS_ELECTION',
+  /** The attestation's commit is not the commit the proposal elects. */
+  COMMIT_MISMATCH: 'COMMIT_MISMATCH',
+  /** The NNS governance canister could not be reached or answered with an error. */
+  GOVERNANCE_UNAVAILABLE: 'GOVERNANCE_UNAVAILABLE',
+  /** The request is larger than the registry accepts. */
+  MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
+} as const;
+
+export const ErrorCode = { ...FormatErrorCode, ...RegistryErrorCode } as const;
+
+export type FormatErrorCode = (typeof FormatErrorCode)[keyof typeof FormatErrorCode];
+export type RegistryErrorCode = (typeof RegistryErrorCode)[keyof typeof RegistryErrorCode];
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const allCodes: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** Narrows a code received over the wire (e.g. `RegistryError.code`) to a known `ErrorCode`. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && allCodes.has(value);
+}

@@ -1,0 +1,57 @@
+// @repro-registry/attestation: the signed attestation format shared by the registry canister,
+// the `repro` CLI and the frontend. Pure: no I/O, no Node APIs, runs in azle's JS engine.
+export { ErrorCode, FormatErrorCode, RegistryErrorCode, isErrorCode } from './codes';
+export { AttestationError } from './errors';
+export type { FormatError, Result } from './errors';
+export {
+  ARTIFACT_KINDS,
+  LIMITS,
+  PAYLOAD_TYPE,
+  PREDICATE_TYPE,
+  STATEMENT_TYPE,
+  VERDICTS,
+  VIRTUALIZATIONS,
+} from './constants';
+export type {
+  Artifact,
+  ArtifactKind,
+  ArtifactMember,
+  BuildInfo,
+  BuilderRef,
+  Envelope,
+  EnvelopeSignature,
+  Environment,
+  Predicate,
+  ProposalRef,
+  Statement,
+  Subject,
+  ToolInfo,
+  UnsignedPredicate,
+  Verdict,
+  VerifiedAttestation,
+  Virtualization,
+} from './types';
+export {
+  createStatement,
+  pae,
+  signAttestation,
+  validatePredicate,
+  verifyAttestation,
+} from './attestation';
+export type { SignedAttestation } from './attestation';
+export {
+  ed25519PublicKeyFromSecret,
+  ed25519SpkiDer,
+  principalFromEd25519PublicKey,
+  warmUpEd25519,
+} from './keys';
+export {
+  base64Decode,
+  base64Encode,
+  bytesToHex,
+  hexToBytes,
+  sha256Hex,
+  utf8ByteLength,
+  utf8Decode,
+  utf8Encode,
+} from './bytes';

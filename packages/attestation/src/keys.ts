@@ -1,0 +1,90 @@
+import * as ed from '@noble/ed25519';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { Principal } from '@dfinity/principal';
+import { isBytes } from './bytes';
+import { ErrorCode } from './codes';
+import { AttestationError } from './errors';
+
+// noble's sync API needs a SHA-512; there is no WebCrypto inside azle's engine.
+ed.hashes.sha512 = sha512;
+
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): SEQUENCE { AlgorithmIdentifier 1.3.101.112, BIT STRING }. */
+const ED25519_SPKI_PREFIX = Uint8Array.of(
+  0x30,
+  0x2a,
+  0x30,
+  0x05,
+  0x06,
+  0x03,
+  0x2b,
+  0x65,
+  0x70,
+  0x03,
+  0x21,
+  0x00,
+);
+
+function requireLength(bytes: Uint8Array, length: number, what: string, code: ErrorCode): void {
+  if (!isBytes(bytes) || bytes.length !== length) {
+    throw new AttestationError({ code, message: `${what} must be ${length} bytes` });
+  }
+}
+
+/** The 44-byte DER SubjectPublicKeyInfo of a raw Ed25519 public key (what openssl and the IC use). */
+export function ed25519SpkiDer(publicKey: Uint8Array): Uint8Array {
+  requireLength(publicKey, 32, 'an Ed25519 public key', ErrorCode.PUBLIC_KEY_INVALID);
+  const der = new Uint8Array(44);
+  der.set(ED25519_SPKI_PREFIX, 0);
+  der.set(publicKey, 12);
+  return der;
+}
+
+/** Self-authenticating principal (SHA-224 of the DER key, then 0x02), text form. */
+export function principalFromEd25519PublicKey(publicKey: Uint8Array): string {
+  return Principal.selfAuthenticating(ed25519SpkiDer(publicKey)).toText();
+}
+
+export function ed25519PublicKeyFromSecret(secretKey: Uint8Array): Uint8Array {
+  requireLength(secretKey, 32, 'an Ed25519 secret key', ErrorCode.INVALID_ARGUMENT);
+  return ed.getPublicKey(secretKey);
+}
+
+/**
+ * True for a canonical encoding (y < p, no "negative zero" x) of a curve point that is not of
+ * small order. A small-order key would let one signature verify for many messages.
+ */
+export function isStrictEd25519PublicKey(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== 32) return false;
+  try {
+    return !ed.Point.fromBytes(publicKey, false).isSmallOrder();
+  } catch {
+    return false;
+  }
+}
+
+/** Strict RFC 8032 verification: canonical R, A and S < L, small-order keys refused. */
+export function verifyEd25519(args: {
+  signature: Uint8Array;
+  message: Uint8Array;
+  publicKey: Uint8Array;
+}): boolean {
+  try {
+    return ed.verify(args.signature, args.message, args.publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+export function signEd25519(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  requireLength(secretKey, 32, 'an Ed25519 secret key', ErrorCode.INVALID_ARGUMENT);
+  return ed.sign(message, secretKey);
+}
+
+/**
+ * Builds noble's table of base-point multiples once. The first verification otherwise pays for
+ * it (about 2 B instructions in the canister, 10x a warm verify). `multiply(1n)` returns before
+ * touching the table, hence 2n.
+ */
+export function warmUpEd25519(): void {
+  ed.Point.BASE.multiply(2n);
+}

@@ -1,0 +1,138 @@
+import type {
+  ARTIFACT_KINDS,
+  PAYLOAD_TYPE,
+  PREDICATE_TYPE,
+  STATEMENT_TYPE,
+  VERDICTS,
+  VIRTUALIZATIONS,
+} from './constants';
+
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+export type Verdict = (typeof VERDICTS)[number];
+export type Virtualization = (typeof VIRTUALIZATIONS)[number];
+
+/** The NNS proposal being reproduced and the git commit of dfinity/ic it elects. */
+export interface ProposalRef {
+  /** Proposal id, decimal (u64 does not fit a JSON number). */
+  id: string;
+  /** 40 lowercase hex digits. */
+  commit: string;
+}
+
+export interface BuilderRef {
+  /** Self-authenticating principal of `publicKey`, text form. */
+  id: string;
+  /** Raw 32-byte Ed25519 public key, base64. */
+  publicKey: string;
+}
+
+/** A file inside an image archive, so a mismatch can be localised ("differs in root.img"). */
+export interface ArtifactMember {
+  /** Relative path inside the archive. */
+  path: string;
+  sha256: string;
+  /** Size in bytes, decimal u64. */
+  size: string;
+}
+
+export interface Artifact {
+  kind: ArtifactKind;
+  /** File name, e.g. `update-img.tar.zst`. */
+  name: string;
+  /** SHA-256 of what the builder built; null when nothing was built. */
+  sha256: string | null;
+  /** SHA-256 the proposal (or the release's SHA256SUMS) says it should be; null if unknown. */
+  expectedSha256: string | null;
+  verdict: Verdict;
+  members?: ArtifactMember[];
+}
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+  /** SHA-256 of the verification script that ran, if it was a script. */
+  scriptSha256: string | null;
+}
+
+/** The builder's machine. Every field is present; null means unknown, never a guess. */
+export interface Environment {
+  osName: string | null;
+  osVersion: string | null;
+  kernel: string | null;
+  arch: string | null;
+  virtualization: Virtualization;
+  cpuModel: string | null;
+  cpuCount: number | null;
+  /** Decimal u64 byte counts. */
+  memoryBytes: string | null;
+  swapBytes: string | null;
+  diskFreeBytes: string | null;
+  containerRuntimeName: string | null;
+  containerRuntimeVersion: string | null;
+  gitVersion: string | null;
+}
+
+export interface BuildInfo {
+  /** RFC 3339 UTC, e.g. `2026-11-20T09:12:00Z`. */
+  startedOn: string;
+  finishedOn: string;
+  /** Whether the build started from an empty cache; null if unknown. */
+  cleanCache: boolean | null;
+}
+
+export interface Predicate {
+  proposal: ProposalRef;
+  builder: BuilderRef;
+  artifacts: Artifact[];
+  tool: ToolInfo;
+  environment: Environment;
+  build: BuildInfo;
+  note?: string;
+}
+
+/** What a builder fills in; `signAttestation` adds `builder` from the key. */
+export type UnsignedPredicate = Omit<Predicate, 'builder'>;
+
+export interface Subject {
+  /** `<kind>/<name>`, e.g. `guestos/update-img.tar.zst`. */
+  name: string;
+  digest: { sha256: string };
+}
+
+export interface Statement {
+  _type: typeof STATEMENT_TYPE;
+  subject: Subject[];
+  predicateType: typeof PREDICATE_TYPE;
+  predicate: Predicate;
+}
+
+export interface EnvelopeSignature {
+  /** The builder's principal, text form. */
+  keyid: string;
+  /** Base64 of the 64-byte Ed25519 signature over `pae(payloadType, payload bytes)`. */
+  sig: string;
+}
+
+export interface Envelope {
+  payloadType: typeof PAYLOAD_TYPE;
+  /** Base64 of the statement bytes. */
+  payload: string;
+  signatures: [EnvelopeSignature];
+}
+
+/** What `verifyAttestation` hands back: the parsed values and the exact bytes they came from. */
+export interface VerifiedAttestation {
+  envelope: Envelope;
+  statement: Statement;
+  predicate: Predicate;
+  /** The envelope as received (the same array that was passed in). */
+  envelopeBytes: Uint8Array;
+  /** The statement bytes that were signed, decoded from `payload`. */
+  statementBytes: Uint8Array;
+  /** Raw 32-byte Ed25519 public key. */
+  publicKey: Uint8Array;
+  /** Self-authenticating principal of `publicKey`, text form (= `predicate.builder.id`). */
+  builderId: string;
+  /** The 64-byte signature. */
+  signature: Uint8Array;
+}
