@@ -11,14 +11,20 @@ export type RegistryError = { code: string; message: string };
 const result = <T extends IDL.Type>(ok: T) => IDL.Variant({ Ok: ok, Err: RegistryError });
 export type Result<T> = { Ok: T } | { Err: RegistryError };
 
-export const RateLimitSettings = IDL.Record({ capacity: IDL.Nat32, refill_interval_seconds: IDL.Nat32 });
+export const RateLimitSettings = IDL.Record({
+  capacity: IDL.Nat32,
+  refill_interval_seconds: IDL.Nat32,
+});
 export type RateLimitSettings = { capacity: number; refill_interval_seconds: number };
 
 export const InitArgs = IDL.Record({
   governance_canister_id: IDL.Opt(IDL.Principal),
   rate_limit: IDL.Opt(RateLimitSettings),
 });
-export type InitArgs = { governance_canister_id: [] | [Principal]; rate_limit: [] | [RateLimitSettings] };
+export type InitArgs = {
+  governance_canister_id: [] | [Principal];
+  rate_limit: [] | [RateLimitSettings];
+};
 
 export const VerdictCounts = IDL.Record({
   match: IDL.Nat64,
@@ -26,7 +32,12 @@ export const VerdictCounts = IDL.Record({
   build_failed: IDL.Nat64,
   not_built: IDL.Nat64,
 });
-export type VerdictCounts = { match: bigint; mismatch: bigint; build_failed: bigint; not_built: bigint };
+export type VerdictCounts = {
+  match: bigint;
+  mismatch: bigint;
+  build_failed: bigint;
+  not_built: bigint;
+};
 
 export const HashGroup = IDL.Record({
   sha256: IDL.Text,
@@ -185,7 +196,11 @@ export type ArtifactResult = {
   member_count: number;
 };
 
-export const ToolInfo = IDL.Record({ name: IDL.Text, version: IDL.Text, script_sha256: IDL.Opt(IDL.Text) });
+export const ToolInfo = IDL.Record({
+  name: IDL.Text,
+  version: IDL.Text,
+  script_sha256: IDL.Opt(IDL.Text),
+});
 export type ToolInfo = { name: string; version: string; script_sha256: [] | [string] };
 
 export const BuildInfo = IDL.Record({
@@ -244,7 +259,11 @@ export const AttestationPage = IDL.Record({
   next_cursor: IDL.Opt(IDL.Nat64),
   total: IDL.Nat64,
 });
-export type AttestationPage = { attestations: Attestation[]; next_cursor: [] | [bigint]; total: bigint };
+export type AttestationPage = {
+  attestations: Attestation[];
+  next_cursor: [] | [bigint];
+  total: bigint;
+};
 
 export const BuilderProfile = IDL.Record({
   id: IDL.Principal,
@@ -288,7 +307,10 @@ export type SubmitReceipt = {
   envelope_sha256: string;
 };
 
-export const ListProposalsRequest = IDL.Record({ cursor: IDL.Opt(IDL.Nat64), limit: IDL.Opt(IDL.Nat32) });
+export const ListProposalsRequest = IDL.Record({
+  cursor: IDL.Opt(IDL.Nat64),
+  limit: IDL.Opt(IDL.Nat32),
+});
 export type ListProposalsRequest = { cursor: [] | [bigint]; limit: [] | [number] };
 
 export const ProposalPage = IDL.Record({
@@ -296,7 +318,11 @@ export const ProposalPage = IDL.Record({
   next_cursor: IDL.Opt(IDL.Nat64),
   total: IDL.Nat64,
 });
-export type ProposalPage = { proposals: ProposalSummary[]; next_cursor: [] | [bigint]; total: bigint };
+export type ProposalPage = {
+  proposals: ProposalSummary[];
+  next_cursor: [] | [bigint];
+  total: bigint;
+};
 
 export const ListAttestationsRequest = IDL.Record({
   proposal_id: IDL.Nat64,
@@ -320,7 +346,10 @@ export const GetBuilderRequest = IDL.Record({
 });
 export type GetBuilderRequest = { builder: Principal; cursor: [] | [bigint]; limit: [] | [number] };
 
-export const SetBuilderProfileRequest = IDL.Record({ display_name: IDL.Text, url: IDL.Opt(IDL.Text) });
+export const SetBuilderProfileRequest = IDL.Record({
+  display_name: IDL.Text,
+  url: IDL.Opt(IDL.Text),
+});
 export type SetBuilderProfileRequest = { display_name: string; url: [] | [string] };
 
 export const HideAttestationRequest = IDL.Record({ attestation_id: IDL.Nat64, reason: IDL.Text });

@@ -9,7 +9,13 @@ import * as C from './candid_types';
 import type { ArtifactConsensus } from './core/consensus';
 import type { RegistryError } from './core/errors';
 import type { Registry } from './core/registry';
-import { candidAttestation, candidAttestationPage, candidBuilder, candidSummary, toJson } from './views';
+import {
+  candidAttestation,
+  candidAttestationPage,
+  candidBuilder,
+  candidSummary,
+  toJson,
+} from './views';
 
 interface Response {
   status: number;
@@ -25,7 +31,11 @@ const CORS: [string, string][] = [
 function json(status: number, value: unknown): Response {
   return {
     status,
-    headers: [['content-type', 'application/json; charset=utf-8'], ['cache-control', 'no-cache'], ...CORS],
+    headers: [
+      ['content-type', 'application/json; charset=utf-8'],
+      ['cache-control', 'no-cache'],
+      ...CORS,
+    ],
     body: utf8Encode(JSON.stringify(value)),
   };
 }
@@ -83,7 +93,10 @@ function route(registry: Registry, request: C.HttpRequest): Response {
   const method = request.method.toUpperCase();
   if (method === 'OPTIONS') return { status: 204, headers: CORS, body: new Uint8Array() };
   if (method !== 'GET' && method !== 'HEAD') {
-    return error(405, { code: ErrorCode.INVALID_ARGUMENT, message: 'the HTTP API is read-only: use GET' });
+    return error(405, {
+      code: ErrorCode.INVALID_ARGUMENT,
+      message: 'the HTTP API is read-only: use GET',
+    });
   }
   const [rawPath = '/', rawQuery = ''] = request.url.split('?', 2);
   const path = rawPath.replace(/\/+$/, '') || '/';
@@ -169,14 +182,12 @@ function route(registry: Registry, request: C.HttpRequest): Response {
     const id = parseU64(m[1]);
     if (id === null) return notFound(`"${m[1]}" is not a proposal id`);
     const summary = registry.summary(id);
-    const badge = summary.ok ? badgeOf(summary.value.consensus.artifacts) : { text: 'no reproduction yet', color: GREY };
+    const badge = summary.ok
+      ? badgeOf(summary.value.consensus.artifacts)
+      : { text: 'no reproduction yet', color: GREY };
     return {
       status: 200,
-      headers: [
-        ['content-type', 'image/svg+xml'],
-        ['cache-control', 'max-age=60'],
-        ...CORS,
-      ],
+      headers: [['content-type', 'image/svg+xml'], ['cache-control', 'max-age=60'], ...CORS],
       body: utf8Encode(badgeSvg('reproduced', badge.text, badge.color)),
     };
   }
@@ -191,7 +202,8 @@ export function registryInfo(registry: Registry): C.RegistryInfo {
     attestation_count: stats.attestations,
     proposal_count: stats.proposals,
     builder_count: stats.builders,
-    governance_canister_id: meta.governanceCanisterId === null ? [] : [Principal.fromText(meta.governanceCanisterId)],
+    governance_canister_id:
+      meta.governanceCanisterId === null ? [] : [Principal.fromText(meta.governanceCanisterId)],
     rate_limit: {
       capacity: registry.rateLimit.capacity,
       refill_interval_seconds: Number(registry.rateLimit.refillIntervalNs / 1_000_000_000n),

@@ -56,7 +56,9 @@ function candidOnChain(p: OnChainProposalJson): C.OnChainProposal {
   };
 }
 
-function candidConsensus(c: Consensus): Pick<C.ProposalSummary, 'artifacts' | 'totals' | 'other_commit_count'> {
+function candidConsensus(
+  c: Consensus,
+): Pick<C.ProposalSummary, 'artifacts' | 'totals' | 'other_commit_count'> {
   return {
     totals: counts(c.totals),
     other_commit_count: BigInt(c.otherCommitAttestations),
@@ -137,14 +139,24 @@ export function candidAttestation(v: AttestationView): C.Attestation {
       git_version: opt(e.gitVersion),
     },
     tool: { name: r.tool.name, version: r.tool.version, script_sha256: opt(r.tool.scriptSha256) },
-    build: { started_on: r.build.startedOn, finished_on: r.build.finishedOn, clean_cache: opt(r.build.cleanCache) },
+    build: {
+      started_on: r.build.startedOn,
+      finished_on: r.build.finishedOn,
+      clean_cache: opt(r.build.cleanCache),
+    },
     note: r.note,
     supersedes: optU64(r.supersedes),
     superseded_by: optU64(r.supersededBy),
     hidden:
       r.hidden === null
         ? []
-        : [{ reason: r.hidden.reason, at: BigInt(r.hidden.at), by: Principal.fromText(r.hidden.by) }],
+        : [
+            {
+              reason: r.hidden.reason,
+              at: BigInt(r.hidden.at),
+              by: Principal.fromText(r.hidden.by),
+            },
+          ],
     commit_differs_from_proposal: v.commitDiffersFromProposal,
     envelope: v.envelope === null ? [] : [v.envelope],
   };
@@ -188,7 +200,8 @@ export function toJson(type: IDL.Type, value: unknown): unknown {
   }
   if (type instanceof IDL.RecordClass) {
     const out: Record<string, unknown> = {};
-    for (const [name, fieldType] of type._fields) out[name] = toJson(fieldType, (value as Record<string, unknown>)[name]);
+    for (const [name, fieldType] of type._fields)
+      out[name] = toJson(fieldType, (value as Record<string, unknown>)[name]);
     return out;
   }
   if (type instanceof IDL.VariantClass) {

@@ -39,6 +39,7 @@ export {
   verifyAttestation,
 } from './attestation';
 export type { SignedAttestation } from './attestation';
+export { plainTextProblem } from './validate';
 export {
   ed25519PublicKeyFromSecret,
   ed25519SpkiDer,

@@ -11,7 +11,7 @@ import {
   VERDICTS,
   VIRTUALIZATIONS,
 } from './constants';
-import { reject } from './errors';
+import { Rejection, reject, type FormatError } from './errors';
 import { isStrictEd25519PublicKey, principalFromEd25519PublicKey } from './keys';
 import type {
   Artifact,
@@ -622,4 +622,27 @@ export function readStatement(value: unknown): { statement: Statement; publicKey
     statement: { _type: STATEMENT_TYPE, subject, predicateType: PREDICATE_TYPE, predicate },
     publicKey,
   };
+}
+
+/**
+ * The format's rules for text (forbidden control and formatting characters, lone surrogates,
+ * a byte limit) for other text the registry accepts, such as builder names: one definition of
+ * "plain text" everywhere. Returns why `text` is refused, or null.
+ */
+export function plainTextProblem(
+  text: string,
+  rules: { field: string; maxBytes: number; multiline?: boolean },
+): FormatError | null {
+  try {
+    readText({
+      value: text,
+      at: rules.field,
+      maxBytes: rules.maxBytes,
+      multiline: rules.multiline,
+    });
+    return null;
+  } catch (e) {
+    if (e instanceof Rejection) return e.error;
+    throw e;
+  }
 }

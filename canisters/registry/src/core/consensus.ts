@@ -1,7 +1,12 @@
 import type { ArtifactKind, Verdict } from '@repro-registry/attestation';
 import { ARTIFACT_KINDS } from '@repro-registry/attestation';
 
-import type { ArtifactRecord, ConsensusCell, OnChainProposalJson, ProposalRecordJson } from './records';
+import type {
+  ArtifactRecord,
+  ConsensusCell,
+  OnChainProposalJson,
+  ProposalRecordJson,
+} from './records';
 
 export interface VerdictCounts {
   match: number;
@@ -56,7 +61,8 @@ export function effectiveVerdict(
   onChain: OnChainProposalJson | null,
 ): Verdict {
   if (artifact.sha256 === null) return artifact.verdict;
-  const expected = onChainArtifactKind(onChain) === artifact.kind ? onChain?.releasePackageSha256Hex : null;
+  const expected =
+    onChainArtifactKind(onChain) === artifact.kind ? onChain?.releasePackageSha256Hex : null;
   if (expected === null || expected === undefined) return artifact.verdict;
   return artifact.sha256 === expected ? 'match' : 'mismatch';
 }
@@ -67,7 +73,9 @@ export function expectedClaimDiffers(
   onChain: OnChainProposalJson | null,
 ): boolean {
   if (onChainArtifactKind(onChain) !== artifact.kind) return false;
-  return artifact.expectedSha256 !== null && artifact.expectedSha256 !== onChain?.releasePackageSha256Hex;
+  return (
+    artifact.expectedSha256 !== null && artifact.expectedSha256 !== onChain?.releasePackageSha256Hex
+  );
 }
 
 /** Overall verdict of one attestation: the worst of its artifacts. */
@@ -140,7 +148,9 @@ export function computeConsensus(proposal: ProposalRecordJson): Consensus {
     let expected = onChainExpected;
     let source: ExpectedSource = onChainExpected !== null ? 'proposal' : 'none';
     if (expected === null) {
-      expected = mostCommon(mine.filter((c) => c.claimed !== null).map((c) => [c.claimed as string, c.n]));
+      expected = mostCommon(
+        mine.filter((c) => c.claimed !== null).map((c) => [c.claimed as string, c.n]),
+      );
       if (expected !== null) source = 'builders';
     }
 
@@ -151,7 +161,8 @@ export function computeConsensus(proposal: ProposalRecordJson): Consensus {
       if (c.sha256 !== null) groups.set(c.sha256, (groups.get(c.sha256) ?? 0) + c.n);
       const verdict = effectiveVerdict({ kind, sha256: c.sha256, verdict: c.verdict }, onChain);
       verdicts[verdict] += c.n;
-      if (expectedClaimDiffers({ kind, expectedSha256: c.claimed }, onChain)) claimMismatches += c.n;
+      if (expectedClaimDiffers({ kind, expectedSha256: c.claimed }, onChain))
+        claimMismatches += c.n;
     }
     const hashGroups = [...groups]
       .map(([sha256, builderCount]) => ({

@@ -12,9 +12,16 @@ export interface RateLimit {
 
 /** The defaults: 10 at once, then one every 6 minutes (10 an hour). A builder reproduces a
  *  proposal a few times at most; a release week has a handful of proposals. */
-export const DEFAULT_RATE_LIMIT: RateLimit = { capacity: 10, refillIntervalNs: 6n * 60n * 1_000_000_000n };
+export const DEFAULT_RATE_LIMIT: RateLimit = {
+  capacity: 10,
+  refillIntervalNs: 6n * 60n * 1_000_000_000n,
+};
 
-export function tokensAvailable(bucket: RateBucketJson | undefined, limit: RateLimit, now: bigint): number {
+export function tokensAvailable(
+  bucket: RateBucketJson | undefined,
+  limit: RateLimit,
+  now: bigint,
+): number {
   if (bucket === undefined) return limit.capacity;
   const elapsed = now - BigInt(bucket.updatedAt);
   const refill = elapsed <= 0n ? 0 : Number(elapsed / limit.refillIntervalNs);
@@ -22,14 +29,19 @@ export function tokensAvailable(bucket: RateBucketJson | undefined, limit: RateL
 }
 
 /** The bucket after taking one token, or null when none is left. */
-export function takeToken(bucket: RateBucketJson | undefined, limit: RateLimit, now: bigint): RateBucketJson | null {
+export function takeToken(
+  bucket: RateBucketJson | undefined,
+  limit: RateLimit,
+  now: bigint,
+): RateBucketJson | null {
   const available = tokensAvailable(bucket, limit, now);
   if (available < 1) return null;
   // Keep the fractional refill progress: advance `updatedAt` only by whole intervals used.
   let updatedAt = now;
   if (bucket !== undefined && available < limit.capacity) {
     const elapsed = now - BigInt(bucket.updatedAt);
-    updatedAt = BigInt(bucket.updatedAt) + (elapsed / limit.refillIntervalNs) * limit.refillIntervalNs;
+    updatedAt =
+      BigInt(bucket.updatedAt) + (elapsed / limit.refillIntervalNs) * limit.refillIntervalNs;
   }
   return { tokens: available - 1, updatedAt: updatedAt.toString() };
 }

@@ -81,12 +81,7 @@ export interface ProposalRecordJson {
 }
 
 export type ProposalStatusName =
-  | 'unknown'
-  | 'open'
-  | 'rejected'
-  | 'adopted'
-  | 'executed'
-  | 'failed';
+  'unknown' | 'open' | 'rejected' | 'adopted' | 'executed' | 'failed';
 
 export interface OnChainProposalJson {
   /** `icos_election` when the proposal elects a GuestOS/HostOS version; else `other`. */

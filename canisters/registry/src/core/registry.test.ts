@@ -2,7 +2,15 @@ import { Principal } from '@dfinity/principal';
 import { ErrorCode } from '@repro-registry/attestation';
 import { describe, expect, it } from 'vitest';
 
-import { COMMIT, GUESTOS_HASH, artifact, hashOf, predicate, sign, testBuilder } from '../../test/builders';
+import {
+  COMMIT,
+  GUESTOS_HASH,
+  artifact,
+  hashOf,
+  predicate,
+  sign,
+  testBuilder,
+} from '../../test/builders';
 import type { OnChainProposalJson } from './records';
 import { Registry, type SubmitReceipt } from './registry';
 import { memoryTables } from './tables';
@@ -38,7 +46,9 @@ const onChain = (over: Partial<OnChainProposalJson> = {}): OnChainProposalJson =
   nnsFunction: 38,
   electedCommit: COMMIT,
   releasePackageSha256Hex: GUESTOS_HASH,
-  releasePackageUrls: ['https://download.dfinity.systems/ic/x/guest-os/update-img/update-img.tar.zst'],
+  releasePackageUrls: [
+    'https://download.dfinity.systems/ic/x/guest-os/update-img/update-img.tar.zst',
+  ],
   launchMeasurementsHex: [],
   status: 'open',
   proposedAt: T0.toString(),
@@ -54,7 +64,12 @@ describe('submission', () => {
     const r = newRegistry();
     const alice = testBuilder('alice');
     const receipt = accepted(submit(r, alice.principal, sign(alice)));
-    expect(receipt).toMatchObject({ attestationId: 1n, proposalId: 134567n, duplicate: false, supersedes: null });
+    expect(receipt).toMatchObject({
+      attestationId: 1n,
+      proposalId: 134567n,
+      duplicate: false,
+      supersedes: null,
+    });
 
     const summary = r.summary(134567n);
     expect(summary.ok).toBe(true);
@@ -62,9 +77,16 @@ describe('submission', () => {
     expect(summary.value.record.currentBuilders).toBe(1);
     const guestos = summary.value.consensus.artifacts[0];
     expect(guestos?.kind).toBe('guestos');
-    expect(guestos?.hashGroups).toEqual([{ sha256: GUESTOS_HASH, builderCount: 1, matchesExpected: true }]);
+    expect(guestos?.hashGroups).toEqual([
+      { sha256: GUESTOS_HASH, builderCount: 1, matchesExpected: true },
+    ]);
     expect(guestos?.expectedSource).toBe('builders');
-    expect(summary.value.consensus.totals).toEqual({ match: 1, mismatch: 0, build_failed: 0, not_built: 0 });
+    expect(summary.value.consensus.totals).toEqual({
+      match: 1,
+      mismatch: 0,
+      build_failed: 0,
+      not_built: 0,
+    });
   });
 
   it('rejects the anonymous caller and a caller who did not sign', () => {
@@ -97,7 +119,11 @@ describe('submission', () => {
     const alice = testBuilder('alice');
     const bad = hashOf('wsl2 build');
     const first = accepted(
-      submit(r, alice.principal, sign(alice, predicate({ artifacts: [artifact({ kind: 'guestos', sha256: bad })] }))),
+      submit(
+        r,
+        alice.principal,
+        sign(alice, predicate({ artifacts: [artifact({ kind: 'guestos', sha256: bad })] })),
+      ),
     );
     const second = accepted(submit(r, alice.principal, sign(alice), T0 + MINUTE));
     expect(second.supersedes).toBe(first.attestationId);
@@ -106,7 +132,9 @@ describe('submission', () => {
     if (!summary.ok) throw new Error('no summary');
     expect(summary.value.record.currentBuilders).toBe(1);
     expect(summary.value.record.supersededCount).toBe(1);
-    expect(summary.value.consensus.artifacts[0]?.hashGroups.map((g) => g.sha256)).toEqual([GUESTOS_HASH]);
+    expect(summary.value.consensus.artifacts[0]?.hashGroups.map((g) => g.sha256)).toEqual([
+      GUESTOS_HASH,
+    ]);
     const old = r.attestation(first.attestationId);
     expect(old.ok && old.value.record.supersededBy).toBe(second.attestationId.toString());
 
@@ -120,7 +148,13 @@ describe('submission', () => {
     for (let i = 0; i < 5; i++) {
       const b = testBuilder(i);
       const sha256 = i === 4 ? odd : GUESTOS_HASH;
-      accepted(submit(r, b.principal, sign(b, predicate({ artifacts: [artifact({ kind: 'guestos', sha256 })] }))));
+      accepted(
+        submit(
+          r,
+          b.principal,
+          sign(b, predicate({ artifacts: [artifact({ kind: 'guestos', sha256 })] })),
+        ),
+      );
     }
     const summary = r.summary(134567n);
     if (!summary.ok) throw new Error('no summary');
@@ -141,7 +175,9 @@ describe('submission', () => {
     expect(r.precheckSubmit({ caller: alice.principal, argBytes: 100, now: T0 }).ok).toBe(false);
     expect(r.stats().attestations).toBe(2n);
     // One refill interval later one more is allowed.
-    accepted(submit(r, alice.principal, sign(alice, predicate({ proposalId: '3' })), T0 + 6n * MINUTE));
+    accepted(
+      submit(r, alice.principal, sign(alice, predicate({ proposalId: '3' })), T0 + 6n * MINUTE),
+    );
   });
 });
 
@@ -159,7 +195,11 @@ describe('listing', () => {
     // A new arrival between pages doesn't shift the next page.
     const late = testBuilder('late');
     accepted(submit(r, late.principal, sign(late)));
-    const second = r.listAttestations({ proposalId: 134567n, limit: 3, cursor: first.value.next ?? undefined });
+    const second = r.listAttestations({
+      proposalId: 134567n,
+      limit: 3,
+      cursor: first.value.next ?? undefined,
+    });
     expect(second.ok && second.value.items.map((v) => v.record.id)).toEqual(['4', '3', '2']);
   });
 
@@ -168,10 +208,19 @@ describe('listing', () => {
     for (let i = 0; i < 4; i++) {
       const b = testBuilder(i);
       const sha256 = i % 2 === 0 ? GUESTOS_HASH : hashOf(`x${i}`);
-      accepted(submit(r, b.principal, sign(b, predicate({ artifacts: [artifact({ kind: 'guestos', sha256 })] }))));
+      accepted(
+        submit(
+          r,
+          b.principal,
+          sign(b, predicate({ artifacts: [artifact({ kind: 'guestos', sha256 })] })),
+        ),
+      );
     }
     const mismatches = r.listAttestations({ proposalId: 134567n, verdict: 'mismatch' });
-    expect(mismatches.ok && mismatches.value.items.map((v) => v.record.verdict)).toEqual(['mismatch', 'mismatch']);
+    expect(mismatches.ok && mismatches.value.items.map((v) => v.record.verdict)).toEqual([
+      'mismatch',
+      'mismatch',
+    ]);
     const bad = r.listAttestations({ proposalId: 134567n, verdict: 'maybe' });
     expect(bad.ok || bad.error.code).toBe(ErrorCode.INVALID_ARGUMENT);
   });
@@ -179,7 +228,8 @@ describe('listing', () => {
   it('lists proposals newest first', () => {
     const r = newRegistry();
     const b = testBuilder('b');
-    for (const id of ['5', '300', '42']) accepted(submit(r, b.principal, sign(b, predicate({ proposalId: id }))));
+    for (const id of ['5', '300', '42'])
+      accepted(submit(r, b.principal, sign(b, predicate({ proposalId: id }))));
     const page = r.listProposals({ limit: 2 });
     expect(page.items.map((p) => p.record.id)).toEqual(['300', '42']);
     const rest = r.listProposals({ limit: 2, cursor: page.next ?? undefined });
@@ -192,16 +242,36 @@ describe('builders and moderation', () => {
   it('lets a builder set a display name and a web URL, and nothing dangerous', () => {
     const r = newRegistry();
     const alice = testBuilder('alice');
-    const early = r.setBuilderProfile({ caller: alice.principal, displayName: 'Alice', url: null, now: T0 });
+    const early = r.setBuilderProfile({
+      caller: alice.principal,
+      displayName: 'Alice',
+      url: null,
+      now: T0,
+    });
     expect(early.ok || early.error.code).toBe(ErrorCode.BUILDER_NOT_FOUND);
     accepted(submit(r, alice.principal, sign(alice)));
-    const set = r.setBuilderProfile({ caller: alice.principal, displayName: ' Alice ', url: 'https://alice.dev', now: T0 });
+    const set = r.setBuilderProfile({
+      caller: alice.principal,
+      displayName: ' Alice ',
+      url: 'https://alice.dev',
+      now: T0,
+    });
     expect(set.ok && set.value).toMatchObject({ displayName: 'Alice', url: 'https://alice.dev' });
     for (const url of ['javascript:alert(1)', 'data:text/html,x', 'https://a b']) {
-      const bad = r.setBuilderProfile({ caller: alice.principal, displayName: 'Alice', url, now: T0 });
+      const bad = r.setBuilderProfile({
+        caller: alice.principal,
+        displayName: 'Alice',
+        url,
+        now: T0,
+      });
       expect(bad.ok || bad.error.code).toBe(ErrorCode.PROFILE_INVALID);
     }
-    const rtl = r.setBuilderProfile({ caller: alice.principal, displayName: 'evil\u202egnp.exe', url: null, now: T0 });
+    const rtl = r.setBuilderProfile({
+      caller: alice.principal,
+      displayName: 'evil\u202egnp.exe',
+      url: null,
+      now: T0,
+    });
     expect(rtl.ok || rtl.error.code).toBe(ErrorCode.PROFILE_INVALID);
     const profile = r.builder({ builder: alice.principal });
     expect(profile.ok && profile.value.profile.url).toBe('https://alice.dev');
@@ -219,7 +289,12 @@ describe('builders and moderation', () => {
     const empty = r.hide({ caller: controller, attestationId, reason: '  ', now: T0 });
     expect(empty.ok || empty.error.code).toBe(ErrorCode.HIDE_REASON_INVALID);
 
-    const hidden = r.hide({ caller: controller, attestationId, reason: 'duplicate identity', now: T0 });
+    const hidden = r.hide({
+      caller: controller,
+      attestationId,
+      reason: 'duplicate identity',
+      now: T0,
+    });
     expect(hidden.ok && hidden.value.record.hidden?.reason).toBe('duplicate identity');
     const again = r.hide({ caller: controller, attestationId, reason: 'x', now: T0 });
     expect(again.ok || again.error.code).toBe(ErrorCode.ALREADY_HIDDEN);
@@ -247,10 +322,17 @@ describe('against the proposal on chain', () => {
       submit(
         r,
         confused.principal,
-        sign(confused, predicate({ artifacts: [artifact({ kind: 'guestos', expectedSha256: stale })] })),
+        sign(
+          confused,
+          predicate({ artifacts: [artifact({ kind: 'guestos', expectedSha256: stale })] }),
+        ),
       ),
     );
-    r.recordProposalRead({ proposalId: 134567n, now: T0, outcome: { ok: true, onChain: onChain() } });
+    r.recordProposalRead({
+      proposalId: 134567n,
+      now: T0,
+      outcome: { ok: true, onChain: onChain() },
+    });
     const summary = r.summary(134567n);
     if (!summary.ok) throw new Error('no summary');
     const guestos = summary.value.consensus.artifacts[0];
@@ -259,20 +341,37 @@ describe('against the proposal on chain', () => {
     expect(guestos?.expectedClaimMismatches).toBe(1);
     const page = r.listAttestations({ proposalId: 134567n });
     if (!page.ok) throw new Error('no page');
-    const confusedView = page.value.items.find((v) => v.record.builder === confused.principal.toText());
-    expect(confusedView?.effective[0]).toEqual({ verdict: 'match', expectedDiffersFromProposal: true });
+    const confusedView = page.value.items.find(
+      (v) => v.record.builder === confused.principal.toText(),
+    );
+    expect(confusedView?.effective[0]).toEqual({
+      verdict: 'match',
+      expectedDiffersFromProposal: true,
+    });
   });
 
   it('rejects attestations for another commit or for proposals that elect nothing', () => {
     const r = newRegistry();
     const alice = testBuilder('alice');
-    r.recordProposalRead({ proposalId: 134567n, now: T0, outcome: { ok: true, onChain: onChain() } });
+    r.recordProposalRead({
+      proposalId: 134567n,
+      now: T0,
+      outcome: { ok: true, onChain: onChain() },
+    });
     const wrong = submit(r, alice.principal, sign(alice, predicate({ commit: 'f'.repeat(40) })));
     expect(wrong.ok || wrong.error.code).toBe(ErrorCode.COMMIT_MISMATCH);
     r.recordProposalRead({
       proposalId: 777n,
       now: T0,
-      outcome: { ok: true, onChain: onChain({ kind: 'other', os: null, electedCommit: null, releasePackageSha256Hex: null }) },
+      outcome: {
+        ok: true,
+        onChain: onChain({
+          kind: 'other',
+          os: null,
+          electedCommit: null,
+          releasePackageSha256Hex: null,
+        }),
+      },
     });
     const other = submit(r, alice.principal, sign(alice, predicate({ proposalId: '777' })));
     expect(other.ok || other.error.code).toBe(ErrorCode.PROPOSAL_NOT_ICOS_ELECTION);
@@ -283,9 +382,17 @@ describe('against the proposal on chain', () => {
     const r = newRegistry();
     const early = testBuilder('early');
     accepted(submit(r, early.principal, sign(early, predicate({ commit: 'e'.repeat(40) }))));
-    r.recordProposalRead({ proposalId: 134567n, now: T0, outcome: { ok: false, error: 'governance unavailable', final: false } });
+    r.recordProposalRead({
+      proposalId: 134567n,
+      now: T0,
+      outcome: { ok: false, error: 'governance unavailable', final: false },
+    });
     expect(r.summary(134567n).ok && r.proposal(134567n)?.sync.state).toBe('error');
-    r.recordProposalRead({ proposalId: 134567n, now: T0 + MINUTE, outcome: { ok: true, onChain: onChain() } });
+    r.recordProposalRead({
+      proposalId: 134567n,
+      now: T0 + MINUTE,
+      outcome: { ok: true, onChain: onChain() },
+    });
     const summary = r.summary(134567n);
     if (!summary.ok) throw new Error('no summary');
     expect(summary.value.commit).toBe(COMMIT);
@@ -298,7 +405,11 @@ describe('against the proposal on chain', () => {
     const r = newRegistry();
     for (let id = 1n; id <= 10n; id++) {
       const status = id <= 3n ? 'executed' : 'open';
-      r.recordProposalRead({ proposalId: id, now: T0, outcome: { ok: true, onChain: onChain({ status }) } });
+      r.recordProposalRead({
+        proposalId: id,
+        now: T0,
+        outcome: { ok: true, onChain: onChain({ status }) },
+      });
     }
     const first = r.proposalsToRefresh(4);
     expect(first).toHaveLength(4);

@@ -12,7 +12,14 @@ import {
 } from '@repro-registry/attestation';
 
 import type { Consensus } from './consensus';
-import { applyToCells, computeConsensus, consensusCommit, effectiveVerdict, expectedClaimDiffers, overallVerdict } from './consensus';
+import {
+  applyToCells,
+  computeConsensus,
+  consensusCommit,
+  effectiveVerdict,
+  expectedClaimDiffers,
+  overallVerdict,
+} from './consensus';
 import type { Result } from './errors';
 import { err, ok } from './errors';
 import type {
@@ -33,7 +40,6 @@ export interface Caller {
   principal: Principal;
   isController: boolean;
 }
-
 
 export const PAGE_LIMIT = { default: 50, max: 100 } as const;
 export const PROFILE_LIMITS = { displayNameBytes: 64, urlBytes: 256 } as const;
@@ -71,7 +77,12 @@ export interface Page<T> {
   total: bigint;
 }
 
-const VERDICT_INDEX: Record<Verdict, number> = { match: 0, mismatch: 1, build_failed: 2, not_built: 3 };
+const VERDICT_INDEX: Record<Verdict, number> = {
+  match: 0,
+  mismatch: 1,
+  build_failed: 2,
+  not_built: 3,
+};
 const META_KEY = new Uint8Array([0x6d]); // "m"
 
 export function emptySync(): ProposalSyncJson {
@@ -107,7 +118,10 @@ export class Registry {
     const stored = this.meta().rateLimit;
     return stored === null
       ? DEFAULT_RATE_LIMIT
-      : { capacity: stored.capacity, refillIntervalNs: BigInt(stored.refillSeconds) * 1_000_000_000n };
+      : {
+          capacity: stored.capacity,
+          refillIntervalNs: BigInt(stored.refillSeconds) * 1_000_000_000n,
+        };
   }
 
   // ---------------------------------------------------------------- meta
@@ -137,7 +151,10 @@ export class Registry {
    */
   precheckSubmit(args: { caller: Principal; argBytes: number; now: bigint }): Result<void> {
     if (args.caller.isAnonymous()) {
-      return err(ErrorCode.ANONYMOUS_CALLER, 'anonymous callers cannot submit: sign in with your builder key');
+      return err(
+        ErrorCode.ANONYMOUS_CALLER,
+        'anonymous callers cannot submit: sign in with your builder key',
+      );
     }
     // Candid framing of `record { envelope : blob }` adds a few dozen bytes to the envelope.
     if (args.argBytes > LIMITS.envelopeBytes + 1024) {
@@ -162,7 +179,11 @@ export class Registry {
     envelope: Uint8Array;
     now: bigint;
   }): Result<{ duplicate: SubmitReceipt } | { verified: VerifiedAttestation; proposalId: bigint }> {
-    const pre = this.precheckSubmit({ caller: args.caller, argBytes: args.envelope.length, now: args.now });
+    const pre = this.precheckSubmit({
+      caller: args.caller,
+      argBytes: args.envelope.length,
+      now: args.now,
+    });
     if (!pre.ok && pre.error.code !== ErrorCode.RATE_LIMITED) return pre;
 
     const envelopeSha256 = sha256Hex(args.envelope);
@@ -170,7 +191,10 @@ export class Registry {
     if (existingId !== undefined) {
       const record = this.tables.attestations.get(existingId) as AttestationRecordJson;
       if (record.builder !== args.caller.toText()) {
-        return err(ErrorCode.CALLER_NOT_SIGNER, `this attestation was signed by ${record.builder}, not by the caller ${args.caller.toText()}`);
+        return err(
+          ErrorCode.CALLER_NOT_SIGNER,
+          `this attestation was signed by ${record.builder}, not by the caller ${args.caller.toText()}`,
+        );
       }
       return ok({ duplicate: receiptOf(record, true) });
     }
@@ -184,7 +208,10 @@ export class Registry {
         `the attestation is signed by ${verified.value.builderId} but the caller is ${args.caller.toText()}: submit with the key that signed it`,
       );
     }
-    return ok({ verified: verified.value, proposalId: BigInt(verified.value.predicate.proposal.id) });
+    return ok({
+      verified: verified.value,
+      proposalId: BigInt(verified.value.predicate.proposal.id),
+    });
   }
 
   /** Whether the proposal's on-chain data should be read before recording an attestation. */
@@ -194,7 +221,11 @@ export class Registry {
   }
 
   /** Stores a verified attestation; checks it against the proposal when its data is known. */
-  recordSubmission(args: { caller: Principal; verified: VerifiedAttestation; now: bigint }): Result<SubmitReceipt> {
+  recordSubmission(args: {
+    caller: Principal;
+    verified: VerifiedAttestation;
+    now: bigint;
+  }): Result<SubmitReceipt> {
     const { verified, now, caller } = args;
     const predicate = verified.predicate;
     const proposalId = BigInt(predicate.proposal.id);
@@ -293,7 +324,10 @@ export class Registry {
       lastSeen: record.submittedAt,
       attestationCount: 0,
     };
-    this.tables.builderAttestations.insert(compositeKey(callerKey, builderRecord.attestationCount), idKey);
+    this.tables.builderAttestations.insert(
+      compositeKey(callerKey, builderRecord.attestationCount),
+      idKey,
+    );
     builderRecord.attestationCount += 1;
     builderRecord.lastSeen = record.submittedAt;
     this.tables.builders.insert(callerKey, builderRecord);
@@ -319,7 +353,8 @@ export class Registry {
   recordProposalRead(args: {
     proposalId: bigint;
     now: bigint;
-    outcome: { ok: true; onChain: OnChainProposalJson } | { ok: false; error: string; final: boolean };
+    outcome:
+      { ok: true; onChain: OnChainProposalJson } | { ok: false; error: string; final: boolean };
   }): ProposalRecordJson {
     const key = u64Key(args.proposalId);
     const proposal = this.tables.proposals.get(key) ?? newProposal(args.proposalId);
@@ -331,7 +366,9 @@ export class Registry {
       proposal.sync.lastSuccessAt = now;
       proposal.sync.error = null;
       const status = args.outcome.onChain.status;
-      proposal.sync.final = args.outcome.onChain.kind !== 'icos_election' || (status !== 'open' && status !== 'unknown');
+      proposal.sync.final =
+        args.outcome.onChain.kind !== 'icos_election' ||
+        (status !== 'open' && status !== 'unknown');
     } else {
       proposal.sync.state = 'error';
       proposal.sync.error = args.outcome.error;
@@ -369,7 +406,10 @@ export class Registry {
   summary(proposalId: bigint): Result<ProposalSummaryView> {
     const record = this.tables.proposals.get(u64Key(proposalId));
     if (record === undefined) {
-      return err(ErrorCode.PROPOSAL_NOT_FOUND, `the registry knows nothing about proposal ${proposalId} yet`);
+      return err(
+        ErrorCode.PROPOSAL_NOT_FOUND,
+        `the registry knows nothing about proposal ${proposalId} yet`,
+      );
     }
     return ok(this.summaryOf(record));
   }
@@ -386,7 +426,9 @@ export class Registry {
     const end = total - offset;
     const start = Math.max(0, end - limit);
     const keys = this.tables.proposals.keys(start, end - start).reverse();
-    const items = keys.map((k) => this.summaryOf(this.tables.proposals.get(k) as ProposalRecordJson));
+    const items = keys.map((k) =>
+      this.summaryOf(this.tables.proposals.get(k) as ProposalRecordJson),
+    );
     return { items, next: start > 0 ? BigInt(offset + items.length) : null, total: BigInt(total) };
   }
 
@@ -405,14 +447,20 @@ export class Registry {
     const proposalKey = u64Key(args.proposalId);
     const proposal = this.tables.proposals.get(proposalKey);
     if (proposal === undefined) {
-      return err(ErrorCode.PROPOSAL_NOT_FOUND, `the registry knows nothing about proposal ${args.proposalId} yet`);
+      return err(
+        ErrorCode.PROPOSAL_NOT_FOUND,
+        `the registry knows nothing about proposal ${args.proposalId} yet`,
+      );
     }
     let total: number;
     let keyOf: (seq: number) => Uint8Array;
     let table = this.tables.proposalAttestations;
     if (args.verdict !== undefined) {
       if (!(VERDICTS as readonly string[]).includes(args.verdict)) {
-        return err(ErrorCode.INVALID_ARGUMENT, `verdict must be one of ${VERDICTS.join(', ')}, not "${args.verdict}"`);
+        return err(
+          ErrorCode.INVALID_ARGUMENT,
+          `verdict must be one of ${VERDICTS.join(', ')}, not "${args.verdict}"`,
+        );
       }
       const verdict = args.verdict as Verdict;
       total = proposal.verdictCounts[verdict];
@@ -442,9 +490,15 @@ export class Registry {
     return ok(this.viewOf(key, undefined, true));
   }
 
-  private viewOf(idKey: Uint8Array, proposal: ProposalRecordJson | undefined, withEnvelope: boolean): AttestationView {
+  private viewOf(
+    idKey: Uint8Array,
+    proposal: ProposalRecordJson | undefined,
+    withEnvelope: boolean,
+  ): AttestationView {
     const record = this.tables.attestations.get(idKey) as AttestationRecordJson;
-    const p = proposal ?? (this.tables.proposals.get(u64Key(BigInt(record.proposalId))) as ProposalRecordJson);
+    const p =
+      proposal ??
+      (this.tables.proposals.get(u64Key(BigInt(record.proposalId))) as ProposalRecordJson);
     const onChain = p.onChain;
     return {
       record,
@@ -452,7 +506,8 @@ export class Registry {
         verdict: effectiveVerdict(a, onChain),
         expectedDiffersFromProposal: expectedClaimDiffers(a, onChain),
       })),
-      commitDiffersFromProposal: onChain?.electedCommit != null && onChain.electedCommit !== record.commit,
+      commitDiffersFromProposal:
+        onChain?.electedCommit != null && onChain.electedCommit !== record.commit,
       envelope: withEnvelope ? (this.tables.envelopes.get(idKey) ?? null) : null,
     };
   }
@@ -465,7 +520,10 @@ export class Registry {
     const key = args.builder.toUint8Array();
     const profile = this.tables.builders.get(key);
     if (profile === undefined) {
-      return err(ErrorCode.BUILDER_NOT_FOUND, `${args.builder.toText()} has not submitted any attestation`);
+      return err(
+        ErrorCode.BUILDER_NOT_FOUND,
+        `${args.builder.toText()} has not submitted any attestation`,
+      );
     }
     const total = profile.attestationCount;
     const limit = clampLimit(args.limit);
@@ -473,9 +531,18 @@ export class Registry {
     const start = Math.max(0, end - limit);
     const items: AttestationView[] = [];
     for (let seq = end - 1; seq >= start; seq--) {
-      items.push(this.viewOf(this.tables.builderAttestations.get(compositeKey(key, seq)) as Uint8Array, undefined, false));
+      items.push(
+        this.viewOf(
+          this.tables.builderAttestations.get(compositeKey(key, seq)) as Uint8Array,
+          undefined,
+          false,
+        ),
+      );
     }
-    return ok({ profile, attestations: { items, next: start > 0 ? BigInt(start) : null, total: BigInt(total) } });
+    return ok({
+      profile,
+      attestations: { items, next: start > 0 ? BigInt(start) : null, total: BigInt(total) },
+    });
   }
 
   stats(): { attestations: bigint; proposals: bigint; builders: bigint } {
@@ -489,15 +556,27 @@ export class Registry {
 
   // ---------------------------------------------------------------- builders and moderation
 
-  setBuilderProfile(args: { caller: Principal; displayName: string; url: string | null; now: bigint }): Result<BuilderRecordJson> {
-    if (args.caller.isAnonymous()) return err(ErrorCode.ANONYMOUS_CALLER, 'sign in with your builder key to set your profile');
+  setBuilderProfile(args: {
+    caller: Principal;
+    displayName: string;
+    url: string | null;
+    now: bigint;
+  }): Result<BuilderRecordJson> {
+    if (args.caller.isAnonymous())
+      return err(ErrorCode.ANONYMOUS_CALLER, 'sign in with your builder key to set your profile');
     const key = args.caller.toUint8Array();
     const profile = this.tables.builders.get(key);
     if (profile === undefined) {
-      return err(ErrorCode.BUILDER_NOT_FOUND, 'submit an attestation first: profiles belong to builders');
+      return err(
+        ErrorCode.BUILDER_NOT_FOUND,
+        'submit an attestation first: profiles belong to builders',
+      );
     }
     const name = args.displayName.trim();
-    const nameProblem = checkPlainText(name, { maxBytes: PROFILE_LIMITS.displayNameBytes, allowNewlines: false });
+    const nameProblem =
+      name === ''
+        ? null
+        : checkPlainText(name, { maxBytes: PROFILE_LIMITS.displayNameBytes, allowNewlines: false });
     if (nameProblem !== null) return err(ErrorCode.PROFILE_INVALID, `display name: ${nameProblem}`);
     if (args.url !== null) {
       const urlProblem = checkUrl(args.url);
@@ -509,17 +588,31 @@ export class Registry {
     return ok(profile);
   }
 
-  hide(args: { caller: Caller; attestationId: bigint; reason: string; now: bigint }): Result<AttestationView> {
-    if (!args.caller.isController) return err(ErrorCode.NOT_CONTROLLER, 'only a controller of the registry can hide attestations');
+  hide(args: {
+    caller: Caller;
+    attestationId: bigint;
+    reason: string;
+    now: bigint;
+  }): Result<AttestationView> {
+    if (!args.caller.isController)
+      return err(
+        ErrorCode.NOT_CONTROLLER,
+        'only a controller of the registry can hide attestations',
+      );
     const reason = args.reason.trim();
     const problem = checkPlainText(reason, { maxBytes: HIDE_REASON_BYTES, allowNewlines: true });
     if (problem !== null || reason === '') {
-      return err(ErrorCode.HIDE_REASON_INVALID, `reason: ${problem ?? 'give a reason (it is shown with the hidden attestation)'}`);
+      return err(
+        ErrorCode.HIDE_REASON_INVALID,
+        `reason: ${problem ?? 'give a reason (it is shown with the hidden attestation)'}`,
+      );
     }
     const key = u64Key(args.attestationId);
     const record = this.tables.attestations.get(key);
-    if (record === undefined) return err(ErrorCode.ATTESTATION_NOT_FOUND, `there is no attestation ${args.attestationId}`);
-    if (record.hidden !== null) return err(ErrorCode.ALREADY_HIDDEN, `attestation ${args.attestationId} is already hidden`);
+    if (record === undefined)
+      return err(ErrorCode.ATTESTATION_NOT_FOUND, `there is no attestation ${args.attestationId}`);
+    if (record.hidden !== null)
+      return err(ErrorCode.ALREADY_HIDDEN, `attestation ${args.attestationId} is already hidden`);
     const proposalKey = u64Key(BigInt(record.proposalId));
     const proposal = this.tables.proposals.get(proposalKey) as ProposalRecordJson;
     record.hidden = { reason, at: args.now.toString(), by: args.caller.principal.toText() };
@@ -531,11 +624,17 @@ export class Registry {
   }
 
   unhide(args: { caller: Caller; attestationId: bigint }): Result<AttestationView> {
-    if (!args.caller.isController) return err(ErrorCode.NOT_CONTROLLER, 'only a controller of the registry can unhide attestations');
+    if (!args.caller.isController)
+      return err(
+        ErrorCode.NOT_CONTROLLER,
+        'only a controller of the registry can unhide attestations',
+      );
     const key = u64Key(args.attestationId);
     const record = this.tables.attestations.get(key);
-    if (record === undefined) return err(ErrorCode.ATTESTATION_NOT_FOUND, `there is no attestation ${args.attestationId}`);
-    if (record.hidden === null) return err(ErrorCode.NOT_HIDDEN, `attestation ${args.attestationId} is not hidden`);
+    if (record === undefined)
+      return err(ErrorCode.ATTESTATION_NOT_FOUND, `there is no attestation ${args.attestationId}`);
+    if (record.hidden === null)
+      return err(ErrorCode.NOT_HIDDEN, `attestation ${args.attestationId} is not hidden`);
     const proposalKey = u64Key(BigInt(record.proposalId));
     const proposal = this.tables.proposals.get(proposalKey) as ProposalRecordJson;
     record.hidden = null;
@@ -569,8 +668,10 @@ function rateLimitMessage(limit: RateLimit): string {
 }
 
 function checkUrl(url: string): string | null {
-  if (utf8ByteLength(url) > PROFILE_LIMITS.urlBytes) return `at most ${PROFILE_LIMITS.urlBytes} bytes`;
+  if (utf8ByteLength(url) > PROFILE_LIMITS.urlBytes)
+    return `at most ${PROFILE_LIMITS.urlBytes} bytes`;
   // Only web links: a profile URL is rendered as a link, and javascript:/data: links are attacks.
-  if (!/^https?:\/\/[^\s/?#]+[^\s]*$/.test(url)) return 'must be an http:// or https:// address without spaces';
+  if (!/^https?:\/\/[^\s/?#]+[^\s]*$/.test(url))
+    return 'must be an http:// or https:// address without spaces';
   return checkPlainText(url, { maxBytes: PROFILE_LIMITS.urlBytes, allowNewlines: false });
 }

@@ -112,7 +112,9 @@ export class MemoryTable<V> implements Table<V> {
 }
 
 function cloneValue<V>(value: V): V {
-  return value instanceof Uint8Array ? (value.slice() as V) : (JSON.parse(JSON.stringify(value)) as V);
+  return value instanceof Uint8Array
+    ? (value.slice() as V)
+    : (JSON.parse(JSON.stringify(value)) as V);
 }
 
 function hexOf(key: Uint8Array): string {
