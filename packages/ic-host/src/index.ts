@@ -1,0 +1,31 @@
+export {
+  IcHost,
+  IC_LIMITS,
+  FIRST_CANISTER_ID,
+  canisterIdFromU64,
+  type CallResult,
+  type InspectResult,
+  type HostOptions,
+  type CanisterView,
+  type Limits,
+  type LogLine,
+  type ExecutionRecord,
+} from './host';
+export type { ExecKind } from './system-api';
+export { ErrorCode, RejectCode, IcRejectError, IcHostError, type SystemReject } from './errors';
+export {
+  InMemoryStateStore,
+  applyChangeSet,
+  emptyState,
+  type StateStore,
+  type StoredState,
+  type StoredCanister,
+  type ChangeSet,
+  type CanisterChange,
+  type CanisterSettings,
+  type CanisterStatus,
+  type StablePage,
+  type LogVisibility,
+} from './store';
+export { ModuleCache, defaultModuleCache, type LoadedModule } from './module-cache';
+export { STABLE_PAGE_SIZE } from './stable-memory';
