@@ -2,8 +2,8 @@
  * The registry's Candid interface. `registry.did` is generated from these types by the build
  * and committed as the API contract; a test fails when the two differ.
  */
-import { IDL } from 'azle';
-import type { Principal } from 'azle';
+import { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
 
 export const RegistryError = IDL.Record({ code: IDL.Text, message: IDL.Text });
 export type RegistryError = { code: string; message: string };
@@ -219,7 +219,6 @@ export const Attestation = IDL.Record({
   commit: IDL.Text,
   builder: IDL.Principal,
   submitted_at: IDL.Nat64,
-  envelope_sha256: IDL.Text,
   verdict: IDL.Text,
   effective_verdict: IDL.Text,
   artifacts: IDL.Vec(ArtifactResult),
@@ -239,7 +238,6 @@ export type Attestation = {
   commit: string;
   builder: Principal;
   submitted_at: bigint;
-  envelope_sha256: string;
   verdict: string;
   effective_verdict: string;
   artifacts: ArtifactResult[];
@@ -296,7 +294,6 @@ export const SubmitReceipt = IDL.Record({
   builder: IDL.Principal,
   duplicate: IDL.Bool,
   supersedes: IDL.Opt(IDL.Nat64),
-  envelope_sha256: IDL.Text,
 });
 export type SubmitReceipt = {
   attestation_id: bigint;
@@ -304,7 +301,6 @@ export type SubmitReceipt = {
   builder: Principal;
   duplicate: boolean;
   supersedes: [] | [bigint];
-  envelope_sha256: string;
 };
 
 export const ListProposalsRequest = IDL.Record({

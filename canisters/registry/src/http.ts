@@ -2,7 +2,7 @@
  * The read-only HTTP API for apps outside the IC, and the SVG badges people embed in forum
  * posts. Served by the `http_request` query.
  */
-import { Principal } from 'azle';
+import { Principal } from '@dfinity/principal';
 import { ErrorCode, utf8Encode } from '@repro-registry/attestation';
 
 import * as C from './candid_types';

@@ -22,6 +22,7 @@ import {
 import { ErrorCode, warmUpEd25519 } from '@repro-registry/attestation';
 
 import * as C from './candid_types';
+import { encodeReply, prepareReplyTypes } from './candid_encode';
 import type { Result as CoreResult } from './core/errors';
 import { Registry } from './core/registry';
 import { handleHttp, registryInfo } from './http';
@@ -44,7 +45,10 @@ function toResult<T, U>(result: CoreResult<T>, convert: (value: T) => U): C.Resu
  * Candid argument is answered with INVALID_ARGUMENT — an `Err` where the method returns a
  * result, a reject otherwise — instead of a trap inside the Candid decoder.
  */
+const replyTypes = new Set<IDL.Type>();
+
 function candidMethod(kind: 'update' | 'query', argTypes: IDL.Type[], returnType: IDL.Type) {
+  replyTypes.add(returnType);
   const azleDecorator = (kind === 'update' ? update : query)(argTypes, returnType, {
     manual: true,
   });
@@ -62,10 +66,10 @@ function candidMethod(kind: 'update' | 'query', argTypes: IDL.Type[], returnType
         const message = `the argument is not valid Candid for this method: ${e instanceof Error ? e.message : String(e)}`;
         if (!resultShaped) return msgReject(`${ErrorCode.INVALID_ARGUMENT}: ${message}`);
         const err = candidError({ code: ErrorCode.INVALID_ARGUMENT, message });
-        return msgReply(new Uint8Array(IDL.encode([returnType], [err])));
+        return msgReply(encodeReply(returnType, err));
       }
       const value = (original as (this: This, ...a: unknown[]) => unknown).apply(this, args);
-      msgReply(new Uint8Array(IDL.encode([returnType], [value])));
+      msgReply(encodeReply(returnType, value));
     }
     azleDecorator(handler as never, context as never);
   };
@@ -79,14 +83,23 @@ export default class {
   @init([IDL.Opt(C.InitArgs)])
   init(args: [] | [C.InitArgs]): void {
     this.configure(args);
-    // noble builds its base-point table on first use (~2 B instructions); doing it here keeps
-    // every submit near 200 M. Queries never verify, so they don't need it.
-    warmUpEd25519();
+    this.warmUp();
   }
 
   @postUpgrade([IDL.Opt(C.InitArgs)])
   postUpgrade(args: [] | [C.InitArgs]): void {
     this.configure(args);
+    this.warmUp();
+  }
+
+  /**
+   * Work done once per heap instead of once per message: init and post_upgrade keep their heap,
+   * queries don't.
+   */
+  private warmUp(): void {
+    prepareReplyTypes(replyTypes);
+    // noble builds its base-point table on first use (~2 B instructions); doing it here keeps
+    // every submit near 200 M. Queries never verify, so they don't need it.
     warmUpEd25519();
   }
 

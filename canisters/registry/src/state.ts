@@ -37,7 +37,7 @@ export function stableTables(): RegistryTables {
     meta: table(0, 'json'),
     attestations: table(1, 'json'),
     envelopes: table(2, 'bytes'),
-    envelopeIndex: table(3, 'bytes'),
+    signatureIndex: table(3, 'bytes'),
     proposals: table(4, 'json'),
     proposalAttestations: table(5, 'bytes'),
     proposalVerdictAttestations: table(6, 'bytes'),

@@ -3,7 +3,8 @@
  * API. JSON follows the Candid field names so both APIs read the same: u64 as decimal strings,
  * `opt` as value-or-null, blobs as base64, principals as text.
  */
-import { IDL, Principal } from 'azle';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
 import { base64Decode, base64Encode } from '@repro-registry/attestation';
 
 import type * as C from './candid_types';
@@ -32,7 +33,6 @@ export function candidReceipt(r: SubmitReceipt): C.SubmitReceipt {
     builder: Principal.fromText(r.builder),
     duplicate: r.duplicate,
     supersedes: opt(r.supersedes),
-    envelope_sha256: r.envelopeSha256,
   };
 }
 
@@ -110,7 +110,6 @@ export function candidAttestation(v: AttestationView): C.Attestation {
     commit: r.commit,
     builder: Principal.fromText(r.builder),
     submitted_at: BigInt(r.submittedAt),
-    envelope_sha256: r.envelopeSha256,
     verdict: r.verdict,
     effective_verdict: worst(effective),
     artifacts: r.artifacts.map((a, i) => ({

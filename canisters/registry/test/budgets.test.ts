@@ -26,15 +26,16 @@ describe('instruction budgets (instrumented host)', () => {
       };
 
       const submits: bigint[] = [];
-      let summaryWithOne = 0n;
+      let summaryWithFew = 0n;
       for (let i = 0; i < 1200; i += 10) {
-        // Every tenth population member is on proposal 130000: 120 attestations on it.
+        // Every tenth population member is on proposal 130000: 120 attestations on it. By the
+        // 30th, every hash group of the population exists; after that only the counts grow.
         const { builder, envelope } = populationEnvelope(i);
         okOf(
           await registry.call<{ Ok: T.SubmitReceipt }>('submit', [{ envelope }], builder.principal),
         );
         submits.push(registry.lastInstructions ?? 0n);
-        if (i === 0) summaryWithOne = await summaryAt();
+        if (i === 290) summaryWithFew = await summaryAt();
       }
       const summaryWithMany = await summaryAt();
 
@@ -42,8 +43,9 @@ describe('instruction budgets (instrumented host)', () => {
       expect(maxSubmit).toBeGreaterThan(0n);
       expect(maxSubmit).toBeLessThanOrEqual(BUDGETS.submit);
       expect(summaryWithMany).toBeLessThanOrEqual(BUDGETS.summary);
-      // Flat: aggregates are kept per hash, not recomputed from attestations.
-      expect(Number(summaryWithMany)).toBeLessThan(Number(summaryWithOne) * 1.5);
+      // Flat: aggregates are kept per hash group, not recomputed from attestations, so four
+      // times the attestations cost no more. (The cost grows with distinct hash groups.)
+      expect(Number(summaryWithMany)).toBeLessThan(Number(summaryWithFew) * 1.1);
 
       okOf(
         await registry.call<{ Ok: T.AttestationPage }>('list_attestations', [

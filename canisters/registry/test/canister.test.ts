@@ -249,7 +249,8 @@ describe('hostile and malformed submissions (real wasm)', () => {
     .map((f) => ({
       file: f,
       ...(JSON.parse(readFileSync(join(vectorsDir, f), 'utf8')) as {
-        envelope: string;
+        envelope?: string;
+        envelopeBase64?: string;
         expected: { code: string };
       }),
     }));
@@ -261,7 +262,11 @@ describe('hostile and malformed submissions (real wasm)', () => {
   it.each(vectors.map((v) => [v.file, v] as const))(
     'rejects %s with its code',
     async (_file, vector) => {
-      const envelope = new TextEncoder().encode(vector.envelope);
+      // Envelopes that are not UTF-8 can't be JSON strings: those vectors carry base64.
+      const envelope =
+        vector.envelopeBase64 !== undefined
+          ? new Uint8Array(Buffer.from(vector.envelopeBase64, 'base64'))
+          : new TextEncoder().encode(vector.envelope);
       await expectRejected(candid(envelope), mallory.principal, vector.expected.code);
     },
   );

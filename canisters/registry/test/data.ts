@@ -54,7 +54,9 @@ export async function dataDigest(registry: RegistryUnderTest): Promise<string> {
   let cursor: [] | [bigint] = [];
   const builders = new Set<string>();
   for (;;) {
-    const page: T.ProposalPage = await registry.call<T.ProposalPage>('list_proposals', [{ cursor, limit: [100] }]);
+    const page: T.ProposalPage = await registry.call<T.ProposalPage>('list_proposals', [
+      { cursor, limit: [100] },
+    ]);
     for (const p of page.proposals) {
       add(p);
       let attCursor: [] | [bigint] = [];

@@ -14,6 +14,7 @@ import type { Result } from './errors';
 import { parseJson } from './json';
 import {
   ed25519PublicKeyFromSecret,
+  isStrictEd25519PublicKey,
   principalFromEd25519PublicKey,
   signEd25519,
   verifyEd25519,
@@ -219,7 +220,9 @@ function verify(envelopeBytes: Uint8Array): VerifiedAttestation {
     );
   }
 
-  const { statement, publicKey } = readStatement(parseStatementBytes(statementBytes));
+  const { statement, publicKey } = readStatement(parseStatementBytes(statementBytes), {
+    deferCurveCheck: true,
+  });
   const builderId = statement.predicate.builder.id;
   if (keyid !== builderId) {
     reject(
@@ -229,6 +232,14 @@ function verify(envelopeBytes: Uint8Array): VerifiedAttestation {
     );
   }
   if (!verifyEd25519({ signature, message: pae(PAYLOAD_TYPE, statementBytes), publicKey })) {
+    // Strict verification refuses bad keys too; say which it was (see KeyCheck).
+    if (!isStrictEd25519PublicKey(publicKey)) {
+      reject(
+        ErrorCode.PUBLIC_KEY_INVALID,
+        'predicate.builder.publicKey is not a canonical Ed25519 point of large order',
+        'predicate.builder.publicKey',
+      );
+    }
     reject(
       ErrorCode.SIGNATURE_INVALID,
       'signatures[0].sig does not verify with predicate.builder.publicKey over the payload',

@@ -1,11 +1,12 @@
 import * as ed from '@noble/ed25519';
-import { sha512 } from '@noble/hashes/sha2.js';
+import { sha512 } from './sha512';
 import { Principal } from '@dfinity/principal';
 import { isBytes } from './bytes';
 import { ErrorCode } from './codes';
 import { AttestationError } from './errors';
 
-// noble's sync API needs a SHA-512; there is no WebCrypto inside azle's engine.
+// noble's sync API needs a SHA-512 (there is no WebCrypto inside azle's engine); ours costs half
+// of noble's in the canister's interpreter, see sha512.ts.
 ed.hashes.sha512 = sha512;
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): SEQUENCE { AlgorithmIdentifier 1.3.101.112, BIT STRING }. */

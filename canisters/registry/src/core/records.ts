@@ -31,7 +31,6 @@ export interface AttestationRecordJson {
   commit: string;
   builder: string;
   submittedAt: U64String;
-  envelopeSha256: string;
   /** The builder's own overall verdict (worst of its artifacts). */
   verdict: Verdict;
   /** Position among the proposal's attestations, and among those with the same verdict. */

@@ -5,8 +5,6 @@ import {
   LIMITS,
   VERDICTS,
   base64Encode,
-  sha256Hex,
-  hexToBytes,
   utf8ByteLength,
   verifyAttestation,
 } from '@repro-registry/attestation';
@@ -51,7 +49,6 @@ export interface SubmitReceipt {
   builder: string;
   duplicate: boolean;
   supersedes: bigint | null;
-  envelopeSha256: string;
 }
 
 /** An attestation as the registry shows it: stored fields plus what follows from the proposal. */
@@ -171,8 +168,8 @@ export class Registry {
   }
 
   /**
-   * Verifies an envelope for `caller`. A resubmission of stored bytes answers with the stored
-   * receipt; anything else is fully verified (signature, format, key = caller).
+   * Verifies an envelope for `caller` (signature, format, key = caller). An envelope whose
+   * signature is stored already is a resubmission: it answers with the stored receipt.
    */
   verifySubmission(args: {
     caller: Principal;
@@ -184,22 +181,7 @@ export class Registry {
       argBytes: args.envelope.length,
       now: args.now,
     });
-    if (!pre.ok && pre.error.code !== ErrorCode.RATE_LIMITED) return pre;
-
-    const envelopeSha256 = sha256Hex(args.envelope);
-    const existingId = this.tables.envelopeIndex.get(hexToBytes(envelopeSha256));
-    if (existingId !== undefined) {
-      const record = this.tables.attestations.get(existingId) as AttestationRecordJson;
-      if (record.builder !== args.caller.toText()) {
-        return err(
-          ErrorCode.CALLER_NOT_SIGNER,
-          `this attestation was signed by ${record.builder}, not by the caller ${args.caller.toText()}`,
-        );
-      }
-      return ok({ duplicate: receiptOf(record, true) });
-    }
     if (!pre.ok) return pre;
-
     const verified = verifyAttestation(args.envelope);
     if (!verified.ok) return err(verified.error.code, verified.error.message);
     if (verified.value.builderId !== args.caller.toText()) {
@@ -208,10 +190,17 @@ export class Registry {
         `the attestation is signed by ${verified.value.builderId} but the caller is ${args.caller.toText()}: submit with the key that signed it`,
       );
     }
+    const existing = this.storedBySignature(verified.value.signature);
+    if (existing !== undefined) return ok({ duplicate: receiptOf(existing, true) });
     return ok({
       verified: verified.value,
       proposalId: BigInt(verified.value.predicate.proposal.id),
     });
+  }
+
+  private storedBySignature(signature: Uint8Array): AttestationRecordJson | undefined {
+    const id = this.tables.signatureIndex.get(signature);
+    return id === undefined ? undefined : this.tables.attestations.get(id);
   }
 
   /** Whether the proposal's on-chain data should be read before recording an attestation. */
@@ -229,13 +218,10 @@ export class Registry {
     const { verified, now, caller } = args;
     const predicate = verified.predicate;
     const proposalId = BigInt(predicate.proposal.id);
-    const envelopeSha256 = sha256Hex(verified.envelopeBytes);
 
-    // A concurrent call may have stored the same bytes while this one awaited governance.
-    const existingId = this.tables.envelopeIndex.get(hexToBytes(envelopeSha256));
-    if (existingId !== undefined) {
-      return ok(receiptOf(this.tables.attestations.get(existingId) as AttestationRecordJson, true));
-    }
+    // A concurrent call may have stored the same attestation while this one awaited governance.
+    const existing = this.storedBySignature(verified.signature);
+    if (existing !== undefined) return ok(receiptOf(existing, true));
 
     const proposalKey = u64Key(proposalId);
     const proposal = this.tables.proposals.get(proposalKey) ?? newProposal(proposalId);
@@ -274,7 +260,6 @@ export class Registry {
       commit: predicate.proposal.commit,
       builder: verified.builderId,
       submittedAt: now.toString(),
-      envelopeSha256,
       verdict,
       seq: proposal.attestationCount,
       verdictSeq: proposal.verdictCounts[verdict],
@@ -334,7 +319,7 @@ export class Registry {
     if (builder === undefined) meta.builderCount += 1;
 
     this.tables.envelopes.insert(idKey, verified.envelopeBytes);
-    this.tables.envelopeIndex.insert(hexToBytes(envelopeSha256), idKey);
+    this.tables.signatureIndex.insert(verified.signature, idKey);
     this.tables.attestations.insert(idKey, record);
     this.tables.proposals.insert(proposalKey, proposal);
     this.tables.rateBuckets.insert(callerKey, bucket);
@@ -653,7 +638,6 @@ function receiptOf(record: AttestationRecordJson, duplicate: boolean): SubmitRec
     builder: record.builder,
     duplicate,
     supersedes: record.supersedes === null ? null : BigInt(record.supersedes),
-    envelopeSha256: record.envelopeSha256,
   };
 }
 

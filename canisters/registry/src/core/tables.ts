@@ -18,8 +18,10 @@ export interface RegistryTables {
   attestations: Table<AttestationRecordJson>;
   /** attestation id → the envelope bytes exactly as submitted (anyone can re-verify them). */
   envelopes: Table<Uint8Array>;
-  /** SHA-256 of envelope bytes → attestation id: resubmitting is idempotent. */
-  envelopeIndex: Table<Uint8Array>;
+  /** Ed25519 signature → attestation id: resubmitting is idempotent. A signature identifies
+   *  what was signed (strict verification rules out malleable signatures) and, unlike a hash
+   *  of the envelope, costs nothing to compute inside the canister. */
+  signatureIndex: Table<Uint8Array>;
   /** proposal id → proposal record with the consensus aggregate. */
   proposals: Table<ProposalRecordJson>;
   /** proposal id ‖ seq → attestation id, seq dense per proposal in arrival order. */
@@ -127,7 +129,7 @@ export function memoryTables(): RegistryTables {
   return {
     attestations: new MemoryTable(),
     envelopes: new MemoryTable(),
-    envelopeIndex: new MemoryTable(),
+    signatureIndex: new MemoryTable(),
     proposals: new MemoryTable(),
     proposalAttestations: new MemoryTable(),
     proposalVerdictAttestations: new MemoryTable(),

@@ -1,0 +1,74 @@
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { describe, expect, it } from 'vitest';
+
+import { artifact, hashOf, predicate, sign, testBuilder } from '../test/builders';
+import * as C from './candid_types';
+import { encodeReply } from './candid_encode';
+import { Registry } from './core/registry';
+import { memoryTables } from './core/tables';
+import { handleHttp } from './http';
+import { candidAttestationPage, candidBuilder, candidSummary } from './views';
+
+const T0 = 1_764_000_000_000_000_000n;
+
+function populated(): Registry {
+  const r = new Registry(memoryTables());
+  for (let i = 0; i < 6; i++) {
+    const b = testBuilder(`enc-${i}`);
+    const p = predicate({
+      artifacts: [artifact({ kind: 'guestos', sha256: i % 3 === 0 ? hashOf('x') : undefined }), artifact({ kind: 'hostos' })],
+      ...(i === 2 ? { note: 'ünïcödé ✓ and <script>alert(1)</script>' } : {}),
+    });
+    const v = r.verifySubmission({ caller: b.principal, envelope: sign(b, p), now: T0 + BigInt(i) });
+    if (!v.ok || !('verified' in v.value)) throw new Error('setup');
+    r.recordSubmission({ caller: b.principal, verified: v.value.verified, now: T0 + BigInt(i) });
+  }
+  return r;
+}
+
+const same = (type: IDL.Type, value: unknown) =>
+  expect(Buffer.from(encodeReply(type, value)).toString('hex')).toBe(Buffer.from(IDL.encode([type], [value])).toString('hex'));
+
+describe('encodeReply', () => {
+  it('writes what IDL.encode writes for the registry’s replies', () => {
+    const r = populated();
+    const summary = r.summary(134567n);
+    if (!summary.ok) throw new Error('no summary');
+    same(C.SummaryResult, { Ok: candidSummary(summary.value) });
+    same(C.SummaryResult, { Err: { code: 'PROPOSAL_NOT_FOUND', message: 'nothing here' } });
+    const page = r.listAttestations({ proposalId: 134567n, includeEnvelopes: true });
+    if (!page.ok) throw new Error('no page');
+    same(C.AttestationPageResult, { Ok: candidAttestationPage(page.value) });
+    const builder = r.builder({ builder: testBuilder('enc-2').principal });
+    if (!builder.ok) throw new Error('no builder');
+    same(C.BuilderPageResult, { Ok: { profile: candidBuilder(builder.value.profile), attestations: candidAttestationPage(builder.value.attestations) } });
+    const list = r.listProposals({});
+    same(C.ProposalPage, { proposals: list.items.map(candidSummary), next_cursor: [], total: list.total });
+    same(C.HttpResponse, handleHttp(r, { method: 'GET', url: '/api/v1/proposals/134567', headers: [], body: new Uint8Array(), certificate_version: [] }));
+  });
+
+  it('covers the primitive types and large values', () => {
+    const T = IDL.Record({
+      a: IDL.Nat,
+      b: IDL.Int,
+      c: IDL.Nat8,
+      d: IDL.Nat16,
+      e: IDL.Nat32,
+      f: IDL.Nat64,
+      g: IDL.Int32,
+      h: IDL.Int64,
+      i: IDL.Bool,
+      j: IDL.Null,
+      k: IDL.Opt(IDL.Vec(IDL.Text)),
+      l: IDL.Principal,
+      m: IDL.Tuple(IDL.Text, IDL.Nat),
+      n: IDL.Variant({ x: IDL.Null, y: IDL.Nat32, z: IDL.Text }),
+    });
+    for (const v of [
+      { a: 0n, b: 0n, c: 0, d: 0, e: 0, f: 0n, g: 0, h: 0n, i: false, j: null, k: [], l: Principal.anonymous(), m: ['', 0n], n: { x: null } },
+      { a: 2n ** 100n, b: -(2n ** 70n), c: 255, d: 65535, e: 4294967295, f: 2n ** 64n - 1n, g: -2147483648, h: -1n, i: true, j: null, k: [['a', '€😀']], l: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'), m: ['t', 127n], n: { z: 'zz' } },
+      { a: 128n, b: -64n, c: 1, d: 256, e: 1 << 30, f: 300n, g: 63, h: 64n, i: true, j: null, k: [[]], l: Principal.managementCanister(), m: ['x', 16384n], n: { y: 7 } },
+    ]) same(T, v);
+  });
+});
