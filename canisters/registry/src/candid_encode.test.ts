@@ -8,19 +8,32 @@ import { encodeReply } from './candid_encode';
 import { Registry } from './core/registry';
 import { memoryTables } from './core/tables';
 import { handleHttp } from './http';
-import { candidAttestationPage, candidBuilder, candidSummary } from './views';
+import {
+  candidAttestationPage,
+  candidBuilder,
+  candidSummary,
+  renderAttestation,
+  renderedAttestationPage,
+} from './views';
 
 const T0 = 1_764_000_000_000_000_000n;
 
 function populated(): Registry {
-  const r = new Registry(memoryTables());
+  const r = new Registry(memoryTables(), renderAttestation);
   for (let i = 0; i < 6; i++) {
     const b = testBuilder(`enc-${i}`);
     const p = predicate({
-      artifacts: [artifact({ kind: 'guestos', sha256: i % 3 === 0 ? hashOf('x') : undefined }), artifact({ kind: 'hostos' })],
+      artifacts: [
+        artifact({ kind: 'guestos', sha256: i % 3 === 0 ? hashOf('x') : undefined }),
+        artifact({ kind: 'hostos' }),
+      ],
       ...(i === 2 ? { note: 'ünïcödé ✓ and <script>alert(1)</script>' } : {}),
     });
-    const v = r.verifySubmission({ caller: b.principal, envelope: sign(b, p), now: T0 + BigInt(i) });
+    const v = r.verifySubmission({
+      caller: b.principal,
+      envelope: sign(b, p),
+      now: T0 + BigInt(i),
+    });
     if (!v.ok || !('verified' in v.value)) throw new Error('setup');
     r.recordSubmission({ caller: b.principal, verified: v.value.verified, now: T0 + BigInt(i) });
   }
@@ -28,7 +41,9 @@ function populated(): Registry {
 }
 
 const same = (type: IDL.Type, value: unknown) =>
-  expect(Buffer.from(encodeReply(type, value)).toString('hex')).toBe(Buffer.from(IDL.encode([type], [value])).toString('hex'));
+  expect(Buffer.from(encodeReply(type, value)).toString('hex')).toBe(
+    Buffer.from(IDL.encode([type], [value])).toString('hex'),
+  );
 
 describe('encodeReply', () => {
   it('writes what IDL.encode writes for the registry’s replies', () => {
@@ -42,10 +57,91 @@ describe('encodeReply', () => {
     same(C.AttestationPageResult, { Ok: candidAttestationPage(page.value) });
     const builder = r.builder({ builder: testBuilder('enc-2').principal });
     if (!builder.ok) throw new Error('no builder');
-    same(C.BuilderPageResult, { Ok: { profile: candidBuilder(builder.value.profile), attestations: candidAttestationPage(builder.value.attestations) } });
+    same(C.BuilderPageResult, {
+      Ok: {
+        profile: candidBuilder(builder.value.profile),
+        attestations: candidAttestationPage(builder.value.attestations),
+      },
+    });
     const list = r.listProposals({});
-    same(C.ProposalPage, { proposals: list.items.map(candidSummary), next_cursor: [], total: list.total });
-    same(C.HttpResponse, handleHttp(r, { method: 'GET', url: '/api/v1/proposals/134567', headers: [], body: new Uint8Array(), certificate_version: [] }));
+    same(C.ProposalPage, {
+      proposals: list.items.map(candidSummary),
+      next_cursor: [],
+      total: list.total,
+    });
+    same(
+      C.HttpResponse,
+      handleHttp(r, {
+        method: 'GET',
+        url: '/api/v1/proposals/134567',
+        headers: [],
+        body: new Uint8Array(),
+        certificate_version: [],
+      }),
+    );
+  });
+
+  it('serves stored renderings that equal a fresh encoding, also after they change', () => {
+    const r = populated();
+    const check = () => {
+      for (const withEnvelopes of [false, true]) {
+        const ids = r.listAttestationIds({ proposalId: 134567n });
+        const views = r.listAttestations({ proposalId: 134567n, includeEnvelopes: withEnvelopes });
+        if (!ids.ok || !views.ok) throw new Error('no page');
+        expect(
+          Buffer.from(
+            encodeReply(C.AttestationPageResult, {
+              Ok: renderedAttestationPage(r, ids.value, withEnvelopes),
+            }),
+          ).toString('hex'),
+        ).toBe(
+          Buffer.from(
+            IDL.encode([C.AttestationPageResult], [{ Ok: candidAttestationPage(views.value) }]),
+          ).toString('hex'),
+        );
+      }
+    };
+    check();
+    const admin = {
+      principal: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
+      isController: true,
+    };
+    expect(r.hide({ caller: admin, attestationId: 2n, reason: 'test', now: T0 }).ok).toBe(true);
+    check();
+    r.recordProposalRead({
+      proposalId: 134567n,
+      now: T0,
+      outcome: {
+        ok: true,
+        onChain: {
+          kind: 'icos_election',
+          title: 't',
+          os: 'guestos',
+          payloadType: 'ReviseElectedGuestosVersionsPayload',
+          nnsFunction: 38,
+          electedCommit: predicate().proposal.commit,
+          releasePackageSha256Hex: hashOf('x'),
+          releasePackageUrls: [],
+          launchMeasurementsHex: [],
+          status: 'open',
+          proposedAt: null,
+          deadlineAt: null,
+          decidedAt: null,
+          executedAt: null,
+          failedAt: null,
+        },
+      },
+    });
+    // The proposal's hash is now the odd one: effective verdicts flip in the stored renderings.
+    const after = r.listAttestations({ proposalId: 134567n });
+    expect(
+      after.ok &&
+        after.value.items.some(
+          (v) =>
+            v.effective[0]?.verdict === 'match' && v.record.artifacts[0]?.verdict === 'mismatch',
+        ),
+    ).toBe(true);
+    check();
   });
 
   it('covers the primitive types and large values', () => {
@@ -66,9 +162,55 @@ describe('encodeReply', () => {
       n: IDL.Variant({ x: IDL.Null, y: IDL.Nat32, z: IDL.Text }),
     });
     for (const v of [
-      { a: 0n, b: 0n, c: 0, d: 0, e: 0, f: 0n, g: 0, h: 0n, i: false, j: null, k: [], l: Principal.anonymous(), m: ['', 0n], n: { x: null } },
-      { a: 2n ** 100n, b: -(2n ** 70n), c: 255, d: 65535, e: 4294967295, f: 2n ** 64n - 1n, g: -2147483648, h: -1n, i: true, j: null, k: [['a', '€😀']], l: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'), m: ['t', 127n], n: { z: 'zz' } },
-      { a: 128n, b: -64n, c: 1, d: 256, e: 1 << 30, f: 300n, g: 63, h: 64n, i: true, j: null, k: [[]], l: Principal.managementCanister(), m: ['x', 16384n], n: { y: 7 } },
-    ]) same(T, v);
+      {
+        a: 0n,
+        b: 0n,
+        c: 0,
+        d: 0,
+        e: 0,
+        f: 0n,
+        g: 0,
+        h: 0n,
+        i: false,
+        j: null,
+        k: [],
+        l: Principal.anonymous(),
+        m: ['', 0n],
+        n: { x: null },
+      },
+      {
+        a: 2n ** 100n,
+        b: -(2n ** 70n),
+        c: 255,
+        d: 65535,
+        e: 4294967295,
+        f: 2n ** 64n - 1n,
+        g: -2147483648,
+        h: -1n,
+        i: true,
+        j: null,
+        k: [['a', '€😀']],
+        l: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
+        m: ['t', 127n],
+        n: { z: 'zz' },
+      },
+      {
+        a: 128n,
+        b: -64n,
+        c: 1,
+        d: 256,
+        e: 1 << 30,
+        f: 300n,
+        g: 63,
+        h: 64n,
+        i: true,
+        j: null,
+        k: [[]],
+        l: Principal.managementCanister(),
+        m: ['x', 16384n],
+        n: { y: 7 },
+      },
+    ])
+      same(T, v);
   });
 });

@@ -78,8 +78,17 @@ class Writer {
   }
 }
 
-function writeValue(w: Writer, type: IDL.Type, value: unknown): void {
-  if (type instanceof IDL.RecClass) return writeValue(w, type.getType() as IDL.Type, value);
+/** A value already encoded (with `encodeValue`), copied as is. */
+export class Encoded {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+type FieldHook = (name: string, offset: number) => void;
+
+function writeValue(w: Writer, type: IDL.Type, value: unknown, onField?: FieldHook): void {
+  if (value instanceof Encoded) return w.raw(value.bytes);
+  if (type instanceof IDL.RecClass)
+    return writeValue(w, type.getType() as IDL.Type, value, onField);
   if (type instanceof IDL.TupleClass) {
     const items = value as unknown[];
     type._fields.forEach(([, t], i) => writeValue(w, t, items[i]));
@@ -87,7 +96,10 @@ function writeValue(w: Writer, type: IDL.Type, value: unknown): void {
   }
   if (type instanceof IDL.RecordClass) {
     const record = value as Record<string, unknown>;
-    for (const [name, t] of type._fields) writeValue(w, t, record[name]);
+    for (const [name, t] of type._fields) {
+      onField?.(name, w.length);
+      writeValue(w, t, record[name]);
+    }
     return;
   }
   if (type instanceof IDL.VariantClass) {
@@ -156,7 +168,8 @@ function minimalValue(type: IDL.Type): unknown {
   if (type instanceof IDL.BoolClass) return false;
   if (type instanceof IDL.NullClass || type instanceof IDL.ReservedClass) return null;
   if (type instanceof IDL.NatClass || type instanceof IDL.IntClass) return 0n;
-  if (type instanceof IDL.FixedNatClass || type instanceof IDL.FixedIntClass) return type._bits > 32 ? 0n : 0;
+  if (type instanceof IDL.FixedNatClass || type instanceof IDL.FixedIntClass)
+    return type._bits > 32 ? 0n : 0;
   if (type instanceof IDL.PrincipalClass) return Principal.managementCanister();
   throw new TypeError(`candid_encode: unsupported type ${type.display()}`);
 }
@@ -183,6 +196,16 @@ function headerOf(type: IDL.Type): Uint8Array {
  */
 export function prepareReplyTypes(types: Iterable<IDL.Type>): void {
   for (const type of types) headerOf(type);
+}
+
+/**
+ * The encoding of one value of `type`, without the message header: the bytes that stand for
+ * it inside a larger value. `onField` learns where each field of a top-level record starts.
+ */
+export function encodeValue(type: IDL.Type, value: unknown, onField?: FieldHook): Uint8Array {
+  const w = new Writer();
+  writeValue(w, type, value, onField);
+  return w.result();
 }
 
 /** `IDL.encode([type], [value])`, byte for byte, at a fraction of the cost. */

@@ -28,13 +28,14 @@ import { Registry } from './core/registry';
 import { handleHttp, registryInfo } from './http';
 import { stableTables } from './state';
 import {
-  candidAttestation,
-  candidAttestationPage,
   candidBuilder,
   candidError,
   candidReceipt,
   candidSummary,
+  renderAttestation,
+  renderedAttestationPage,
 } from './views';
+import { Encoded } from './candid_encode';
 
 function toResult<T, U>(result: CoreResult<T>, convert: (value: T) => U): C.Result<U> {
   return result.ok ? { Ok: convert(result.value) } : candidError(result.error);
@@ -78,7 +79,7 @@ const updateMethod = (a: IDL.Type[], r: IDL.Type) => candidMethod('update', a, r
 const queryMethod = (a: IDL.Type[], r: IDL.Type) => candidMethod('query', a, r);
 
 export default class {
-  registry = new Registry(stableTables());
+  registry = new Registry(stableTables(), renderAttestation);
 
   @init([IDL.Opt(C.InitArgs)])
   init(args: [] | [C.InitArgs]): void {
@@ -186,34 +187,34 @@ export default class {
 
   @queryMethod([C.ListAttestationsRequest], C.AttestationPageResult)
   list_attestations(request: C.ListAttestationsRequest): C.Result<C.AttestationPage> {
+    const withEnvelopes = request.include_envelopes[0] ?? false;
     return toResult(
-      this.registry.listAttestations({
+      this.registry.listAttestationIds({
         proposalId: request.proposal_id,
         verdict: request.verdict[0],
         cursor: request.cursor[0],
         limit: request.limit[0],
-        includeEnvelopes: request.include_envelopes[0] ?? false,
       }),
-      candidAttestationPage,
+      (page) => renderedAttestationPage(this.registry, page, withEnvelopes),
     );
   }
 
   @queryMethod([IDL.Nat64], C.AttestationResult)
   get_attestation(id: bigint): C.Result<C.Attestation> {
-    return toResult(this.registry.attestation(id), candidAttestation);
+    return toResult(this.registry.attestationKey(id), (key) => this.rendered(key, true));
   }
 
   @queryMethod([C.GetBuilderRequest], C.BuilderPageResult)
   get_builder(request: C.GetBuilderRequest): C.Result<C.BuilderPage> {
     return toResult(
-      this.registry.builder({
+      this.registry.builderAttestationIds({
         builder: request.builder,
         cursor: request.cursor[0],
         limit: request.limit[0],
       }),
       (v) => ({
         profile: candidBuilder(v.profile),
-        attestations: candidAttestationPage(v.attestations),
+        attestations: renderedAttestationPage(this.registry, v.attestations, false),
       }),
     );
   }
@@ -241,7 +242,7 @@ export default class {
         reason: request.reason,
         now: time(),
       }),
-      candidAttestation,
+      (view) => this.rendered(this.idKeyOf(view), false),
     );
   }
 
@@ -253,8 +254,21 @@ export default class {
         caller: { principal: caller, isController: isController(caller) },
         attestationId: id,
       }),
-      candidAttestation,
+      (view) => this.rendered(this.idKeyOf(view), false),
     );
+  }
+
+  /** An attestation as stored for replies (see `RenderedAttestation`), typed for Candid. */
+  private rendered(idKey: Uint8Array, withEnvelope: boolean): C.Attestation {
+    return new Encoded(
+      this.registry.renderedAttestation(idKey, withEnvelope),
+    ) as unknown as C.Attestation;
+  }
+
+  private idKeyOf(view: { record: { id: string } }): Uint8Array {
+    const key = this.registry.attestationKey(BigInt(view.record.id));
+    if (!key.ok) throw new Error(key.error.message);
+    return key.value;
   }
 
   @queryMethod([], C.RegistryInfo)

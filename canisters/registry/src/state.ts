@@ -45,5 +45,6 @@ export function stableTables(): RegistryTables {
     builders: table(8, 'json'),
     builderAttestations: table(9, 'bytes'),
     rateBuckets: table(10, 'json'),
+    attestationReplies: table(11, 'bytes'),
   };
 }

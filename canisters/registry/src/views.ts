@@ -7,11 +7,19 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { base64Decode, base64Encode } from '@repro-registry/attestation';
 
-import type * as C from './candid_types';
+import * as C from './candid_types';
+import { Encoded, encodeValue } from './candid_encode';
 import type { Consensus, VerdictCounts } from './core/consensus';
 import type { RegistryError } from './core/errors';
 import type { BuilderRecordJson, OnChainProposalJson, U64String } from './core/records';
-import type { AttestationView, Page, ProposalSummaryView, SubmitReceipt } from './core/registry';
+import type {
+  AttestationView,
+  Page,
+  ProposalSummaryView,
+  Registry,
+  RenderedAttestation,
+  SubmitReceipt,
+} from './core/registry';
 
 const opt = <T>(v: T | null | undefined): [] | [T] => (v === null || v === undefined ? [] : [v]);
 const optU64 = (v: U64String | null): [] | [bigint] => (v === null ? [] : [BigInt(v)]);
@@ -164,6 +172,38 @@ export function candidAttestation(v: AttestationView): C.Attestation {
 function worst(verdicts: string[]): string {
   for (const v of ['mismatch', 'build_failed', 'match']) if (verdicts.includes(v)) return v;
   return 'not_built';
+}
+
+/** The registry's `AttestationRenderer`: an attestation's Candid bytes, envelope absent. */
+export function renderAttestation(view: AttestationView): RenderedAttestation {
+  let envelopeOffset = -1;
+  const bytes = encodeValue(
+    C.Attestation,
+    candidAttestation({ ...view, envelope: null }),
+    (name, offset) => {
+      if (name === 'envelope') envelopeOffset = offset;
+    },
+  );
+  return { bytes, envelopeOffset };
+}
+
+/**
+ * A page of attestations for a Candid reply, copied from their stored renderings. (The type
+ * says `Attestation`; `Encoded` stands in for one, already in its wire form.)
+ */
+export function renderedAttestationPage(
+  registry: Registry,
+  page: Page<Uint8Array>,
+  withEnvelopes: boolean,
+): C.AttestationPage {
+  return {
+    attestations: page.items.map(
+      (id) =>
+        new Encoded(registry.renderedAttestation(id, withEnvelopes)) as unknown as C.Attestation,
+    ),
+    next_cursor: opt(page.next),
+    total: page.total,
+  };
 }
 
 export function candidAttestationPage(p: Page<AttestationView>): C.AttestationPage {

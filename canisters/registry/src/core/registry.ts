@@ -68,6 +68,19 @@ export interface ProposalSummaryView {
   commit: string | null;
 }
 
+/**
+ * The Candid bytes of one attestation as the canister replies with it (`envelope` absent), and
+ * where in them the `envelope` field sits. Stored per attestation and updated whenever what it
+ * shows changes, so a page of attestations is copied from stable memory instead of rebuilt
+ * field by field in the interpreter.
+ */
+export interface RenderedAttestation {
+  bytes: Uint8Array;
+  envelopeOffset: number;
+}
+
+export type AttestationRenderer = (view: AttestationView) => RenderedAttestation;
+
 export interface Page<T> {
   items: T[];
   next: bigint | null;
@@ -109,7 +122,10 @@ function newProposal(id: bigint): ProposalRecordJson {
  * runs in the real wasm.
  */
 export class Registry {
-  constructor(readonly tables: RegistryTables) {}
+  constructor(
+    readonly tables: RegistryTables,
+    private readonly renderer?: AttestationRenderer,
+  ) {}
 
   get rateLimit(): RateLimit {
     const stored = this.meta().rateLimit;
@@ -283,7 +299,7 @@ export class Registry {
       if (previous.hidden === null) applyToCells(proposal, previous, -1);
       proposal.supersededCount += 1;
       record.supersedes = previous.id;
-      this.tables.attestations.insert(previousId, previous);
+      this.saveAttestation(previousId, previous, proposal);
     }
     applyToCells(proposal, record, 1);
 
@@ -320,12 +336,52 @@ export class Registry {
 
     this.tables.envelopes.insert(idKey, verified.envelopeBytes);
     this.tables.signatureIndex.insert(verified.signature, idKey);
-    this.tables.attestations.insert(idKey, record);
+    this.saveAttestation(idKey, record, proposal);
     this.tables.proposals.insert(proposalKey, proposal);
     this.tables.rateBuckets.insert(callerKey, bucket);
     meta.nextAttestationId = (id + 1n).toString();
     this.saveMeta(meta);
     return ok(receiptOf(record, false));
+  }
+
+  /** Stores a changed attestation record, and its rendering when the registry renders. */
+  private saveAttestation(
+    idKey: Uint8Array,
+    record: AttestationRecordJson,
+    proposal: ProposalRecordJson,
+  ): void {
+    this.tables.attestations.insert(idKey, record);
+    if (this.renderer === undefined) return;
+    const { bytes, envelopeOffset } = this.renderer(this.viewFrom(record, proposal, null));
+    const stored = new Uint8Array(4 + bytes.length);
+    new DataView(stored.buffer).setUint32(0, envelopeOffset);
+    stored.set(bytes, 4);
+    this.tables.attestationReplies.insert(idKey, stored);
+  }
+
+  /** The rendered attestation, with its envelope spliced in when asked for. */
+  renderedAttestation(idKey: Uint8Array, withEnvelope: boolean): Uint8Array {
+    const stored = this.tables.attestationReplies.get(idKey);
+    if (stored === undefined)
+      throw new Error('rendered attestation missing: the registry was built without a renderer');
+    const bytes = stored.subarray(4);
+    if (!withEnvelope) return bytes;
+    const offset = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0);
+    const envelope = this.tables.envelopes.get(idKey) as Uint8Array;
+    // `opt blob` absent is one 0x00 byte; present is 0x01, the LEB128 length, the bytes.
+    const length: number[] = [];
+    let n = envelope.length;
+    do {
+      length.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+      n >>>= 7;
+    } while (n > 0);
+    const out = new Uint8Array(bytes.length + length.length + envelope.length);
+    out.set(bytes.subarray(0, offset), 0);
+    out[offset] = 1;
+    out.set(length, offset + 1);
+    out.set(envelope, offset + 1 + length.length);
+    out.set(bytes.subarray(offset + 1), offset + 1 + length.length + envelope.length);
+    return out;
   }
 
   // ---------------------------------------------------------------- proposal data (governance)
@@ -346,7 +402,26 @@ export class Registry {
     const now = args.now.toString();
     proposal.sync.lastAttemptAt = now;
     if (args.outcome.ok) {
+      const before = proposal.onChain;
       proposal.onChain = args.outcome.onChain;
+      const after = args.outcome.onChain;
+      // Effective verdicts and the commit check follow the elected commit and hash: when those
+      // become known (they never change afterwards), every stored rendering is redone.
+      if (
+        before?.electedCommit !== after.electedCommit ||
+        before?.releasePackageSha256Hex !== after.releasePackageSha256Hex ||
+        before?.os !== after.os
+      ) {
+        this.tables.proposals.insert(key, proposal);
+        for (let seq = 0; seq < proposal.attestationCount; seq++) {
+          const idKey = this.tables.proposalAttestations.get(compositeKey(key, seq)) as Uint8Array;
+          this.saveAttestation(
+            idKey,
+            this.tables.attestations.get(idKey) as AttestationRecordJson,
+            proposal,
+          );
+        }
+      }
       proposal.sync.state = 'ok';
       proposal.sync.lastSuccessAt = now;
       proposal.sync.error = null;
@@ -422,13 +497,13 @@ export class Registry {
    * `cursor` is an exclusive upper bound on the arrival position, so pages stay stable while
    * new attestations arrive.
    */
-  listAttestations(args: {
+  listAttestationIds(args: {
     proposalId: bigint;
     verdict?: string;
     cursor?: bigint;
     limit?: number;
     includeEnvelopes?: boolean;
-  }): Result<Page<AttestationView>> {
+  }): Result<Page<Uint8Array>> {
     const proposalKey = u64Key(args.proposalId);
     const proposal = this.tables.proposals.get(proposalKey);
     if (proposal === undefined) {
@@ -459,20 +534,37 @@ export class Registry {
     const limit = clampLimit(args.limit);
     const end = Math.min(Number(args.cursor ?? BigInt(total)), total);
     const start = Math.max(0, end - limit);
-    const items: AttestationView[] = [];
-    for (let seq = end - 1; seq >= start; seq--) {
-      const id = table.get(keyOf(seq)) as Uint8Array;
-      items.push(this.viewOf(id, proposal, args.includeEnvelopes === true));
-    }
+    const items: Uint8Array[] = [];
+    for (let seq = end - 1; seq >= start; seq--) items.push(table.get(keyOf(seq)) as Uint8Array);
     return ok({ items, next: start > 0 ? BigInt(start) : null, total: BigInt(total) });
   }
 
-  attestation(id: bigint): Result<AttestationView> {
+  /** `listAttestationIds` with each attestation as a view (the JSON API and tests use it). */
+  listAttestations(
+    args: Parameters<Registry['listAttestationIds']>[0],
+  ): Result<Page<AttestationView>> {
+    const page = this.listAttestationIds(args);
+    if (!page.ok) return page;
+    const proposal = this.tables.proposals.get(u64Key(args.proposalId));
+    return ok({
+      ...page.value,
+      items: page.value.items.map((id) =>
+        this.viewOf(id, proposal, args.includeEnvelopes === true),
+      ),
+    });
+  }
+
+  attestationKey(id: bigint): Result<Uint8Array> {
     const key = u64Key(id);
     if (!this.tables.attestations.containsKey(key)) {
       return err(ErrorCode.ATTESTATION_NOT_FOUND, `there is no attestation ${id}`);
     }
-    return ok(this.viewOf(key, undefined, true));
+    return ok(key);
+  }
+
+  attestation(id: bigint): Result<AttestationView> {
+    const key = this.attestationKey(id);
+    return key.ok ? ok(this.viewOf(key.value, undefined, true)) : key;
   }
 
   private viewOf(
@@ -484,7 +576,19 @@ export class Registry {
     const p =
       proposal ??
       (this.tables.proposals.get(u64Key(BigInt(record.proposalId))) as ProposalRecordJson);
-    const onChain = p.onChain;
+    return this.viewFrom(
+      record,
+      p,
+      withEnvelope ? (this.tables.envelopes.get(idKey) ?? null) : null,
+    );
+  }
+
+  private viewFrom(
+    record: AttestationRecordJson,
+    proposal: ProposalRecordJson,
+    envelope: Uint8Array | null,
+  ): AttestationView {
+    const onChain = proposal.onChain;
     return {
       record,
       effective: record.artifacts.map((a) => ({
@@ -493,15 +597,15 @@ export class Registry {
       })),
       commitDiffersFromProposal:
         onChain?.electedCommit != null && onChain.electedCommit !== record.commit,
-      envelope: withEnvelope ? (this.tables.envelopes.get(idKey) ?? null) : null,
+      envelope,
     };
   }
 
-  builder(args: {
+  builderAttestationIds(args: {
     builder: Principal;
     cursor?: bigint;
     limit?: number;
-  }): Result<{ profile: BuilderRecordJson; attestations: Page<AttestationView> }> {
+  }): Result<{ profile: BuilderRecordJson; attestations: Page<Uint8Array> }> {
     const key = args.builder.toUint8Array();
     const profile = this.tables.builders.get(key);
     if (profile === undefined) {
@@ -514,19 +618,30 @@ export class Registry {
     const limit = clampLimit(args.limit);
     const end = Math.min(Number(args.cursor ?? BigInt(total)), total);
     const start = Math.max(0, end - limit);
-    const items: AttestationView[] = [];
+    const items: Uint8Array[] = [];
     for (let seq = end - 1; seq >= start; seq--) {
-      items.push(
-        this.viewOf(
-          this.tables.builderAttestations.get(compositeKey(key, seq)) as Uint8Array,
-          undefined,
-          false,
-        ),
-      );
+      items.push(this.tables.builderAttestations.get(compositeKey(key, seq)) as Uint8Array);
     }
     return ok({
       profile,
       attestations: { items, next: start > 0 ? BigInt(start) : null, total: BigInt(total) },
+    });
+  }
+
+  /** `builderAttestationIds` with each attestation as a view. */
+  builder(args: Parameters<Registry['builderAttestationIds']>[0]): Result<{
+    profile: BuilderRecordJson;
+    attestations: Page<AttestationView>;
+  }> {
+    const page = this.builderAttestationIds(args);
+    if (!page.ok) return page;
+    const { profile, attestations } = page.value;
+    return ok({
+      profile,
+      attestations: {
+        ...attestations,
+        items: attestations.items.map((id) => this.viewOf(id, undefined, false)),
+      },
     });
   }
 
@@ -603,7 +718,7 @@ export class Registry {
     record.hidden = { reason, at: args.now.toString(), by: args.caller.principal.toText() };
     if (record.supersededBy === null) applyToCells(proposal, record, -1);
     proposal.hiddenCount += 1;
-    this.tables.attestations.insert(key, record);
+    this.saveAttestation(key, record, proposal);
     this.tables.proposals.insert(proposalKey, proposal);
     return ok(this.viewOf(key, proposal, false));
   }
@@ -625,7 +740,7 @@ export class Registry {
     record.hidden = null;
     if (record.supersededBy === null) applyToCells(proposal, record, 1);
     proposal.hiddenCount -= 1;
-    this.tables.attestations.insert(key, record);
+    this.saveAttestation(key, record, proposal);
     this.tables.proposals.insert(proposalKey, proposal);
     return ok(this.viewOf(key, proposal, false));
   }

@@ -16,6 +16,8 @@ export interface Table<V> {
 export interface RegistryTables {
   /** attestation id → what the registry derived from it. */
   attestations: Table<AttestationRecordJson>;
+  /** attestation id → its Candid rendering (see `RenderedAttestation`). */
+  attestationReplies: Table<Uint8Array>;
   /** attestation id → the envelope bytes exactly as submitted (anyone can re-verify them). */
   envelopes: Table<Uint8Array>;
   /** Ed25519 signature → attestation id: resubmitting is idempotent. A signature identifies
@@ -128,6 +130,7 @@ function hexOf(key: Uint8Array): string {
 export function memoryTables(): RegistryTables {
   return {
     attestations: new MemoryTable(),
+    attestationReplies: new MemoryTable(),
     envelopes: new MemoryTable(),
     signatureIndex: new MemoryTable(),
     proposals: new MemoryTable(),

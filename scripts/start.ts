@@ -1,0 +1,183 @@
+/**
+ * Starts the project's local Internet Computer, deploys the canisters and serves the frontend.
+ *
+ *   npm start [-- --port 4943 --state-dir .state --clean]
+ *   (also REPRO_NETWORK_PORT, REPRO_STATE_DIR)
+ *
+ * - The network listens on 127.0.0.1:<port> (dfx's default 4943); its state (keys, canisters,
+ *   stable memory) lives in the state directory and survives restarts and crashes.
+ * - Canisters of dfx.json with a wasm are built when missing and deployed with the same code as
+ *   `npm run deploy` (upgraded when their module changed).
+ * - `http://127.0.0.1:<port>/` serves `frontend/dist` when it exists (with `/env.json` giving the
+ *   canister ids), otherwise a page that says it is not built yet.
+ * - Ctrl-C (SIGINT) or SIGTERM stops it cleanly.
+ */
+import { startLocalNetwork, type LocalNetwork } from '@repro-registry/local-network';
+import { existsSync } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { deploy, PROJECT_ROOT, type DeployResult } from './deploy';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+};
+
+export interface StartOptions {
+  port?: number;
+  stateDir?: string;
+  clean?: boolean;
+  log?: (line: string) => void;
+}
+
+function placeholderPage(ids: Record<string, string>, port: number): string {
+  const registry = ids.registry;
+  const api = registry ? `http://${registry}.localhost:${port}/api/v1/proposals` : undefined;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>repro-registry (local)</title>
+<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:0 .25rem}</style>
+</head><body>
+<h1>repro-registry — local network</h1>
+<p>The frontend is not built yet (<code>frontend/dist</code> does not exist). Build it and reload this page.</p>
+${api ? `<p>The registry canister's JSON API: <a href="${api}">${api}</a></p>` : '<p>The registry canister is not deployed.</p>'}
+<p>Canister ids: <code>${JSON.stringify(ids)}</code> (also at <a href="/env.json">/env.json</a>).</p>
+</body></html>
+`;
+}
+
+/** Serves `frontend/dist` (single-page app: unknown paths get index.html) or the placeholder. */
+function frontendHandler(args: {
+  distDir: string;
+  env: () => Record<string, string>;
+  port: () => number;
+}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/env.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(args.env(), null, 2));
+      return true;
+    }
+    if (!existsSync(join(args.distDir, 'index.html'))) {
+      const ids: Record<string, string> = {};
+      for (const [k, v] of Object.entries(args.env())) {
+        if (k.startsWith('CANISTER_ID_')) ids[k.slice('CANISTER_ID_'.length).toLowerCase()] = v;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(placeholderPage(ids, args.port()));
+      return true;
+    }
+    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(args.distDir, relative);
+    if (!file.startsWith(args.distDir)) return false;
+    const isFile = await stat(file).then((s) => s.isFile(), () => false);
+    if (!isFile) file = join(args.distDir, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  };
+}
+
+export async function start(options: StartOptions = {}): Promise<{ network: LocalNetwork; deployed: DeployResult }> {
+  const started = performance.now();
+  const log = options.log ?? ((l: string) => console.log(l));
+  const stateDir = resolve(PROJECT_ROOT, options.stateDir ?? '.state');
+  if (options.clean) {
+    // A clean network has none of the old canisters: forget their ids too.
+    await rm(join(stateDir, 'canister_ids.json'), { force: true });
+  }
+  let env: Record<string, string> = {};
+  let port = 0;
+  const network = await startLocalNetwork({
+    port: options.port ?? 4943,
+    stateDir,
+    clean: options.clean,
+    log,
+    fallback: frontendHandler({
+      distDir: join(PROJECT_ROOT, 'frontend', 'dist'),
+      env: () => env,
+      port: () => port,
+    }),
+  });
+  port = network.port;
+  try {
+    const deployed = await deploy({ network: 'local', url: network.url, stateDir, log });
+    env = { DFX_NETWORK: 'local', IC_HOST: network.url };
+    for (const c of deployed.canisters) env[`CANISTER_ID_${c.name.toUpperCase()}`] = c.canisterId;
+    const readyMs = performance.now() - started;
+    const registry = deployed.canisters.find((c) => c.name === 'registry');
+    log('');
+    log(`Local network ready in ${readyMs.toFixed(0)} ms (state: ${stateDir})`);
+    log(`  IC HTTP interface:  ${network.url}  (root key from ${network.url}/api/v2/status)`);
+    if (registry) {
+      log(`  Registry canister:  ${registry.canisterId}`);
+      log(`  Registry JSON API:  http://${registry.canisterId}.localhost:${network.port}/api/v1/proposals`);
+    }
+    log(`  Frontend:           http://127.0.0.1:${network.port}/`);
+    log('Press Ctrl-C to stop.');
+    return { network, deployed };
+  } catch (e) {
+    await network.stop();
+    throw e;
+  }
+}
+
+function parseArgs(argv: string[]): StartOptions {
+  const opts: StartOptions = {};
+  const envPort = process.env.REPRO_NETWORK_PORT;
+  if (envPort) opts.port = Number(envPort);
+  if (process.env.REPRO_STATE_DIR) opts.stateDir = process.env.REPRO_STATE_DIR;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--port') opts.port = Number(argv[++i]);
+    else if (a === '--state-dir') opts.stateDir = argv[++i];
+    else if (a === '--clean') opts.clean = true;
+    else throw new Error(`unknown option ${a} (use --port, --state-dir, --clean)`);
+  }
+  if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port >= 0 && opts.port < 65536)) {
+    throw new Error('--port must be a TCP port number');
+  }
+  return opts;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let running: LocalNetwork | undefined;
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local network…`);
+    void (running?.stop() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(`stop failed: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  try {
+    running = (await start(parseArgs(process.argv.slice(2)))).network;
+  } catch (e) {
+    console.error(`start failed: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
