@@ -1,0 +1,202 @@
+import type { Command } from 'commander';
+import { access } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ArtifactMember } from '@repro-registry/attestation';
+import { BUILDABLE_KINDS, REPRO_CHECK_FLAGS, type BuildableKind } from '../core/artifacts';
+import { usageError } from '../core/errors';
+import { normalizeCommit, normalizeSha256 } from '../core/hex';
+import { buildPredicate, outcomeFromLog, type ProposalFacts } from '../core/predicate';
+import { signAndDeliver } from './deliver';
+import { detectHostEnvironment } from './env';
+import { withProgress } from './hash';
+import { fetchProposal } from './proposal';
+import { contextOf, examples, parseProposalId, type CliIo, type Ctx } from './shared';
+
+interface CheckOptions {
+  script?: string;
+  clean?: boolean;
+  dryRun?: boolean;
+  out?: string;
+  cacheDir?: string;
+  log?: string;
+  note?: string;
+  guestos?: boolean;
+  hostos?: boolean;
+  setupos?: boolean;
+  recovery?: boolean;
+  members: boolean;
+  keepImages?: boolean;
+  commit?: string;
+  expected?: string;
+}
+
+/** Where repro-check leaves each built image under `<temp>/disk-images/<commit>/dev-img/`, by script generation. */
+const BUILT_IMAGE_PATHS: Record<BuildableKind, string[]> = {
+  guestos: ['guestos/update/update-img.tar.zst', 'guestos/update-img.tar.zst', 'guestos/update/update-img.tar.gz', 'guestos/update-img.tar.gz'],
+  hostos: ['hostos/update/update-img.tar.zst', 'hostos/update-img.tar.zst', 'hostos/update/update-img.tar.gz', 'hostos/update-img.tar.gz'],
+  setupos: ['setupos/disk-img.tar.zst', 'setupos/disk-img.tar.gz'],
+  'guestos-recovery': ['guestos/update-img-recovery/update-img.tar.zst'],
+};
+
+export function registerCheck(program: Command, io: CliIo): void {
+  program
+    .command('check <proposal>')
+    .description("run DFINITY's repro-check for a proposal, then build, sign and submit the attestation from its log")
+    .option('--script <path>', "a local repro-check to run (default: the script from the proposal's own commit)")
+    .option('--clean', 'start from an empty build cache (passes --clean to repro-check)')
+    .option('--dry-run', 'print the attestation instead of submitting it')
+    .option('--out <file>', 'write the signed envelope to a file instead of submitting it')
+    .option('--cache-dir <dir>', "repro-check's cache directory (default ~/.cache/repro-check)")
+    .option('--log <file>', 'where to keep the full log (default: in the config directory)')
+    .option('--note <text>', 'a note for readers, added to the attestation')
+    .option('--guestos', 'verify GuestOS only (with the other OS flags: those only)')
+    .option('--hostos', 'verify HostOS')
+    .option('--setupos', 'verify SetupOS')
+    .option('--recovery', 'verify the recovery GuestOS')
+    .option('--no-members', 'do not keep the built images to hash the files inside them')
+    .option('--keep-images', 'keep the built images (repro-check deletes them otherwise)')
+    .option('--commit <sha>', 'skip reading governance: the commit to build (expected hashes then come from the release)')
+    .option('--expected <sha256>', "with --commit: the proposal's release package hash")
+    .addHelpText(
+      'after',
+      examples([
+        'repro check 139768',
+        'repro check 139768 --guestos --clean',
+        'repro check 139768 --script ./ci/tools/repro-check --dry-run',
+        'repro check 139768 --out attestation.json   # sign now, `repro submit` later',
+      ]),
+    )
+    .action(async (proposal: string, options: CheckOptions, command: Command) => {
+      const ctx = contextOf(command, io);
+      io.exitCode = await check(ctx, parseProposalId(proposal), options);
+    });
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function nearestExisting(dir: string): Promise<string> {
+  let current = dir;
+  while (!(await fileExists(current)) && path.dirname(current) !== current) current = path.dirname(current);
+  return current;
+}
+
+async function proposalFacts(ctx: Ctx, id: bigint, options: CheckOptions): Promise<ProposalFacts> {
+  if (options.commit !== undefined) {
+    const commit = normalizeCommit(options.commit);
+    if (commit === null) throw usageError(`"${options.commit}" is not a commit`, 'give the full 40-hex-digit commit');
+    const expected = options.expected === undefined ? null : normalizeSha256(options.expected);
+    if (options.expected !== undefined && expected === null) throw usageError(`--expected "${options.expected}" is not a SHA-256`);
+    return { id: id.toString(), commit, os: expected === null ? null : 'guestos', releasePackageSha256: expected, releasePackageUrls: [] };
+  }
+  if (options.expected !== undefined) throw usageError('--expected goes with --commit', 'without --commit the expected hash is read from the proposal');
+  const summary = await fetchProposal(ctx, id);
+  if (!summary.icOsElection.ok) throw usageError(`proposal ${id} does not elect an IC-OS version: ${summary.icOsElection.message}`);
+  const election = summary.icOsElection.value;
+  const commit = election.electedCommit === null ? null : normalizeCommit(election.electedCommit);
+  if (commit === null) throw usageError(`proposal ${id} elects no buildable commit (${election.electedCommit ?? 'it only unelects versions'})`);
+  return {
+    id: id.toString(),
+    commit,
+    os: election.os,
+    releasePackageSha256: election.releasePackageSha256Hex === null ? null : normalizeSha256(election.releasePackageSha256Hex),
+    releasePackageUrls: election.releasePackageUrls,
+  };
+}
+
+async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promise<number> {
+  const settings = await ctx.settings();
+  if (options.clean && options.cacheDir !== undefined) {
+    throw usageError('--clean cannot be combined with --cache-dir', 'repro-check refuses to clean a directory you name: empty it yourself, or drop --cache-dir');
+  }
+  const { loadKey } = await import('../io/keystore');
+  // Before hours of building: a missing or unsafe key should stop us now.
+  const key = await loadKey(settings.keyPath);
+  const proposal = await proposalFacts(ctx, proposalId, options);
+
+  const run = await import('../io/run-script');
+  const script =
+    options.script !== undefined
+      ? await run.readScript(path.resolve(ctx.io.cwd, options.script), 'local script')
+      : await run.fetchScriptAtCommit({ commit: proposal.commit, cacheDir: path.join(os.homedir(), '.cache', 'repro-registry') });
+
+  const requested = BUILDABLE_KINDS.filter((kind) => options[kind === 'guestos-recovery' ? 'recovery' : kind] === true);
+  const cacheDir = options.cacheDir === undefined ? run.defaultReproCheckCache() : path.resolve(ctx.io.cwd, options.cacheDir);
+  const cleanCache = options.clean === true ? true : await run.isEmptyDirectory(cacheDir);
+
+  const argv = ['-p', proposal.id, ...requested.map((k) => REPRO_CHECK_FLAGS[k])];
+  if (options.cacheDir !== undefined) argv.push('--cache-dir', cacheDir);
+  if (options.clean) argv.push('--clean');
+  const env: NodeJS.ProcessEnv = {};
+  // repro-check deletes its build directory when done; asking it to keep it lets us hash the
+  // files inside the images. The Python script keeps it with --debug, the older ones with DEBUG set.
+  const keepForMembers = options.members || options.keepImages === true;
+  if (keepForMembers) {
+    if (/["']--debug["']/.test(script.text)) argv.push('--debug');
+    else env['DEBUG'] = '1';
+  }
+
+  // Free disk is what the build can use: the cache directory's file system (its nearest existing parent).
+  const environmentPromise = nearestExisting(cacheDir).then((buildDir) => detectHostEnvironment({ buildDir }));
+  const logPath = options.log !== undefined ? path.resolve(ctx.io.cwd, options.log) : path.join(settings.configDir, 'logs', `proposal-${proposal.id}-${Date.now()}.log`);
+  ctx.out.info(ctx.colors.dim(`running ${script.path} ${argv.join(' ')} (log: ${logPath})`));
+  const result = await run.runScript({ script: script.path, argv, logPath, env: { ...ctx.io.env, ...env }, echo: ctx.io.stderr });
+  const { environment } = await environmentPromise;
+
+  const { parseReproCheckLog } = await import('../core/log-parse');
+  const parsed = parseReproCheckLog(result.log);
+
+  const members: Partial<Record<BuildableKind, { sha256: string; members: ArtifactMember[] }>> = {};
+  if (options.members && parsed.tempDirectory !== null) {
+    const { digestArchive } = await import('../io/archive');
+    const devImages = path.join(parsed.tempDirectory, 'disk-images', proposal.commit, 'dev-img');
+    for (const r of parsed.results) {
+      for (const relative of BUILT_IMAGE_PATHS[r.kind]) {
+        const file = path.join(devImages, relative);
+        if (!(await fileExists(file))) continue;
+        try {
+          const digest = await withProgress(ctx, `${r.kind} members`, (onProgress) => digestArchive({ path: file, onProgress }));
+          members[r.kind] = { sha256: digest.sha256, members: digest.members };
+        } catch (error) {
+          ctx.out.info(ctx.colors.yellow(`could not read the files inside ${file}: ${(error as Error).message}`));
+        }
+        break;
+      }
+    }
+    if (keepForMembers && !options.keepImages) {
+      await run.removeKeptTemporary(parsed.tempDirectory, [cacheDir, os.tmpdir()]);
+    }
+  }
+
+  const outcome = outcomeFromLog({ parsed, proposal, requested, members });
+  if (result.exitCode === 0 && outcome.artifacts.some((a) => a.sha256 !== null && a.expectedSha256 !== null && a.sha256 !== a.expectedSha256)) {
+    ctx.out.info(ctx.colors.yellow('repro-check exited 0, but its log shows a mismatch (older versions do this): the log is what counts.'));
+  }
+  if (result.exitCode !== 0 && parsed.results.length === 0 && !parsed.aborted) {
+    outcome.notes.push(`repro-check exited with ${result.exitCode ?? result.signal} without reporting a result.`);
+  }
+  const versionLabel = `${parsed.format === 'unknown' ? 'unrecognised log' : parsed.format}; ${script.origin}`.slice(0, 128);
+  const predicate = buildPredicate({
+    proposal: { id: proposal.id, commit: proposal.commit },
+    artifacts: outcome.artifacts,
+    tool: { name: 'repro-check', version: versionLabel, scriptSha256: script.sha256 },
+    environment,
+    startedOn: result.startedOn,
+    finishedOn: result.finishedOn,
+    cleanCache,
+    notes: [...(options.note ? [options.note] : []), ...outcome.notes],
+  });
+  const delivery = await signAndDeliver(ctx, {
+    predicate,
+    key,
+    ...(options.out !== undefined ? { out: options.out } : {}),
+    dryRun: options.dryRun === true,
+  });
+  ctx.out.info(ctx.colors.dim(`full log: ${logPath}`));
+  return delivery.exitCode;
+}

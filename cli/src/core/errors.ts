@@ -1,0 +1,45 @@
+/**
+ * Exit codes of `repro`, part of its public interface (scripts switch on them).
+ * 0 success, 1 a verification found a mismatch (or a bad signature), 2 usage or input error,
+ * 3 network error, 4 the registry rejected the request, 5 a bug in repro itself.
+ */
+export const ExitCode = {
+  SUCCESS: 0,
+  MISMATCH: 1,
+  USAGE: 2,
+  NETWORK: 3,
+  REJECTED: 4,
+  INTERNAL: 5,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An error the user can act on: one line saying what is wrong and what to do, an exit code,
+ * and (for registry rejections) the registry's stable error code.
+ */
+export class CliError extends Error {
+  readonly exitCode: ExitCode;
+  readonly code: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(args: { message: string; exitCode: ExitCode; code?: string; hint?: string; cause?: unknown }) {
+    super(args.message, args.cause === undefined ? undefined : { cause: args.cause });
+    this.name = 'CliError';
+    this.exitCode = args.exitCode;
+    this.code = args.code;
+    this.hint = args.hint;
+  }
+}
+
+export function usageError(message: string, hint?: string): CliError {
+  return new CliError(hint === undefined ? { message, exitCode: ExitCode.USAGE } : { message, exitCode: ExitCode.USAGE, hint });
+}
+
+export function networkError(message: string, hint?: string, cause?: unknown): CliError {
+  return new CliError({ message, exitCode: ExitCode.NETWORK, ...(hint === undefined ? {} : { hint }), cause });
+}
+
+export function rejectedError(code: string, message: string, hint?: string): CliError {
+  return new CliError({ message, exitCode: ExitCode.REJECTED, code, ...(hint === undefined ? {} : { hint }) });
+}

@@ -1,0 +1,177 @@
+import { LIMITS, type Artifact, type ArtifactKind, type ArtifactMember, type Environment, type UnsignedPredicate } from '@repro-registry/attestation';
+import { BUILDABLE_KINDS, defaultArtifactName, isBuildableKind, type BuildableKind } from './artifacts';
+import { usageError } from './errors';
+import type { ParsedReproCheckLog } from './log-parse';
+
+/** What a builder states about one artifact before the verdict is derived. */
+export interface ArtifactInput {
+  kind: ArtifactKind;
+  name: string;
+  /** What the builder built; null when nothing was built. */
+  sha256: string | null;
+  expectedSha256: string | null;
+  /** A build was attempted for this artifact (distinguishes build_failed from not_built). */
+  attempted: boolean;
+  members?: ArtifactMember[];
+}
+
+/** The verdict follows from the hashes, never from what a tool claimed or how it exited. */
+export function toArtifact(input: ArtifactInput): Artifact {
+  const base = { kind: input.kind, name: input.name };
+  if (input.sha256 === null) {
+    return { ...base, sha256: null, expectedSha256: input.expectedSha256, verdict: input.attempted ? 'build_failed' : 'not_built' };
+  }
+  if (input.expectedSha256 === null) {
+    throw usageError(
+      `no expected hash for ${input.kind}`,
+      `give it with --expected ${input.kind}=<sha256>, or let repro read it from the proposal (drop --offline)`,
+    );
+  }
+  const artifact: Artifact = {
+    ...base,
+    sha256: input.sha256,
+    expectedSha256: input.expectedSha256,
+    verdict: input.sha256 === input.expectedSha256 ? 'match' : 'mismatch',
+  };
+  if (input.members && input.members.length > 0) artifact.members = input.members.slice(0, LIMITS.membersPerArtifact);
+  return artifact;
+}
+
+/** Plain text for the attestation's note: no control characters but newline and tab, at most 2,000 bytes. */
+export function cleanNote(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  let clean = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').trim();
+  const encoder = new TextEncoder();
+  if (encoder.encode(clean).length > LIMITS.noteBytes) {
+    while (encoder.encode(clean + '…').length > LIMITS.noteBytes) clean = clean.slice(0, -1);
+    clean += '…';
+  }
+  return clean;
+}
+
+/** RFC 3339 UTC to the second, as the attestation wants it. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export interface ProposalFacts {
+  id: string;
+  commit: string;
+  /** The OS the proposal elects and the package hash and URLs it names, when known. */
+  os: 'guestos' | 'hostos' | null;
+  releasePackageSha256: string | null;
+  releasePackageUrls: string[];
+}
+
+export interface CheckOutcome {
+  artifacts: ArtifactInput[];
+  /** Sentences for the note, e.g. the last error line of a failed build. */
+  notes: string[];
+}
+
+function fileNameFromUrl(url: string): string | null {
+  const last = url.split(/[?#]/)[0].split('/').pop();
+  return last && /^[A-Za-z0-9._-]+$/.test(last) ? last : null;
+}
+
+/**
+ * Turns a parsed repro-check log into per-artifact statements: local hash from the log, the
+ * expected hash from the proposal on chain for the OS it elects (else the release's published
+ * hash the script compared against), a failed build when the run stopped before a hash.
+ */
+export function outcomeFromLog(args: {
+  parsed: ParsedReproCheckLog;
+  proposal: ProposalFacts;
+  /** Kinds asked of repro-check (its --guestos… flags); empty = whatever the log reports. */
+  requested: readonly BuildableKind[];
+  members?: Partial<Record<BuildableKind, { sha256: string; members: ArtifactMember[] }>>;
+}): CheckOutcome {
+  const { parsed, proposal } = args;
+  const notes: string[] = [];
+  const compression = (() => {
+    const fromUrl = proposal.releasePackageUrls.map(fileNameFromUrl).find((n) => n !== null);
+    if (fromUrl?.endsWith('.tar.gz')) return 'gz' as const;
+    if (fromUrl?.endsWith('.tar.zst')) return 'zst' as const;
+    return parsed.compression === 'gz' ? ('gz' as const) : ('zst' as const);
+  })();
+  const nameOf = (kind: BuildableKind) => {
+    if (kind === proposal.os) {
+      const fromUrl = proposal.releasePackageUrls.map(fileNameFromUrl).find((n) => n !== null);
+      if (fromUrl) return fromUrl;
+    }
+    return defaultArtifactName(kind, compression);
+  };
+
+  let kinds: BuildableKind[] = args.requested.length > 0 ? [...args.requested] : parsed.results.map((r) => r.kind);
+  if (kinds.length === 0) kinds = [proposal.os ?? 'guestos'];
+  kinds = BUILDABLE_KINDS.filter((k) => kinds.includes(k));
+
+  const failedRun = parsed.aborted || parsed.buildFailed;
+  const artifacts: ArtifactInput[] = kinds.map((kind) => {
+    const result = parsed.results.find((r) => r.kind === kind);
+    const name = nameOf(kind);
+    if (result === undefined || result.localSha256 === null) {
+      return { kind, name, sha256: null, expectedSha256: kind === proposal.os ? proposal.releasePackageSha256 : null, attempted: failedRun || result !== undefined };
+    }
+    let expected = result.remoteSha256;
+    if (kind === proposal.os && proposal.releasePackageSha256 !== null) {
+      if (result.remoteSha256 !== null && result.remoteSha256 !== proposal.releasePackageSha256) {
+        notes.push(`The published ${result.label} hash ${result.remoteSha256} is not the proposal's ${proposal.releasePackageSha256}.`);
+      }
+      expected = proposal.releasePackageSha256;
+    }
+    if (!result.consistent) notes.push(`repro-check reported ${result.reported} for ${result.label} but printed different hashes; the hashes were used.`);
+    const digest = args.members?.[kind];
+    return {
+      kind,
+      name,
+      sha256: result.localSha256,
+      expectedSha256: expected,
+      attempted: true,
+      // Members describe the archive only if it is the one whose hash is attested.
+      ...(digest && digest.sha256 === result.localSha256 ? { members: digest.members } : {}),
+    };
+  });
+
+  if (failedRun && parsed.lastErrorLine !== null && artifacts.some((a) => a.sha256 === null && a.attempted)) {
+    notes.unshift(parsed.lastErrorLine);
+  }
+  if (parsed.proposalCheck.status === 'mismatch') notes.push("repro-check found that the proposal's package hash is not the published one.");
+  return { artifacts, notes };
+}
+
+export function buildPredicate(args: {
+  proposal: { id: string; commit: string };
+  artifacts: ArtifactInput[];
+  tool: { name: string; version: string; scriptSha256: string | null };
+  environment: Environment;
+  startedOn: Date;
+  finishedOn: Date;
+  cleanCache: boolean | null;
+  notes: string[];
+}): UnsignedPredicate {
+  if (args.artifacts.length === 0) throw usageError('nothing to attest: no artifact given', 'name at least one with --artifact <kind>=<path|sha256>');
+  const seen = new Set<string>();
+  for (const a of args.artifacts) {
+    if (seen.has(a.kind)) throw usageError(`artifact ${a.kind} given twice`);
+    seen.add(a.kind);
+  }
+  const predicate: UnsignedPredicate = {
+    proposal: { id: args.proposal.id, commit: args.proposal.commit },
+    artifacts: args.artifacts.map(toArtifact),
+    tool: args.tool,
+    environment: args.environment,
+    build: { startedOn: rfc3339(args.startedOn), finishedOn: rfc3339(args.finishedOn), cleanCache: args.cleanCache },
+  };
+  const note = cleanNote(args.notes.join('\n'));
+  if (note !== '') predicate.note = note;
+  return predicate;
+}
+
+export function parseArtifactKind(text: string): ArtifactKind {
+  const kinds: readonly string[] = [...BUILDABLE_KINDS, 'launch-measurements'];
+  if (!kinds.includes(text)) throw usageError(`unknown artifact kind "${text}"`, `use one of ${kinds.join(', ')}`);
+  return text as ArtifactKind;
+}
+
+export { isBuildableKind };

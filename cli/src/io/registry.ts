@@ -1,0 +1,79 @@
+import type { Identity } from '@dfinity/agent';
+import type * as Client from '@repro-registry/client';
+import { CliError, ExitCode, networkError, rejectedError, usageError } from '../core/errors';
+import type { Settings } from './config';
+
+/**
+ * The registry as the commands see it: every failure is already a CliError with the right exit
+ * code (3 unreachable, 4 rejected with the registry's code). The one place that knows the client.
+ */
+export interface RegistryGateway {
+  host: string;
+  canisterId: string;
+  submit(envelope: Uint8Array): Promise<Client.SubmitReceipt>;
+  proposalSummary(proposalId: bigint): Promise<Client.ProposalSummary>;
+  listProposals(args: { limit?: number; cursor?: bigint }): Promise<Client.ProposalPage>;
+  getAttestation(id: bigint): Promise<Client.Attestation>;
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // Agent errors are long multi-line dumps; the first line says what happened.
+  return text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? 'unknown error';
+}
+
+export async function connectRegistry(args: { settings: Settings; identity?: Identity; savedEnvelope?: string }): Promise<RegistryGateway> {
+  const { settings } = args;
+  const canisterId = settings.canisterId;
+  if (canisterId === null) {
+    throw usageError('no registry canister id configured', `pass --canister-id <id>, set REPRO_CANISTER_ID, or add "canisterId" to ${settings.configPath}`);
+  }
+  const saved = args.savedEnvelope ? `; the signed envelope is saved at ${args.savedEnvelope} (send it later with \`repro submit ${args.savedEnvelope}\`)` : '';
+  const unreachable = (error: unknown) =>
+    networkError(`cannot reach the registry at ${settings.host}: ${describe(error)}`, `check the network (--network ${settings.networkName}) and try again${saved}`, error);
+
+  // Loaded here so that commands which never talk to the network start fast.
+  const client = await import('@repro-registry/client');
+  let registry: Client.RegistryClient;
+  try {
+    registry = await client.createRegistryClient({
+      host: settings.host,
+      canisterId,
+      ...(args.identity ? { identity: args.identity } : {}),
+      fetchRootKey: settings.fetchRootKey,
+      retryTimes: 1,
+    });
+  } catch (error) {
+    if (error instanceof Error && /Invalid principal|checksum/i.test(error.message)) {
+      throw usageError(`"${canisterId}" is not a canister id`, 'check --canister-id / REPRO_CANISTER_ID');
+    }
+    throw unreachable(error);
+  }
+
+  async function call<T>(run: () => Promise<Client.Result<T>>): Promise<T> {
+    let result: Client.Result<T>;
+    try {
+      result = await run();
+    } catch (error) {
+      if (error instanceof client.RegistryCallError && error.kind === 'rejected') {
+        throw new CliError({ message: `the registry refused the request: ${describe(error)}${saved}`, exitCode: ExitCode.REJECTED, code: error.code ?? 'REJECTED' });
+      }
+      throw unreachable(error);
+    }
+    if (!result.ok) throw rejectedError(result.error.code, `the registry rejected it: ${result.error.code}: ${result.error.message}`);
+    return result.value;
+  }
+
+  async function plain<T>(run: () => Promise<T>): Promise<T> {
+    return call(async () => ({ ok: true as const, value: await run() }));
+  }
+
+  return {
+    host: settings.host,
+    canisterId,
+    submit: (envelope) => call(() => registry.submit(envelope)),
+    proposalSummary: (id) => call(() => registry.getProposalSummary(id)),
+    listProposals: (a) => plain(() => registry.listProposals(a)),
+    getAttestation: (id) => call(() => registry.getAttestation(id)),
+  };
+}

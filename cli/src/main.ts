@@ -1,0 +1,105 @@
+import { Command, CommanderError } from 'commander';
+import { registerAttest } from './commands/attest';
+import { registerCheck } from './commands/check';
+import { registerDiff } from './commands/diff';
+import { registerEnv } from './commands/env';
+import { registerHash } from './commands/hash';
+import { registerKey } from './commands/key';
+import { registerList } from './commands/list';
+import { registerProposal } from './commands/proposal';
+import { examples, type CliIo } from './commands/shared';
+import { registerStatus } from './commands/status';
+import { registerSubmit } from './commands/submit';
+import { registerVerify } from './commands/verify';
+import { CliError, ExitCode } from './core/errors';
+import { toJson } from './io/output';
+
+declare const __REPRO_VERSION__: string | undefined;
+export const VERSION = typeof __REPRO_VERSION__ === 'string' ? __REPRO_VERSION__ : '0.0.0-dev';
+
+const EXIT_CODES = `
+Exit codes:
+  0  success
+  1  verification mismatch (a reproduction that did not match or failed, a bad signature, archives that differ)
+  2  usage or input error (bad arguments, missing file, unreadable or unsafe key)
+  3  network error (registry or governance unreachable; a signed envelope is kept on disk)
+  4  rejected by the registry (the error code says why)
+  5  internal error (a bug in repro)
+
+Environment: REPRO_NETWORK, REPRO_CANISTER_ID, REPRO_GOVERNANCE_CANISTER_ID, REPRO_CONFIG (config file),
+REPRO_CONFIG_DIR (key and config directory), NO_COLOR.`;
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('repro')
+    .description('Reproduce IC-OS release proposals and publish signed attestations to the repro registry.')
+    .version(VERSION, '-V, --version')
+    .option('--network <network>', 'local, ic, or the URL of an IC API (default ic)')
+    .option('--canister-id <id>', 'the registry canister')
+    .option('--governance-canister-id <id>', 'NNS governance (default rrkah-fqaaa-aaaaa-aaaaq-cai)')
+    .option('--config <file>', 'config file (default <config dir>/config.json)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--debug', 'show stack traces on errors')
+    .addHelpText(
+      'after',
+      examples([
+        'repro key new',
+        'repro check 139768                      # run repro-check, attest and submit',
+        'repro status 139768',
+        'repro attest --proposal 139768 --commit <sha> --artifact guestos=update-img.tar.zst --out att.json',
+        'repro verify att.json',
+      ]) + EXIT_CODES,
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    });
+  program.configureHelp({ sortSubcommands: false });
+  registerKey(program, io);
+  registerEnv(program, io);
+  registerProposal(program, io);
+  registerHash(program, io);
+  registerCheck(program, io);
+  registerAttest(program, io);
+  registerSubmit(program, io);
+  registerStatus(program, io);
+  registerList(program, io);
+  registerVerify(program, io);
+  registerDiff(program, io);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs `repro` with the given arguments (without `node repro`); resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return io.exitCode ?? ExitCode.SUCCESS;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its one-line message (or the help / version).
+      return error.exitCode === 0 ? ExitCode.SUCCESS : ExitCode.USAGE;
+    }
+    if (error instanceof CliError) {
+      if (json) io.stdout.write(`${toJson({ error: { code: error.code ?? null, message: error.message, hint: error.hint ?? null, exitCode: error.exitCode } })}\n`);
+      else io.stderr.write(`error: ${error.message}${error.hint ? ` — ${error.hint}` : ''}\n`);
+      if (debug && error.stack) io.stderr.write(`${error.stack}\n${error.cause instanceof Error && error.cause.stack ? `caused by: ${error.cause.stack}\n` : ''}`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (json) io.stdout.write(`${toJson({ error: { code: 'INTERNAL', message, hint: null, exitCode: ExitCode.INTERNAL } })}\n`);
+    else io.stderr.write(`error: unexpected failure: ${message} — this is a bug in repro; run again with --debug and report it\n`);
+    if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return ExitCode.INTERNAL;
+  }
+}
+
+export async function main(): Promise<void> {
+  const io: CliIo = { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+  const code = await runCli(process.argv.slice(2), io);
+  // Let stdout drain before exiting (large --json outputs to a pipe).
+  process.exitCode = code;
+}
