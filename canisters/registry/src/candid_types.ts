@@ -20,10 +20,12 @@ export type RateLimitSettings = { capacity: number; refill_interval_seconds: num
 export const InitArgs = IDL.Record({
   governance_canister_id: IDL.Opt(IDL.Principal),
   rate_limit: IDL.Opt(RateLimitSettings),
+  proposal_refresh_seconds: IDL.Opt(IDL.Nat32),
 });
 export type InitArgs = {
   governance_canister_id: [] | [Principal];
   rate_limit: [] | [RateLimitSettings];
+  proposal_refresh_seconds: [] | [number];
 };
 
 export const VerdictCounts = IDL.Record({
@@ -358,6 +360,7 @@ export const RegistryInfo = IDL.Record({
   builder_count: IDL.Nat64,
   governance_canister_id: IDL.Opt(IDL.Principal),
   rate_limit: RateLimitSettings,
+  proposal_refresh_seconds: IDL.Nat32,
   max_envelope_bytes: IDL.Nat32,
   max_page_size: IDL.Nat32,
 });
@@ -368,6 +371,7 @@ export type RegistryInfo = {
   builder_count: bigint;
   governance_canister_id: [] | [Principal];
   rate_limit: RateLimitSettings;
+  proposal_refresh_seconds: number;
   max_envelope_bytes: number;
   max_page_size: number;
 };

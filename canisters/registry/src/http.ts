@@ -208,6 +208,7 @@ export function registryInfo(registry: Registry): C.RegistryInfo {
       capacity: registry.rateLimit.capacity,
       refill_interval_seconds: Number(registry.rateLimit.refillIntervalNs / 1_000_000_000n),
     },
+    proposal_refresh_seconds: meta.refreshSeconds ?? 600,
     max_envelope_bytes: 65_536,
     max_page_size: 100,
   };

@@ -15,6 +15,7 @@ import {
   msgReply,
   postUpgrade,
   query,
+  setTimerInterval,
   time,
   trap,
   update,
@@ -23,8 +24,11 @@ import { ErrorCode, warmUpEd25519 } from '@repro-registry/attestation';
 
 import * as C from './candid_types';
 import { encodeReply, prepareReplyTypes } from './candid_encode';
+import type { Principal } from '@dfinity/principal';
+
 import type { Result as CoreResult } from './core/errors';
 import { Registry } from './core/registry';
+import { readProposal } from './governance';
 import { handleHttp, registryInfo } from './http';
 import { stableTables } from './state';
 import {
@@ -36,6 +40,12 @@ import {
   renderedAttestationPage,
 } from './views';
 import { Encoded } from './candid_encode';
+
+/** Open proposals read again per timer tick: bounded work however many there are. */
+const REFRESH_PER_TICK = 5;
+const DEFAULT_REFRESH_SECONDS = 600;
+/** `sync_proposal` reads a given proposal at most this often. */
+const SYNC_INTERVAL_NS = 30n * 1_000_000_000n;
 
 function toResult<T, U>(result: CoreResult<T>, convert: (value: T) => U): C.Result<U> {
   return result.ok ? { Ok: convert(result.value) } : candidError(result.error);
@@ -59,7 +69,7 @@ function candidMethod(kind: 'update' | 'query', argTypes: IDL.Type[], returnType
     original: (this: This, ...args: never[]) => unknown,
     context: ClassMethodDecoratorContext<This>,
   ) => {
-    function handler(this: This): void {
+    async function handler(this: This): Promise<void> {
       let args: unknown[];
       try {
         args = IDL.decode(argTypes, msgArgData());
@@ -69,7 +79,11 @@ function candidMethod(kind: 'update' | 'query', argTypes: IDL.Type[], returnType
         const err = candidError({ code: ErrorCode.INVALID_ARGUMENT, message });
         return msgReply(encodeReply(returnType, err));
       }
-      const value = (original as (this: This, ...a: unknown[]) => unknown).apply(this, args);
+      // Updates may await calls to other canisters (governance); azle awaits this handler.
+      const value: unknown = await (original as (this: This, ...a: unknown[]) => unknown).apply(
+        this,
+        args,
+      );
       msgReply(encodeReply(returnType, value));
     }
     azleDecorator(handler as never, context as never);
@@ -98,6 +112,10 @@ export default class {
    * queries don't.
    */
   private warmUp(): void {
+    // Timers live in the heap: set again after every upgrade.
+    setTimerInterval(this.registry.meta().refreshSeconds ?? DEFAULT_REFRESH_SECONDS, () =>
+      this.refreshOpenProposals(),
+    );
     prepareReplyTypes(replyTypes);
     // noble builds its base-point table on first use (~2 B instructions); doing it here keeps
     // every submit near 200 M. Queries never verify, so they don't need it.
@@ -119,7 +137,29 @@ export default class {
       }
       meta.rateLimit = { capacity: rate.capacity, refillSeconds: rate.refill_interval_seconds };
     }
+    const refresh = given?.proposal_refresh_seconds[0];
+    if (refresh !== undefined) {
+      if (refresh < 1)
+        trap(`${ErrorCode.INVALID_ARGUMENT}: proposal_refresh_seconds must be at least 1`);
+      meta.refreshSeconds = refresh;
+    }
     this.registry.saveMeta(meta);
+  }
+
+  /** Reads a proposal from governance and records what came back; never throws. */
+  private async syncFromGovernance(proposalId: bigint): Promise<void> {
+    const governance = this.registry.meta().governanceCanisterId;
+    if (governance === null) return;
+    const outcome = await readProposal(governance, proposalId);
+    this.registry.recordProposalRead({ proposalId, now: time(), outcome });
+  }
+
+  /** The refresh timer: a few open proposals per tick, round robin. */
+  private async refreshOpenProposals(): Promise<void> {
+    if (this.registry.meta().governanceCanisterId === null) return;
+    for (const id of this.registry.proposalsToRefresh(REFRESH_PER_TICK)) {
+      await this.syncFromGovernance(id);
+    }
   }
 
   /**
@@ -155,16 +195,57 @@ export default class {
   }
 
   @updateMethod([C.SubmitRequest], C.SubmitResult)
-  submit(request: C.SubmitRequest): C.Result<C.SubmitReceipt> {
+  async submit(request: C.SubmitRequest): Promise<C.Result<C.SubmitReceipt>> {
     const caller = msgCaller();
-    const now = time();
-    const verified = this.registry.verifySubmission({ caller, envelope: request.envelope, now });
+    const verified = this.registry.verifySubmission({
+      caller,
+      envelope: request.envelope,
+      now: time(),
+    });
     if (!verified.ok) return candidError(verified.error);
     if ('duplicate' in verified.value) return { Ok: candidReceipt(verified.value.duplicate) };
+    const { proposalId } = verified.value;
+    // The first attestation of a proposal reads it from governance, so the attestation is
+    // checked against the proposal's own commit. When governance can't be read, the
+    // attestation is kept all the same and judged when the proposal data arrives.
+    if (this.registry.proposalNeedsRead(proposalId)) await this.syncFromGovernance(proposalId);
     return toResult(
-      this.registry.recordSubmission({ caller, verified: verified.value.verified, now }),
+      this.registry.recordSubmission({ caller, verified: verified.value.verified, now: time() }),
       candidReceipt,
     );
+  }
+
+  @updateMethod([IDL.Nat64], C.SummaryResult)
+  async sync_proposal(proposalId: bigint): Promise<C.Result<C.ProposalSummary>> {
+    if (this.registry.meta().governanceCanisterId === null) {
+      return candidError({
+        code: ErrorCode.GOVERNANCE_UNAVAILABLE,
+        message: 'this registry has no governance canister configured',
+      });
+    }
+    const last = this.registry.proposal(proposalId)?.sync.lastAttemptAt;
+    if (last != null && time() - BigInt(last) < SYNC_INTERVAL_NS) {
+      return candidError({
+        code: ErrorCode.RATE_LIMITED,
+        message: `proposal ${proposalId} was read from governance less than 30 seconds ago`,
+      });
+    }
+    await this.syncFromGovernance(proposalId);
+    return toResult(this.registry.summary(proposalId), candidSummary);
+  }
+
+  @updateMethod([IDL.Principal], C.UnitResult)
+  set_governance_canister(governance: Principal): C.Result<null> {
+    if (!isController(msgCaller())) {
+      return candidError({
+        code: ErrorCode.NOT_CONTROLLER,
+        message: 'only a controller can set the governance canister',
+      });
+    }
+    const meta = this.registry.meta();
+    meta.governanceCanisterId = governance.toText();
+    this.registry.saveMeta(meta);
+    return { Ok: null };
   }
 
   @queryMethod([IDL.Nat64], C.SummaryResult)

@@ -5,13 +5,19 @@
 import { describe, expect, it } from 'vitest';
 
 import type * as T from '@repro-registry/client';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { IcHost } from '@repro-registry/ic-host';
+
 import { populationEnvelope } from './data';
-import { RegistryUnderTest, okOf } from './harness';
+import { RecordedProposal, installGovernance, proposal } from './governance-standin';
+import { CONTROLLER, RegistryUnderTest, okOf } from './harness';
 
 export const BUDGETS = {
   submit: 300_000_000n,
   summary: 20_000_000n,
   page100: 100_000_000n,
+  syncProposal: 200_000_000n,
 } as const;
 
 describe('instruction budgets (instrumented host)', () => {
@@ -55,4 +61,29 @@ describe('instruction budgets (instrumented host)', () => {
       expect(registry.lastInstructions).toBeLessThanOrEqual(BUDGETS.page100);
     },
   );
+
+  it('sync_proposal stays within budget', { timeout: 300_000 }, async () => {
+    const host = await IcHost.create({ instrumented: true, log: () => {} });
+    const governance = await installGovernance(host);
+    const put = await host.update({
+      canisterId: governance,
+      method: 'put_proposal',
+      arg: new Uint8Array(IDL.encode([RecordedProposal], [proposal(134567n)])),
+      sender: CONTROLLER,
+    });
+    expect(put.status).toBe('replied');
+    const registry = await RegistryUnderTest.start({ host, governance });
+    const summary = okOf(
+      await registry.call<{ Ok: T.ProposalSummary }>(
+        'sync_proposal',
+        [134567n],
+        Principal.anonymous(),
+      ),
+    );
+    expect(summary.sync.state).toBe('ok');
+    // Counted over the whole call: the registry's method, the governance query it calls, and
+    // the callback that records the answer.
+    expect(registry.lastInstructions).toBeGreaterThan(0n);
+    expect(registry.lastInstructions).toBeLessThanOrEqual(BUDGETS.syncProposal);
+  });
 });

@@ -672,6 +672,9 @@ export class IcHost {
   private pump(): Promise<void> {
     if (!this.pumping) {
       this.pumping = (async () => {
+        // Yield first: with an empty queue the loop would otherwise finish (and clear
+        // `pumping`) before the assignment around it stores the finished promise for good.
+        await Promise.resolve();
         try {
           for (;;) {
             const msg = this.queue.shift();

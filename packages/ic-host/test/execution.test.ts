@@ -40,6 +40,21 @@ describe('message execution (plain mode)', () => {
     );
   });
 
+  it('keeps processing messages after waiting for an empty queue', async () => {
+    // Regression: idle() or tick() with nothing queued once left the queue pump stuck, so the
+    // next update never ran.
+    await s.host.idle();
+    await s.host.tick();
+    await s.host.idle();
+    const before = replyOf<bigint>(
+      await query(s.host, { id: s.id, method: 'getCount' }),
+      IDL.Nat64,
+    );
+    expect(replyOf<bigint>(await call(s.host, { id: s.id, method: 'increment' }), IDL.Nat64)).toBe(
+      before + 1n,
+    );
+  });
+
   it('tells the canister who calls and who it is', async () => {
     const who = (r: Awaited<ReturnType<typeof query>>) =>
       replyOf<Principal>(r, IDL.Principal).toText();

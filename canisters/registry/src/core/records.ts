@@ -135,4 +135,6 @@ export interface MetaJson {
   refreshCursor: U64String;
   /** Rate limit set by init/upgrade arguments; null: the defaults. */
   rateLimit: { capacity: number; refillSeconds: number } | null;
+  /** Seconds between refreshes of open proposals; null: the default. */
+  refreshSeconds: number | null;
 }

@@ -147,6 +147,7 @@ export class Registry {
         builderCount: 0,
         refreshCursor: '0',
         rateLimit: null,
+        refreshSeconds: null,
       }
     );
   }

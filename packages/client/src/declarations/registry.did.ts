@@ -61,7 +61,6 @@ export interface Attestation {
   'builder' : Principal,
   'verdict' : string,
   'proposal_id' : bigint,
-  'envelope_sha256' : string,
   'environment' : Environment,
   'build' : BuildInfo,
   'commit' : string,
@@ -148,7 +147,14 @@ export interface HttpResponse {
   'status_code' : number,
 }
 export interface InitArgs {
+  /**
+   * How often open proposals are read again (default 600).
+   */
+  'proposal_refresh_seconds' : [] | [number],
   'rate_limit' : [] | [RateLimitSettings],
+  /**
+   * NNS governance: rrkah-fqaaa-aaaaa-aaaaq-cai on mainnet; the stand-in on a local network.
+   */
   'governance_canister_id' : [] | [Principal],
 }
 export interface ListAttestationsRequest {
@@ -245,6 +251,7 @@ export interface RateLimitSettings {
 }
 export interface RegistryError { 'code' : string, 'message' : string }
 export interface RegistryInfo {
+  'proposal_refresh_seconds' : number,
   'rate_limit' : RateLimitSettings,
   'max_page_size' : number,
   'builder_count' : bigint,
@@ -269,7 +276,6 @@ export interface SubmitReceipt {
    */
   'duplicate' : boolean,
   'proposal_id' : bigint,
-  'envelope_sha256' : string,
   'attestation_id' : bigint,
 }
 export interface SubmitRequest { 'envelope' : Uint8Array }
@@ -331,11 +337,27 @@ export interface _SERVICE {
       { 'Err' : RegistryError }
   >,
   /**
+   * Controllers only.
+   */
+  'set_governance_canister' : ActorMethod<
+    [Principal],
+    { 'Ok' : null } |
+      { 'Err' : RegistryError }
+  >,
+  /**
    * Store a signed attestation. The caller must be the builder whose key signed it.
    */
   'submit' : ActorMethod<
     [SubmitRequest],
     { 'Ok' : SubmitReceipt } |
+      { 'Err' : RegistryError }
+  >,
+  /**
+   * Read the proposal from governance now (anyone; at most once per 30 s per proposal).
+   */
+  'sync_proposal' : ActorMethod<
+    [bigint],
+    { 'Ok' : ProposalSummary } |
       { 'Err' : RegistryError }
   >,
   'unhide_attestation' : ActorMethod<
@@ -349,6 +371,7 @@ export const RateLimitSettings = IDL.Record({
   'refill_interval_seconds' : IDL.Nat32,
 });
 export const InitArgs = IDL.Record({
+  'proposal_refresh_seconds' : IDL.Opt(IDL.Nat32),
   'rate_limit' : IDL.Opt(RateLimitSettings),
   'governance_canister_id' : IDL.Opt(IDL.Principal),
 });
@@ -406,7 +429,6 @@ export const Attestation = IDL.Record({
   'builder' : IDL.Principal,
   'verdict' : IDL.Text,
   'proposal_id' : IDL.Nat64,
-  'envelope_sha256' : IDL.Text,
   'environment' : Environment,
   'build' : BuildInfo,
   'commit' : IDL.Text,
@@ -498,6 +520,7 @@ export const ProposalSummary = IDL.Record({
   'on_chain' : IDL.Opt(OnChainProposal),
 });
 export const RegistryInfo = IDL.Record({
+  'proposal_refresh_seconds' : IDL.Nat32,
   'rate_limit' : RateLimitSettings,
   'max_page_size' : IDL.Nat32,
   'builder_count' : IDL.Nat64,
@@ -551,7 +574,6 @@ export const SubmitReceipt = IDL.Record({
   'builder' : IDL.Principal,
   'duplicate' : IDL.Bool,
   'proposal_id' : IDL.Nat64,
-  'envelope_sha256' : IDL.Text,
   'attestation_id' : IDL.Nat64,
 });
 
@@ -593,9 +615,19 @@ export const idlService: IDL.ServiceClass = IDL.Service({
       [IDL.Variant({ 'Ok' : BuilderProfile, 'Err' : RegistryError })],
       [],
     ),
+  'set_governance_canister' : IDL.Func(
+      [IDL.Principal],
+      [IDL.Variant({ 'Ok' : IDL.Null, 'Err' : RegistryError })],
+      [],
+    ),
   'submit' : IDL.Func(
       [SubmitRequest],
       [IDL.Variant({ 'Ok' : SubmitReceipt, 'Err' : RegistryError })],
+      [],
+    ),
+  'sync_proposal' : IDL.Func(
+      [IDL.Nat64],
+      [IDL.Variant({ 'Ok' : ProposalSummary, 'Err' : RegistryError })],
       [],
     ),
   'unhide_attestation' : IDL.Func(
@@ -613,6 +645,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'refill_interval_seconds' : IDL.Nat32,
   });
   const InitArgs = IDL.Record({
+    'proposal_refresh_seconds' : IDL.Opt(IDL.Nat32),
     'rate_limit' : IDL.Opt(RateLimitSettings),
     'governance_canister_id' : IDL.Opt(IDL.Principal),
   });
@@ -670,7 +703,6 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'builder' : IDL.Principal,
     'verdict' : IDL.Text,
     'proposal_id' : IDL.Nat64,
-    'envelope_sha256' : IDL.Text,
     'environment' : Environment,
     'build' : BuildInfo,
     'commit' : IDL.Text,
@@ -759,6 +791,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'on_chain' : IDL.Opt(OnChainProposal),
   });
   const RegistryInfo = IDL.Record({
+    'proposal_refresh_seconds' : IDL.Nat32,
     'rate_limit' : RateLimitSettings,
     'max_page_size' : IDL.Nat32,
     'builder_count' : IDL.Nat64,
@@ -812,7 +845,6 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'builder' : IDL.Principal,
     'duplicate' : IDL.Bool,
     'proposal_id' : IDL.Nat64,
-    'envelope_sha256' : IDL.Text,
     'attestation_id' : IDL.Nat64,
   });
   
@@ -854,9 +886,19 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [IDL.Variant({ 'Ok' : BuilderProfile, 'Err' : RegistryError })],
         [],
       ),
+    'set_governance_canister' : IDL.Func(
+        [IDL.Principal],
+        [IDL.Variant({ 'Ok' : IDL.Null, 'Err' : RegistryError })],
+        [],
+      ),
     'submit' : IDL.Func(
         [SubmitRequest],
         [IDL.Variant({ 'Ok' : SubmitReceipt, 'Err' : RegistryError })],
+        [],
+      ),
+    'sync_proposal' : IDL.Func(
+        [IDL.Nat64],
+        [IDL.Variant({ 'Ok' : ProposalSummary, 'Err' : RegistryError })],
         [],
       ),
     'unhide_attestation' : IDL.Func(
@@ -873,6 +915,7 @@ export const init: (args: { IDL: typeof IDL }) => IDL.Type[] = ({ IDL }) => {
     'refill_interval_seconds' : IDL.Nat32,
   });
   const InitArgs = IDL.Record({
+    'proposal_refresh_seconds' : IDL.Opt(IDL.Nat32),
     'rate_limit' : IDL.Opt(RateLimitSettings),
     'governance_canister_id' : IDL.Opt(IDL.Principal),
   });

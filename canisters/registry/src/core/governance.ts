@@ -1,0 +1,98 @@
+/**
+ * What the registry keeps of a proposal read from NNS governance. Pure: the canister makes the
+ * call (`../governance.ts`) and hands the raw reply here.
+ */
+import { decodeGetProposalInfoReply, summarizeProposalInfo } from '@repro-registry/proposals';
+
+import type { OnChainProposalJson, ProposalStatusName } from './records';
+
+export type ReadOutcome =
+  { ok: true; onChain: OnChainProposalJson } | { ok: false; error: string; final: boolean };
+
+const STATUSES: readonly ProposalStatusName[] = [
+  'open',
+  'rejected',
+  'adopted',
+  'executed',
+  'failed',
+];
+
+/** Turns the bytes of a `get_proposal_info` reply into the registry's record of the proposal. */
+export function outcomeOfProposalInfoReply(proposalId: bigint, reply: Uint8Array): ReadOutcome {
+  let info;
+  try {
+    info = decodeGetProposalInfoReply(reply);
+  } catch (e) {
+    return {
+      ok: false,
+      error: `governance answered with something that is not a ProposalInfo: ${firstLine(e)}`,
+      final: false,
+    };
+  }
+  // Proposal ids are handed out in order: one governance doesn't know yet may exist later.
+  if (info === null)
+    return { ok: false, error: `governance has no proposal ${proposalId}`, final: false };
+
+  const summary = summarizeProposalInfo(info);
+  const status = (STATUSES as readonly string[]).includes(summary.status)
+    ? (summary.status as ProposalStatusName)
+    : 'unknown';
+  const times = {
+    proposedAt: summary.proposalTimestampNs.toString(),
+    deadlineAt: summary.deadlineTimestampNs?.toString() ?? null,
+    decidedAt: summary.decidedTimestampNs?.toString() ?? null,
+    executedAt: summary.executedTimestampNs?.toString() ?? null,
+    failedAt: summary.failedTimestampNs?.toString() ?? null,
+  };
+  const election = summary.icOsElection;
+  if (!election.ok) {
+    if (election.code === 'PAYLOAD_UNDECODABLE') {
+      // An IC-OS election whose payload doesn't decode: nothing to compare builds with, and
+      // reading it again won't change that.
+      return { ok: false, error: election.message, final: true };
+    }
+    return {
+      ok: true,
+      onChain: {
+        kind: 'other',
+        title: summary.title,
+        os: null,
+        payloadType: null,
+        nnsFunction:
+          summary.action.type === 'ExecuteNnsFunction' ? summary.action.nnsFunction : null,
+        electedCommit: null,
+        releasePackageSha256Hex: null,
+        releasePackageUrls: [],
+        launchMeasurementsHex: [],
+        status,
+        ...times,
+      },
+    };
+  }
+  const e = election.value;
+  return {
+    ok: true,
+    onChain: {
+      kind: 'icos_election',
+      title: summary.title,
+      os: e.os,
+      payloadType: e.payloadType,
+      nnsFunction: e.nnsFunction,
+      electedCommit: e.electedCommit,
+      releasePackageSha256Hex: e.releasePackageSha256Hex,
+      releasePackageUrls: e.releasePackageUrls,
+      launchMeasurementsHex: (e.launchMeasurements ?? []).map((m) => m.measurementHex),
+      status,
+      ...times,
+    },
+  };
+}
+
+/** A governance call that did not produce a reply: rejected, trapped, or not made. */
+export function outcomeOfFailedCall(reason: string): ReadOutcome {
+  return { ok: false, error: `could not read proposal: ${reason}`, final: false };
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+}
