@@ -1,0 +1,328 @@
+/**
+ * A proposal with many attestations (1,000 by default) opened in headless Chromium against the
+ * real registry on a local network: the time from navigation to the page drawn with every
+ * signature verified, read from the browser's own performance timeline.
+ *
+ * The network's state is kept in frontend/.bench/network so the 1,000 signed submissions
+ * (about 0.2 s each: the registry verifies every signature) are made once.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createRegistryClient } from '@repro-registry/client';
+import { startLocalNetwork } from '@repro-registry/local-network';
+
+import { deploy } from '../../scripts/deploy';
+import { toAttestation } from '../src/lib/api/registry.api';
+import { jobOf, type VerificationJob } from '../src/lib/services/verification.service';
+import {
+  BAD_HASH,
+  ENVIRONMENTS,
+  GOOD_HASH,
+  MEMBERS,
+  MEMBERS_ROOT_DIFFERS,
+  seedBuilder,
+  submitReproductions,
+  type ReproductionSpec,
+} from '../../test/browser/seed';
+import { buildFrontend, launchChromium, serveFrontend } from '../../test/browser/support';
+import { FRONTEND_ROOT } from './size';
+
+export const BENCH_PROPOSAL = '7400001';
+export const RENDER_BUDGET_MS = 1000;
+
+export interface RenderRun {
+  /** Navigation start → every attestation loaded, verified and drawn (`repro:proposal-verified`). */
+  verifiedMs: number;
+  /** Navigation start → the last page of attestations arrived (`repro:attestations-loaded`). */
+  loadedMs: number;
+  /** First registry query sent → last answer received. */
+  registryMs: number;
+  queries: number;
+  /** The last page arrived → every signature verified and the page drawn: the frontend's own wait. */
+  tailMs: number;
+  /** Time spent verifying, summed over the workers' batches. */
+  verificationCpuMs: number;
+  workers: number;
+  verified: number;
+  failed: number;
+  /** Clicking "Show all" → all rows laid out and painted. */
+  showAllMs: number;
+  rows: number;
+}
+
+export interface RenderReport {
+  attestations: number;
+  runs: RenderRun[];
+  medianVerifiedMs: number;
+  medianRegistryMs: number;
+  medianTailMs: number;
+  medianVerificationCpuMs: number;
+  /** What one `list_attestations` page of 100 costs the registry on this local network, from Node. */
+  registryPageMs: { withEnvelopes: number; withoutEnvelopes: number };
+  /** The same envelopes verified by the page's worker pool with no registry traffic (bench/harness). */
+  verificationAlone: { wallMs: number; cpuMs: number; workers: number; ok: number }[];
+  budgetMs: number;
+  withinBudget: boolean;
+  seededNow: number;
+  seedMs: number;
+}
+
+function reproduction(i: number): ReproductionSpec {
+  const envs = [
+    ENVIRONMENTS.bareMetal,
+    ENVIRONMENTS.kvm,
+    ENVIRONMENTS.bareMetal2404,
+    ENVIRONMENTS.virtualbox,
+  ];
+  // One builder in 25 on WSL2 with a different root.img, as in the forum thread.
+  const mismatch = i % 25 === 7;
+  return {
+    builder: seedBuilder(`bench-${i}`),
+    proposalId: BENCH_PROPOSAL,
+    sha256: mismatch ? BAD_HASH : GOOD_HASH,
+    members: mismatch ? MEMBERS_ROOT_DIFFERS : MEMBERS,
+    environment: mismatch ? ENVIRONMENTS.wsl2 : envs[i % envs.length],
+    cleanCache: i % 3 !== 0,
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0
+    ? NaN
+    : s.length % 2 === 1
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export async function measureRender(
+  options: { attestations?: number; runs?: number; log?: (line: string) => void } = {},
+): Promise<RenderReport> {
+  const count = options.attestations ?? 1000;
+  const runs = options.runs ?? 5;
+  const log = options.log ?? ((l: string) => console.error(l));
+  const stateDir = join(FRONTEND_ROOT, '.bench', 'network');
+  const network = await startLocalNetwork({ stateDir, canisterLog: () => {} });
+  const distDir = await mkdtemp(join(tmpdir(), 'repro-frontend-bench-'));
+  try {
+    const deployed = await deploy({
+      url: network.url,
+      network: 'local',
+      stateDir,
+      writeEnv: false,
+      log: () => {},
+    });
+    const canisterId = deployed.canisters.find((c) => c.name === 'registry')?.canisterId;
+    if (canisterId === undefined) throw new Error('the registry was not deployed');
+    const target = { url: network.url, canisterId };
+
+    const reader = await createRegistryClient({
+      host: network.url,
+      canisterId,
+      fetchRootKey: true,
+    });
+    const summary = await reader.getProposalSummary(BigInt(BENCH_PROPOSAL));
+    const have = summary.ok ? Number(summary.value.attestation_count) : 0;
+    const seedStart = performance.now();
+    if (have < count) {
+      log(`seeding ${count - have} signed attestations (kept in ${stateDir} for the next run)…`);
+      const specs = Array.from({ length: count - have }, (_, k) => reproduction(have + k));
+      for (let i = 0; i < specs.length; i += 100) {
+        await submitReproductions(target, specs.slice(i, i + 100), { concurrency: 4 });
+        log(`  ${have + Math.min(i + 100, specs.length)} of ${count}`);
+      }
+    }
+    const seedMs = performance.now() - seedStart;
+
+    const pageCost = async (includeEnvelopes: boolean) => {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        await reader.listAttestations({
+          proposalId: BigInt(BENCH_PROPOSAL),
+          limit: 100,
+          includeEnvelopes,
+        });
+        times.push(performance.now() - t);
+      }
+      return median(times);
+    };
+    const registryPageMs = {
+      withEnvelopes: await pageCost(true),
+      withoutEnvelopes: await pageCost(false),
+    };
+
+    // The envelopes for the verification-only harness, read and converted as the page does.
+    const jobs: VerificationJob[] = [];
+    for (let cursor: bigint | undefined; ;) {
+      const page = await reader.listAttestations({
+        proposalId: BigInt(BENCH_PROPOSAL),
+        limit: 100,
+        includeEnvelopes: true,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      if (!page.ok) throw new Error(page.error.message);
+      jobs.push(...page.value.attestations.map((a) => jobOf(toAttestation(a))));
+      if (page.value.next_cursor.length === 0) break;
+      cursor = page.value.next_cursor[0];
+    }
+    const harnessDir = join(distDir, 'harness');
+    const built = spawnSync(
+      'npx',
+      ['vite', 'build', '--config', 'bench/harness.vite.config.ts', '--outDir', harnessDir],
+      { cwd: FRONTEND_ROOT, stdio: 'inherit' },
+    );
+    if (built.status !== 0) throw new Error('building the verification harness failed');
+    await writeFile(
+      join(harnessDir, 'attestations.json'),
+      JSON.stringify(
+        jobs.map((j) => ({
+          key: j.key,
+          stored: { ...j.stored, proposalId: j.stored.proposalId.toString() },
+          envelope: Buffer.from(j.envelope ?? new Uint8Array()).toString('base64'),
+        })),
+      ),
+    );
+
+    const appDir = join(distDir, 'app');
+    buildFrontend(appDir);
+    const site = await serveFrontend({ dir: appDir, config: { canisterId, host: network.url } });
+    const harness = await serveFrontend({ dir: harnessDir, config: {} });
+    const browser = await launchChromium();
+    const results: RenderRun[] = [];
+    const verificationAlone: RenderReport['verificationAlone'] = [];
+    try {
+      for (let run = 0; run < runs; run++) {
+        // A fresh context per run: nothing cached, as on a first visit.
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const page = await context.newPage();
+        await page.goto(`${site.url}#/proposal/${BENCH_PROPOSAL}`);
+        await page.waitForFunction(
+          () => performance.getEntriesByName('repro:proposal-verified').length > 0,
+          null,
+          { timeout: 120_000 },
+        );
+        const timing = await page.evaluate(() => {
+          const verified = performance.getEntriesByName(
+            'repro:proposal-verified',
+          )[0] as PerformanceMark;
+          const loaded = performance.getEntriesByName(
+            'repro:attestations-loaded',
+          )[0] as PerformanceMark;
+          const queries = (
+            performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+          ).filter((e) => e.name.includes('/query'));
+          const detail = verified.detail as {
+            verified: number;
+            failed: number;
+            verificationCpuMs: number;
+            workers: number;
+          };
+          return {
+            verifiedMs: verified.startTime,
+            loadedMs: loaded.startTime,
+            tailMs: verified.startTime - loaded.startTime,
+            verificationCpuMs: detail.verificationCpuMs,
+            workers: detail.workers,
+            verified: detail.verified,
+            failed: detail.failed,
+            registryMs:
+              Math.max(...queries.map((q) => q.responseEnd)) -
+              Math.min(...queries.map((q) => q.startTime)),
+            queries: queries.length,
+          };
+        });
+        const showAll = await page.evaluate(async () => {
+          const button = [...document.querySelectorAll('button')].find((b) =>
+            b.textContent?.startsWith('Show all'),
+          );
+          if (button === undefined)
+            return {
+              showAllMs: 0,
+              rows: document.querySelectorAll('tr[data-attestation-id]').length,
+            };
+          const start = performance.now();
+          button.click();
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          return {
+            showAllMs: performance.now() - start,
+            rows: document.querySelectorAll('tr[data-attestation-id]').length,
+          };
+        });
+        results.push({ ...timing, ...showAll });
+        await context.close();
+      }
+      for (let run = 0; run < 3; run++) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(harness.url);
+        await page.waitForFunction(
+          () => performance.getEntriesByName('repro:bench-verified').length > 0,
+          null,
+          { timeout: 120_000 },
+        );
+        verificationAlone.push(
+          await page.evaluate(
+            () =>
+              (performance.getEntriesByName('repro:bench-verified')[0] as PerformanceMark)
+                .detail as RenderReport['verificationAlone'][number],
+          ),
+        );
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+      await site.close();
+      await harness.close();
+    }
+    const medianVerifiedMs = median(results.map((r) => r.verifiedMs));
+    return {
+      attestations: count,
+      runs: results,
+      medianVerifiedMs,
+      medianRegistryMs: median(results.map((r) => r.registryMs)),
+      medianTailMs: median(results.map((r) => r.tailMs)),
+      medianVerificationCpuMs: median(results.map((r) => r.verificationCpuMs)),
+      registryPageMs,
+      verificationAlone,
+      budgetMs: RENDER_BUDGET_MS,
+      withinBudget: medianVerifiedMs <= RENDER_BUDGET_MS,
+      seededNow: Math.max(0, count - have),
+      seedMs,
+    };
+  } finally {
+    await network.stop();
+    await rm(distDir, { recursive: true, force: true });
+  }
+}
+
+export function printRenderReport(report: RenderReport): void {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  console.log(
+    `\nProposal with ${report.attestations} attestations in headless Chromium (fresh browser context per run)`,
+  );
+  console.log(
+    '| run | navigation → all verified and drawn | → last page received | registry queries | last page → all verified and drawn | verification time (workers) | verified / failed | "Show all": rows drawn |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  report.runs.forEach((r, i) =>
+    console.log(
+      `| ${i + 1} | ${ms(r.verifiedMs)} | ${ms(r.loadedMs)} | ${r.queries} in ${ms(r.registryMs)} | ${ms(r.tailMs)} | ${ms(r.verificationCpuMs)} (${r.workers}) | ${r.verified} / ${r.failed} | ${r.rows} in ${ms(r.showAllMs)} |`,
+    ),
+  );
+  console.log(
+    `\nMedian, navigation → every signature verified and the page drawn: ${ms(report.medianVerifiedMs)} (budget ${ms(report.budgetMs)}: ${report.withinBudget ? 'within' : 'OVER'}).`,
+  );
+  console.log(
+    `Of that, waiting for the registry: ${ms(report.medianRegistryMs)}; after the last page arrived: ${ms(report.medianTailMs)}. Verification: ${ms(report.medianVerificationCpuMs)} of worker time for ${report.attestations} signatures, overlapping the loading.`,
+  );
+  console.log(
+    `Verification alone (bench/harness: the same envelopes, the page's worker pool, no registry traffic): ${report.verificationAlone.map((v) => `${v.ok} in ${ms(v.wallMs)}, ${ms(v.cpuMs)} in ${v.workers} workers`).join('; ')}.`,
+  );
+  console.log(
+    `The registry on this local network needs ${ms(report.registryPageMs.withEnvelopes)} per list_attestations page of 100 with envelopes (${ms(report.registryPageMs.withoutEnvelopes)} without), measured from Node.`,
+  );
+}

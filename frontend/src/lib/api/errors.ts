@@ -1,0 +1,96 @@
+import { isErrorCode, type ErrorCode } from '@repro-registry/attestation';
+
+/**
+ * Why a registry call failed, as the pages need to tell it apart:
+ * - `unreachable`: no answer (network down, local network not started, wrong host);
+ * - `rejected`: the network answered but refused or the canister trapped (wrong canister id,
+ *   canister not installed, an inspect_message refusal);
+ * - `registry`: the registry answered `Err` with one of its stable codes;
+ * - `malformed`: the answer does not fit the contract this page was built against;
+ * - `not_configured`: the page does not know which canister to ask.
+ */
+export type ApiErrorKind = 'unreachable' | 'rejected' | 'registry' | 'malformed' | 'not_configured';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly kind: ApiErrorKind,
+    message: string,
+    /** The registry's error code, when it named one. */
+    readonly code: ErrorCode | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  static registry(error: { code: string; message: string }): ApiError {
+    return new ApiError('registry', error.message, isErrorCode(error.code) ? error.code : null);
+  }
+}
+
+/** True when the registry said the thing asked for does not exist (an empty state, not a failure). */
+export function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    error.kind === 'registry' &&
+    (error.code === 'PROPOSAL_NOT_FOUND' ||
+      error.code === 'BUILDER_NOT_FOUND' ||
+      error.code === 'ATTESTATION_NOT_FOUND')
+  );
+}
+
+export function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiError('unreachable', message, null, { cause: error });
+}
+
+/** A headline and advice for people, per kind of failure. */
+export function describeApiError(error: ApiError): { title: string; advice: string } {
+  switch (error.kind) {
+    case 'unreachable':
+      return {
+        title: 'The registry cannot be reached',
+        advice:
+          'Check your connection; if you run a local network, check that it is started. Then retry.',
+      };
+    case 'rejected':
+      return {
+        title: 'The registry refused the request',
+        advice:
+          'The canister id may be wrong or the canister may not be installed. Retry, or check the canister id below.',
+      };
+    case 'registry':
+      return { title: registryCodeTitle(error.code), advice: error.message };
+    case 'malformed':
+      return {
+        title: 'The registry answered something this page does not understand',
+        advice: 'The page may be older than the registry: reload it.',
+      };
+    case 'not_configured':
+      return {
+        title: 'No registry is configured',
+        advice:
+          'Open the page with ?canisterId=<registry canister id>, or deploy so that the deploy step writes it.',
+      };
+    default:
+      return error.kind satisfies never;
+  }
+}
+
+function registryCodeTitle(code: ErrorCode | null): string {
+  switch (code) {
+    case 'PROPOSAL_NOT_FOUND':
+      return 'The registry knows nothing about this proposal yet';
+    case 'BUILDER_NOT_FOUND':
+      return 'No builder with this principal has submitted an attestation';
+    case 'ATTESTATION_NOT_FOUND':
+      return 'There is no such attestation';
+    case 'INVALID_ARGUMENT':
+      return 'The registry did not accept the request';
+    case 'RATE_LIMITED':
+      return 'Too many requests: wait a moment';
+    default:
+      return 'The registry answered with an error';
+  }
+}

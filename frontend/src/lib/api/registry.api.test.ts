@@ -1,0 +1,155 @@
+// @vitest-environment node
+import { Principal } from '@dfinity/principal';
+import type * as W from '@repro-registry/client';
+import { describe, expect, it } from 'vitest';
+
+import { ApiError, describeApiError } from './errors';
+import { createRegistryApi, toAttestation, toProposalSummary } from './registry.api';
+
+const builder = Principal.fromText(
+  'sxl7k-grunh-wofzi-r6mgo-anglt-5nekn-tymug-or2pa-fnjyp-u6unz-jae',
+);
+const counts = (m: number, x: number): W.VerdictCounts => ({
+  match: BigInt(m),
+  mismatch: BigInt(x),
+  build_failed: 0n,
+  not_built: 0n,
+});
+const SEC = 1_000_000_000n;
+
+describe('wire → model', () => {
+  it('undoes Candid encodings in a proposal summary', () => {
+    const wire: W.ProposalSummary = {
+      proposal_id: 139768n,
+      commit: ['0ef2aebde4ff735a1a93efa342dcf966b6df5061'],
+      attestation_count: 3n,
+      builder_count: 2n,
+      superseded_count: 1n,
+      hidden_count: 0n,
+      other_commit_count: 0n,
+      first_attestation_at: [1_700_000_000n * SEC],
+      last_attestation_at: [],
+      totals: counts(1, 1),
+      artifacts: [
+        {
+          kind: 'guestos',
+          expected_sha256: ['a'.repeat(64)],
+          expected_source: 'proposal',
+          hash_groups: [{ sha256: 'a'.repeat(64), builder_count: 1n, matches_expected: [true] }],
+          verdicts: counts(1, 1),
+          expected_claim_mismatches: 0n,
+        },
+      ],
+      on_chain: [
+        {
+          kind: 'icos_election',
+          title: ['Elect'],
+          os: ['guestos'],
+          payload_type: [],
+          nns_function: [38],
+          elected_commit: [],
+          release_package_sha256_hex: ['a'.repeat(64)],
+          release_package_urls: ['https://x'],
+          launch_measurements: [],
+          status: 'something_new',
+          proposed_at: [],
+          deadline_at: [1_700_000_100n * SEC],
+          decided_at: [],
+          executed_at: [],
+          failed_at: [],
+        },
+      ],
+      sync: { state: 'ok', last_attempt_at: [], last_success_at: [], error: [], final: false },
+    };
+    const s = toProposalSummary(wire);
+    expect(s.firstAttestationAt).toBe(1_700_000_000_000);
+    expect(s.lastAttestationAt).toBeNull();
+    expect(s.artifacts[0]?.hashGroups[0]).toEqual({
+      sha256: 'a'.repeat(64),
+      builderCount: 1,
+      matchesExpected: true,
+    });
+    // A status the registry adds later reads as unknown rather than breaking the page.
+    expect(s.onChain).toMatchObject({
+      status: 'unknown',
+      title: 'Elect',
+      deadlineAt: 1_700_000_100_000,
+      electedCommit: null,
+    });
+  });
+
+  it('undoes Candid encodings in an attestation and refuses unknown verdicts', () => {
+    const wire: W.Attestation = {
+      id: 7n,
+      proposal_id: 139768n,
+      commit: 'c'.repeat(40),
+      builder,
+      submitted_at: 1_700_000_000n * SEC,
+      verdict: 'match',
+      effective_verdict: 'match',
+      artifacts: [
+        {
+          kind: 'guestos',
+          name: 'update-img.tar.zst',
+          sha256: ['a'.repeat(64)],
+          expected_sha256: ['a'.repeat(64)],
+          verdict: 'match',
+          effective_verdict: 'match',
+          expected_differs_from_proposal: false,
+          member_count: 2,
+        },
+      ],
+      environment: {
+        os_name: ['Ubuntu'],
+        os_version: [],
+        kernel: [],
+        arch: ['x86_64'],
+        virtualization: 'kvm',
+        cpu_model: [],
+        cpu_count: [8],
+        memory_bytes: [17179869184n],
+        swap_bytes: [0n],
+        disk_free_bytes: [],
+        container_runtime_name: [],
+        container_runtime_version: [],
+        git_version: [],
+      },
+      tool: { name: 'repro-check', version: '1', script_sha256: [] },
+      build: { started_on: 'a', finished_on: 'b', clean_cache: [] },
+      note: '<script>alert(1)</script>',
+      supersedes: [],
+      superseded_by: [3n],
+      hidden: [],
+      commit_differs_from_proposal: false,
+      envelope: [new Uint8Array([1, 2, 3])],
+    };
+    const a = toAttestation(wire);
+    expect(a).toMatchObject({
+      builder: builder.toText(),
+      submittedAt: 1_700_000_000_000,
+      supersededBy: 3n,
+      note: '<script>alert(1)</script>',
+      environment: { memoryBytes: '17179869184', swapBytes: '0', osVersion: null, cpuCount: 8 },
+      build: { cleanCache: null },
+    });
+    expect(a.envelope).toEqual(new Uint8Array([1, 2, 3]));
+    expect(() => toAttestation({ ...wire, verdict: 'maybe' })).toThrow(ApiError);
+  });
+});
+
+describe('createRegistryApi', () => {
+  it('reports an unreachable network as such, and can retry', async () => {
+    // Nothing listens on port 9 (discard) here: the connection is refused at once.
+    const api = createRegistryApi({
+      canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai',
+      host: 'http://127.0.0.1:9',
+      fetchRootKey: true,
+    });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await api.listProposals({}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).kind).toBe('unreachable');
+      expect(describeApiError(error as ApiError).title).toBe('The registry cannot be reached');
+    }
+  });
+});

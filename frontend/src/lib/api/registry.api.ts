@@ -1,0 +1,300 @@
+/**
+ * Raw calls to the registry canister: the only module that touches the agent. Every answer is
+ * turned into the frontend's model (`model/types.ts`) and every failure into an `ApiError`.
+ */
+import { CanisterStatus } from '@dfinity/agent';
+import { VERDICTS, type Verdict } from '@repro-registry/attestation';
+import {
+  RegistryCallError,
+  createRegistryClient,
+  type RegistryClient,
+  type Result,
+} from '@repro-registry/client';
+import type * as W from '@repro-registry/client';
+
+import type * as M from '../model/types';
+import { ApiError } from './errors';
+
+export interface RegistryConnection {
+  canisterId: string;
+  /** Where the IC HTTP interface is. */
+  host: string;
+  /** Local networks only: mainnet's root key is built into the agent. */
+  fetchRootKey: boolean;
+}
+
+/** The registry's read API, in the frontend's model. */
+export interface RegistryApi {
+  readonly connection: RegistryConnection;
+  listProposals(args: { cursor?: bigint; limit?: number }): Promise<M.ProposalPage>;
+  getProposalSummary(proposalId: bigint): Promise<M.ProposalSummary>;
+  listAttestations(args: {
+    proposalId: bigint;
+    cursor?: bigint;
+    limit?: number;
+    includeEnvelopes?: boolean;
+  }): Promise<M.AttestationPage>;
+  getBuilder(args: { builder: string; cursor?: bigint; limit?: number }): Promise<M.BuilderPage>;
+  getRegistryInfo(): Promise<M.RegistryInfo>;
+  /** SHA-256 of the installed wasm, from the certified state tree; null when the canister is empty. */
+  getModuleHash(): Promise<string | null>;
+}
+
+const opt = <T>(v: [] | [T]): T | null => (v.length === 0 ? null : v[0]);
+const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n);
+const optTime = (v: [] | [bigint]): number | null => (v.length === 0 ? null : nsToMs(v[0]));
+const optU64Text = (v: [] | [bigint]): string | null => (v.length === 0 ? null : v[0].toString());
+
+function verdictOf(value: string, field: string): Verdict {
+  if ((VERDICTS as readonly string[]).includes(value)) return value as Verdict;
+  throw new ApiError('malformed', `${field} is "${value}", not one of ${VERDICTS.join(', ')}`);
+}
+
+const PROPOSAL_STATUSES: readonly M.ProposalStatus[] = [
+  'open',
+  'rejected',
+  'adopted',
+  'executed',
+  'failed',
+  'unknown',
+];
+const EXPECTED_SOURCES: readonly M.ExpectedSource[] = ['proposal', 'builders', 'none'];
+const SYNC_STATES: readonly M.SyncState[] = ['never', 'ok', 'error'];
+
+function oneOf<T extends string>(allowed: readonly T[], value: string, fallback: T): T {
+  // Values the registry may add later (it promises only to add) read as the neutral fallback.
+  return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function counts(c: W.VerdictCounts): M.VerdictCounts {
+  return {
+    match: Number(c.match),
+    mismatch: Number(c.mismatch),
+    build_failed: Number(c.build_failed),
+    not_built: Number(c.not_built),
+  };
+}
+
+export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
+  const onChain = opt(s.on_chain);
+  return {
+    proposalId: s.proposal_id,
+    commit: opt(s.commit),
+    attestationCount: Number(s.attestation_count),
+    builderCount: Number(s.builder_count),
+    supersededCount: Number(s.superseded_count),
+    hiddenCount: Number(s.hidden_count),
+    otherCommitCount: Number(s.other_commit_count),
+    firstAttestationAt: optTime(s.first_attestation_at),
+    lastAttestationAt: optTime(s.last_attestation_at),
+    totals: counts(s.totals),
+    artifacts: s.artifacts.map((a) => ({
+      kind: a.kind,
+      expectedSha256: opt(a.expected_sha256),
+      expectedSource: oneOf(EXPECTED_SOURCES, a.expected_source, 'none'),
+      hashGroups: a.hash_groups.map((g) => ({
+        sha256: g.sha256,
+        builderCount: Number(g.builder_count),
+        matchesExpected: opt(g.matches_expected),
+      })),
+      verdicts: counts(a.verdicts),
+      expectedClaimMismatches: Number(a.expected_claim_mismatches),
+    })),
+    onChain:
+      onChain === null
+        ? null
+        : {
+            kind: onChain.kind,
+            title: opt(onChain.title),
+            os: opt(onChain.os),
+            payloadType: opt(onChain.payload_type),
+            electedCommit: opt(onChain.elected_commit),
+            releasePackageSha256: opt(onChain.release_package_sha256_hex),
+            releasePackageUrls: onChain.release_package_urls,
+            launchMeasurements: onChain.launch_measurements,
+            status: oneOf(PROPOSAL_STATUSES, onChain.status, 'unknown'),
+            proposedAt: optTime(onChain.proposed_at),
+            deadlineAt: optTime(onChain.deadline_at),
+            decidedAt: optTime(onChain.decided_at),
+            executedAt: optTime(onChain.executed_at),
+            failedAt: optTime(onChain.failed_at),
+          },
+    sync: {
+      state: oneOf(SYNC_STATES, s.sync.state, 'never'),
+      lastAttemptAt: optTime(s.sync.last_attempt_at),
+      lastSuccessAt: optTime(s.sync.last_success_at),
+      error: opt(s.sync.error),
+      final: s.sync.final,
+    },
+  };
+}
+
+export function toAttestation(a: W.Attestation): M.Attestation {
+  const e = a.environment;
+  const hidden = opt(a.hidden);
+  return {
+    id: a.id,
+    proposalId: a.proposal_id,
+    commit: a.commit,
+    builder: a.builder.toText(),
+    submittedAt: nsToMs(a.submitted_at),
+    verdict: verdictOf(a.verdict, 'verdict'),
+    effectiveVerdict: verdictOf(a.effective_verdict, 'effective_verdict'),
+    artifacts: a.artifacts.map((r, i) => ({
+      kind: r.kind,
+      name: r.name,
+      sha256: opt(r.sha256),
+      expectedSha256: opt(r.expected_sha256),
+      verdict: verdictOf(r.verdict, `artifacts[${i}].verdict`),
+      effectiveVerdict: verdictOf(r.effective_verdict, `artifacts[${i}].effective_verdict`),
+      expectedDiffersFromProposal: r.expected_differs_from_proposal,
+      memberCount: r.member_count,
+    })),
+    environment: {
+      osName: opt(e.os_name),
+      osVersion: opt(e.os_version),
+      kernel: opt(e.kernel),
+      arch: opt(e.arch),
+      virtualization: e.virtualization,
+      cpuModel: opt(e.cpu_model),
+      cpuCount: opt(e.cpu_count),
+      memoryBytes: optU64Text(e.memory_bytes),
+      swapBytes: optU64Text(e.swap_bytes),
+      diskFreeBytes: optU64Text(e.disk_free_bytes),
+      containerRuntimeName: opt(e.container_runtime_name),
+      containerRuntimeVersion: opt(e.container_runtime_version),
+      gitVersion: opt(e.git_version),
+    },
+    tool: { name: a.tool.name, version: a.tool.version, scriptSha256: opt(a.tool.script_sha256) },
+    build: {
+      startedOn: a.build.started_on,
+      finishedOn: a.build.finished_on,
+      cleanCache: opt(a.build.clean_cache),
+    },
+    note: a.note,
+    supersedes: opt(a.supersedes),
+    supersededBy: opt(a.superseded_by),
+    hidden:
+      hidden === null
+        ? null
+        : { reason: hidden.reason, at: nsToMs(hidden.at), by: hidden.by.toText() },
+    commitDiffersFromProposal: a.commit_differs_from_proposal,
+    // A fresh copy: the decoder's array may be a view into a larger buffer, and the envelope
+    // is transferred to a worker for verification.
+    envelope: a.envelope.length === 0 ? null : new Uint8Array(a.envelope[0]),
+  };
+}
+
+function toAttestationPage(p: W.AttestationPage): M.AttestationPage {
+  return {
+    attestations: p.attestations.map(toAttestation),
+    nextCursor: opt(p.next_cursor),
+    total: Number(p.total),
+  };
+}
+
+function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.value;
+  throw ApiError.registry(result.error);
+}
+
+function callError(cause: unknown): ApiError {
+  if (cause instanceof ApiError) return cause;
+  if (cause instanceof RegistryCallError) {
+    return new ApiError(
+      cause.kind === 'network' ? 'unreachable' : 'rejected',
+      cause.message,
+      cause.code,
+      { cause },
+    );
+  }
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new ApiError('unreachable', message, null, { cause });
+}
+
+/**
+ * A registry API over `@repro-registry/client`. The agent is created on first use and again
+ * after a failure to create it, so "retry" after the network comes back works without reload.
+ */
+export function createRegistryApi(connection: RegistryConnection): RegistryApi {
+  let client: Promise<RegistryClient> | null = null;
+
+  function getClient(): Promise<RegistryClient> {
+    client ??= createRegistryClient({
+      host: connection.host,
+      canisterId: connection.canisterId,
+      fetchRootKey: connection.fetchRootKey,
+      // The agent's default of 3 retries with backoff keeps an unreachable registry looking
+      // like a slow one for seconds; the page has its own retry and polling backoff.
+      retryTimes: 1,
+    }).catch((cause: unknown) => {
+      client = null;
+      throw callError(cause);
+    });
+    return client;
+  }
+
+  async function call<T>(run: (c: RegistryClient) => Promise<T>): Promise<T> {
+    const c = await getClient();
+    try {
+      return await run(c);
+    } catch (cause) {
+      throw callError(cause);
+    }
+  }
+
+  return {
+    connection,
+    listProposals: (args) =>
+      call(async (c) => {
+        const page = await c.listProposals(args);
+        return {
+          proposals: page.proposals.map(toProposalSummary),
+          nextCursor: opt(page.next_cursor),
+          total: Number(page.total),
+        };
+      }),
+    getProposalSummary: (proposalId) =>
+      call(async (c) => toProposalSummary(unwrap(await c.getProposalSummary(proposalId)))),
+    listAttestations: (args) =>
+      call(async (c) => toAttestationPage(unwrap(await c.listAttestations(args)))),
+    getBuilder: (args) =>
+      call(async (c) => {
+        const page = unwrap(await c.getBuilder(args));
+        const p = page.profile;
+        return {
+          profile: {
+            id: p.id.toText(),
+            publicKey: new Uint8Array(p.public_key),
+            displayName: opt(p.display_name),
+            url: opt(p.url),
+            firstSeen: nsToMs(p.first_seen),
+            lastSeen: nsToMs(p.last_seen),
+            attestationCount: Number(p.attestation_count),
+          },
+          attestations: toAttestationPage(page.attestations),
+        };
+      }),
+    getRegistryInfo: () =>
+      call(async (c) => {
+        const info = await c.getRegistryInfo();
+        return {
+          version: info.version,
+          attestationCount: Number(info.attestation_count),
+          proposalCount: Number(info.proposal_count),
+          builderCount: Number(info.builder_count),
+          maxPageSize: info.max_page_size,
+        };
+      }),
+    getModuleHash: () =>
+      call(async (c) => {
+        const status = await CanisterStatus.request({
+          canisterId: c.canisterId,
+          agent: c.agent,
+          paths: ['module_hash'],
+        });
+        const hash = status.get('module_hash');
+        return typeof hash === 'string' ? hash : null;
+      }),
+  };
+}

@@ -1,0 +1,48 @@
+/** Everything the pages share, built once at start-up from the page's address and configuration. */
+import { createRegistryApi, type RegistryApi } from './api/registry.api';
+import { fetchConfigFile, resolveConfig, type ConfigResult } from './config';
+import { createVerifier, type Verifier } from './services/verification.service';
+import { Clock } from './state/clock.svelte';
+import { Preferences } from './state/preferences.svelte';
+import { RegistryInfoState } from './state/registry-info.svelte';
+import { Router } from './state/router.svelte';
+
+export interface AppContext {
+  config: ConfigResult;
+  api: RegistryApi | null;
+  info: RegistryInfoState | null;
+  /** Created on first use: the list page needs no workers. */
+  verifier(): Verifier;
+  preferences: Preferences;
+  router: Router;
+  clock: Clock;
+}
+
+function localStorageOrNull(win: Window): Storage | null {
+  try {
+    return win.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export async function createAppContext(win: Window): Promise<AppContext> {
+  const file = await fetchConfigFile(win.location.href);
+  const config = resolveConfig({
+    pageUrl: win.location.href,
+    file,
+    buildCanisterId: import.meta.env.CANISTER_ID_REGISTRY,
+    buildHost: import.meta.env.VITE_IC_HOST,
+  });
+  const api = config.ok ? createRegistryApi(config.connection) : null;
+  let verifier: Verifier | null = null;
+  return {
+    config,
+    api,
+    info: api === null ? null : new RegistryInfoState(api),
+    verifier: () => (verifier ??= createVerifier()),
+    preferences: new Preferences(localStorageOrNull(win)),
+    router: new Router(win),
+    clock: new Clock(),
+  };
+}

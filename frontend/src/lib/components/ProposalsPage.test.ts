@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { Clock } from '../state/clock.svelte';
+import { Preferences } from '../state/preferences.svelte';
+import { Router } from '../state/router.svelte';
+import { BAD_HASH, T0, attestation, onChainProposal, testBuilder } from '../test-support/fixtures';
+import { MemoryRegistry } from '../test-support/memory-registry';
+import { all, render } from '../test-support/render';
+import ProposalsPage from './ProposalsPage.svelte';
+
+const FAST = { baseMs: 50, maxMs: 200, errorMaxMs: 400, factor: 1.5 };
+const builders = Array.from({ length: 5 }, (_, i) => testBuilder(`list${i}`));
+let nextId = 1n;
+
+function add(registry: MemoryRegistry, proposalId: bigint, hashes: string[]) {
+  hashes.forEach((sha256, i) =>
+    registry.add(attestation({ id: nextId++, builder: builders[i], proposalId, sha256 })),
+  );
+}
+
+function seeded(): MemoryRegistry {
+  const registry = new MemoryRegistry();
+  const good = '05cd757019e276af68a7e2e178dec73ae095131af841d0b44a9c03c947c2d399';
+  add(registry, 101n, [good, good, good, good, good]);
+  add(registry, 102n, [good, good, good, BAD_HASH]);
+  add(registry, 103n, [BAD_HASH, BAD_HASH]);
+  // Known to the registry (it read the proposal) without any attestation that counts.
+  registry.proposals.set(104n, {
+    onChain: onChainProposal({ title: 'Elect HostOS version' }),
+    attestations: [],
+  });
+  return registry;
+}
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanup) c();
+  cleanup = [];
+});
+
+function show(registry: MemoryRegistry, initialQuery = '') {
+  const clock = new Clock({ read: () => T0 + 10 * 3_600_000 });
+  const router = new Router(window);
+  const view = render(ProposalsPage, {
+    api: registry,
+    router,
+    preferences: new Preferences(null),
+    clock,
+    initialQuery,
+    backoff: FAST,
+  });
+  cleanup.push(
+    view.destroy,
+    () => clock.dispose(),
+    () => router.dispose(),
+  );
+  return view;
+}
+
+const badges = (target: HTMLElement) =>
+  all(target, '[data-proposal-id]').map((row) => {
+    const badge = row.querySelector('.badge [data-tone]')!;
+    return [
+      row.getAttribute('data-proposal-id'),
+      badge.getAttribute('data-tone'),
+      badge.querySelector('[data-badge-text]')?.textContent,
+    ];
+  });
+
+describe('ProposalsPage', () => {
+  it('lists proposals newest first with their consensus badges', async () => {
+    const { target } = show(seeded());
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+    expect(badges(target)).toEqual([
+      ['104', 'none', 'no reproduction yet'],
+      ['103', 'bad', '0 match · 2 mismatch'],
+      ['102', 'warn', '3 match · 1 mismatch'],
+      ['101', 'good', '5 builders · 5 match'],
+    ]);
+    const row = target.querySelector('[data-proposal-id="101"]')!;
+    expect(row.querySelector('a')?.getAttribute('href')).toBe('#/proposal/101');
+    expect(row.textContent).toContain('0ef2aebde');
+    expect(row.textContent).toContain('voting ends');
+  });
+
+  it('filters by id or commit prefix as the reader types', async () => {
+    const { target } = show(seeded());
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+    const input = target.querySelector('input[type="search"]') as HTMLInputElement;
+    input.value = '103';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await vi.waitFor(() =>
+      expect(
+        all(target, '[data-proposal-id]').map((r) => r.getAttribute('data-proposal-id')),
+      ).toEqual(['103']),
+    );
+    expect(window.location.hash).toBe('#/?q=103');
+    input.value = 'deadbeef';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await vi.waitFor(() => expect(target.textContent).toContain('Nothing matches'));
+  });
+
+  it('updates badges without reload when new attestations arrive', async () => {
+    const registry = seeded();
+    const { target } = show(registry);
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+    add(registry, 105n, ['05cd757019e276af68a7e2e178dec73ae095131af841d0b44a9c03c947c2d399']);
+    await vi.waitFor(() =>
+      expect(badges(target)[0]).toEqual(['105', 'pending', '1 builder · 1 match']),
+    );
+  });
+
+  it('shows an error with a retry when the registry is unreachable', async () => {
+    const registry = seeded();
+    registry.down = true;
+    const { target } = show(registry);
+    await vi.waitFor(() =>
+      expect(target.querySelector('[role="alert"]')?.textContent).toContain(
+        'The registry cannot be reached',
+      ),
+    );
+    registry.down = false;
+    (target.querySelector('[role="alert"] button') as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+  });
+});

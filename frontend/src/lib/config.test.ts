@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+
+import { resolveConfig } from './config';
+
+const ID = 'bkyz2-fmaaa-aaaaa-qaaaq-cai';
+const OTHER = 'be2us-64aaa-aaaaa-qaabq-cai';
+const none = { file: null, buildCanisterId: undefined, buildHost: undefined };
+
+describe('resolveConfig', () => {
+  it('takes the page address first, then config.json, then the build', () => {
+    expect(
+      resolveConfig({
+        ...none,
+        pageUrl: `http://localhost:5173/?canisterId=${ID}`,
+        file: { canisterId: OTHER },
+        buildCanisterId: OTHER,
+      }),
+    ).toMatchObject({
+      ok: true,
+      source: 'address',
+      connection: { canisterId: ID },
+    });
+    expect(
+      resolveConfig({
+        ...none,
+        pageUrl: 'http://localhost:5173/',
+        file: { canisterId: ID },
+        buildCanisterId: OTHER,
+      }),
+    ).toMatchObject({
+      source: 'file',
+      connection: { canisterId: ID },
+    });
+    expect(
+      resolveConfig({ ...none, pageUrl: 'http://localhost:5173/', buildCanisterId: ID }),
+    ).toMatchObject({ source: 'build', connection: { canisterId: ID } });
+  });
+
+  it("reads dfx's names in env.json as served by npm start", () => {
+    const file = {
+      DFX_NETWORK: 'local',
+      IC_HOST: 'http://127.0.0.1:4943',
+      CANISTER_ID_REGISTRY: ID,
+    };
+    expect(resolveConfig({ ...none, pageUrl: 'http://127.0.0.1:4943/', file })).toMatchObject({
+      ok: true,
+      source: 'file',
+      connection: { canisterId: ID, host: 'http://127.0.0.1:4943', fetchRootKey: true },
+    });
+  });
+
+  it("uses the page's origin as the host on a local network, and fetches its root key", () => {
+    const r = resolveConfig({
+      ...none,
+      pageUrl: `http://${ID}.localhost:4943/#/proposal/1`,
+      buildCanisterId: ID,
+    });
+    expect(r).toMatchObject({
+      ok: true,
+      connection: { host: `http://${ID}.localhost:4943`, fetchRootKey: true },
+    });
+  });
+
+  it("uses the public API on mainnet and never fetches mainnet's root key", () => {
+    const r = resolveConfig({ ...none, pageUrl: `https://${OTHER}.icp0.io/`, buildCanisterId: ID });
+    expect(r).toMatchObject({
+      ok: true,
+      connection: { host: 'https://icp-api.io', fetchRootKey: false },
+    });
+    const forced = resolveConfig({
+      ...none,
+      pageUrl: 'http://localhost/',
+      file: { canisterId: ID, host: 'https://icp-api.io', fetchRootKey: true },
+    });
+    expect(forced).toMatchObject({ connection: { fetchRootKey: false } });
+  });
+
+  it('takes an explicit host from the address or config.json', () => {
+    expect(
+      resolveConfig({
+        ...none,
+        pageUrl: `http://localhost:8080/?canisterId=${ID}&host=http://127.0.0.1:4943`,
+      }),
+    ).toMatchObject({
+      connection: { host: 'http://127.0.0.1:4943' },
+    });
+    expect(
+      resolveConfig({
+        ...none,
+        pageUrl: 'http://localhost:8080/',
+        file: { canisterId: ID, host: 'http://127.0.0.1:9000/' },
+      }),
+    ).toMatchObject({
+      connection: { host: 'http://127.0.0.1:9000' },
+    });
+  });
+
+  it('refuses what is not a canister id or an http(s) host', () => {
+    expect(resolveConfig({ ...none, pageUrl: 'http://localhost/' })).toEqual({
+      ok: false,
+      reason: 'no canister id',
+    });
+    expect(
+      resolveConfig({ ...none, pageUrl: 'http://localhost/?canisterId=<script>' }),
+    ).toMatchObject({ ok: false });
+    expect(
+      resolveConfig({
+        ...none,
+        pageUrl: `http://localhost/?canisterId=${ID}&host=javascript:alert(1)`,
+      }),
+    ).toMatchObject({ ok: false });
+    expect(
+      resolveConfig({ ...none, pageUrl: 'http://localhost/', file: { canisterId: 42 } }),
+    ).toMatchObject({ ok: false, reason: 'no canister id' });
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Which registry the page reads, decided at run time so one build serves every network:
+ * 1. `?canisterId=…&host=…` in the page address (explicit, shareable);
+ * 2. `config.json` beside the page (`{canisterId, host?, fetchRootKey?}`), or `env.json` in
+ *    dfx's naming (`{CANISTER_ID_REGISTRY, IC_HOST}`, served by `npm start`);
+ * 3. `CANISTER_ID_REGISTRY` from the project's `.env` at build time (the deploy step writes it).
+ * The host defaults to the page's own origin (the local network's gateway or an assets canister
+ * serve the page and the API together), or to the public API when served from mainnet domains.
+ */
+import type { RegistryConnection } from './api/registry.api';
+
+export const MAINNET_API_HOST = 'https://icp-api.io';
+const MAINNET_DOMAINS = ['icp0.io', 'ic0.app', 'icp.io', 'icp-api.io'];
+
+export interface ConfigSources {
+  /** `location.href` of the page. */
+  pageUrl: string;
+  /** Parsed `config.json` or `env.json`, or null when there is none. */
+  file: unknown;
+  /** `import.meta.env.CANISTER_ID_REGISTRY` at build time. */
+  buildCanisterId: string | undefined;
+  /** `import.meta.env.VITE_IC_HOST` at build time. */
+  buildHost: string | undefined;
+}
+
+export type ConfigResult =
+  | { ok: true; connection: RegistryConnection; source: 'address' | 'file' | 'build' }
+  | { ok: false; reason: string };
+
+// Text form of a principal: groups of 5 base32 characters (the last may be shorter).
+const PRINCIPAL_TEXT = /^[a-z2-7]{1,5}(-[a-z2-7]{1,5})*$/;
+
+function isMainnetHost(hostname: string): boolean {
+  return MAINNET_DOMAINS.some((d) => hostname === d || hostname.endsWith(`.${d}`));
+}
+
+function readFile(file: unknown): { canisterId?: string; host?: string; fetchRootKey?: boolean } {
+  if (typeof file !== 'object' || file === null) return {};
+  const f = file as Record<string, unknown>;
+  const text = (...keys: string[]) =>
+    keys.map((k) => f[k]).find((v): v is string => typeof v === 'string' && v !== '');
+  const canisterId = text('canisterId', 'CANISTER_ID_REGISTRY');
+  const host = text('host', 'IC_HOST');
+  return {
+    ...(canisterId === undefined ? {} : { canisterId }),
+    ...(host === undefined ? {} : { host }),
+    ...(typeof f['fetchRootKey'] === 'boolean' ? { fetchRootKey: f['fetchRootKey'] } : {}),
+  };
+}
+
+export function resolveConfig(sources: ConfigSources): ConfigResult {
+  const page = new URL(sources.pageUrl);
+  const file = readFile(sources.file);
+  const fromAddress = page.searchParams.get('canisterId');
+  const candidates: [string | undefined | null, 'address' | 'file' | 'build'][] = [
+    [fromAddress, 'address'],
+    [file.canisterId, 'file'],
+    [sources.buildCanisterId, 'build'],
+  ];
+  const chosen = candidates.find(([id]) => typeof id === 'string' && id !== '');
+  if (chosen === undefined) return { ok: false, reason: 'no canister id' };
+  const [canisterId, source] = chosen as [string, 'address' | 'file' | 'build'];
+  if (!PRINCIPAL_TEXT.test(canisterId)) {
+    return { ok: false, reason: `"${canisterId}" (from ${source}) is not a canister id` };
+  }
+  const explicitHost =
+    page.searchParams.get('host') ?? file.host ?? (sources.buildHost || undefined);
+  let host: string;
+  if (explicitHost !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(explicitHost);
+    } catch {
+      return { ok: false, reason: `host "${explicitHost}" is not a URL` };
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      return { ok: false, reason: `host "${explicitHost}" is not an http(s) URL` };
+    }
+    host = parsed.origin;
+  } else {
+    host = isMainnetHost(page.hostname) ? MAINNET_API_HOST : page.origin;
+  }
+  const onMainnet = isMainnetHost(new URL(host).hostname);
+  // The root key of mainnet is built into the agent; fetching it would let a man in the middle
+  // substitute their own. Only other networks (local ones) hand out theirs.
+  const fetchRootKey = onMainnet ? false : (file.fetchRootKey ?? true);
+  return { ok: true, connection: { canisterId, host, fetchRootKey }, source };
+}
+
+/**
+ * Reads `config.json`, else `env.json`, beside the page; null when neither is there or they are
+ * not JSON (a dev server answers unknown paths with index.html).
+ */
+export async function fetchConfigFile(baseUrl: string): Promise<unknown> {
+  for (const name of ['config.json', 'env.json']) {
+    try {
+      const response = await fetch(new URL(name, baseUrl), { cache: 'no-store' });
+      if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) continue;
+      return (await response.json()) as unknown;
+    } catch {
+      // Not served here: try the next name.
+    }
+  }
+  return null;
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+
+import { BAD_HASH, GOOD_HASH, attestation, summaryOf, testBuilder } from '../test-support/fixtures';
+import { consensusBadge, parseThreshold, primaryArtifact, thresholdStatus } from './consensus';
+import type { ProposalSummary } from './types';
+
+const builders = Array.from({ length: 6 }, (_, i) => testBuilder(`b${i}`));
+
+function summaryWith(hashes: (string | null)[]): ProposalSummary {
+  return summaryOf({
+    attestations: hashes.map((sha256, i) =>
+      attestation({ id: BigInt(i + 1), builder: builders[i], sha256 }),
+    ),
+  });
+}
+
+describe('consensusBadge', () => {
+  it('is green with the builder count when the threshold is met and nothing mismatches', () => {
+    const badge = consensusBadge(
+      summaryWith([GOOD_HASH, GOOD_HASH, GOOD_HASH, GOOD_HASH, GOOD_HASH]),
+      3,
+    );
+    expect(badge).toMatchObject({ tone: 'good', text: '5 builders · 5 match' });
+  });
+
+  it('is amber when some match and some mismatch', () => {
+    const badge = consensusBadge(summaryWith([GOOD_HASH, GOOD_HASH, GOOD_HASH, BAD_HASH]), 3);
+    expect(badge).toMatchObject({ tone: 'warn', text: '3 match · 1 mismatch' });
+  });
+
+  it('is red when nobody matches', () => {
+    const badge = consensusBadge(summaryWith([BAD_HASH, BAD_HASH]), 3);
+    expect(badge).toMatchObject({ tone: 'bad', text: '0 match · 2 mismatch' });
+  });
+
+  it('is grey before any reproduction', () => {
+    const badge = consensusBadge(summaryOf({ attestations: [] }), 3);
+    expect(badge).toMatchObject({ tone: 'none', text: 'no reproduction yet' });
+  });
+
+  it('is not green while matching builders are fewer than the threshold', () => {
+    const two = summaryWith([GOOD_HASH, GOOD_HASH]);
+    expect(consensusBadge(two, 3)).toMatchObject({ tone: 'pending', text: '2 builders · 2 match' });
+    expect(consensusBadge(two, 2).tone).toBe('good');
+  });
+
+  it('counts failed builds apart from mismatches', () => {
+    const badge = consensusBadge(summaryWith([GOOD_HASH, GOOD_HASH, GOOD_HASH, null]), 3);
+    expect(badge).toMatchObject({ tone: 'good', text: '4 builders · 3 match · 1 failed' });
+  });
+});
+
+describe('primaryArtifact', () => {
+  it('takes the artifact whose hash the proposal states', () => {
+    const summary = summaryWith([GOOD_HASH]);
+    const hostos = { ...summary.artifacts[0], kind: 'hostos', expectedSource: 'builders' as const };
+    const guestos = summary.artifacts[0];
+    expect(primaryArtifact({ ...summary, artifacts: [hostos, guestos] })?.kind).toBe('guestos');
+  });
+
+  it('falls back to the proposal OS, then to the most reported artifact', () => {
+    const summary = summaryOf({
+      attestations: [attestation({ id: 1n, builder: builders[0] })],
+      onChain: null,
+    });
+    expect(summary.artifacts[0]?.expectedSource).toBe('builders');
+    expect(primaryArtifact(summary)?.kind).toBe('guestos');
+    const setupos = { ...summary.artifacts[0], kind: 'setupos' };
+    expect(primaryArtifact({ ...summary, artifacts: [setupos] })?.kind).toBe('setupos');
+    expect(primaryArtifact({ ...summary, artifacts: [] })).toBeNull();
+  });
+});
+
+describe('thresholdStatus', () => {
+  it('counts the builders in the expected group', () => {
+    const artifact = summaryWith([GOOD_HASH, GOOD_HASH, BAD_HASH, BAD_HASH, BAD_HASH]).artifacts[0];
+    expect(thresholdStatus(artifact, 3)).toMatchObject({
+      agreeing: 2,
+      met: false,
+      againstExpected: true,
+    });
+    expect(thresholdStatus(artifact, 2).met).toBe(true);
+  });
+
+  it('counts the largest group when no hash is expected', () => {
+    // The registry sends `expected_source: "none"` when neither the proposal nor any builder
+    // states an expected hash.
+    const artifact = {
+      ...summaryWith([GOOD_HASH]).artifacts[0],
+      expectedSha256: null,
+      expectedSource: 'none' as const,
+      hashGroups: [
+        { sha256: GOOD_HASH, builderCount: 1, matchesExpected: null },
+        { sha256: BAD_HASH, builderCount: 2, matchesExpected: null },
+      ],
+    };
+    expect(thresholdStatus(artifact, 2)).toMatchObject({
+      agreeing: 2,
+      met: true,
+      againstExpected: false,
+    });
+    expect(thresholdStatus(artifact, 2).group?.sha256).toBe(BAD_HASH);
+  });
+});
+
+describe('parseThreshold', () => {
+  it('accepts whole numbers from 1 to 99 only', () => {
+    expect(parseThreshold('3')).toBe(3);
+    expect(parseThreshold(' 12 ')).toBe(12);
+    for (const bad of ['0', '-1', '2.5', '100', '', 'three', '1e1'])
+      expect(parseThreshold(bad)).toBeNull();
+  });
+});

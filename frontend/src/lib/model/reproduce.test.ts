@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+
+import { cliNetwork, reproduceSteps } from './reproduce';
+
+describe('reproduceSteps', () => {
+  it('names the network and canister the page reads, so the commands paste as they are', () => {
+    const steps = reproduceSteps({
+      proposalId: 139768n,
+      connection: { host: 'https://icp-api.io', canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai' },
+    });
+    expect(steps.map((s) => s.command)).toEqual([
+      'npm install --global @repro-registry/cli',
+      'repro key new',
+      'repro check 139768 --network ic --canister-id bkyz2-fmaaa-aaaaa-qaaaq-cai',
+    ]);
+  });
+
+  it('passes a local network by its URL', () => {
+    expect(cliNetwork({ host: 'http://127.0.0.1:4943' })).toBe('http://127.0.0.1:4943');
+    expect(cliNetwork({ host: 'https://a4gq6-oaaaa-aaaab-qaa4q-cai.icp0.io' })).toBe('ic');
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * The commands a builder runs to reproduce a proposal and submit a signed attestation to this
+ * registry. Written out in full (network and canister id included) so they can be pasted as is.
+ */
+import type { RegistryConnection } from '../api/registry.api';
+
+export interface ReproduceStep {
+  title: string;
+  command: string;
+  note: string;
+}
+
+/** How the CLI is installed; one place to change when its distribution changes. */
+export const CLI_INSTALL_COMMAND = 'npm install --global @repro-registry/cli';
+
+const MAINNET = /(^|\.)(icp-api\.io|ic0\.app|icp0\.io)$/;
+
+/** The `--network` value the CLI understands for the registry this page reads. */
+export function cliNetwork(connection: Pick<RegistryConnection, 'host'>): string {
+  return MAINNET.test(new URL(connection.host).hostname) ? 'ic' : connection.host;
+}
+
+export function reproduceSteps(args: {
+  proposalId: bigint;
+  connection: Pick<RegistryConnection, 'host' | 'canisterId'>;
+}): ReproduceStep[] {
+  const { proposalId, connection } = args;
+  const flags = `--network ${cliNetwork(connection)} --canister-id ${connection.canisterId}`;
+  return [
+    {
+      title: 'Install the repro CLI',
+      command: CLI_INSTALL_COMMAND,
+      note: 'Needs Node.js 20 or later. The build itself needs x86_64 Linux with podman; DFINITY recommends 16 GiB RAM and 100 GiB free disk.',
+    },
+    {
+      title: 'Create your builder key (once)',
+      command: 'repro key new',
+      note: 'An Ed25519 key kept in your config directory; its principal is your builder id in the registry.',
+    },
+    {
+      title: `Reproduce proposal ${proposalId} and submit a signed attestation`,
+      command: `repro check ${proposalId} ${flags}`,
+      note: 'Builds the images from the commit the proposal elects, compares the hashes, records your environment and signs the result with your builder key.',
+    },
+  ];
+}

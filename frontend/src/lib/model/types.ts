@@ -1,0 +1,180 @@
+/**
+ * What the frontend works with: the registry's answers with Candid's encodings undone (`opt`
+ * as value-or-null, principals as text, nanosecond times as epoch milliseconds, small counts
+ * as numbers). Only `api/` builds these from the wire; everything else reads them.
+ */
+import type { ArtifactKind, Verdict, Virtualization } from '@repro-registry/attestation';
+
+export type { ArtifactKind, Verdict, Virtualization };
+
+export type ExpectedSource = 'proposal' | 'builders' | 'none';
+export type ProposalStatus = 'open' | 'rejected' | 'adopted' | 'executed' | 'failed' | 'unknown';
+export type SyncState = 'never' | 'ok' | 'error';
+
+export interface VerdictCounts {
+  match: number;
+  mismatch: number;
+  build_failed: number;
+  not_built: number;
+}
+
+export interface HashGroup {
+  sha256: string;
+  /** Distinct builders whose current attestation reports this hash. */
+  builderCount: number;
+  /** Whether this is the expected hash; null when no expected hash is known. */
+  matchesExpected: boolean | null;
+}
+
+export interface ArtifactConsensus {
+  kind: string;
+  expectedSha256: string | null;
+  expectedSource: ExpectedSource;
+  hashGroups: HashGroup[];
+  verdicts: VerdictCounts;
+  expectedClaimMismatches: number;
+}
+
+export interface OnChainProposal {
+  kind: string;
+  title: string | null;
+  os: string | null;
+  payloadType: string | null;
+  electedCommit: string | null;
+  releasePackageSha256: string | null;
+  releasePackageUrls: string[];
+  launchMeasurements: string[];
+  status: ProposalStatus;
+  proposedAt: number | null;
+  deadlineAt: number | null;
+  decidedAt: number | null;
+  executedAt: number | null;
+  failedAt: number | null;
+}
+
+export interface ProposalSync {
+  state: SyncState;
+  lastAttemptAt: number | null;
+  lastSuccessAt: number | null;
+  error: string | null;
+  final: boolean;
+}
+
+export interface ProposalSummary {
+  proposalId: bigint;
+  commit: string | null;
+  attestationCount: number;
+  builderCount: number;
+  supersededCount: number;
+  hiddenCount: number;
+  otherCommitCount: number;
+  firstAttestationAt: number | null;
+  lastAttestationAt: number | null;
+  totals: VerdictCounts;
+  artifacts: ArtifactConsensus[];
+  onChain: OnChainProposal | null;
+  sync: ProposalSync;
+}
+
+export interface ProposalPage {
+  proposals: ProposalSummary[];
+  nextCursor: bigint | null;
+  total: number;
+}
+
+/** The builder's machine, in the attestation format's own shape (byte counts as decimal text). */
+export interface Environment {
+  osName: string | null;
+  osVersion: string | null;
+  kernel: string | null;
+  arch: string | null;
+  virtualization: string;
+  cpuModel: string | null;
+  cpuCount: number | null;
+  memoryBytes: string | null;
+  swapBytes: string | null;
+  diskFreeBytes: string | null;
+  containerRuntimeName: string | null;
+  containerRuntimeVersion: string | null;
+  gitVersion: string | null;
+}
+
+export interface ArtifactResult {
+  kind: string;
+  name: string;
+  sha256: string | null;
+  expectedSha256: string | null;
+  verdict: Verdict;
+  effectiveVerdict: Verdict;
+  expectedDiffersFromProposal: boolean;
+  memberCount: number;
+}
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+  scriptSha256: string | null;
+}
+
+export interface BuildInfo {
+  startedOn: string;
+  finishedOn: string;
+  cleanCache: boolean | null;
+}
+
+export interface HiddenMark {
+  reason: string;
+  at: number;
+  by: string;
+}
+
+/** An attestation as the registry stores it, plus the envelope it was derived from. */
+export interface Attestation {
+  id: bigint;
+  proposalId: bigint;
+  commit: string;
+  builder: string;
+  submittedAt: number;
+  verdict: Verdict;
+  effectiveVerdict: Verdict;
+  artifacts: ArtifactResult[];
+  environment: Environment;
+  tool: ToolInfo;
+  build: BuildInfo;
+  note: string;
+  supersedes: bigint | null;
+  supersededBy: bigint | null;
+  hidden: HiddenMark | null;
+  commitDiffersFromProposal: boolean;
+  /** The DSSE envelope exactly as submitted; null when the query did not ask for it. */
+  envelope: Uint8Array | null;
+}
+
+export interface AttestationPage {
+  attestations: Attestation[];
+  nextCursor: bigint | null;
+  total: number;
+}
+
+export interface BuilderProfile {
+  id: string;
+  publicKey: Uint8Array;
+  displayName: string | null;
+  url: string | null;
+  firstSeen: number;
+  lastSeen: number;
+  attestationCount: number;
+}
+
+export interface BuilderPage {
+  profile: BuilderProfile;
+  attestations: AttestationPage;
+}
+
+export interface RegistryInfo {
+  version: string;
+  attestationCount: number;
+  proposalCount: number;
+  builderCount: number;
+  maxPageSize: number;
+}

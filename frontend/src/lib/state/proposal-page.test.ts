@@ -1,0 +1,133 @@
+import { describe, expect, it, vi } from 'vitest';
+
+import { createMainThreadVerifier } from '../services/verification.service';
+import {
+  BAD_HASH,
+  ROOT_MEMBERS,
+  ROOT_MEMBERS_DIFFERENT,
+  WSL2,
+  attestation,
+  testBuilder,
+} from '../test-support/fixtures';
+import { MemoryRegistry } from '../test-support/memory-registry';
+import { ATTESTATION_PAGE_SIZE, ProposalPageState } from './proposal-page.svelte';
+
+const builders = Array.from({ length: 8 }, (_, i) => testBuilder(`page${i}`));
+
+function seeded(): MemoryRegistry {
+  const registry = new MemoryRegistry();
+  for (let i = 0; i < 4; i++)
+    registry.add(attestation({ id: BigInt(i + 1), builder: builders[i], members: ROOT_MEMBERS }));
+  registry.add(
+    attestation({
+      id: 5n,
+      builder: builders[4],
+      sha256: BAD_HASH,
+      members: ROOT_MEMBERS_DIFFERENT,
+      environment: WSL2,
+    }),
+  );
+  return registry;
+}
+
+function pageFor(registry: MemoryRegistry, proposalId = 139768n) {
+  return new ProposalPageState({ api: registry, verifier: createMainThreadVerifier(), proposalId });
+}
+
+describe('ProposalPageState', () => {
+  it('loads the summary and every attestation, verifies them, and locates the mismatch', async () => {
+    const page = pageFor(seeded());
+    await page.load();
+    await vi.waitFor(() => expect(page.allVerified).toBe(true));
+    expect(page.status).toBe('ready');
+    expect(page.attestations.map((a) => a.id)).toEqual([5n, 4n, 3n, 2n, 1n]);
+    expect(page.verifiedCount).toBe(5);
+    expect(page.failedCount).toBe(0);
+    const [comparison] = page.comparisons.get('guestos') ?? [];
+    expect(comparison).toMatchObject({
+      status: 'compared',
+      sha256: BAD_HASH,
+      differences: [{ path: 'root.img' }],
+    });
+    expect(page.factors.find((f) => f.id === 'virtualization')?.finding).toBe(
+      'The mismatch ran on WSL2; no matching build did.',
+    );
+    expect(page.verificationMs).not.toBeNull();
+    expect(page.verificationCpuMs).toBeGreaterThan(0);
+  });
+
+  it('reads every page of a large proposal', async () => {
+    const registry = new MemoryRegistry();
+    const n = ATTESTATION_PAGE_SIZE * 2 + 17;
+    for (let i = 0; i < n; i++)
+      registry.add(attestation({ id: BigInt(i + 1), builder: builders[i % 8] }));
+    const page = pageFor(registry);
+    await page.load();
+    expect(page.attestations).toHaveLength(n);
+    expect(new Set(page.attestations.map((a) => a.id)).size).toBe(n);
+    expect(registry.calls.filter((c) => c === 'listAttestations')).toHaveLength(3);
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), { timeout: 10_000 });
+    // Each builder's newest attestation supersedes the older ones.
+    expect(page.counted).toHaveLength(8);
+  });
+
+  it('marks an attestation whose shown fields differ from its envelope as failed', async () => {
+    const registry = seeded();
+    registry.tamper = (a) =>
+      a.id === 2n ? { ...a, environment: { ...a.environment, memoryBytes: '1' } } : a;
+    const page = pageFor(registry);
+    await page.load();
+    await vi.waitFor(() => expect(page.allVerified).toBe(true));
+    expect(page.failedCount).toBe(1);
+    expect(page.verification.get('2')).toMatchObject({
+      ok: false,
+      failure: { kind: 'field_differs', field: 'environment.memoryBytes' },
+    });
+  });
+
+  it('picks up new attestations and supersessions on refresh', async () => {
+    const registry = seeded();
+    const page = pageFor(registry);
+    await page.load();
+    expect(await page.refresh()).toBe('unchanged');
+    registry.add(attestation({ id: 6n, builder: builders[4], members: ROOT_MEMBERS })); // WSL2 builder fixed their machine
+    registry.add(attestation({ id: 7n, builder: builders[5] }));
+    expect(await page.refresh()).toBe('changed');
+    expect(page.attestations.map((a) => a.id)).toEqual([7n, 6n, 5n, 4n, 3n, 2n, 1n]);
+    expect(page.attestations.find((a) => a.id === 5n)?.supersededBy).toBe(6n);
+    expect(page.counted.map((a) => a.id)).toEqual([7n, 6n, 4n, 3n, 2n, 1n]);
+    expect(page.summary?.artifacts[0]?.hashGroups).toEqual([
+      expect.objectContaining({ builderCount: 6, matchesExpected: true }),
+    ]);
+    await vi.waitFor(() => expect(page.verifiedCount).toBe(7));
+  });
+
+  it('tells "no such proposal" from "registry unreachable"', async () => {
+    const registry = seeded();
+    const missing = pageFor(registry, 1n);
+    await missing.load();
+    expect(missing.status).toBe('not_found');
+
+    registry.down = true;
+    const down = pageFor(registry);
+    await down.load();
+    expect(down.status).toBe('error');
+    expect(down.error?.kind).toBe('unreachable');
+    registry.down = false;
+    await down.load();
+    expect(down.status).toBe('ready');
+  });
+
+  it('reports a failed refresh and recovers from it', async () => {
+    const registry = seeded();
+    const page = pageFor(registry);
+    await page.load();
+    registry.down = true;
+    await expect(page.refresh()).rejects.toMatchObject({ kind: 'unreachable' });
+    expect(page.status).toBe('ready');
+    registry.down = false;
+    registry.add(attestation({ id: 6n, builder: builders[6] }));
+    expect(await page.refresh()).toBe('changed');
+    expect(page.attestations).toHaveLength(6);
+  });
+});

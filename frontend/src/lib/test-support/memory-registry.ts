@@ -1,0 +1,170 @@
+/**
+ * A registry held in memory behind the frontend's `RegistryApi`, with the registry's paging
+ * rules (proposals newest first by offset; attestations newest first with an exclusive cursor
+ * on arrival order). For state and component tests; the end-to-end tests use the real canister.
+ */
+import { base64Decode, utf8Decode } from '@repro-registry/attestation';
+
+import { ApiError } from '../api/errors';
+import type { RegistryApi, RegistryConnection } from '../api/registry.api';
+import type * as M from '../model/types';
+import { onChainProposal, summaryOf } from './fixtures';
+
+interface StoredProposal {
+  onChain: M.OnChainProposal | null;
+  /** Arrival order. */
+  attestations: M.Attestation[];
+}
+
+export class MemoryRegistry implements RegistryApi {
+  readonly connection: RegistryConnection = {
+    canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai',
+    host: 'http://127.0.0.1:4943',
+    fetchRootKey: true,
+  };
+  readonly proposals = new Map<bigint, StoredProposal>();
+  /** When true every call fails as an unreachable network does. */
+  down = false;
+  /** Rewrites attestations on their way out (a registry that lies). */
+  tamper: ((a: M.Attestation) => M.Attestation) | null = null;
+  readonly calls: string[] = [];
+
+  add(attestation: M.Attestation, onChain: M.OnChainProposal | null = onChainProposal()): void {
+    const p = this.proposals.get(attestation.proposalId) ?? { onChain, attestations: [] };
+    const previous = p.attestations.find(
+      (a) => a.builder === attestation.builder && a.supersededBy === null,
+    );
+    if (previous !== undefined) {
+      previous.supersededBy = attestation.id;
+      attestation.supersedes = previous.id;
+    }
+    p.attestations.push(attestation);
+    this.proposals.set(attestation.proposalId, p);
+  }
+
+  private check(call: string): void {
+    this.calls.push(call);
+    if (this.down)
+      throw new ApiError('unreachable', 'fetch failed: connect ECONNREFUSED 127.0.0.1:4943');
+  }
+
+  private proposal(id: bigint): StoredProposal {
+    const p = this.proposals.get(id);
+    if (p === undefined)
+      throw ApiError.registry({
+        code: 'PROPOSAL_NOT_FOUND',
+        message: `the registry knows nothing about proposal ${id} yet`,
+      });
+    return p;
+  }
+
+  private summary(id: bigint): M.ProposalSummary {
+    const p = this.proposal(id);
+    return summaryOf({ proposalId: id, attestations: p.attestations, onChain: p.onChain });
+  }
+
+  async listProposals(args: { cursor?: bigint; limit?: number }): Promise<M.ProposalPage> {
+    this.check('listProposals');
+    const ids = [...this.proposals.keys()].sort((a, b) => (a < b ? 1 : -1));
+    const offset = Number(args.cursor ?? 0n);
+    const limit = args.limit ?? 50;
+    const page = ids.slice(offset, offset + limit);
+    return {
+      proposals: page.map((id) => this.summary(id)),
+      nextCursor: offset + page.length < ids.length ? BigInt(offset + page.length) : null,
+      total: ids.length,
+    };
+  }
+
+  async getProposalSummary(proposalId: bigint): Promise<M.ProposalSummary> {
+    this.check('getProposalSummary');
+    return this.summary(proposalId);
+  }
+
+  async listAttestations(args: {
+    proposalId: bigint;
+    cursor?: bigint;
+    limit?: number;
+    includeEnvelopes?: boolean;
+  }): Promise<M.AttestationPage> {
+    this.check('listAttestations');
+    const all = this.proposal(args.proposalId).attestations;
+    const limit = Math.min(args.limit ?? 50, 100);
+    const end = Math.min(Number(args.cursor ?? BigInt(all.length)), all.length);
+    const start = Math.max(0, end - limit);
+    const page = all
+      .slice(start, end)
+      .reverse()
+      .map((a) => ({ ...a, envelope: args.includeEnvelopes === true ? a.envelope : null }))
+      .map((a) => (this.tamper === null ? a : this.tamper(a)));
+    return { attestations: page, nextCursor: start > 0 ? BigInt(start) : null, total: all.length };
+  }
+
+  async getBuilder(args: {
+    builder: string;
+    cursor?: bigint;
+    limit?: number;
+  }): Promise<M.BuilderPage> {
+    this.check('getBuilder');
+    const mine = [...this.proposals.values()]
+      .flatMap((p) => p.attestations)
+      .filter((a) => a.builder === args.builder);
+    if (mine.length === 0)
+      throw ApiError.registry({
+        code: 'BUILDER_NOT_FOUND',
+        message: `${args.builder} has not submitted any attestation`,
+      });
+    mine.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const limit = args.limit ?? 50;
+    const end = Math.min(Number(args.cursor ?? BigInt(mine.length)), mine.length);
+    const start = Math.max(0, end - limit);
+    const first = mine[0];
+    const last = mine[mine.length - 1];
+    return {
+      profile: {
+        id: args.builder,
+        publicKey: publicKeyOf(first),
+        displayName: null,
+        url: null,
+        firstSeen: first.submittedAt,
+        lastSeen: last.submittedAt,
+        attestationCount: mine.length,
+      },
+      attestations: {
+        attestations: mine
+          .slice(start, end)
+          .reverse()
+          .map((a) => ({ ...a, envelope: null })),
+        nextCursor: start > 0 ? BigInt(start) : null,
+        total: mine.length,
+      },
+    };
+  }
+
+  async getRegistryInfo(): Promise<M.RegistryInfo> {
+    this.check('getRegistryInfo');
+    const all = [...this.proposals.values()].flatMap((p) => p.attestations);
+    return {
+      version: '1',
+      attestationCount: all.length,
+      proposalCount: this.proposals.size,
+      builderCount: new Set(all.map((a) => a.builder)).size,
+      maxPageSize: 100,
+    };
+  }
+
+  async getModuleHash(): Promise<string | null> {
+    this.check('getModuleHash');
+    return 'ab'.repeat(32);
+  }
+}
+
+/** The builder's key, read from the signed statement in the envelope. */
+function publicKeyOf(a: M.Attestation): Uint8Array {
+  if (a.envelope === null) return new Uint8Array(32);
+  const envelope = JSON.parse(utf8Decode(a.envelope)) as { payload: string };
+  const statement = JSON.parse(utf8Decode(base64Decode(envelope.payload))) as {
+    predicate: { builder: { publicKey: string } };
+  };
+  return base64Decode(statement.predicate.builder.publicKey);
+}
