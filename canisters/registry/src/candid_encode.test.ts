@@ -144,6 +144,69 @@ describe('encodeReply', () => {
     check();
   });
 
+  it('redoes out-of-date renderings a bounded number at a time', () => {
+    const r = new Registry(memoryTables(), renderAttestation, { rerenderPerMessage: 4 });
+    for (let i = 0; i < 10; i++) {
+      const b = testBuilder(`batch-${i}`);
+      const v = r.verifySubmission({
+        caller: b.principal,
+        envelope: sign(
+          b,
+          predicate({ artifacts: [artifact({ kind: 'guestos', sha256: hashOf('x') })] }),
+        ),
+        now: T0,
+      });
+      if (!v.ok || !('verified' in v.value)) throw new Error('setup');
+      r.recordSubmission({ caller: b.principal, verified: v.value.verified, now: T0 });
+    }
+    const renderedVerdicts = () => {
+      const ids = r.listAttestationIds({ proposalId: 134567n });
+      if (!ids.ok) throw new Error('no page');
+      const bytes = encodeReply(C.AttestationPageResult, {
+        Ok: renderedAttestationPage(r, ids.value, false),
+      });
+      const page = (
+        IDL.decode([C.AttestationPageResult], bytes)[0] as {
+          Ok: { attestations: { effective_verdict: string }[] };
+        }
+      ).Ok;
+      return page.attestations.map((a) => a.effective_verdict);
+    };
+    expect(renderedVerdicts()).toEqual(Array(10).fill('mismatch'));
+    // The proposal's hash is the builders' hash: all ten become matches, four at a time.
+    r.recordProposalRead({
+      proposalId: 134567n,
+      now: T0,
+      outcome: {
+        ok: true,
+        onChain: {
+          kind: 'icos_election',
+          title: 't',
+          os: 'guestos',
+          payloadType: 'ReviseElectedGuestosVersionsPayload',
+          nnsFunction: 38,
+          electedCommit: predicate().proposal.commit,
+          releasePackageSha256Hex: hashOf('x'),
+          releasePackageUrls: [],
+          launchMeasurementsHex: [],
+          status: 'open',
+          proposedAt: null,
+          deadlineAt: null,
+          decidedAt: null,
+          executedAt: null,
+          failedAt: null,
+        },
+      },
+    });
+    expect(renderedVerdicts().filter((v) => v === 'match')).toHaveLength(4);
+    expect(r.meta().staleRenderings).toEqual(['134567']);
+    expect(r.renderStale(4)).toBe(4);
+    expect(r.renderStale(4)).toBe(2);
+    expect(renderedVerdicts()).toEqual(Array(10).fill('match'));
+    expect(r.meta().staleRenderings).toEqual([]);
+    expect(r.renderStale(4)).toBe(0);
+  });
+
   it('covers the primitive types and large values', () => {
     const T = IDL.Record({
       a: IDL.Nat,

@@ -37,6 +37,7 @@ class Writer {
   }
 
   leb(value: number | bigint): void {
+    if (typeof value === 'bigint' && value < 0x80000000n) value = Number(value);
     if (typeof value === 'number' && value < 0x80000000) {
       let v = value;
       do {
@@ -66,6 +67,14 @@ class Writer {
   }
 
   fixed(value: number | bigint, bytes: number): void {
+    if (bytes <= 4 && typeof value === 'number') {
+      let v = value >>> 0;
+      for (let i = 0; i < bytes; i++) {
+        this.byte(v & 0xff);
+        v >>>= 8;
+      }
+      return;
+    }
     let v = BigInt.asUintN(bytes * 8, BigInt(value));
     for (let i = 0; i < bytes; i++) {
       this.byte(Number(v & 0xffn));
@@ -85,70 +94,126 @@ export class Encoded {
 
 type FieldHook = (name: string, offset: number) => void;
 
-function writeValue(w: Writer, type: IDL.Type, value: unknown, onField?: FieldHook): void {
-  if (value instanceof Encoded) return w.raw(value.bytes);
-  if (type instanceof IDL.RecClass)
-    return writeValue(w, type.getType() as IDL.Type, value, onField);
+type Encoder = (w: Writer, value: unknown, onField?: FieldHook) => void;
+
+const encoders = new WeakMap<IDL.Type, Encoder>();
+
+/**
+ * A function that writes values of `type`, built once per type: the type is inspected when the
+ * encoder is made, not at every value (each `instanceof` is a prototype walk in the
+ * interpreter, and a record has dozens of fields).
+ */
+function encoderOf(type: IDL.Type): Encoder {
+  let encoder = encoders.get(type);
+  if (encoder === undefined) {
+    // Recursive types: register a forwarder first so a cycle finds it.
+    let target: Encoder | undefined;
+    encoders.set(type, (w, v, f) => (target as Encoder)(w, v, f));
+    target = compile(type);
+    encoders.set(type, target);
+    encoder = target;
+  }
+  return encoder;
+}
+
+function compile(type: IDL.Type): Encoder {
+  const withEncoded =
+    (inner: Encoder): Encoder =>
+    (w, value, onField) => {
+      if (value instanceof Encoded) w.raw(value.bytes);
+      else inner(w, value, onField);
+    };
+  if (type instanceof IDL.RecClass) {
+    const inner = type.getType() as IDL.Type;
+    return (w, value, onField) => encoderOf(inner)(w, value, onField);
+  }
   if (type instanceof IDL.TupleClass) {
-    const items = value as unknown[];
-    type._fields.forEach(([, t], i) => writeValue(w, t, items[i]));
-    return;
+    const parts = type._fields.map(([, t]) => encoderOf(t));
+    return (w, value) => {
+      const items = value as unknown[];
+      for (let i = 0; i < parts.length; i++) (parts[i] as Encoder)(w, items[i]);
+    };
   }
   if (type instanceof IDL.RecordClass) {
-    const record = value as Record<string, unknown>;
-    for (const [name, t] of type._fields) {
-      onField?.(name, w.length);
-      writeValue(w, t, record[name]);
-    }
-    return;
+    const names = type._fields.map(([n]) => n);
+    const parts = type._fields.map(([, t]) => encoderOf(t));
+    return withEncoded((w, value, onField) => {
+      const record = value as Record<string, unknown>;
+      for (let i = 0; i < parts.length; i++) {
+        if (onField) onField(names[i] as string, w.length);
+        (parts[i] as Encoder)(w, record[names[i] as string]);
+      }
+    });
   }
   if (type instanceof IDL.VariantClass) {
-    const variant = value as Record<string, unknown>;
-    for (let i = 0; i < type._fields.length; i++) {
-      const [name, t] = type._fields[i] as [string, IDL.Type];
-      if (Object.prototype.hasOwnProperty.call(variant, name)) {
-        w.leb(i);
-        writeValue(w, t, variant[name]);
-        return;
+    const names = type._fields.map(([n]) => n);
+    const parts = type._fields.map(([, t]) => encoderOf(t));
+    return withEncoded((w, value) => {
+      const variant = value as Record<string, unknown>;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string;
+        if (Object.prototype.hasOwnProperty.call(variant, name)) {
+          w.leb(i);
+          (parts[i] as Encoder)(w, variant[name]);
+          return;
+        }
       }
-    }
-    throw new TypeError(`no known case in variant value ${Object.keys(variant).join(',')}`);
+      throw new TypeError(`no known case in variant value ${Object.keys(variant).join(',')}`);
+    });
   }
   if (type instanceof IDL.OptClass) {
-    const opt = value as unknown[];
-    if (opt.length === 0) return w.byte(0);
-    w.byte(1);
-    return writeValue(w, type._type, opt[0]);
+    const inner = encoderOf(type._type);
+    return (w, value) => {
+      const opt = value as unknown[];
+      if (opt.length === 0) {
+        w.byte(0);
+      } else {
+        w.byte(1);
+        inner(w, opt[0]);
+      }
+    };
   }
   if (type instanceof IDL.VecClass) {
-    if (value instanceof Uint8Array) {
-      w.leb(value.length);
-      return w.raw(value);
-    }
-    const items = value as unknown[];
-    w.leb(items.length);
-    for (const item of items) writeValue(w, type._type, item);
-    return;
+    const inner = encoderOf(type._type);
+    return (w, value) => {
+      if (value instanceof Uint8Array) {
+        w.leb(value.length);
+        w.raw(value);
+        return;
+      }
+      const items = value as unknown[];
+      w.leb(items.length);
+      for (let i = 0; i < items.length; i++) inner(w, items[i]);
+    };
   }
   if (type instanceof IDL.TextClass) {
-    const bytes = utf8Encode(value as string);
-    w.leb(bytes.length);
-    return w.raw(bytes);
+    return (w, value) => {
+      const bytes = utf8Encode(value as string);
+      w.leb(bytes.length);
+      w.raw(bytes);
+    };
   }
-  if (type instanceof IDL.BoolClass) return w.byte(value ? 1 : 0);
-  if (type instanceof IDL.NullClass || type instanceof IDL.ReservedClass) return;
-  if (type instanceof IDL.NatClass) return w.leb(value as bigint);
-  if (type instanceof IDL.IntClass) return w.sleb(value as bigint);
+  if (type instanceof IDL.BoolClass) return (w, value) => w.byte(value ? 1 : 0);
+  if (type instanceof IDL.NullClass || type instanceof IDL.ReservedClass) return () => undefined;
+  if (type instanceof IDL.NatClass) return (w, value) => w.leb(value as bigint);
+  if (type instanceof IDL.IntClass) return (w, value) => w.sleb(value as bigint);
   if (type instanceof IDL.FixedNatClass || type instanceof IDL.FixedIntClass) {
-    return w.fixed(value as number | bigint, type._bits / 8);
+    const bytes = type._bits / 8;
+    return (w, value) => w.fixed(value as number | bigint, bytes);
   }
   if (type instanceof IDL.PrincipalClass) {
-    const bytes = (value as Principal).toUint8Array();
-    w.byte(1);
-    w.leb(bytes.length);
-    return w.raw(bytes);
+    return (w, value) => {
+      const bytes = (value as Principal).toUint8Array();
+      w.byte(1);
+      w.leb(bytes.length);
+      w.raw(bytes);
+    };
   }
   throw new TypeError(`candid_encode: unsupported type ${type.display()}`);
+}
+
+function writeValue(w: Writer, type: IDL.Type, value: unknown, onField?: FieldHook): void {
+  encoderOf(type)(w, value, onField);
 }
 
 /** The smallest value of a type: used once per type to split the library's header off. */
@@ -195,7 +260,10 @@ function headerOf(type: IDL.Type): Uint8Array {
  * at full `IDL.encode` cost, by every query.
  */
 export function prepareReplyTypes(types: Iterable<IDL.Type>): void {
-  for (const type of types) headerOf(type);
+  for (const type of types) {
+    headerOf(type);
+    encoderOf(type);
+  }
 }
 
 /**

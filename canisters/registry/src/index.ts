@@ -15,6 +15,7 @@ import {
   msgReply,
   postUpgrade,
   query,
+  setTimer,
   setTimerInterval,
   time,
   trap,
@@ -27,7 +28,7 @@ import { encodeReply, prepareReplyTypes } from './candid_encode';
 import type { Principal } from '@dfinity/principal';
 
 import type { Result as CoreResult } from './core/errors';
-import { Registry } from './core/registry';
+import { RERENDER_PER_MESSAGE, Registry } from './core/registry';
 import { readProposal } from './governance';
 import { handleHttp, registryInfo } from './http';
 import { stableTables } from './state';
@@ -156,6 +157,7 @@ export default class {
 
   /** The refresh timer: a few open proposals per tick, round robin. */
   private async refreshOpenProposals(): Promise<void> {
+    this.registry.renderStale(RERENDER_PER_MESSAGE);
     if (this.registry.meta().governanceCanisterId === null) return;
     for (const id of this.registry.proposalsToRefresh(REFRESH_PER_TICK)) {
       await this.syncFromGovernance(id);
@@ -195,7 +197,7 @@ export default class {
   }
 
   @updateMethod([C.SubmitRequest], C.SubmitResult)
-  async submit(request: C.SubmitRequest): Promise<C.Result<C.SubmitReceipt>> {
+  submit(request: C.SubmitRequest): C.Result<C.SubmitReceipt> {
     const caller = msgCaller();
     const verified = this.registry.verifySubmission({
       caller,
@@ -205,14 +207,32 @@ export default class {
     if (!verified.ok) return candidError(verified.error);
     if ('duplicate' in verified.value) return { Ok: candidReceipt(verified.value.duplicate) };
     const { proposalId } = verified.value;
-    // The first attestation of a proposal reads it from governance, so the attestation is
-    // checked against the proposal's own commit. When governance can't be read, the
-    // attestation is kept all the same and judged when the proposal data arrives.
-    if (this.registry.proposalNeedsRead(proposalId)) await this.syncFromGovernance(proposalId);
-    return toResult(
-      this.registry.recordSubmission({ caller, verified: verified.value.verified, now: time() }),
-      candidReceipt,
-    );
+    const recorded = this.registry.recordSubmission({
+      caller,
+      verified: verified.value.verified,
+      now: time(),
+    });
+    // The first attestation of a proposal has it read from governance — in a message of its own,
+    // so a submission never waits on (or fails with) governance. Until the proposal data
+    // arrives, its attestations are kept and then judged against it.
+    if (recorded.ok && this.registry.proposalNeedsRead(proposalId)) this.scheduleRead(proposalId);
+    return toResult(recorded, candidReceipt);
+  }
+
+  /** Proposals whose first read is scheduled (heap only: a lost entry is re-read by the timer). */
+  private readonly scheduledReads = new Set<bigint>();
+
+  private scheduleRead(proposalId: bigint): void {
+    if (this.registry.meta().governanceCanisterId === null || this.scheduledReads.has(proposalId))
+      return;
+    this.scheduledReads.add(proposalId);
+    setTimer(0, async () => {
+      try {
+        await this.syncFromGovernance(proposalId);
+      } finally {
+        this.scheduledReads.delete(proposalId);
+      }
+    });
   }
 
   @updateMethod([IDL.Nat64], C.SummaryResult)

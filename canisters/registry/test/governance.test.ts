@@ -38,12 +38,17 @@ describe('the registry reads proposals from governance (real wasm)', () => {
     governanceCall('put_proposal', [RecordedProposal], [p]);
   const fail = (mode: 'none' | 'trap' | 'reject') =>
     governanceCall('set_failure_mode', [FailureMode], [{ [mode]: null }]);
-  const submit = (builder: ReturnType<typeof testBuilder>, p = predicate()) =>
-    registry.call<{ Ok: T.SubmitReceipt } | { Err: T.RegistryError }>(
+  // Like a replica between rounds, run the timers a submission sets (the proposal read).
+  const submit = async (builder: ReturnType<typeof testBuilder>, p = predicate()) => {
+    const result = await registry.call<{ Ok: T.SubmitReceipt } | { Err: T.RegistryError }>(
       'submit',
       [{ envelope: sign(builder, p) }],
       builder.principal,
     );
+    await host.tick();
+    await host.idle();
+    return result;
+  };
   const summary = async (id: bigint) =>
     okOf(await registry.call<{ Ok: T.ProposalSummary }>('get_proposal_summary', [id]));
 
@@ -102,6 +107,8 @@ describe('the registry reads proposals from governance (real wasm)', () => {
     expect(errOf(await submit(wrong, predicate({ commit: 'c'.repeat(40) })))).toBe(
       ErrorCode.COMMIT_MISMATCH,
     );
+    // Anyone may have the registry read a proposal; then attestations for it are checked.
+    okOf(await registry.call('sync_proposal', [777n], Principal.anonymous()));
     expect(errOf(await submit(wrong, predicate({ proposalId: '777' })))).toBe(
       ErrorCode.PROPOSAL_NOT_ICOS_ELECTION,
     );

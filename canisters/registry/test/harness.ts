@@ -25,12 +25,14 @@ export async function registryWasm(): Promise<Uint8Array> {
 export interface InitOptions {
   governance?: Principal;
   rateLimit?: { capacity: number; refill_interval_seconds: number };
+  proposalRefreshSeconds?: number;
 }
 
 export function initArg(options: InitOptions = {}): Uint8Array {
   const InitArgs = IDL.Record({
     governance_canister_id: IDL.Opt(IDL.Principal),
     rate_limit: IDL.Opt(IDL.Record({ capacity: IDL.Nat32, refill_interval_seconds: IDL.Nat32 })),
+    proposal_refresh_seconds: IDL.Opt(IDL.Nat32),
   });
   return new Uint8Array(
     IDL.encode(
@@ -40,6 +42,8 @@ export function initArg(options: InitOptions = {}): Uint8Array {
           {
             governance_canister_id: options.governance ? [options.governance] : [],
             rate_limit: options.rateLimit ? [options.rateLimit] : [],
+            proposal_refresh_seconds:
+              options.proposalRefreshSeconds !== undefined ? [options.proposalRefreshSeconds] : [],
           },
         ],
       ],

@@ -64,8 +64,9 @@ export function hexToBytes(hex: string): Uint8Array {
 }
 
 const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+// Indexed by any UTF-16 code unit, so the decoding loop needs no range check (or call).
 const B64_VALUES = (() => {
-  const table = new Int16Array(128).fill(-1);
+  const table = new Int8Array(65536).fill(-1);
   for (let i = 0; i < 64; i++) table[B64_ALPHABET.charCodeAt(i)] = i;
   return table;
 })();
@@ -101,7 +102,7 @@ export function base64Encode(bytes: Uint8Array): string {
 }
 
 function b64Value(code: number): number {
-  return code < 128 ? B64_VALUES[code] : -1;
+  return B64_VALUES[code] as number;
 }
 
 /**
@@ -118,12 +119,12 @@ export function decodeBase64OrNull(text: string): Uint8Array | null {
   const out = new Uint8Array((len / 4) * 3 - pad);
   const fullQuads = pad === 0 ? len / 4 : len / 4 - 1;
   let o = 0;
-  for (let q = 0; q < fullQuads; q++) {
-    const p = q * 4;
-    const a = b64Value(text.charCodeAt(p));
-    const b = b64Value(text.charCodeAt(p + 1));
-    const c = b64Value(text.charCodeAt(p + 2));
-    const d = b64Value(text.charCodeAt(p + 3));
+  const values = B64_VALUES;
+  for (let q = 0, p = 0; q < fullQuads; q++, p += 4) {
+    const a = values[text.charCodeAt(p)] as number;
+    const b = values[text.charCodeAt(p + 1)] as number;
+    const c = values[text.charCodeAt(p + 2)] as number;
+    const d = values[text.charCodeAt(p + 3)] as number;
     if ((a | b | c | d) < 0) return null;
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = n >> 16;
@@ -182,6 +183,12 @@ export function utf8ByteLength(text: string): number {
 
 /** JS string → UTF-8; throws `AttestationError` (`LONE_SURROGATE`) instead of writing U+FFFD. */
 export function utf8Encode(text: string): Uint8Array {
+  // ASCII (JSON records, hashes, most text) in one pass after a native check.
+  if (!NON_ASCII.test(text)) {
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
   const length = utf8ByteLength(text);
   if (length < 0) {
     throw new AttestationError({
@@ -223,6 +230,20 @@ const STRING_CHUNK = 4096;
  * array, a chunk per call: in azle's interpreter a per-byte copy costs 4x the bare scan.
  */
 export function decodeUtf8OrNull(bytes: Uint8Array): string | null {
+  // Fast path for pure ASCII (every envelope; most statements): native conversion, native check.
+  const ascii: string[] = [];
+  for (let start = 0; start < bytes.length; start += STRING_CHUNK) {
+    const chunk = bytes.subarray(start, Math.min(bytes.length, start + STRING_CHUNK));
+    ascii.push(String.fromCharCode.apply(null, chunk as unknown as number[]));
+  }
+  const text = ascii.join('');
+  if (!NON_ASCII.test(text)) return text;
+  return decodeUtf8Slow(bytes);
+}
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+function decodeUtf8Slow(bytes: Uint8Array): string | null {
   const n = bytes.length;
   const parts: string[] = [];
   let runStart = 0;

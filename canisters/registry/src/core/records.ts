@@ -77,6 +77,8 @@ export interface ProposalRecordJson {
   /** What governance says about the proposal (issue 4); null until first read. */
   onChain: OnChainProposalJson | null;
   sync: ProposalSyncJson;
+  /** Next arrival position whose stored rendering is out of date; null: all are current. */
+  renderCursor: number | null;
 }
 
 export type ProposalStatusName =
@@ -137,4 +139,6 @@ export interface MetaJson {
   rateLimit: { capacity: number; refillSeconds: number } | null;
   /** Seconds between refreshes of open proposals; null: the default. */
   refreshSeconds: number | null;
+  /** Proposals with out-of-date renderings left to redo (see `Registry.renderStale`). */
+  staleRenderings: string[];
 }

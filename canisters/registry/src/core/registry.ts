@@ -87,6 +87,12 @@ export interface Page<T> {
   total: bigint;
 }
 
+/**
+ * Renderings redone per message when a proposal's data arrives (each costs about 8 M
+ * instructions: 2,000 stay far below an update's 40 B limit).
+ */
+export const RERENDER_PER_MESSAGE = 2_000;
+
 const VERDICT_INDEX: Record<Verdict, number> = {
   match: 0,
   mismatch: 1,
@@ -113,6 +119,7 @@ function newProposal(id: bigint): ProposalRecordJson {
     commits: {},
     onChain: null,
     sync: emptySync(),
+    renderCursor: null,
   };
 }
 
@@ -122,10 +129,15 @@ function newProposal(id: bigint): ProposalRecordJson {
  * runs in the real wasm.
  */
 export class Registry {
+  private readonly rerenderPerMessage: number;
+
   constructor(
     readonly tables: RegistryTables,
     private readonly renderer?: AttestationRenderer,
-  ) {}
+    options: { rerenderPerMessage?: number } = {},
+  ) {
+    this.rerenderPerMessage = options.rerenderPerMessage ?? RERENDER_PER_MESSAGE;
+  }
 
   get rateLimit(): RateLimit {
     const stored = this.meta().rateLimit;
@@ -140,16 +152,19 @@ export class Registry {
   // ---------------------------------------------------------------- meta
 
   meta(): MetaJson {
-    return (
-      this.tables.meta.get(META_KEY) ?? {
+    return {
+      ...{
         nextAttestationId: '1',
         governanceCanisterId: null,
         builderCount: 0,
         refreshCursor: '0',
         rateLimit: null,
         refreshSeconds: null,
-      }
-    );
+        staleRenderings: [],
+      },
+      // Fields added later get their defaults when older state is read.
+      ...this.tables.meta.get(META_KEY),
+    };
   }
 
   saveMeta(meta: MetaJson): void {
@@ -223,7 +238,7 @@ export class Registry {
   /** Whether the proposal's on-chain data should be read before recording an attestation. */
   proposalNeedsRead(proposalId: bigint): boolean {
     const p = this.tables.proposals.get(u64Key(proposalId));
-    return p === undefined || p.sync.state !== 'ok';
+    return p === undefined || (p.sync.state !== 'ok' && !p.sync.final);
   }
 
   /** Stores a verified attestation; checks it against the proposal when its data is known. */
@@ -407,21 +422,15 @@ export class Registry {
       proposal.onChain = args.outcome.onChain;
       const after = args.outcome.onChain;
       // Effective verdicts and the commit check follow the elected commit and hash: when those
-      // become known (they never change afterwards), every stored rendering is redone.
+      // become known (they never change afterwards), every stored rendering is redone — a
+      // bounded number now, the rest by the refresh timer (`renderStale`).
       if (
         before?.electedCommit !== after.electedCommit ||
         before?.releasePackageSha256Hex !== after.releasePackageSha256Hex ||
         before?.os !== after.os
       ) {
-        this.tables.proposals.insert(key, proposal);
-        for (let seq = 0; seq < proposal.attestationCount; seq++) {
-          const idKey = this.tables.proposalAttestations.get(compositeKey(key, seq)) as Uint8Array;
-          this.saveAttestation(
-            idKey,
-            this.tables.attestations.get(idKey) as AttestationRecordJson,
-            proposal,
-          );
-        }
+        proposal.renderCursor = 0;
+        this.renderSome(proposal, this.rerenderPerMessage);
       }
       proposal.sync.state = 'ok';
       proposal.sync.lastSuccessAt = now;
@@ -437,6 +446,49 @@ export class Registry {
     }
     this.tables.proposals.insert(key, proposal);
     return proposal;
+  }
+
+  /**
+   * Redoes up to `max` stored renderings of the proposal from its `renderCursor` on. Returns
+   * how many it did. The caller saves the proposal.
+   */
+  private renderSome(proposal: ProposalRecordJson, max: number): number {
+    if (this.renderer === undefined || proposal.renderCursor === null) {
+      proposal.renderCursor = null;
+      return 0;
+    }
+    const key = u64Key(BigInt(proposal.id));
+    const end = Math.min(proposal.attestationCount, proposal.renderCursor + max);
+    for (let seq = proposal.renderCursor; seq < end; seq++) {
+      const idKey = this.tables.proposalAttestations.get(compositeKey(key, seq)) as Uint8Array;
+      this.saveAttestation(
+        idKey,
+        this.tables.attestations.get(idKey) as AttestationRecordJson,
+        proposal,
+      );
+    }
+    const done = end - proposal.renderCursor;
+    proposal.renderCursor = end >= proposal.attestationCount ? null : end;
+    const meta = this.meta();
+    const queued = meta.staleRenderings.includes(proposal.id);
+    if (proposal.renderCursor !== null && !queued) meta.staleRenderings.push(proposal.id);
+    if (proposal.renderCursor === null && queued)
+      meta.staleRenderings = meta.staleRenderings.filter((id) => id !== proposal.id);
+    if (queued !== meta.staleRenderings.includes(proposal.id)) this.saveMeta(meta);
+    return done;
+  }
+
+  /** Continues redoing stale renderings, at most `max` per call (the refresh timer calls it). */
+  renderStale(max: number): number {
+    let done = 0;
+    for (const id of [...this.meta().staleRenderings]) {
+      if (done >= max) break;
+      const key = u64Key(BigInt(id));
+      const proposal = this.tables.proposals.get(key) as ProposalRecordJson;
+      done += this.renderSome(proposal, max - done);
+      this.tables.proposals.insert(key, proposal);
+    }
+    return done;
   }
 
   /**

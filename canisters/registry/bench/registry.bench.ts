@@ -1,0 +1,291 @@
+/**
+ * The registry canister's costs, in Wasm instructions counted by the instrumented in-process
+ * host with the IC's cost model (deterministic, unlike times), on the real compiled wasm.
+ *
+ *   npx tsx canisters/registry/bench/registry.bench.ts [--json] [--max 10000]
+ *
+ * Budgets (issues 2 and 4): submit ≤ 300 M; proposal summary ≤ 20 M and flat from 1 to 10,000
+ * attestations; a page of 100 attestations ≤ 100 M; sync_proposal ≤ 200 M; the refresh timer's
+ * work per tick bounded. Filling a proposal with 10,000 attestations runs on the plain (fast)
+ * host; the same stored state is then reopened in an instrumented host to count.
+ */
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import type * as T from '@repro-registry/client';
+import { IcHost, InMemoryStateStore, type ExecutionRecord } from '@repro-registry/ic-host';
+
+import { artifact, hashOf, predicate, sign, testBuilder } from '../test/builders';
+import { RecordedProposal, SECOND, installGovernance, proposal } from '../test/governance-standin';
+import { CONTROLLER, RegistryUnderTest, okOf } from '../test/harness';
+import { ensureCanisterBuilt } from '../../../scripts/fresh-build';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const maxIndex = args.indexOf('--max');
+const MAX = maxIndex >= 0 ? Number(args[maxIndex + 1]) : 10_000;
+const CHECKPOINTS = [1, 10, 100, 1_000, 10_000].filter((n) => n <= MAX);
+const PROPOSAL = 134567n;
+
+const BUDGET = {
+  submit: 300_000_000,
+  summary: 20_000_000,
+  page100: 100_000_000,
+  syncProposal: 200_000_000,
+};
+
+function log(text: string): void {
+  if (!json) process.stderr.write(`${text}\n`);
+}
+
+const M = (n: bigint | number | undefined) => (n === undefined ? NaN : Number(n) / 1e6);
+
+/** Realistic attestations: GuestOS + HostOS with member hashes, several environments. */
+function envelopeFor(i: number, over: { members?: number; note?: string } = {}) {
+  const builder = testBuilder(`bench-${i}`);
+  const members = Array.from({ length: over.members ?? 4 }, (_, m) => ({
+    path:
+      ['boot.img', 'root.img', 'VERSION.TXT', 'partitions.tar', 'var.img', 'config.img'][m % 6] +
+      (m >= 6 ? `.${m}` : ''),
+    sha256: hashOf(`member-${m}`),
+    size: String(1_000_000 * (m + 1)),
+  }));
+  const odd = i % 10 === 9;
+  const p = predicate({
+    artifacts: [
+      { ...artifact({ kind: 'guestos', sha256: odd ? hashOf('wsl2-root') : undefined }), members },
+      { ...artifact({ kind: 'hostos' }), members: members.slice(0, 2) },
+    ],
+    ...(over.note ? { note: over.note } : {}),
+  });
+  p.environment.virtualization =
+    (['bare_metal', 'wsl2', 'kvm', 'virtualbox'] as const)[i % 4] ?? 'unknown';
+  return { builder, envelope: sign(builder, p) };
+}
+
+interface Row {
+  measure: string;
+  value: number;
+  unit: string;
+  budget?: number;
+}
+const rows: Row[] = [];
+const add = (measure: string, value: number, unit: string, budget?: number) => {
+  rows.push(budget === undefined ? { measure, value, unit } : { measure, value, unit, budget });
+  log(
+    `  ${measure}: ${value.toFixed(unit === 'M instr' ? 1 : 0)} ${unit}${budget ? ` (budget ${budget / 1e6} M)` : ''}`,
+  );
+};
+
+await ensureCanisterBuilt('registry', ['canisters/registry/src', 'packages/attestation/src']);
+
+// ---- submit, sync and timer, on an instrumented host with governance -------------------------
+{
+  let clock = 1_764_000_000n * SECOND;
+  const executions: ExecutionRecord[] = [];
+  const host = await IcHost.create({
+    instrumented: true,
+    clock: () => clock,
+    log: () => {},
+    onExecution: (e) => executions.push(e),
+  });
+  const governance = await installGovernance(host);
+  for (const id of [PROPOSAL, 200001n, 200002n, 200003n, 200004n, 200005n]) {
+    const put = await host.update({
+      canisterId: governance,
+      method: 'put_proposal',
+      arg: new Uint8Array(IDL.encode([RecordedProposal], [proposal(id)])),
+      sender: CONTROLLER,
+    });
+    if (put.status !== 'replied') throw new Error(put.rejectMessage);
+  }
+  const registry = await RegistryUnderTest.start({ host, governance, proposalRefreshSeconds: 60 });
+  log('registry: submit');
+  const first = envelopeFor(0);
+  okOf(
+    await registry.call<{ Ok: T.SubmitReceipt }>(
+      'submit',
+      [{ envelope: first.envelope }],
+      first.builder.principal,
+    ),
+  );
+  add(
+    `submit, first of a proposal (${first.envelope.length} B envelope)`,
+    M(registry.lastInstructions),
+    'M instr',
+    BUDGET.submit,
+  );
+  // The first attestation schedules the proposal's read from governance: a timer message.
+  executions.length = 0;
+  await host.tick();
+  await host.idle();
+  add(
+    'first read of a proposal (timer message and its callback)',
+    M(
+      executions
+        .filter((e) => e.canisterId === registry.canisterId.toText())
+        .reduce((n, e) => n + e.instructions, 0n),
+    ),
+    'M instr',
+  );
+  const typical = envelopeFor(1);
+  okOf(
+    await registry.call<{ Ok: T.SubmitReceipt }>(
+      'submit',
+      [{ envelope: typical.envelope }],
+      typical.builder.principal,
+    ),
+  );
+  add(
+    `submit, typical (${typical.envelope.length} B envelope)`,
+    M(registry.lastInstructions),
+    'M instr',
+    BUDGET.submit,
+  );
+  const large = envelopeFor(2, { members: 64, note: 'x'.repeat(2000) });
+  okOf(
+    await registry.call<{ Ok: T.SubmitReceipt }>(
+      'submit',
+      [{ envelope: large.envelope }],
+      large.builder.principal,
+    ),
+  );
+  add(
+    `submit, large (${large.envelope.length} B envelope: 64 members, longest note)`,
+    M(registry.lastInstructions),
+    'M instr',
+  );
+
+  clock += 31n * SECOND;
+  okOf(
+    await registry.call<{ Ok: T.ProposalSummary }>(
+      'sync_proposal',
+      [PROPOSAL],
+      Principal.anonymous(),
+    ),
+  );
+  add(
+    'sync_proposal (registry + governance + callback)',
+    M(registry.lastInstructions),
+    'M instr',
+    BUDGET.syncProposal,
+  );
+
+  // Six open proposals known; one timer tick refreshes at most five of them.
+  for (const id of [200001n, 200002n, 200003n, 200004n, 200005n]) {
+    clock += 31n * SECOND;
+    okOf(await registry.call('sync_proposal', [id], Principal.anonymous()));
+  }
+  // One timer tick: the timer, the registry's calls to governance and their callbacks.
+  clock += 61n * SECOND;
+  executions.length = 0;
+  await host.tick();
+  await host.idle();
+  const tickInstructions = executions
+    .filter((e) => e.canisterId === registry.canisterId.toText())
+    .reduce((n, e) => n + e.instructions, 0n);
+  const governanceReads = executions.filter(
+    (e) => e.canisterId === governance.toText() && e.entry.includes('get_proposal_info'),
+  ).length;
+  add(`refresh timer tick (${governanceReads} proposals read)`, M(tickInstructions), 'M instr');
+}
+
+// ---- summary and pages from 1 to 10,000 attestations -----------------------------------------
+{
+  const store = new InMemoryStateStore();
+  const plain = await IcHost.create({ store, log: () => {} });
+  const filling = await RegistryUnderTest.start({ host: plain });
+  let submitted = 0;
+  const started = Date.now();
+  for (const checkpoint of CHECKPOINTS) {
+    while (submitted < checkpoint) {
+      const { builder, envelope } = envelopeFor(1000 + submitted);
+      okOf(
+        await filling.call<{ Ok: T.SubmitReceipt }>('submit', [{ envelope }], builder.principal),
+      );
+      submitted++;
+    }
+    log(
+      `registry: ${checkpoint} attestations stored (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
+    // Reopen the stored state in an instrumented host to count (only stable memory is durable:
+    // exactly the registry's state).
+    // A read-only fork of the stored state: the counting host's own commits are dropped.
+    const snapshot = store.snapshot();
+    const counting = await IcHost.create({
+      instrumented: true,
+      store: { load: async () => snapshot, commit: () => undefined },
+      log: () => {},
+    });
+    const registry = new RegistryUnderTest(counting, filling.canisterId);
+    okOf(await registry.call<{ Ok: T.ProposalSummary }>('get_proposal_summary', [PROPOSAL]));
+    add(
+      `summary, ${checkpoint} attestations`,
+      M(registry.lastInstructions),
+      'M instr',
+      BUDGET.summary,
+    );
+    const limit = Math.min(100, checkpoint);
+    okOf(
+      await registry.call('list_attestations', [
+        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [limit], include_envelopes: [] },
+      ]),
+    );
+    add(
+      `page of ${limit}, ${checkpoint} attestations`,
+      M(registry.lastInstructions),
+      'M instr',
+      limit === 100 ? BUDGET.page100 : undefined,
+    );
+    okOf(
+      await registry.call('list_attestations', [
+        {
+          proposal_id: PROPOSAL,
+          verdict: [],
+          cursor: [],
+          limit: [limit],
+          include_envelopes: [true],
+        },
+      ]),
+    );
+    add(
+      `page of ${limit} with envelopes, ${checkpoint} attestations`,
+      M(registry.lastInstructions),
+      'M instr',
+    );
+    const view = counting.canister(filling.canisterId);
+    if (checkpoint === CHECKPOINTS[CHECKPOINTS.length - 1] && view) {
+      add('stable memory in use', (Number(view.stableMemoryPages) * 65536) / 1048576, 'MiB');
+    }
+  }
+  // Stable memory is sparse (azle reserves ~80 MiB, touches little): count written pages.
+  const state = store.snapshot();
+  const stored = state?.canisters.find((c) => c.canisterId === filling.canisterId.toText());
+  if (stored)
+    add(
+      'stable memory written per attestation',
+      (stored.stable.pages.size * 65536) / submitted,
+      'bytes',
+    );
+}
+
+if (json) {
+  process.stdout.write(
+    `${JSON.stringify({ benchmark: 'registry', unit: 'instructions (M) unless stated', rows }, null, 2)}\n`,
+  );
+} else {
+  const width = Math.max(...rows.map((r) => r.measure.length));
+  console.log(
+    `\nregistry canister (instrumented host, IC cost model)\n${'measure'.padEnd(width)}  value        budget   ok`,
+  );
+  for (const r of rows) {
+    const ok =
+      r.budget === undefined
+        ? ''
+        : r.value * (r.unit === 'M instr' ? 1e6 : 1) <= r.budget
+          ? 'yes'
+          : 'NO';
+    console.log(
+      `${r.measure.padEnd(width)}  ${r.value.toFixed(1).padStart(8)} ${r.unit.padEnd(8)} ${r.budget ? `${r.budget / 1e6} M`.padStart(6) : ''.padStart(6)}  ${ok}`,
+    );
+  }
+}
