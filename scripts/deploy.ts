@@ -114,13 +114,21 @@ function resolveNetwork(dfx: DfxJson, network: string, urlOverride?: string): Ne
     return { name: local ? 'local' : network, url: network, ephemeral: local, mainnet: false };
   }
   if (network === 'ic') {
-    return { name: 'ic', url: urlOverride ?? 'https://icp-api.io', ephemeral: false, mainnet: true };
+    return {
+      name: 'ic',
+      url: urlOverride ?? 'https://icp-api.io',
+      ephemeral: false,
+      mainnet: true,
+    };
   }
   const config = dfx.networks?.[network];
   if (network === 'local' || config) {
     const bind = config?.bind ?? '127.0.0.1:4943';
     const url = urlOverride ?? config?.providers?.[0] ?? `http://${bind}`;
-    const ephemeral = network === 'local' ? (config?.type ?? 'ephemeral') === 'ephemeral' : config?.type === 'ephemeral';
+    const ephemeral =
+      network === 'local'
+        ? (config?.type ?? 'ephemeral') === 'ephemeral'
+        : config?.type === 'ephemeral';
     return { name: network, url, ephemeral, mainnet: false };
   }
   throw new Error(`unknown network "${network}": use local, ic, a network of dfx.json or a URL`);
@@ -176,8 +184,8 @@ export async function moduleHash(
     canisterId,
     agent,
   });
-  const hash = certificate.lookup_path(paths[0]!);
-  const controllers = certificate.lookup_path(paths[1]!);
+  const hash = certificate.lookup_path(paths[0]);
+  const controllers = certificate.lookup_path(paths[1]);
   return {
     exists: controllers.status === LookupPathStatus.Found,
     hash: hash.status === LookupPathStatus.Found ? Buffer.from(hash.value).toString('hex') : null,
@@ -231,10 +239,15 @@ export async function defaultInitArg(didPath: string | undefined): Promise<Uint8
   if (!didPath || !existsSync(didPath)) return empty;
   const did = await readFile(didPath, 'utf8');
   const m = /^service\s*:\s*\(([^)]*)\)\s*->/m.exec(did.replace(/\/\/[^\n]*/g, ''));
-  if (!m || m[1]!.trim() === '') return empty;
-  const params = m[1]!.split(',').map((p) => p.trim());
+  if (!m || m[1].trim() === '') return empty;
+  const params = m[1].split(',').map((p) => p.trim());
   if (!params.every((p) => p.startsWith('opt '))) return empty;
-  return new Uint8Array(IDL.encode(params.map(() => IDL.Null), params.map(() => null)));
+  return new Uint8Array(
+    IDL.encode(
+      params.map(() => IDL.Null),
+      params.map(() => null),
+    ),
+  );
 }
 
 async function loadConfig(projectRoot: string): Promise<DeployConfig> {
@@ -246,7 +259,10 @@ async function loadConfig(projectRoot: string): Promise<DeployConfig> {
 
 export async function deploy(options: DeployOptions = {}): Promise<DeployResult> {
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
-  const stateDir = resolve(projectRoot, options.stateDir ?? process.env.REPRO_STATE_DIR ?? '.state');
+  const stateDir = resolve(
+    projectRoot,
+    options.stateDir ?? process.env.REPRO_STATE_DIR ?? '.state',
+  );
   const log = options.log ?? ((l: string) => console.log(l));
   const mode = options.mode ?? 'auto';
   const dfx = await readJson<DfxJson>(join(projectRoot, 'dfx.json'), { canisters: {} });
@@ -265,7 +281,9 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     shouldFetchRootKey: !target.mainnet,
   });
 
-  const idsPath = target.ephemeral ? join(stateDir, 'canister_ids.json') : join(projectRoot, 'canister_ids.json');
+  const idsPath = target.ephemeral
+    ? join(stateDir, 'canister_ids.json')
+    : join(projectRoot, 'canister_ids.json');
   const ids = await readJson<Record<string, Record<string, string>>>(idsPath, {});
   const known: Record<string, string> = {};
   for (const [name, byNetwork] of Object.entries(ids)) {
@@ -274,19 +292,19 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
   }
 
   const names = Object.keys(dfx.canisters).filter(
-    (n) => dfx.canisters[n]!.wasm && (!options.canisters || options.canisters.includes(n)),
+    (n) => dfx.canisters[n].wasm && (!options.canisters || options.canisters.includes(n)),
   );
   for (const n of options.canisters ?? []) {
     if (!dfx.canisters[n]) throw new Error(`dfx.json has no canister "${n}"`);
-    if (!dfx.canisters[n]!.wasm) throw new Error(`dfx.json canister "${n}" has no "wasm" field`);
+    if (!dfx.canisters[n].wasm) throw new Error(`dfx.json canister "${n}" has no "wasm" field`);
   }
   log(`Deploying to ${target.name} (${target.url}) as ${deployer.toText()}`);
 
   const results: DeployedCanister[] = [];
   for (const name of names) {
-    const wasmPath = resolve(projectRoot, dfx.canisters[name]!.wasm!);
+    const wasmPath = resolve(projectRoot, dfx.canisters[name].wasm!);
     if (!existsSync(wasmPath)) {
-      log(`${name}: ${dfx.canisters[name]!.wasm} is missing, building it`);
+      log(`${name}: ${dfx.canisters[name].wasm} is missing, building it`);
       const built = spawnSync('npx', ['tsx', 'scripts/build-canister.ts', name], {
         cwd: projectRoot,
         stdio: 'inherit',
@@ -296,22 +314,30 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     const wasm = new Uint8Array(await readFile(wasmPath));
     const wasmSha256 = createHash('sha256').update(wasm).digest('hex');
 
-    let canisterId: Principal | undefined = known[name] ? Principal.fromText(known[name]!) : undefined;
+    let canisterId: Principal | undefined = known[name]
+      ? Principal.fromText(known[name])
+      : undefined;
     let before: { exists: boolean; hash: string | null } = { exists: false, hash: null };
     if (canisterId) {
       before = await moduleHash(agent, canisterId);
       if (!before.exists) {
         if (!target.ephemeral) {
-          throw new Error(`${name}: canister ${canisterId.toText()} (from ${idsPath}) does not exist on ${target.name}`);
+          throw new Error(
+            `${name}: canister ${canisterId.toText()} (from ${idsPath}) does not exist on ${target.name}`,
+          );
         }
-        log(`${name}: ${canisterId.toText()} no longer exists on this network, creating a new canister`);
+        log(
+          `${name}: ${canisterId.toText()} no longer exists on this network, creating a new canister`,
+        );
         canisterId = undefined;
       }
     }
     let created = false;
     if (!canisterId) {
       if (target.mainnet) {
-        throw new Error(`${name}: create the canister on the IC first (e.g. with dfx and cycles) and record its id in canister_ids.json`);
+        throw new Error(
+          `${name}: create the canister on the IC first (e.g. with dfx and cycles) and record its id in canister_ids.json`,
+        );
       }
       const mgmt = managementCanister(agent);
       ({ canister_id: canisterId } = await mgmt.provisional_create_canister_with_cycles({
@@ -347,13 +373,27 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     } else {
       const initArg = config.canisters?.[name]?.initArg;
       const arg = initArg
-        ? await initArg({ canister: name, network: target.name, mode: action as InitArgContext['mode'], canisterIds: { ...known }, deployer })
+        ? await initArg({
+            canister: name,
+            network: target.name,
+            mode: action,
+            canisterIds: { ...known },
+            deployer,
+          })
         : await defaultInitArg(
-            dfx.canisters[name]!.candid ? resolve(projectRoot, dfx.canisters[name]!.candid!) : undefined,
+            dfx.canisters[name].candid
+              ? resolve(projectRoot, dfx.canisters[name].candid)
+              : undefined,
           );
       const installMode: InstallMode =
-        action === 'upgrade' ? { upgrade: [] } : action === 'reinstall' ? { reinstall: null } : { install: null };
-      log(`${name}: ${action} ${dfx.canisters[name]!.wasm} (${wasm.length} bytes, sha256 ${wasmSha256})`);
+        action === 'upgrade'
+          ? { upgrade: [] }
+          : action === 'reinstall'
+            ? { reinstall: null }
+            : { install: null };
+      log(
+        `${name}: ${action} ${dfx.canisters[name].wasm} (${wasm.length} bytes, sha256 ${wasmSha256})`,
+      );
       await installWasm({ agent, canisterId, wasm, arg, mode: installMode });
     }
     const after = await moduleHash(agent, canisterId);
@@ -384,7 +424,7 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
 function parseArgs(argv: string[]): DeployOptions {
   const opts: DeployOptions = { canisters: [] };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     const value = (): string => {
       const v = argv[++i];
       if (v === undefined) throw new Error(`${a} needs a value`);
@@ -393,7 +433,8 @@ function parseArgs(argv: string[]): DeployOptions {
     if (a === '--network') opts.network = value();
     else if (a === '--mode') {
       const m = value();
-      if (!['auto', 'install', 'reinstall', 'upgrade'].includes(m)) throw new Error(`--mode must be auto, install, reinstall or upgrade`);
+      if (!['auto', 'install', 'reinstall', 'upgrade'].includes(m))
+        throw new Error(`--mode must be auto, install, reinstall or upgrade`);
       opts.mode = m as DeployMode;
     } else if (a === '--identity') opts.identityPem = value();
     else if (a === '--state-dir') opts.stateDir = value();

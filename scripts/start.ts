@@ -83,7 +83,10 @@ function frontendHandler(args: {
     const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(args.distDir, relative);
     if (!file.startsWith(args.distDir)) return false;
-    const isFile = await stat(file).then((s) => s.isFile(), () => false);
+    const isFile = await stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (!isFile) file = join(args.distDir, 'index.html');
     const body = await readFile(file);
     res.writeHead(200, {
@@ -95,7 +98,9 @@ function frontendHandler(args: {
   };
 }
 
-export async function start(options: StartOptions = {}): Promise<{ network: LocalNetwork; deployed: DeployResult }> {
+export async function start(
+  options: StartOptions = {},
+): Promise<{ network: LocalNetwork; deployed: DeployResult }> {
   const started = performance.now();
   const log = options.log ?? ((l: string) => console.log(l));
   const stateDir = resolve(PROJECT_ROOT, options.stateDir ?? '.state');
@@ -118,17 +123,23 @@ export async function start(options: StartOptions = {}): Promise<{ network: Loca
   });
   port = network.port;
   try {
+    const deployStarted = performance.now();
     const deployed = await deploy({ network: 'local', url: network.url, stateDir, log });
+    const deployMs = performance.now() - deployStarted;
     env = { DFX_NETWORK: 'local', IC_HOST: network.url };
     for (const c of deployed.canisters) env[`CANISTER_ID_${c.name.toUpperCase()}`] = c.canisterId;
     const readyMs = performance.now() - started;
     const registry = deployed.canisters.find((c) => c.name === 'registry');
     log('');
-    log(`Local network ready in ${readyMs.toFixed(0)} ms (state: ${stateDir})`);
+    log(
+      `Local network ready in ${readyMs.toFixed(0)} ms (network ${network.readyMs.toFixed(0)} ms, deploy ${deployMs.toFixed(0)} ms; state: ${stateDir})`,
+    );
     log(`  IC HTTP interface:  ${network.url}  (root key from ${network.url}/api/v2/status)`);
     if (registry) {
       log(`  Registry canister:  ${registry.canisterId}`);
-      log(`  Registry JSON API:  http://${registry.canisterId}.localhost:${network.port}/api/v1/proposals`);
+      log(
+        `  Registry JSON API:  http://${registry.canisterId}.localhost:${network.port}/api/v1/proposals`,
+      );
     }
     log(`  Frontend:           http://127.0.0.1:${network.port}/`);
     log('Press Ctrl-C to stop.');
@@ -145,13 +156,16 @@ function parseArgs(argv: string[]): StartOptions {
   if (envPort) opts.port = Number(envPort);
   if (process.env.REPRO_STATE_DIR) opts.stateDir = process.env.REPRO_STATE_DIR;
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === '--port') opts.port = Number(argv[++i]);
     else if (a === '--state-dir') opts.stateDir = argv[++i];
     else if (a === '--clean') opts.clean = true;
     else throw new Error(`unknown option ${a} (use --port, --state-dir, --clean)`);
   }
-  if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port >= 0 && opts.port < 65536)) {
+  if (
+    opts.port !== undefined &&
+    !(Number.isInteger(opts.port) && opts.port >= 0 && opts.port < 65536)
+  ) {
     throw new Error('--port must be a TCP port number');
   }
   return opts;

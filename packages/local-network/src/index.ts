@@ -1,0 +1,14 @@
+export { startLocalNetwork, formatLogLine } from './network';
+export type { LocalNetwork, LocalNetworkOptions, NetworkStats } from './network';
+export { NetworkError, NetworkErrorCode, RejectCode } from './errors';
+export { decodeCbor, encodeCbor, CborError } from './cbor';
+export type { CborValue, CborMap } from './cbor';
+export { hashOfMap, requestIdOf } from './request-id';
+export { reconstruct, lookupPath, LabeledMap, Leaf } from './hash-tree';
+export type { HashTree, LookupResult } from './hash-tree';
+export { verifyCertificate, BLS_DER_PREFIX } from './certification';
+export { selfAuthenticatingPrincipal, parsePublicKey } from './keys';
+export { DurableStore } from './store';
+export { managementCanister } from './management-client';
+export type { ManagementCanister, InstallMode, CanisterSettingsArg } from './management-client';
+export { identityFromPem, loadOrCreateIdentity, Secp256k1KeyIdentity } from './identity';

@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after the other, each printing its
+ * table. `npm run bench -- --json` prints one JSON document with every benchmark's figures.
+ * `--only registry,network` runs a subset. Benchmarks measure (times, ratios, instruction
+ * counts); tests assert. On a shared machine, compare figures taken in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+
+import { PROJECT_ROOT } from './build-canister';
+
+interface Bench {
+  name: string;
+  /** What the benchmark covers (the issue's performance targets). */
+  about: string;
+  command: string[];
+}
+
+const BENCHES: Bench[] = [
+  {
+    name: 'attestation',
+    about: 'Ed25519 + format verification in Node and in QuickJS (the canister engine)',
+    command: ['npx', 'tsx', 'packages/attestation/bench/verify.ts'],
+  },
+  {
+    name: 'ic-host',
+    about: 'in-process host: compile, instrument, init, per-message overhead',
+    command: ['npx', 'tsx', 'packages/ic-host/bench/host.bench.ts'],
+  },
+  {
+    name: 'registry',
+    about: 'instructions per message: submit, summary 1..10,000, pages, sync, timer tick',
+    command: ['npx', 'tsx', 'canisters/registry/bench/registry.bench.ts'],
+  },
+  {
+    name: 'network',
+    about: 'through @dfinity/agent: update/query p50/p99, submits/s with 8 clients, ready time',
+    command: ['npx', 'tsx', 'packages/local-network/bench/network.bench.ts'],
+  },
+  {
+    name: 'cli',
+    about: 'repro hash vs openssl on 1 GiB, peak RSS at 1 and 4 GiB, --help startup',
+    command: ['npx', 'tsx', 'cli/bench/run.ts'],
+  },
+  {
+    name: 'frontend',
+    about: 'initial JavaScript per chunk (gzip), 1,000 attestations verified and rendered',
+    command: ['npx', 'tsx', 'frontend/bench/run.ts'],
+  },
+];
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? '').split(',')) : undefined;
+const selected = BENCHES.filter((b) => only === undefined || only.has(b.name));
+if (selected.length === 0) {
+  console.error(`no such benchmark; choose from ${BENCHES.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+
+const results: Record<string, unknown> = {};
+let failed = 0;
+for (const bench of selected) {
+  const [command = 'npx', ...rest] = bench.command;
+  if (!json) console.log(`\n=== ${bench.name}: ${bench.about}\n`);
+  const started = Date.now();
+  const run = spawnSync(command, json ? [...rest, '--json'] : rest, {
+    cwd: PROJECT_ROOT,
+    stdio: json ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  if (run.status !== 0) {
+    failed++;
+    console.error(`bench ${bench.name} failed (exit ${run.status})`);
+    results[bench.name] = { error: `exit ${run.status}` };
+    continue;
+  }
+  if (json) {
+    try {
+      results[bench.name] = { seconds, figures: JSON.parse(run.stdout) as unknown };
+    } catch {
+      results[bench.name] = { seconds, error: 'the benchmark did not print JSON', output: run.stdout };
+      failed++;
+    }
+  } else {
+    console.log(`\n(${bench.name}: ${seconds.toFixed(0)} s)`);
+  }
+}
+if (json) console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results }, null, 2));
+process.exit(failed === 0 ? 0 : 1);

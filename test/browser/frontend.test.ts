@@ -1,0 +1,349 @@
+/**
+ * The frontend in a real headless Chromium against the real registry wasm on the local network,
+ * seeded through the real client with attestations signed by `packages/attestation`: several
+ * builders on bare metal, KVM, WSL2 and VirtualBox, a mismatch group whose files differ in
+ * root.img, a note full of markup, a hidden attestation. Screenshots of the main pages go to
+ * test-results/browser/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { base64Decode, base64Encode, utf8Decode, utf8Encode } from '@repro-registry/attestation';
+import { createRegistryClient } from '@repro-registry/client';
+import { identityFromPem } from '@repro-registry/local-network';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { localNetwork } from '../support/network-context';
+import {
+  ENVIRONMENTS,
+  GOOD_HASH,
+  HOSTILE_NOTE,
+  PROPOSALS,
+  scenario,
+  seedBuilder,
+  setProfile,
+  submitReproductions,
+} from './seed';
+import { buildFrontend, launchChromium, maliciousNode, outputPath, serveFrontend } from './support';
+
+let browser: Browser;
+let site: { url: string; close(): Promise<void> };
+let distDir: string;
+const world = scenario();
+let ids: bigint[] = [];
+
+beforeAll(async () => {
+  const network = localNetwork();
+  const target = { url: network.url, canisterId: network.canisterIds['registry'] };
+  distDir = await mkdtemp(join(tmpdir(), 'repro-frontend-'));
+  buildFrontend(distDir);
+  ids = await submitReproductions(target, world.reproductions);
+  await setProfile(target, world.builders['alice'], {
+    displayName: "Alice's bare-metal box",
+    url: 'https://example.org/alice',
+  });
+  await setProfile(target, world.builders['erin'], {
+    displayName: '<img src=x onerror="window.__pwned=true"> Erin (WSL2)',
+  });
+  // The controller hides the grey proposal's only attestation: the proposal stays listed with no
+  // attestation that counts.
+  const controller = identityFromPem(await readFile(network.deployerPemPath, 'utf8'));
+  const admin = await createRegistryClient({
+    host: target.url,
+    canisterId: target.canisterId,
+    identity: controller,
+    fetchRootKey: true,
+    retryTimes: 0,
+  });
+  const hidden = await admin.hideAttestation({
+    attestationId: ids[ids.length - 1],
+    reason: 'duplicate submission from a test machine',
+  });
+  expect(hidden.ok).toBe(true);
+  site = await serveFrontend({
+    dir: distDir,
+    config: { canisterId: target.canisterId, host: network.url },
+  });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (distDir) await rm(distDir, { recursive: true, force: true });
+});
+
+async function open(
+  path: string,
+  options: {
+    width?: number;
+    height?: number;
+    dark?: boolean;
+    setup?: (page: Page) => Promise<unknown>;
+  } = {},
+): Promise<Page> {
+  const page = await browser.newPage({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    colorScheme: options.dark ? 'dark' : 'light',
+  });
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await options.setup?.(page);
+  await page.goto(new URL(path, site.url).href);
+  return page;
+}
+
+const row = (page: Page, proposalId: string) => page.locator(`[data-proposal-id="${proposalId}"]`);
+
+describe('proposal list', () => {
+  it('shows each proposal with the right consensus badge', async () => {
+    const page = await open('#/');
+    await row(page, PROPOSALS.grey).waitFor();
+    const badge = async (id: string) => {
+      const b = row(page, id).locator('[data-tone]');
+      return [await b.getAttribute('data-tone'), await b.locator('[data-badge-text]').innerText()];
+    };
+    expect(await badge(PROPOSALS.mixed)).toEqual(['warn', '4 match · 2 mismatch · 1 failed']);
+    expect(await badge(PROPOSALS.amber)).toEqual(['warn', '3 match · 1 mismatch']);
+    expect(await badge(PROPOSALS.red)).toEqual(['bad', '0 match · 2 mismatch']);
+    expect(await badge(PROPOSALS.green)).toEqual(['good', '5 builders · 5 match']);
+    expect(await badge(PROPOSALS.grey)).toEqual(['none', 'no reproduction yet']);
+    // Newest first.
+    const order = await page
+      .locator('[data-proposal-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-proposal-id')));
+    const ours = order.filter((id) => Object.values(PROPOSALS).includes(id as never));
+    expect(ours).toEqual([
+      PROPOSALS.mixed,
+      PROPOSALS.amber,
+      PROPOSALS.red,
+      PROPOSALS.green,
+      PROPOSALS.grey,
+    ]);
+    await page.screenshot({
+      path: await outputPath('proposals-desktop-light.png'),
+      fullPage: true,
+    });
+
+    await page.getByLabel('Search by proposal id or commit prefix').fill('73105');
+    await expect.poll(() => page.locator('[data-proposal-id]').count()).toBe(1);
+    expect(page.url()).toContain('#/?q=73105');
+    await page.close();
+
+    const phone = await open('#/', { width: 390, height: 844, dark: true });
+    await row(phone, PROPOSALS.grey).waitFor();
+    await phone.screenshot({ path: await outputPath('proposals-phone-dark.png'), fullPage: true });
+    await phone.close();
+  });
+});
+
+describe('proposal page', () => {
+  it('shows hash groups, the expected group, where the groups differ and a verification mark per attestation', async () => {
+    const page = await open(`#/proposal/${PROPOSALS.mixed}`);
+    await expect
+      .poll(() => page.locator('[data-verification="verified"]').count(), { timeout: 20_000 })
+      .toBe(7);
+    expect(await page.locator('[data-verification="failed"]').count()).toBe(0);
+    const groups = page.locator('[data-hash-group]');
+    expect(await groups.count()).toBe(2);
+    expect(await groups.nth(0).getAttribute('data-hash-group')).toBe(GOOD_HASH);
+    expect(await groups.nth(0).getAttribute('data-expected-group')).toBe('true');
+    expect(await groups.nth(0).innerText()).toContain('4 builders');
+    expect(await groups.nth(1).getAttribute('data-expected-group')).toBe('false');
+    expect(await groups.nth(1).innerText()).toContain('2 builders');
+    expect(await page.locator('[data-member-diff]').innerText()).toContain('differs in root.img');
+    expect(await page.locator('[data-threshold]').innerText()).toBe('threshold met: 4 of 3');
+    expect(await page.locator('[data-verification-summary]').innerText()).toContain(
+      '7 of 7 signatures verified in your browser',
+    );
+    // The environment plot points at the machines.
+    expect(await page.locator('[data-factor="virtualization"] svg').count()).toBe(1);
+    expect(await page.locator('.reproduce code').allInnerTexts()).toContain(
+      `repro check ${PROPOSALS.mixed} --network ${localNetwork().url} --canister-id ${localNetwork().canisterIds['registry']}`,
+    );
+    await page.screenshot({ path: await outputPath('proposal-desktop-light.png'), fullPage: true });
+
+    // The reader's threshold.
+    await page.getByLabel('Threshold: builders who must reproduce the expected hash').fill('5');
+    await expect
+      .poll(() => page.locator('[data-threshold]').innerText())
+      .toBe('threshold not met: 4 of 5');
+    await page.close();
+
+    const phone = await open(`#/proposal/${PROPOSALS.mixed}`, {
+      width: 390,
+      height: 844,
+      dark: true,
+    });
+    await expect
+      .poll(() => phone.locator('[data-verification="verified"]').count(), { timeout: 20_000 })
+      .toBe(7);
+    await phone.screenshot({ path: await outputPath('proposal-phone-dark.png'), fullPage: true });
+    await phone.close();
+  });
+
+  it('shows a note full of markup as text', async () => {
+    const page = await open(`#/proposal/${PROPOSALS.mixed}`);
+    const grace = world.builders['grace'].principal;
+    const graceRow = page.locator('tr[data-attestation-id]', {
+      has: page.locator(`a[title="${grace}"]`),
+    });
+    await graceRow.locator('button', { hasText: 'Details' }).click();
+    const note = page.locator('[data-note]');
+    expect(await note.textContent()).toBe(HOSTILE_NOTE);
+    expect(await note.locator('*').count()).toBe(0);
+    expect(await page.locator('main script, main img').count()).toBe(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned),
+    ).toBeUndefined();
+    await page.close();
+  });
+
+  it('marks an envelope that does not verify as failed', async () => {
+    const network = localNetwork();
+    const alice = world.builders['alice'].principal;
+    const node = await maliciousNode({
+      stateDir: network.stateDir,
+      tamper: (_id, envelope) => {
+        // Alice's attestation of the mixed proposal, with her RAM doubled after she signed.
+        const e = JSON.parse(utf8Decode(envelope)) as { payload: string };
+        const statement = utf8Decode(base64Decode(e.payload));
+        if (
+          !statement.includes(`"id":"${alice}"`) ||
+          !statement.includes(`"id":"${PROPOSALS.mixed}"`)
+        )
+          return envelope;
+        e.payload = base64Encode(
+          utf8Encode(
+            statement.replace(
+              `"memoryBytes":"${ENVIRONMENTS.bareMetal.memoryBytes}"`,
+              `"memoryBytes":"${2 * Number(ENVIRONMENTS.bareMetal.memoryBytes)}"`,
+            ),
+          ),
+        );
+        return utf8Encode(JSON.stringify(e));
+      },
+    });
+    const page = await open(`#/proposal/${PROPOSALS.mixed}`, {
+      setup: (p) => p.route('**/api/*/canister/*/query', node.handle),
+    });
+    await expect
+      .poll(() => page.locator('[data-verification="failed"]').count(), { timeout: 20_000 })
+      .toBe(1);
+    await expect.poll(() => page.locator('[data-verification="verified"]').count()).toBe(6);
+    expect(node.tampered).toHaveLength(1);
+    const failedRow = page.locator('tr[data-attestation-id]', {
+      has: page.locator('[data-verification="failed"]'),
+    });
+    expect(await failedRow.locator('a').first().getAttribute('title')).toBe(alice);
+    await failedRow.locator('button', { hasText: 'Details' }).click();
+    expect(await page.locator('[data-verification-detail]').innerText()).toContain(
+      'SIGNATURE_INVALID',
+    );
+    expect(await page.locator('[data-verification-summary]').innerText()).toContain(
+      '1 of 7 failed verification',
+    );
+    await page.screenshot({
+      path: await outputPath('proposal-tampered-envelope.png'),
+      fullPage: false,
+    });
+    await page.close();
+  });
+
+  it('shows new attestations without reload', async () => {
+    const page = await open(`#/proposal/${PROPOSALS.amber}`);
+    await expect
+      .poll(() => page.locator('tr[data-attestation-id]').count(), { timeout: 20_000 })
+      .toBe(4);
+    const network = localNetwork();
+    await submitReproductions({ url: network.url, canisterId: network.canisterIds['registry'] }, [
+      {
+        builder: seedBuilder('judy'),
+        proposalId: PROPOSALS.amber,
+        sha256: GOOD_HASH,
+        environment: ENVIRONMENTS.kvm,
+      },
+    ]);
+    await expect
+      .poll(() => page.locator('tr[data-attestation-id]').count(), { timeout: 30_000 })
+      .toBe(5);
+    await expect.poll(() => page.locator('[data-verification="verified"]').count()).toBe(5);
+    expect(await page.locator('[data-hash-group]').first().innerText()).toContain('4 builders');
+    await page.close();
+  });
+});
+
+describe('envelope download', () => {
+  it('hands out the exact bytes the builder signed, checkable with standard tools', async () => {
+    const page = await open(`#/proposal/${PROPOSALS.mixed}`);
+    const bob = world.builders['bob'].principal;
+    const bobRow = page.locator('tr[data-attestation-id]', {
+      has: page.locator(`a[title="${bob}"]`),
+    });
+    await bobRow.locator('button', { hasText: 'Details' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download envelope' }).click(),
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'repro-download-'));
+    try {
+      const file = join(dir, download.suggestedFilename());
+      await download.saveAs(file);
+      expect(download.suggestedFilename()).toMatch(/^attestation-\d+\.dsse\.json$/);
+      // The commands the page shows under "Verify a downloaded envelope offline", as written.
+      const script = await page.locator('.offline pre').textContent();
+      const out = execFileSync(
+        'bash',
+        ['-c', script!.replace('attestation-<id>.dsse.json', download.suggestedFilename())],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+        },
+      );
+      expect(out).toContain('Signature Verified Successfully');
+      expect(out.trim().split('\n').at(-1)).toBe(bob);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await page.close();
+  });
+});
+
+describe('builder page', () => {
+  it('shows the builder with its key checked, its history and its agreement with the others', async () => {
+    const erin = world.builders['erin'].principal;
+    const page = await open(`#/builder/${erin}`);
+    await page.locator('[data-agreement-rate]').waitFor();
+    expect(await page.locator('[data-builder-name]').textContent()).toBe(
+      '<img src=x onerror="window.__pwned=true"> Erin (WSL2)',
+    );
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.locator('[data-key-check]').getAttribute('data-key-check')).toBe('ok');
+    expect(await page.locator('main').innerText()).toContain(erin);
+    expect(await page.locator('tbody tr').count()).toBe(3);
+    await page.screenshot({ path: await outputPath('builder-desktop-light.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('registry down', () => {
+  it('shows a clear error and recovers on retry', async () => {
+    let down = true;
+    const page = await open('#/', {
+      setup: (p) =>
+        p.route('**/api/**', (route) =>
+          down ? route.abort('connectionrefused') : route.fallback(),
+        ),
+    });
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.innerText()).toContain('The registry cannot be reached');
+    await page.screenshot({ path: await outputPath('registry-down.png'), fullPage: true });
+    down = false;
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await row(page, PROPOSALS.mixed).waitFor({ timeout: 20_000 });
+    await page.close();
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * What the browser tests need around the local network: the built frontend served from its own
+ * origin (as an assets canister would serve it, the API on another origin), headless Chromium,
+ * and a node that signs what it likes (see `maliciousNode`).
+ */
+import { spawnSync } from 'node:child_process';
+import { sign as nodeSign, createPrivateKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+
+import { IDL } from '@dfinity/candid';
+import {
+  decodeCbor,
+  encodeCbor,
+  hashOfMap,
+  requestIdOf,
+  type CborMap,
+  type CborValue,
+} from '@repro-registry/local-network';
+import { idlFactory } from '@repro-registry/client';
+import { chromium, type Browser, type Route } from 'playwright-core';
+
+export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
+export const OUTPUT_DIR = join(PROJECT_ROOT, 'test-results', 'browser');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** `vite build` of the frontend into `outDir` (the same build `npm run build -w frontend` makes). */
+export function buildFrontend(outDir: string): void {
+  const r = spawnSync(
+    'npx',
+    ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    {
+      cwd: join(PROJECT_ROOT, 'frontend'),
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0) throw new Error('building the frontend failed');
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves a built frontend with `config.json` naming the registry; unknown paths get index.html. */
+export async function serveFrontend(args: {
+  dir: string;
+  config: Record<string, unknown>;
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/config.json') {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(args.config));
+        return;
+      }
+      let file = join(args.dir, normalize(decodeURIComponent(path)).replace(/^(\.\.[/\\])+/, ''));
+      if (
+        !file.startsWith(args.dir) ||
+        !(await stat(file).then(
+          (s) => s.isFile(),
+          () => false,
+        ))
+      )
+        file = join(args.dir, 'index.html');
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(await readFile(file));
+    })().catch((e: unknown) => {
+      res.writeHead(500);
+      res.end(String(e));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium); .ci/run does`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function outputPath(name: string): Promise<string> {
+  await mkdir(OUTPUT_DIR, { recursive: true });
+  return join(OUTPUT_DIR, name);
+}
+
+function isMap(v: CborValue): v is CborMap {
+  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v);
+}
+
+const RESPONSE_SEPARATOR = Uint8Array.of(11, ...new TextEncoder().encode('ic-response'));
+
+/**
+ * A replica node that lies: it answers `list_attestations` queries with the registry's real
+ * answer, except that one attestation's envelope is altered, and signs the altered response
+ * with its node key like any honest answer. The agent accepts it (the node signature is valid);
+ * only the page's own verification of the builder's signature can catch it. Nothing else can
+ * put a tampered envelope in front of the page: the registry verifies every envelope before
+ * storing it, and a response altered in transit fails the node signature.
+ *
+ * Install with `page.route('**\/api/v*\/canister/*\/query', node.handle)`.
+ */
+export async function maliciousNode(args: {
+  stateDir: string;
+  /** Alters an envelope (JSON bytes); return it unchanged to pass the attestation through. */
+  tamper: (attestationId: bigint, envelope: Uint8Array) => Uint8Array;
+}): Promise<{ handle: (route: Route) => Promise<void>; tampered: bigint[] }> {
+  const keys = JSON.parse(
+    await readFile(join(args.stateDir, 'network', 'network-keys.json'), 'utf8'),
+  ) as { node: string };
+  const nodeKey = createPrivateKey({
+    key: Buffer.from(keys.node, 'hex'),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const service = idlFactory({ IDL });
+  const method = service._fields.find(
+    ([name]) => name === 'list_attestations',
+  )?.[1] as IDL.FuncClass;
+  const tampered: bigint[] = [];
+
+  async function handle(route: Route): Promise<void> {
+    const request = route.request();
+    const envelope = decodeCbor(
+      new Uint8Array(request.postDataBuffer() ?? new Uint8Array()),
+    ) as CborMap;
+    const content = envelope['content'] as CborMap;
+    const response = await route.fetch();
+    if (content['method_name'] !== 'list_attestations') {
+      await route.fulfill({ response });
+      return;
+    }
+    const answer = decodeCbor(new Uint8Array(await response.body())) as CborMap;
+    const reply = answer['reply'];
+    if (answer['status'] !== 'replied' || !isMap(reply)) {
+      await route.fulfill({ response });
+      return;
+    }
+    const [result] = IDL.decode(method.retTypes, new Uint8Array(reply['arg'] as Uint8Array)) as [
+      { Ok?: { attestations: { id: bigint; envelope: [] | [Uint8Array] }[] } },
+    ];
+    for (const a of result.Ok?.attestations ?? []) {
+      if (a.envelope.length === 0) continue;
+      const before = new Uint8Array(a.envelope[0]);
+      const after = args.tamper(a.id, before);
+      if (Buffer.compare(before, after) !== 0) {
+        a.envelope = [after];
+        tampered.push(a.id);
+      }
+    }
+    const arg = new Uint8Array(IDL.encode(method.retTypes, [result]));
+    const signatures = answer['signatures'] as CborMap[];
+    const timestamp = signatures[0]['timestamp'];
+    const requestId = requestIdOf(content);
+    const signed = { status: 'replied', reply: { arg } } as Record<string, CborValue>;
+    const hash = hashOfMap({ ...signed, timestamp, request_id: requestId });
+    const signature = new Uint8Array(
+      nodeSign(null, Buffer.concat([RESPONSE_SEPARATOR, hash]), nodeKey),
+    );
+    const body = encodeCbor({
+      ...signed,
+      signatures: [{ ...signatures[0], timestamp, signature }],
+    });
+    await route.fulfill({ status: 200, headers: response.headers(), body: Buffer.from(body) });
+  }
+  return { handle, tampered };
+}

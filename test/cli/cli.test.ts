@@ -1,0 +1,160 @@
+/**
+ * `repro` end to end against the local network with the real agent: the built CLI runs as a
+ * subprocess, as builders run it. key → attest → submit → status → verify, `check` with a
+ * stand-in repro-check printing a recorded log, resubmission, rejection with the registry's
+ * code, and an unreachable registry.
+ */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- reads the CLI's JSON output */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { localNetwork } from '../support/network-context';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'cli', 'bin', 'repro.js');
+const FIXTURES = join(ROOT, 'cli', 'test', 'fixtures');
+const COMMIT = 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4';
+const IMAGE_A = join(FIXTURES, 'archives', 'update-img-a.tar.zst');
+const IMAGE_B = join(FIXTURES, 'archives', 'update-img-b.tar.zst');
+const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function repro(args: string[], options: { configDir: string; env?: NodeJS.ProcessEnv; network?: boolean }): Promise<Run> {
+  const net = localNetwork();
+  const networkArgs = options.network === false ? [] : ['--network', net.url, '--canister-id', net.canisterIds['registry']];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args, ...networkArgs],
+      { cwd: options.configDir, env: { PATH: process.env['PATH'], HOME: options.configDir, REPRO_CONFIG_DIR: options.configDir, ...options.env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON output is untyped by nature
+const json = (run: Run) => JSON.parse(run.stdout) as Record<string, any>;
+
+beforeAll(async () => {
+  // The tests run the bundle builders get; build it from the current sources.
+  await new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, [join(ROOT, 'cli', 'build.mjs')], (error) => (error ? reject(new Error(`building the CLI failed: ${error.message}`)) : resolve())),
+  );
+}, 120_000);
+
+describe('repro against the local network', () => {
+  it('key → attest → submit → status → verify, and a resubmission is a duplicate', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'repro-e2e-'));
+    const key = json(await repro(['key', 'new', '--json'], { configDir, network: false }));
+    const expected = sha256Of(IMAGE_A);
+
+    const attested = await repro(
+      ['attest', '--proposal', '139768', '--commit', COMMIT, '--artifact', `guestos=${IMAGE_A}`, '--expected', `guestos=${expected}`, '--offline', '--json'],
+      { configDir },
+    );
+    expect(attested.stderr).toBe('');
+    expect(attested.code).toBe(0);
+    const { receipt, envelopePath } = json(attested);
+    expect(receipt.duplicate).toBe(false);
+    expect(receipt.builder).toBe(key.principal);
+    const attestationId = String(receipt.attestation_id);
+
+    const status = await repro(['status', '139768', '--threshold', '1', '--json'], { configDir });
+    expect(status.code).toBe(0);
+    const s = json(status);
+    const guestos = s.summary.artifacts.find((a: { kind: string }) => a.kind === 'guestos');
+    expect(guestos.hash_groups).toEqual([expect.objectContaining({ sha256: expected, builder_count: '1' })]);
+    expect(s.artifacts.find((a: { kind: string }) => a.kind === 'guestos').thresholdMet).toBe(true);
+    const human = await repro(['status', '139768'], { configDir });
+    expect(human.stdout).toContain(expected);
+    expect(human.stdout).toMatch(/verdicts: 1 match, 0 mismatch/);
+
+    const verified = await repro(['verify', '--attestation', attestationId, '--json'], { configDir });
+    expect(verified.code).toBe(0);
+    expect(json(verified)).toMatchObject({ valid: true, builder: key.principal });
+    expect(json(verified).predicate.artifacts[0].members.map((m: { path: string }) => m.path)).toEqual(['VERSION.TXT', 'boot.img', 'root.img']);
+
+    const again = await repro(['submit', envelopePath, '--json'], { configDir });
+    expect(again.code).toBe(0);
+    expect(json(again).receipt).toMatchObject({ duplicate: true, attestation_id: receipt.attestation_id });
+
+    const unknown = await repro(['status', '987654321', '--json'], { configDir });
+    expect(unknown.code).toBe(4);
+    expect(json(unknown).error.code).toBe('PROPOSAL_NOT_FOUND');
+
+    const list = await repro(['list', '--json'], { configDir });
+    expect(json(list).proposals.map((p: { proposal_id: string }) => p.proposal_id)).toContain('139768');
+  });
+
+  it('check with a stand-in repro-check: submits the reproduction with member hashes, and a mismatch exits 1', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'repro-e2e-check-'));
+    await repro(['key', 'new'], { configDir, network: false });
+    const builds = mkdtempSync(join(tmpdir(), 'repro-e2e-builds-'));
+    const standIn = join(FIXTURES, 'stand-in-repro-check.mjs');
+    const env = {
+      STANDIN_LOG: join(FIXTURES, 'logs', 'python-logging-guestos-success.log'),
+      STANDIN_EXIT: '0',
+      STANDIN_IMAGE: IMAGE_B,
+      STANDIN_COMMIT: COMMIT,
+      STANDIN_TMP_PARENT: builds,
+    };
+    // The proposal expects image A: the stand-in "built" image B, which differs in root.img.
+    const run = await repro(
+      ['check', '139769', '--script', standIn, '--commit', COMMIT, '--expected', sha256Of(IMAGE_A), '--guestos', '--cache-dir', builds, '--json'],
+      { configDir, env },
+    );
+    expect(run.code).toBe(1);
+    const result = json(run);
+    expect(result.submitted).toBe(true);
+    expect(result.verdicts).toEqual([{ kind: 'guestos', verdict: 'mismatch' }]);
+    expect(run.stderr).toContain('Verification successful for GuestOS!'); // the script's output was streamed
+
+    const att = json(await repro(['verify', '--attestation', String(result.receipt.attestation_id), '--json'], { configDir }));
+    const diff = await repro(['diff', IMAGE_A, result.envelopePath, '--json'], { configDir, network: false });
+    expect(diff.code).toBe(1);
+    expect(json(diff).differences.map((d: { path: string }) => d.path)).toEqual(['root.img']);
+    expect(att.predicate.tool.scriptSha256).toBe(sha256Of(standIn));
+  });
+
+  it('a rejected submission exits 4 with the registry code', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'repro-e2e-reject-'));
+    await repro(['key', 'new'], { configDir, network: false });
+    const h = 'ab'.repeat(32);
+    let last: Run | null = null;
+    // The registry lets a builder submit 10 attestations at once (rate_limit.ts); the 11th is refused.
+    for (let i = 0; i < 11; i++) {
+      last = await repro(['attest', '--proposal', String(200 + i), '--commit', COMMIT, '--artifact', `hostos=${h}`, '--expected', `hostos=${h}`, '--offline', '--json'], { configDir });
+      if (last.code !== 0) break;
+    }
+    expect(last!.code).toBe(4);
+    expect(json(last!).error.code).toBe('RATE_LIMITED');
+  });
+
+  it('an unreachable registry exits 3 and keeps the signed envelope for `repro submit`', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'repro-e2e-down-'));
+    await repro(['key', 'new'], { configDir, network: false });
+    const h = 'cd'.repeat(32);
+    const down = await repro(
+      ['attest', '--proposal', '139768', '--commit', COMMIT, '--artifact', `guestos=${h}`, '--expected', `guestos=${h}`, '--offline', '--network', 'http://127.0.0.1:9', '--canister-id', localNetwork().canisterIds['registry']],
+      { configDir, network: false },
+    );
+    expect(down.code).toBe(3);
+    const saved = /saved at (\S+) /.exec(down.stderr)?.[1];
+    expect(saved).toBeDefined();
+    const later = await repro(['submit', saved!, '--json'], { configDir });
+    expect(later.code).toBe(0);
+    expect(json(later).receipt.duplicate).toBe(false);
+  });
+});

@@ -1,0 +1,112 @@
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import type { Principal } from '@dfinity/principal';
+import { request } from 'node:http';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAgent, localNetwork } from '../support/network-context';
+import { installProbe, probeActor } from '../support/probe';
+
+/** node:http, because fetch does not let a client choose the Host header. */
+function httpRequest(args: {
+  path: string;
+  host?: string;
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
+  const { port } = localNetwork();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: args.path,
+        method: args.method ?? 'GET',
+        headers: { ...(args.host ? { host: args.host } : {}), ...args.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(args.body);
+  });
+}
+
+describe('HTTP gateway and CORS', () => {
+  let probeId: Principal;
+
+  beforeAll(async () => {
+    probeId = await installProbe(await createAgent(Ed25519KeyIdentity.generate()));
+  });
+
+  it('serves http_request at <canister-id>.localhost and with ?canisterId=', async () => {
+    const byHost = await httpRequest({
+      path: '/count',
+      host: `${probeId.toText()}.localhost:${localNetwork().port}`,
+    });
+    expect(byHost.status).toBe(200);
+    expect(byHost.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(byHost.body)).toEqual({ count: '0' });
+    const byQuery = await httpRequest({ path: `/count?canisterId=${probeId.toText()}` });
+    expect(byQuery.status).toBe(200);
+    expect(JSON.parse(byQuery.body)).toEqual({ count: '0' });
+    const raw = await httpRequest({ path: '/nothing', host: `${probeId.toText()}.raw.localhost` });
+    expect(raw.status).toBe(404);
+    expect(JSON.parse(raw.body)).toMatchObject({ error: 'not found', url: '/nothing' });
+  });
+
+  it('upgrades to http_request_update when the canister asks for it, and keeps the change', async () => {
+    const r = await httpRequest({
+      path: '/entries',
+      method: 'POST',
+      host: `${probeId.toText()}.localhost`,
+      body: JSON.stringify({ key: 'via-gateway', value: 'yes' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(r.status).toBe(201);
+    expect(JSON.parse(r.body)).toEqual({ count: '1' });
+    const agent = await createAgent();
+    expect(await probeActor(agent, probeId).get('via-gateway')).toEqual(['yes']);
+  });
+
+  it('answers 404 for a canister that does not exist', async () => {
+    const r = await httpRequest({ path: '/', host: 'rrkah-fqaaa-aaaaa-aaaaq-cai.localhost' });
+    expect(r.status).toBe(404);
+  });
+
+  it('allows the IC API from other origins (CORS preflight and responses)', async () => {
+    const preflight = await httpRequest({
+      path: `/api/v3/canister/${probeId.toText()}/call`,
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(String(preflight.headers['access-control-allow-methods'])).toContain('POST');
+    expect(String(preflight.headers['access-control-allow-headers']).toLowerCase()).toContain(
+      'content-type',
+    );
+    const status = await httpRequest({
+      path: '/api/v2/status',
+      headers: { origin: 'http://localhost:5173' },
+    });
+    expect(status.status).toBe(200);
+    expect(status.headers['access-control-allow-origin']).toBe('*');
+  });
+});
