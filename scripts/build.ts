@@ -49,5 +49,8 @@ if (!args.has('--canisters-only')) {
   for (const workspace of ['cli', 'frontend']) {
     if (await hasBuildScript(workspace)) run('npm', ['run', 'build', '--silent', '-w', workspace], workspace);
   }
-  if (!args.has('--no-typecheck')) run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], 'type-check');
+  if (!args.has('--no-typecheck')) {
+    run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], 'type-check');
+    run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.azle.json'], 'type-check (canister entry points)');
+  }
 }

@@ -52,6 +52,10 @@ export interface DeployConfig {
     {
       /** Candid-encoded argument for install/reinstall/upgrade; default: `()`. */
       initArg?: (ctx: InitArgContext) => Uint8Array | Promise<Uint8Array>;
+      /** Runs after the canister is deployed (e.g. to seed a local stand-in with data). */
+      afterDeploy?: (
+        ctx: InitArgContext & { agent: HttpAgent; canisterId: Principal },
+      ) => Promise<void>;
     }
   >;
 }
@@ -95,7 +99,14 @@ export interface DeployResult {
 interface DfxJson {
   canisters: Record<
     string,
-    { wasm?: string; candid?: string; build?: string | string[]; azle?: unknown; type?: string }
+    {
+      wasm?: string;
+      candid?: string;
+      build?: string | string[];
+      azle?: unknown;
+      type?: string;
+      remote?: { id?: Record<string, string> };
+    }
   >;
   networks?: Record<string, { bind?: string; providers?: string[]; type?: string }>;
 }
@@ -291,8 +302,17 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     if (id) known[name] = id;
   }
 
+  // A canister dfx.json marks `remote` on this network (NNS governance on mainnet) is not
+  // deployed: its id is known, and others' init arguments can refer to it.
+  for (const [name, c] of Object.entries(dfx.canisters)) {
+    const remote = c.remote?.id?.[target.name];
+    if (remote) known[name] = remote;
+  }
   const names = Object.keys(dfx.canisters).filter(
-    (n) => dfx.canisters[n].wasm && (!options.canisters || options.canisters.includes(n)),
+    (n) =>
+      dfx.canisters[n].wasm &&
+      !dfx.canisters[n].remote?.id?.[target.name] &&
+      (!options.canisters || options.canisters.includes(n)),
   );
   for (const n of options.canisters ?? []) {
     if (!dfx.canisters[n]) throw new Error(`dfx.json has no canister "${n}"`);
@@ -398,6 +418,18 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     }
     const after = await moduleHash(agent, canisterId);
     log(`${name}: module hash after:  ${after.hash ?? '(none)'}`);
+    const afterDeploy = config.canisters?.[name]?.afterDeploy;
+    if (afterDeploy) {
+      await afterDeploy({
+        canister: name,
+        network: target.name,
+        mode: action === 'unchanged' ? 'upgrade' : action,
+        canisterIds: { ...known },
+        deployer,
+        agent,
+        canisterId,
+      });
+    }
     results.push({
       name,
       canisterId: canisterId.toText(),

@@ -33,7 +33,7 @@ export function contextOf(command: Command, io: CliIo): Ctx {
     globals,
     out: createOutput({ json, stdout: io.stdout, stderr: io.stderr }),
     colors: pc.createColors(colorEnabled),
-    settings: () => (cached ??= resolveSettings(globals, io.env)),
+    settings: () => (cached ??= resolveSettings(globals, io.env, io.cwd)),
   };
 }
 

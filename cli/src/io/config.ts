@@ -9,12 +9,20 @@ export const MAINNET_HOST = 'https://icp-api.io';
 export const LOCAL_HOST = 'http://127.0.0.1:4943';
 
 /** The user's config directory: XDG on Linux, Application Support on macOS; `REPRO_CONFIG_DIR` overrides. */
-export function configDirectory(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform, home: string = os.homedir()): string {
+export function configDirectory(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: string = process.platform,
+  home: string = os.homedir(),
+): string {
   const override = env['REPRO_CONFIG_DIR'];
   if (override) return path.resolve(override);
-  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'repro-registry');
+  if (platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'repro-registry');
   const xdg = env['XDG_CONFIG_HOME'];
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.config'), 'repro-registry');
+  return path.join(
+    xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.config'),
+    'repro-registry',
+  );
 }
 
 export interface ConfigFile {
@@ -50,19 +58,29 @@ async function readConfigFile(file: string, explicit: boolean): Promise<ConfigFi
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw usageError(`cannot read the config file ${file}: ${(error as Error).message}`, 'check the path given with --config or REPRO_CONFIG');
+    throw usageError(
+      `cannot read the config file ${file}: ${(error as Error).message}`,
+      'check the path given with --config or REPRO_CONFIG',
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw usageError(`the config file ${file} is not JSON`, 'write it as {"network": "ic", "canisterId": "<id>"}');
+    throw usageError(
+      `the config file ${file} is not JSON`,
+      'write it as {"network": "ic", "canisterId": "<id>"}',
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw usageError(`the config file ${file} must hold a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw usageError(`the config file ${file} must hold a JSON object`);
   const out: ConfigFile = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (!['network', 'canisterId', 'governanceCanisterId'].includes(key)) {
-      throw usageError(`unknown setting "${key}" in ${file}`, 'known settings: network, canisterId, governanceCanisterId');
+      throw usageError(
+        `unknown setting "${key}" in ${file}`,
+        'known settings: network, canisterId, governanceCanisterId',
+      );
     }
     if (typeof value !== 'string') throw usageError(`setting "${key}" in ${file} must be a string`);
     out[key as keyof ConfigFile] = value;
@@ -77,21 +95,63 @@ export function resolveNetwork(name: string): { host: string; fetchRootKey: bool
   try {
     url = new URL(name);
   } catch {
-    throw usageError(`unknown network "${name}"`, 'use --network local, --network ic or --network <http(s) URL>');
+    throw usageError(
+      `unknown network "${name}"`,
+      'use --network local, --network ic or --network <http(s) URL>',
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`network URL must be http or https: ${name}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw usageError(`network URL must be http or https: ${name}`);
   const mainnet = /(^|\.)(icp-api\.io|ic0\.app|icp0\.io)$/.test(url.hostname);
   return { host: url.origin, fetchRootKey: !mainnet };
 }
 
-/** Flags win over environment variables, which win over the config file, which wins over defaults. */
-export async function resolveSettings(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+/**
+ * Canister ids a local deployment wrote, dfx's way: `CANISTER_ID_<NAME>` in the environment or
+ * in a `.env` file in the working directory or one of its parents (`npm start` and
+ * `npm run deploy` write it at the project root).
+ */
+export async function localCanisterIds(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const text = await readFile(path.join(dir, '.env'), 'utf8').catch(() => null);
+    if (text !== null) {
+      for (const line of text.split('\n')) {
+        const m = /^\s*CANISTER_ID_([A-Z0-9_]+)\s*=\s*['"]?([a-z0-9-]+)['"]?\s*$/.exec(line);
+        if (m) ids[(m[1] as string).toLowerCase()] = m[2] as string;
+      }
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const [key, value] of Object.entries(env)) {
+    const m = /^CANISTER_ID_([A-Z0-9_]+)$/.exec(key);
+    if (m && value) ids[(m[1] as string).toLowerCase()] = value;
+  }
+  return ids;
+}
+
+/**
+ * Flags win over environment variables, which win over the config file, which wins over the ids
+ * a local deployment wrote (local networks only), which win over defaults.
+ */
+export async function resolveSettings(
+  options: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<Settings> {
   const configDir = configDirectory(env);
   const explicitConfig = options.config ?? env['REPRO_CONFIG'];
-  const configPath = explicitConfig ? path.resolve(explicitConfig) : path.join(configDir, 'config.json');
+  const configPath = explicitConfig
+    ? path.resolve(explicitConfig)
+    : path.join(configDir, 'config.json');
   const file = await readConfigFile(configPath, explicitConfig !== undefined);
   const networkName = options.network ?? env['REPRO_NETWORK'] ?? file.network ?? 'ic';
   const { host, fetchRootKey } = resolveNetwork(networkName);
+  const deployed = networkName === 'ic' ? {} : await localCanisterIds(env, cwd);
   return {
     configDir,
     keyPath: path.join(configDir, 'builder-key.pem'),
@@ -99,7 +159,17 @@ export async function resolveSettings(options: GlobalOptions, env: NodeJS.Proces
     networkName,
     host,
     fetchRootKey,
-    canisterId: options.canisterId ?? env['REPRO_CANISTER_ID'] ?? file.canisterId ?? null,
-    governanceCanisterId: options.governanceCanisterId ?? env['REPRO_GOVERNANCE_CANISTER_ID'] ?? file.governanceCanisterId ?? NNS_GOVERNANCE_CANISTER_ID,
+    canisterId:
+      options.canisterId ??
+      env['REPRO_CANISTER_ID'] ??
+      file.canisterId ??
+      deployed['registry'] ??
+      null,
+    governanceCanisterId:
+      options.governanceCanisterId ??
+      env['REPRO_GOVERNANCE_CANISTER_ID'] ??
+      file.governanceCanisterId ??
+      deployed['governance'] ??
+      NNS_GOVERNANCE_CANISTER_ID,
   };
 }
