@@ -18,7 +18,10 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+
 import { deploy, PROJECT_ROOT, type DeployResult } from './deploy';
+import { ensureCanisterBuilt } from './fresh-build';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -98,6 +101,27 @@ function frontendHandler(args: {
   };
 }
 
+/**
+ * Builds the canisters whose sources changed since their wasm was built (a fresh clone has
+ * none) and the frontend when it has no build yet: `npm start` runs what the checkout says.
+ */
+async function buildWhatIsStale(log: (line: string) => void): Promise<void> {
+  await ensureCanisterBuilt('governance', ['canisters/governance/src', 'packages/proposals/src']);
+  await ensureCanisterBuilt('registry', [
+    'canisters/registry/src',
+    'packages/attestation/src',
+    'packages/proposals/src',
+  ]);
+  if (!existsSync(join(PROJECT_ROOT, 'frontend', 'dist', 'index.html'))) {
+    log('Building the frontend (frontend/dist)…');
+    const built = spawnSync('npm', ['run', 'build', '--silent', '-w', 'frontend'], {
+      cwd: PROJECT_ROOT,
+      stdio: 'inherit',
+    });
+    if (built.status !== 0) throw new Error('building the frontend failed');
+  }
+}
+
 export async function start(
   options: StartOptions = {},
 ): Promise<{ network: LocalNetwork; deployed: DeployResult }> {
@@ -108,6 +132,7 @@ export async function start(
     // A clean network has none of the old canisters: forget their ids too.
     await rm(join(stateDir, 'canister_ids.json'), { force: true });
   }
+  await buildWhatIsStale(log);
   let env: Record<string, string> = {};
   let port = 0;
   const network = await startLocalNetwork({

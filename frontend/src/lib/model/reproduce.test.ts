@@ -9,7 +9,7 @@ describe('reproduceSteps', () => {
       connection: { host: 'https://icp-api.io', canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai' },
     });
     expect(steps.map((s) => s.command)).toEqual([
-      'npm install --global @repro-registry/cli',
+      'npm install && npm install --global ./cli',
       'repro key new',
       'repro check 139768 --network ic --canister-id bkyz2-fmaaa-aaaaa-qaaaq-cai',
     ]);

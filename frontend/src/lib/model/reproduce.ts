@@ -10,8 +10,11 @@ export interface ReproduceStep {
   note: string;
 }
 
-/** How the CLI is installed; one place to change when its distribution changes. */
-export const CLI_INSTALL_COMMAND = 'npm install --global @repro-registry/cli';
+/**
+ * How the CLI is installed: from a checkout of the repro-registry repository (the CLI is not
+ * published to npm). One place to change when its distribution changes.
+ */
+export const CLI_INSTALL_COMMAND = 'npm install && npm install --global ./cli';
 
 const MAINNET = /(^|\.)(icp-api\.io|ic0\.app|icp0\.io)$/;
 
@@ -30,7 +33,7 @@ export function reproduceSteps(args: {
     {
       title: 'Install the repro CLI',
       command: CLI_INSTALL_COMMAND,
-      note: 'Needs Node.js 20 or later. The build itself needs x86_64 Linux with podman; DFINITY recommends 16 GiB RAM and 100 GiB free disk.',
+      note: 'Run it in a checkout of the repro-registry repository; needs Node.js 20 or later. The build itself needs x86_64 Linux with podman; DFINITY recommends 16 GiB RAM and 100 GiB free disk.',
     },
     {
       title: 'Create your builder key (once)',
