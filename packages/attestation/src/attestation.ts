@@ -14,6 +14,7 @@ import type { Result } from './errors';
 import { parseJson } from './json';
 import {
   ed25519PublicKeyFromSecret,
+  isCanonicalScalar,
   isStrictEd25519PublicKey,
   principalFromEd25519PublicKey,
   signEd25519,
@@ -163,7 +164,11 @@ function parseStatementBytes(statementBytes: Uint8Array): unknown {
   return parseJson(text, { rootField: 'payload', maxDepth: LIMITS.jsonDepth });
 }
 
-function verify(envelopeBytes: Uint8Array): VerifiedAttestation {
+/** Every check but the signature's; the result carries what the signature check needs. */
+function prepare(envelopeBytes: Uint8Array): {
+  attestation: VerifiedAttestation;
+  message: Uint8Array;
+} {
   if (envelopeBytes.length > LIMITS.envelopeBytes) {
     reject(
       ErrorCode.ENVELOPE_TOO_LARGE,
@@ -231,22 +236,7 @@ function verify(envelopeBytes: Uint8Array): VerifiedAttestation {
       'signatures[0].keyid',
     );
   }
-  if (!verifyEd25519({ signature, message: pae(PAYLOAD_TYPE, statementBytes), publicKey })) {
-    // Strict verification refuses bad keys too; say which it was (see KeyCheck).
-    if (!isStrictEd25519PublicKey(publicKey)) {
-      reject(
-        ErrorCode.PUBLIC_KEY_INVALID,
-        'predicate.builder.publicKey is not a canonical Ed25519 point of large order',
-        'predicate.builder.publicKey',
-      );
-    }
-    reject(
-      ErrorCode.SIGNATURE_INVALID,
-      'signatures[0].sig does not verify with predicate.builder.publicKey over the payload',
-      'signatures[0].sig',
-    );
-  }
-  return {
+  const attestation: VerifiedAttestation = {
     envelope: { payloadType: PAYLOAD_TYPE, payload, signatures: [{ keyid, sig: sigText }] },
     statement,
     predicate: statement.predicate,
@@ -256,6 +246,34 @@ function verify(envelopeBytes: Uint8Array): VerifiedAttestation {
     builderId,
     signature,
   };
+  return { attestation, message: pae(PAYLOAD_TYPE, statementBytes) };
+}
+
+/** The verdict of the signature check, as a rejection with the right code. */
+function requireValidSignature(
+  attestation: VerifiedAttestation,
+  valid: boolean,
+): VerifiedAttestation {
+  if (valid) return attestation;
+  // Strict verification refuses bad keys too; say which it was (see KeyCheck).
+  if (!isStrictEd25519PublicKey(attestation.publicKey)) {
+    reject(
+      ErrorCode.PUBLIC_KEY_INVALID,
+      'predicate.builder.publicKey is not a canonical Ed25519 point of large order',
+      'predicate.builder.publicKey',
+    );
+  }
+  return reject(
+    ErrorCode.SIGNATURE_INVALID,
+    'signatures[0].sig does not verify with predicate.builder.publicKey over the payload',
+    'signatures[0].sig',
+  );
+}
+
+function verify(envelopeBytes: Uint8Array): VerifiedAttestation {
+  const { attestation, message } = prepare(envelopeBytes);
+  const { signature, publicKey } = attestation;
+  return requireValidSignature(attestation, verifyEd25519({ signature, message, publicKey }));
 }
 
 /**
@@ -271,4 +289,42 @@ export function verifyAttestation(envelopeBytes: Uint8Array): Result<VerifiedAtt
     };
   }
   return toResult(() => verify(envelopeBytes));
+}
+
+/** A native Ed25519 check (e.g. WebCrypto's): true when the signature verifies. */
+export type Ed25519Verifier = (args: {
+  signature: Uint8Array;
+  message: Uint8Array;
+  publicKey: Uint8Array;
+}) => Promise<boolean>;
+
+/**
+ * `verifyAttestation` with the Ed25519 equation checked by a faster native implementation
+ * first (browsers have one in WebCrypto; 1,000 verifications take ~0.1 s instead of ~1 s).
+ * The outcome is exactly `verifyAttestation`'s: every other check is this package's, the key's
+ * strictness (canonical, not small-order) and S < L are checked by noble's rules before a
+ * signature counts as valid, and a signature the native check refuses is decided by noble. A
+ * native verifier that accepts only what satisfies the unbatched equation [S]B = R + [k]A
+ * (as WebCrypto's does) accepts nothing noble refuses.
+ */
+export async function verifyAttestationAsync(
+  envelopeBytes: Uint8Array,
+  native?: Ed25519Verifier,
+): Promise<Result<VerifiedAttestation>> {
+  if (!isBytes(envelopeBytes)) return verifyAttestation(envelopeBytes);
+  let prepared: { attestation: VerifiedAttestation; message: Uint8Array };
+  try {
+    prepared = prepare(envelopeBytes);
+  } catch (e) {
+    if (e instanceof Rejection) return { ok: false, error: e.error };
+    throw e;
+  }
+  const { attestation, message } = prepared;
+  const { signature, publicKey } = attestation;
+  let valid = false;
+  if (native !== undefined && isStrictEd25519PublicKey(publicKey) && isCanonicalScalar(signature)) {
+    valid = await native({ signature, message, publicKey }).catch(() => false);
+  }
+  if (!valid) valid = verifyEd25519({ signature, message, publicKey });
+  return toResult(() => requireValidSignature(attestation, valid));
 }

@@ -37,13 +37,16 @@ export {
   signAttestation,
   validatePredicate,
   verifyAttestation,
+  verifyAttestationAsync,
 } from './attestation';
-export type { SignedAttestation } from './attestation';
+export type { Ed25519Verifier, SignedAttestation } from './attestation';
 export { plainTextProblem } from './validate';
 export {
   ed25519PublicKeyFromSecret,
   ed25519SpkiDer,
+  isCanonicalScalar,
   principalFromEd25519PublicKey,
+  signEd25519,
   warmUpEd25519,
 } from './keys';
 export {

@@ -89,3 +89,14 @@ export function signEd25519(message: Uint8Array, secretKey: Uint8Array): Uint8Ar
 export function warmUpEd25519(): void {
   ed.Point.BASE.multiply(2n);
 }
+
+/** The group order L = 2^252 + 27742317777372353535851937790883648493. */
+const ED25519_L = (1n << 252n) + 27742317777372353535851937790883648493n;
+
+/** Whether the S half of an Ed25519 signature is a canonical scalar (S < L), as RFC 8032 requires. */
+export function isCanonicalScalar(signature: Uint8Array): boolean {
+  if (signature.length !== 64) return false;
+  let s = 0n;
+  for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i] as number);
+  return s < ED25519_L;
+}

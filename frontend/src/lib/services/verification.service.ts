@@ -4,8 +4,9 @@
  * table fills in while the rest is still being checked. Where workers are unavailable the same
  * code runs on the main thread in short slices.
  */
+import { detectNativeCrypto } from '../verification/native';
 import {
-  verifyStoredAttestation,
+  verifyStoredAttestationAsync,
   type StoredAttestation,
   type VerificationOutcome,
 } from '../verification/verify';
@@ -62,10 +63,12 @@ export function jobOf(
 /** Verifies on the calling thread, yielding to the page every few milliseconds. */
 export function createMainThreadVerifier(options: { sliceMs?: number } = {}): Verifier {
   const sliceMs = options.sliceMs ?? 8;
+  const native = detectNativeCrypto();
   return {
     mode: 'main-thread',
     parallelism: 1,
     async verify(jobs, onResults) {
+      const crypto = await native;
       let i = 0;
       while (i < jobs.length) {
         const start = performance.now();
@@ -74,7 +77,7 @@ export function createMainThreadVerifier(options: { sliceMs?: number } = {}): Ve
           const job = jobs[i++];
           results.push({
             key: job.key,
-            outcome: verifyStoredAttestation(job.stored, job.envelope),
+            outcome: await verifyStoredAttestationAsync(job.stored, job.envelope, crypto),
           });
         }
         onResults(results, performance.now() - start);

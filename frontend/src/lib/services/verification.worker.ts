@@ -1,7 +1,8 @@
 /// Verifies batches of attestations off the main thread (Ed25519 in JS is ~1 ms each).
 import { warmUpEd25519 } from '@repro-registry/attestation';
 
-import { verifyStoredAttestation } from '../verification/verify';
+import { detectNativeCrypto } from '../verification/native';
+import { verifyStoredAttestationAsync } from '../verification/verify';
 import type { WorkerReply, WorkerRequest } from './verification.service';
 
 interface WorkerScope {
@@ -13,12 +14,19 @@ const scope = self as unknown as WorkerScope;
 // noble builds its base-point table on first use; pay for it while the page is still fetching.
 warmUpEd25519();
 
+const native = detectNativeCrypto();
+
 scope.onmessage = (event) => {
   const { batch, jobs } = event.data;
   const started = performance.now();
-  const results = jobs.map((job) => ({
-    key: job.key,
-    outcome: verifyStoredAttestation(job.stored, job.envelope),
-  }));
-  scope.postMessage({ batch, results, ms: performance.now() - started });
+  void (async () => {
+    const crypto = await native;
+    const results = await Promise.all(
+      jobs.map(async (job) => ({
+        key: job.key,
+        outcome: await verifyStoredAttestationAsync(job.stored, job.envelope, crypto),
+      })),
+    );
+    scope.postMessage({ batch, results, ms: performance.now() - started });
+  })();
 };

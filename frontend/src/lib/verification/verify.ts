@@ -7,6 +7,10 @@
 import {
   sha256Hex,
   verifyAttestation,
+  verifyAttestationAsync,
+  type Ed25519Verifier,
+  type Result,
+  type VerifiedAttestation,
   type ErrorCode,
   type Predicate,
 } from '@repro-registry/attestation';
@@ -100,7 +104,36 @@ export function verifyStoredAttestation(
   envelope: Uint8Array | null,
 ): VerificationOutcome {
   if (envelope === null) return { ok: false, failure: { kind: 'envelope_missing' } };
-  const verified = verifyAttestation(envelope);
+  return judge(stored, envelope, verifyAttestation(envelope), sha256Hex);
+}
+
+/**
+ * `verifyStoredAttestation` with the browser's own Ed25519 and SHA-256 (WebCrypto) where it
+ * has them: about ten times faster, and the same outcome (see `verifyAttestationAsync`).
+ */
+export async function verifyStoredAttestationAsync(
+  stored: StoredAttestation,
+  envelope: Uint8Array | null,
+  native: NativeCrypto = {},
+): Promise<VerificationOutcome> {
+  if (envelope === null) return { ok: false, failure: { kind: 'envelope_missing' } };
+  const verified = await verifyAttestationAsync(envelope, native.ed25519);
+  const digest = native.sha256Hex ? await native.sha256Hex(envelope) : sha256Hex(envelope);
+  return judge(stored, envelope, verified, () => digest);
+}
+
+/** Native primitives a runtime may offer (WebCrypto); absent ones fall back to JS. */
+export interface NativeCrypto {
+  ed25519?: Ed25519Verifier;
+  sha256Hex?: (bytes: Uint8Array) => Promise<string>;
+}
+
+function judge(
+  stored: StoredAttestation,
+  envelope: Uint8Array,
+  verified: Result<VerifiedAttestation>,
+  digest: (bytes: Uint8Array) => string,
+): VerificationOutcome {
   if (!verified.ok) {
     const e = verified.error;
     return {
@@ -124,7 +157,7 @@ export function verifyStoredAttestation(
       members[a.kind] = a.members.map((m) => ({ path: m.path, sha256: m.sha256 }));
     }
   }
-  return { ok: true, members, envelopeSha256: sha256Hex(envelope) };
+  return { ok: true, members, envelopeSha256: digest(envelope) };
 }
 
 /** One line for people about a failed verification. */
