@@ -16,45 +16,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { IDL } from '@dfinity/candid';
+import type { RecordedProposal } from './src/recorded';
 import {
   NnsFunction,
   encodeGuestosElectionPayload,
   encodeHostosElectionPayload,
 } from '@repro-registry/proposals';
 
-/** `put_proposal`'s argument (see canisters/governance/src/index.ts). */
-export const RecordedProposal = IDL.Record({
-  id: IDL.Nat64,
-  title: IDL.Text,
-  summary: IDL.Text,
-  url: IDL.Text,
-  topic: IDL.Int32,
-  status: IDL.Int32,
-  execute_nns_function: IDL.Opt(
-    IDL.Record({ nns_function: IDL.Int32, payload: IDL.Vec(IDL.Nat8) }),
-  ),
-  proposal_timestamp_seconds: IDL.Nat64,
-  deadline_timestamp_seconds: IDL.Opt(IDL.Nat64),
-  decided_timestamp_seconds: IDL.Nat64,
-  executed_timestamp_seconds: IDL.Nat64,
-  failed_timestamp_seconds: IDL.Nat64,
-});
-
-export interface RecordedProposalValue {
-  id: bigint;
-  title: string;
-  summary: string;
-  url: string;
-  topic: number;
-  status: number;
-  execute_nns_function: [] | [{ nns_function: number; payload: Uint8Array }];
-  proposal_timestamp_seconds: bigint;
-  deadline_timestamp_seconds: [] | [bigint];
-  decided_timestamp_seconds: bigint;
-  executed_timestamp_seconds: bigint;
-  failed_timestamp_seconds: bigint;
-}
+export { RecordedProposal } from './src/recorded';
+/** A proposal as `put_proposal` takes it. */
+export type RecordedProposalValue = RecordedProposal;
 
 const TOPIC_IC_OS_VERSION_ELECTION = 13;
 const STATUS_OPEN = 1;

@@ -19,6 +19,8 @@ import {
   update,
 } from 'azle';
 
+import { RecordedProposal } from './recorded';
+
 // ---- The wire types of real governance (rs/nns/governance/canister/governance.did). A value of
 // these types decodes with the real .did: `Action` lists only the cases this stand-in ever
 // sends, and a variant with fewer cases is a subtype of one with more.
@@ -34,7 +36,12 @@ const Proposal = IDL.Record({
   summary: IDL.Text,
 });
 const GovernanceError = IDL.Record({ error_message: IDL.Text, error_type: IDL.Int32 });
-const Tally = IDL.Record({ no: IDL.Nat64, yes: IDL.Nat64, total: IDL.Nat64, timestamp_seconds: IDL.Nat64 });
+const Tally = IDL.Record({
+  no: IDL.Nat64,
+  yes: IDL.Nat64,
+  total: IDL.Nat64,
+  timestamp_seconds: IDL.Nat64,
+});
 const Ballot = IDL.Record({ vote: IDL.Int32, voting_power: IDL.Nat64 });
 const ProposalInfo = IDL.Record({
   id: IDL.Opt(ProposalId),
@@ -58,39 +65,6 @@ const ProposalInfo = IDL.Record({
   total_potential_voting_power: IDL.Opt(IDL.Nat64),
 });
 
-// ---- What a controller records.
-const RecordedProposal = IDL.Record({
-  id: IDL.Nat64,
-  title: IDL.Text,
-  summary: IDL.Text,
-  url: IDL.Text,
-  /** 13 = IC-OS version election. */
-  topic: IDL.Int32,
-  /** 1 open, 2 rejected, 3 adopted, 4 executed, 5 failed. */
-  status: IDL.Int32,
-  /** An ExecuteNnsFunction proposal, or a motion when absent. */
-  execute_nns_function: IDL.Opt(ExecuteNnsFunction),
-  proposal_timestamp_seconds: IDL.Nat64,
-  deadline_timestamp_seconds: IDL.Opt(IDL.Nat64),
-  decided_timestamp_seconds: IDL.Nat64,
-  executed_timestamp_seconds: IDL.Nat64,
-  failed_timestamp_seconds: IDL.Nat64,
-});
-type RecordedProposal = {
-  id: bigint;
-  title: string;
-  summary: string;
-  url: string;
-  topic: number;
-  status: number;
-  execute_nns_function: [] | [{ nns_function: number; payload: Uint8Array }];
-  proposal_timestamp_seconds: bigint;
-  deadline_timestamp_seconds: [] | [bigint];
-  decided_timestamp_seconds: bigint;
-  executed_timestamp_seconds: bigint;
-  failed_timestamp_seconds: bigint;
-};
-
 const FailureMode = IDL.Variant({ none: IDL.Null, trap: IDL.Null, reject: IDL.Null });
 type FailureMode = { none: null } | { trap: null } | { reject: null };
 
@@ -104,11 +78,13 @@ const u64 = {
     new DataView(b.buffer).setBigUint64(0, value);
     return b;
   },
-  fromBytes: (bytes: Uint8Array): bigint => new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0),
+  fromBytes: (bytes: Uint8Array): bigint =>
+    new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0),
 };
 
 function requireController(): void {
-  if (!isController(msgCaller())) trap('only a controller of this governance stand-in may change it');
+  if (!isController(msgCaller()))
+    trap('only a controller of this governance stand-in may change it');
 }
 
 export default class {
@@ -119,7 +95,8 @@ export default class {
   @query([IDL.Nat64], IDL.Opt(ProposalInfo), { manual: true })
   get_proposal_info(): void {
     if ('trap' in this.failureMode) trap('governance stand-in: simulated outage (trap)');
-    if ('reject' in this.failureMode) return msgReject('governance stand-in: simulated outage (reject)');
+    if ('reject' in this.failureMode)
+      return msgReject('governance stand-in: simulated outage (reject)');
     const [id] = IDL.decode([IDL.Nat64], msgArgData()) as [bigint];
     const recorded = this.proposals.get(id);
     const info =

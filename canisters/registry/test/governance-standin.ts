@@ -10,6 +10,8 @@ import { ensureCanisterBuilt } from '../../../scripts/fresh-build';
 import { COMMIT, GUESTOS_HASH } from './builders';
 import { CONTROLLER } from './harness';
 
+export { RecordedProposal } from '../../governance/src/recorded';
+
 export async function installGovernance(host: IcHost): Promise<Principal> {
   const wasm = await ensureCanisterBuilt('governance', ['canisters/governance/src']);
   const id = await host.createCanister({ controllers: [CONTROLLER] });
@@ -23,22 +25,6 @@ export async function installGovernance(host: IcHost): Promise<Principal> {
   return id;
 }
 
-export const RecordedProposal = IDL.Record({
-  id: IDL.Nat64,
-  title: IDL.Text,
-  summary: IDL.Text,
-  url: IDL.Text,
-  topic: IDL.Int32,
-  status: IDL.Int32,
-  execute_nns_function: IDL.Opt(
-    IDL.Record({ nns_function: IDL.Int32, payload: IDL.Vec(IDL.Nat8) }),
-  ),
-  proposal_timestamp_seconds: IDL.Nat64,
-  deadline_timestamp_seconds: IDL.Opt(IDL.Nat64),
-  decided_timestamp_seconds: IDL.Nat64,
-  executed_timestamp_seconds: IDL.Nat64,
-  failed_timestamp_seconds: IDL.Nat64,
-});
 export const FailureMode = IDL.Variant({ none: IDL.Null, trap: IDL.Null, reject: IDL.Null });
 export const SECOND = 1_000_000_000n;
 
