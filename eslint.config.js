@@ -12,15 +12,22 @@ export default tseslint.config(
       '**/.state/**',
       'packages/client/src/declarations/**',
       'frontend/**/*.svelte',
+      'frontend/svelte.config.js',
       'cli/bin/**',
       '**/*.js',
+      '**/*.mjs',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // The root config covers everything but the canister entry points, which import azle's
+        // TypeScript sources and have their own config (see tsconfig.azle.json).
+        project: ['./tsconfig.json', './tsconfig.azle.json', './frontend/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 // each package, integration tests in test/ (which start the local network once).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'canisters/*/vitest.config.ts', '{cli,frontend,test}/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'canisters/*/vitest.config.ts',
+      '{cli,frontend,test}/vitest.config.ts',
+    ],
   },
 });

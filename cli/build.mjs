@@ -23,7 +23,9 @@ export async function buildCli({ quiet = false } = {}) {
     chunkNames: 'chunks/[name]-[hash]',
     define: { __REPRO_VERSION__: JSON.stringify(pkg.version) },
     // Bundled CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import { createRequire as __reproRequire } from 'node:module'; const require = __reproRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __reproRequire } from 'node:module'; const require = __reproRequire(import.meta.url);",
+    },
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
   });
@@ -33,6 +35,10 @@ export async function buildCli({ quiet = false } = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now();
   const result = await buildCli();
-  const bytes = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js')).reduce((n, [, o]) => n + o.bytes, 0);
-  console.log(`built cli/dist (${(bytes / 1024).toFixed(0)} KiB of JS) in ${Date.now() - started} ms`);
+  const bytes = Object.entries(result.metafile.outputs)
+    .filter(([f]) => f.endsWith('.js'))
+    .reduce((n, [, o]) => n + o.bytes, 0);
+  console.log(
+    `built cli/dist (${(bytes / 1024).toFixed(0)} KiB of JS) in ${Date.now() - started} ms`,
+  );
 }

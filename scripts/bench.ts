@@ -81,12 +81,26 @@ for (const bench of selected) {
     try {
       results[bench.name] = { seconds, figures: JSON.parse(run.stdout) as unknown };
     } catch {
-      results[bench.name] = { seconds, error: 'the benchmark did not print JSON', output: run.stdout };
+      results[bench.name] = {
+        seconds,
+        error: 'the benchmark did not print JSON',
+        output: run.stdout,
+      };
       failed++;
     }
   } else {
     console.log(`\n(${bench.name}: ${seconds.toFixed(0)} s)`);
   }
 }
-if (json) console.log(JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results }, null, 2));
+if (json)
+  console.log(
+    JSON.stringify(
+      {
+        machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+        results,
+      },
+      null,
+      2,
+    ),
+  );
 process.exit(failed === 0 ? 0 : 1);

@@ -70,11 +70,15 @@ async function loadAzleInternals(): Promise<{
     throw new Error(`azle ${AZLE_VERSION} is required, found ${pkg.version}: run npm ci`);
   }
   const build = join(azleRoot, 'src', 'stable', 'build', 'commands', 'build');
-  const imp = (p: string) => import(pathToFileURL(join(build, p)).href);
+  type Internals = Awaited<ReturnType<typeof loadAzleInternals>>;
+  const imp = async <T>(p: string): Promise<T> =>
+    (await import(pathToFileURL(join(build, p)).href)) as T;
   const [js, meta, wasm] = await Promise.all([
-    imp('javascript.ts'),
-    imp('candid_and_method_meta/index.ts'),
-    imp('wasm_binary/index.ts'),
+    imp<{ compile: Internals['compileJavaScript'] }>('javascript.ts'),
+    imp<{ getCandidAndMethodMeta: Internals['getCandidAndMethodMeta'] }>(
+      'candid_and_method_meta/index.ts',
+    ),
+    imp<{ getWasmBinary: Internals['getWasmBinary'] }>('wasm_binary/index.ts'),
   ]);
   return {
     compileJavaScript: js.compile,
@@ -137,6 +141,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const spec of specs) {
     const [name = '', main] = spec.split('=', 2);
     const built = await buildCanister(name, main);
-    console.log(`${built.sha256}  ${built.wasmPath.slice(PROJECT_ROOT.length + 1)} (${built.bytes} bytes)`);
+    console.log(
+      `${built.sha256}  ${built.wasmPath.slice(PROJECT_ROOT.length + 1)} (${built.bytes} bytes)`,
+    );
   }
 }

@@ -26,7 +26,9 @@ function run(command: string, commandArgs: string[], label: string): void {
 
 async function hasBuildScript(workspace: string): Promise<boolean> {
   try {
-    const pkg = JSON.parse(await readFile(join(PROJECT_ROOT, workspace, 'package.json'), 'utf8')) as {
+    const pkg = JSON.parse(
+      await readFile(join(PROJECT_ROOT, workspace, 'package.json'), 'utf8'),
+    ) as {
       scripts?: Record<string, string>;
     };
     return pkg.scripts?.build !== undefined;
@@ -47,10 +49,15 @@ for (const name of Object.keys(dfx.canisters).filter((n) => dfx.canisters[n]?.az
 }
 if (!args.has('--canisters-only')) {
   for (const workspace of ['cli', 'frontend']) {
-    if (await hasBuildScript(workspace)) run('npm', ['run', 'build', '--silent', '-w', workspace], workspace);
+    if (await hasBuildScript(workspace))
+      run('npm', ['run', 'build', '--silent', '-w', workspace], workspace);
   }
   if (!args.has('--no-typecheck')) {
     run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], 'type-check');
-    run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.azle.json'], 'type-check (canister entry points)');
+    run(
+      'npx',
+      ['tsc', '--noEmit', '-p', 'tsconfig.azle.json'],
+      'type-check (canister entry points)',
+    );
   }
 }

@@ -20,7 +20,10 @@ async function newestMtime(dir: string): Promise<number> {
 
 export async function ensureCanisterBuilt(name: string, sourceDirs: string[]): Promise<string> {
   const wasm = join(PROJECT_ROOT, '.azle', name, `${name}.wasm`);
-  const built = await stat(wasm).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(wasm).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const sources = await Promise.all(sourceDirs.map((d) => newestMtime(join(PROJECT_ROOT, d))));
   if (built === 0 || Math.max(...sources) > built) await buildCanister(name);
   return wasm;

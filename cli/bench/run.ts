@@ -9,7 +9,15 @@
  */
 import { spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +42,8 @@ function makeFile(file: string, bytes: number): void {
   randomFillSync(block);
   const fd = openSync(file, 'w');
   try {
-    for (let written = 0; written < bytes; written += block.length) writeSync(fd, block, 0, Math.min(block.length, bytes - written));
+    for (let written = 0; written < bytes; written += block.length)
+      writeSync(fd, block, 0, Math.min(block.length, bytes - written));
   } finally {
     closeSync(fd);
   }
@@ -47,7 +56,8 @@ function makeDiskLikeFile(file: string, bytes: number): void {
   for (let page = 0; page < block.length; page += 8192) block.fill(0, page, page + 4096);
   const fd = openSync(file, 'w');
   try {
-    for (let written = 0; written < bytes; written += block.length) writeSync(fd, block, 0, Math.min(block.length, bytes - written));
+    for (let written = 0; written < bytes; written += block.length)
+      writeSync(fd, block, 0, Math.min(block.length, bytes - written));
   } finally {
     closeSync(fd);
   }
@@ -111,12 +121,21 @@ async function main(): Promise<void> {
       }
       log(`round ${round + 1}/${rounds} done`);
     }
-    if (new Set(hashes.values()).size !== 1) throw new Error(`the tools disagree on the hash: ${JSON.stringify(Object.fromEntries(hashes))}`);
+    if (new Set(hashes.values()).size !== 1)
+      throw new Error(
+        `the tools disagree on the hash: ${JSON.stringify(Object.fromEntries(hashes))}`,
+      );
 
     const opensslSeconds = best.get('openssl dgst -sha256')!.seconds;
     const throughput = tools.map((t) => {
       const m = best.get(t.name)!;
-      return { tool: t.name, seconds: m.seconds, mibPerSecond: 1024 / m.seconds, relativeToOpenssl: opensslSeconds / m.seconds, peakRssMiB: m.peakRssBytes === null ? null : m.peakRssBytes / 2 ** 20 };
+      return {
+        tool: t.name,
+        seconds: m.seconds,
+        mibPerSecond: 1024 / m.seconds,
+        relativeToOpenssl: opensslSeconds / m.seconds,
+        peakRssMiB: m.peakRssBytes === null ? null : m.peakRssBytes / 2 ** 20,
+      };
     });
 
     const memory: Array<{ fileGiB: number; peakRssMiB: number | null; seconds: number }> = [
@@ -128,7 +147,11 @@ async function main(): Promise<void> {
       log('writing a 4 GiB test file…');
       makeFile(file4, 4 * GiB);
       const m = await measure(process.execPath, [cliBin, 'hash', file4]);
-      memory.push({ fileGiB: 4, peakRssMiB: m.peakRssBytes === null ? null : m.peakRssBytes / 2 ** 20, seconds: m.seconds });
+      memory.push({
+        fileGiB: 4,
+        peakRssMiB: m.peakRssBytes === null ? null : m.peakRssBytes / 2 ** 20,
+        seconds: m.seconds,
+      });
     }
 
     // Member hashing of a .tar.zst: the zstd program versus the pure-JS fzstd fallback.
@@ -147,14 +170,19 @@ async function main(): Promise<void> {
         const digest = await digestArchive({ path: `${tarFile}.zst`, zstdDecoder: decoder });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         if (digest.members.length !== 1) throw new Error('the archive should hold one member');
-        archiveResults.push({ decoder: decoder === 'binary' ? 'zstd program' : 'fzstd (pure JS)', seconds, mibPerSecond: 256 / seconds });
+        archiveResults.push({
+          decoder: decoder === 'binary' ? 'zstd program' : 'fzstd (pure JS)',
+          seconds,
+          mibPerSecond: 256 / seconds,
+        });
       }
     } else {
       log('no zstd program: skipping the decoder comparison');
     }
 
     const startups: number[] = [];
-    for (let i = 0; i < 11; i++) startups.push((await measure(process.execPath, [cliBin, '--help'])).seconds * 1000);
+    for (let i = 0; i < 11; i++)
+      startups.push((await measure(process.execPath, [cliBin, '--help'])).seconds * 1000);
     startups.sort((a, b) => a - b);
     const startup = { medianMs: startups[5], minMs: startups[0], maxMs: startups.at(-1)! };
 
@@ -163,26 +191,62 @@ async function main(): Promise<void> {
       peakRssAtMost100MiB: memory.every((m) => m.peakRssMiB !== null && m.peakRssMiB <= 100),
       startupAtMost300ms: startup.medianMs <= 300,
     };
-    const result = { machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, loadAverage: os.loadavg() }, rounds, throughput, memory, archiveMembers: archiveResults, startup, goals };
+    const result = {
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? null,
+        node: process.version,
+        loadAverage: os.loadavg(),
+      },
+      rounds,
+      throughput,
+      memory,
+      archiveMembers: archiveResults,
+      startup,
+      goals,
+    };
     if (json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return;
     }
     const pad = (s: string, n: number) => s.padEnd(n);
     console.log(`\nSHA-256 of the same 1 GiB file (best of ${rounds}, page cache warm)`);
-    console.log(`${pad('tool', 24)}${pad('seconds', 10)}${pad('MiB/s', 10)}${pad('× openssl', 12)}peak RSS`);
+    console.log(
+      `${pad('tool', 24)}${pad('seconds', 10)}${pad('MiB/s', 10)}${pad('× openssl', 12)}peak RSS`,
+    );
     for (const t of throughput) {
-      console.log(`${pad(t.tool, 24)}${pad(t.seconds.toFixed(3), 10)}${pad(t.mibPerSecond.toFixed(0), 10)}${pad(t.relativeToOpenssl.toFixed(3), 12)}${t.peakRssMiB === null ? '?' : `${t.peakRssMiB.toFixed(1)} MiB`}`);
+      console.log(
+        `${pad(t.tool, 24)}${pad(t.seconds.toFixed(3), 10)}${pad(t.mibPerSecond.toFixed(0), 10)}${pad(t.relativeToOpenssl.toFixed(3), 12)}${t.peakRssMiB === null ? '?' : `${t.peakRssMiB.toFixed(1)} MiB`}`,
+      );
     }
     console.log('\nrepro hash peak RSS by file size');
-    for (const m of memory) console.log(`${pad(`${m.fileGiB} GiB`, 10)}${m.peakRssMiB === null ? '?' : `${m.peakRssMiB.toFixed(1)} MiB`} (${m.seconds.toFixed(2)} s)`);
+    for (const m of memory)
+      console.log(
+        `${pad(`${m.fileGiB} GiB`, 10)}${m.peakRssMiB === null ? '?' : `${m.peakRssMiB.toFixed(1)} MiB`} (${m.seconds.toFixed(2)} s)`,
+      );
     if (archiveResults.length > 0) {
-      console.log('\nmember hashes of a .tar.zst holding a 256 MiB disk-like root.img (half zero pages; uncompressed MiB/s)');
-      for (const a of archiveResults) console.log(`${pad(a.decoder, 24)}${pad(a.seconds.toFixed(2), 10)}${a.mibPerSecond.toFixed(0)} MiB/s`);
+      console.log(
+        '\nmember hashes of a .tar.zst holding a 256 MiB disk-like root.img (half zero pages; uncompressed MiB/s)',
+      );
+      for (const a of archiveResults)
+        console.log(
+          `${pad(a.decoder, 24)}${pad(a.seconds.toFixed(2), 10)}${a.mibPerSecond.toFixed(0)} MiB/s`,
+        );
     }
-    console.log(`\nmachine load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (figures are noisy under load)`);
-    console.log(`\nrepro --help startup: median ${startup.medianMs.toFixed(0)} ms (min ${startup.minMs.toFixed(0)}, max ${startup.maxMs.toFixed(0)}) over 11 runs`);
-    console.log(`\ngoals: ${Object.entries(goals).map(([k, v]) => `${k} ${v ? 'met' : 'NOT MET'}`).join(', ')}`);
+    console.log(
+      `\nmachine load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (figures are noisy under load)`,
+    );
+    console.log(
+      `\nrepro --help startup: median ${startup.medianMs.toFixed(0)} ms (min ${startup.minMs.toFixed(0)}, max ${startup.maxMs.toFixed(0)}) over 11 runs`,
+    );
+    console.log(
+      `\ngoals: ${Object.entries(goals)
+        .map(([k, v]) => `${k} ${v ? 'met' : 'NOT MET'}`)
+        .join(', ')}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -31,7 +31,9 @@ REPRO_CONFIG_DIR (key and config directory), NO_COLOR.`;
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('repro')
-    .description('Reproduce IC-OS release proposals and publish signed attestations to the repro registry.')
+    .description(
+      'Reproduce IC-OS release proposals and publish signed attestations to the repro registry.',
+    )
     .version(VERSION, '-V, --version')
     .option('--network <network>', 'local, ic, or the URL of an IC API (default ic)')
     .option('--canister-id <id>', 'the registry canister')
@@ -84,21 +86,38 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return error.exitCode === 0 ? ExitCode.SUCCESS : ExitCode.USAGE;
     }
     if (error instanceof CliError) {
-      if (json) io.stdout.write(`${toJson({ error: { code: error.code ?? null, message: error.message, hint: error.hint ?? null, exitCode: error.exitCode } })}\n`);
+      if (json)
+        io.stdout.write(
+          `${toJson({ error: { code: error.code ?? null, message: error.message, hint: error.hint ?? null, exitCode: error.exitCode } })}\n`,
+        );
       else io.stderr.write(`error: ${error.message}${error.hint ? ` — ${error.hint}` : ''}\n`);
-      if (debug && error.stack) io.stderr.write(`${error.stack}\n${error.cause instanceof Error && error.cause.stack ? `caused by: ${error.cause.stack}\n` : ''}`);
+      if (debug && error.stack)
+        io.stderr.write(
+          `${error.stack}\n${error.cause instanceof Error && error.cause.stack ? `caused by: ${error.cause.stack}\n` : ''}`,
+        );
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    if (json) io.stdout.write(`${toJson({ error: { code: 'INTERNAL', message, hint: null, exitCode: ExitCode.INTERNAL } })}\n`);
-    else io.stderr.write(`error: unexpected failure: ${message} — this is a bug in repro; run again with --debug and report it\n`);
+    if (json)
+      io.stdout.write(
+        `${toJson({ error: { code: 'INTERNAL', message, hint: null, exitCode: ExitCode.INTERNAL } })}\n`,
+      );
+    else
+      io.stderr.write(
+        `error: unexpected failure: ${message} — this is a bug in repro; run again with --debug and report it\n`,
+      );
     if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
     return ExitCode.INTERNAL;
   }
 }
 
 export async function main(): Promise<void> {
-  const io: CliIo = { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+  const io: CliIo = {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+  };
   const code = await runCli(process.argv.slice(2), io);
   // Let stdout drain before exiting (large --json outputs to a pipe).
   process.exitCode = code;

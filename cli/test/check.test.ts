@@ -8,14 +8,30 @@ import { fixturesDir, repro, tempDir } from './helpers';
 const COMMIT = 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4';
 const GUESTOS = '2292b72f5e3cad65651fb8a7858cd5efdbb537b20a7388bb8a01e31f8f047bb1';
 const standIn = path.join(fixturesDir, 'stand-in-repro-check.mjs');
-const cases = JSON.parse(readFileSync(path.join(fixturesDir, 'logs', 'cases.json'), 'utf8')) as Record<string, { exitCode: number }>;
+const cases = JSON.parse(
+  readFileSync(path.join(fixturesDir, 'logs', 'cases.json'), 'utf8'),
+) as Record<string, { exitCode: number }>;
 
 async function checkWith(logName: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const configDir = tempDir('check');
   await repro(['key', 'new'], { configDir });
   const argvOut = path.join(configDir, 'argv.json');
   const result = await repro(
-    ['check', '139768', '--script', standIn, '--commit', COMMIT, '--cache-dir', path.join(configDir, 'cache'), '--log', 'run.log', '--dry-run', '--json', ...extra],
+    [
+      'check',
+      '139768',
+      '--script',
+      standIn,
+      '--commit',
+      COMMIT,
+      '--cache-dir',
+      path.join(configDir, 'cache'),
+      '--log',
+      'run.log',
+      '--dry-run',
+      '--json',
+      ...extra,
+    ],
     {
       configDir,
       env: {
@@ -26,22 +42,49 @@ async function checkWith(logName: string, extra: string[] = [], env: NodeJS.Proc
       },
     },
   );
-  return { result, configDir, argv: () => JSON.parse(readFileSync(argvOut, 'utf8')) as { args: string[]; debugEnv: string | null } };
+  return {
+    result,
+    configDir,
+    argv: () =>
+      JSON.parse(readFileSync(argvOut, 'utf8')) as { args: string[]; debugEnv: string | null },
+  };
 }
 
 describe('repro check with a stand-in script printing recorded repro-check logs', () => {
   it('success: runs the script with the proposal id, keeps the full log, attests a match with times and environment', async () => {
-    const { result, configDir, argv } = await checkWith('python-logging-guestos-success.log', ['--guestos', '--expected', GUESTOS]);
+    const { result, configDir, argv } = await checkWith('python-logging-guestos-success.log', [
+      '--guestos',
+      '--expected',
+      GUESTOS,
+    ]);
     expect(result.code).toBe(0);
-    expect(argv().args).toEqual(['-p', '139768', '--guestos', '--cache-dir', path.join(configDir, 'cache')]);
+    expect(argv().args).toEqual([
+      '-p',
+      '139768',
+      '--guestos',
+      '--cache-dir',
+      path.join(configDir, 'cache'),
+    ]);
     expect(argv().debugEnv).toBe('1'); // the stand-in has no --debug flag: DEBUG keeps the build directory
-    expect(readFileSync(path.join(configDir, 'run.log'), 'utf8')).toBe(readFileSync(path.join(fixturesDir, 'logs', 'python-logging-guestos-success.log'), 'utf8'));
+    expect(readFileSync(path.join(configDir, 'run.log'), 'utf8')).toBe(
+      readFileSync(path.join(fixturesDir, 'logs', 'python-logging-guestos-success.log'), 'utf8'),
+    );
     const { statement } = result.json();
     const p = statement.predicate;
-    expect(p.artifacts).toEqual([{ kind: 'guestos', name: 'update-img.tar.zst', sha256: GUESTOS, expectedSha256: GUESTOS, verdict: 'match' }]);
+    expect(p.artifacts).toEqual([
+      {
+        kind: 'guestos',
+        name: 'update-img.tar.zst',
+        sha256: GUESTOS,
+        expectedSha256: GUESTOS,
+        verdict: 'match',
+      },
+    ]);
     expect(p.tool.name).toBe('repro-check');
     expect(p.tool.version).toBe('python-logging; local script');
-    expect(p.tool.scriptSha256).toBe(createHash('sha256').update(readFileSync(standIn)).digest('hex'));
+    expect(p.tool.scriptSha256).toBe(
+      createHash('sha256').update(readFileSync(standIn)).digest('hex'),
+    );
     expect(p.build.cleanCache).toBe(true); // the cache directory did not exist
     expect(Date.parse(p.build.finishedOn)).toBeGreaterThanOrEqual(Date.parse(p.build.startedOn));
     expect(p.environment.arch).toBeTruthy();
@@ -63,7 +106,10 @@ describe('repro check with a stand-in script printing recorded repro-check logs'
   it('old bash format: mismatch logged, exit 0, "All images are validated successfully" — still a mismatch', async () => {
     const { result } = await checkWith('bash-guestos-mismatch-exit0.log');
     expect(result.code).toBe(1);
-    expect(result.json().statement.predicate.artifacts[0]).toMatchObject({ kind: 'guestos', verdict: 'mismatch' });
+    expect(result.json().statement.predicate.artifacts[0]).toMatchObject({
+      kind: 'guestos',
+      verdict: 'mismatch',
+    });
   });
 
   it('.tar.gz era: the artifact is named update-img.tar.gz', async () => {
@@ -79,20 +125,51 @@ describe('repro check with a stand-in script printing recorded repro-check logs'
     const { result } = await checkWith('python-logging-build-failure.log', ['--guestos']);
     expect(result.code).toBe(1);
     const p = result.json().statement.predicate;
-    expect(p.artifacts).toEqual([{ kind: 'guestos', name: 'update-img.tar.zst', sha256: null, expectedSha256: null, verdict: 'build_failed' }]);
-    expect(p.note).toBe("subprocess.CalledProcessError: Command '['./ci/container/build-ic.sh', '--icos']' returned non-zero exit status 1.");
+    expect(p.artifacts).toEqual([
+      {
+        kind: 'guestos',
+        name: 'update-img.tar.zst',
+        sha256: null,
+        expectedSha256: null,
+        verdict: 'build_failed',
+      },
+    ]);
+    expect(p.note).toBe(
+      "subprocess.CalledProcessError: Command '['./ci/container/build-ic.sh', '--icos']' returned non-zero exit status 1.",
+    );
   });
 
   it('--clean is passed on and recorded; it cannot be combined with --cache-dir', async () => {
     const configDir = tempDir('clean');
     await repro(['key', 'new'], { configDir });
     const argvOut = path.join(configDir, 'argv.json');
-    const env = { STANDIN_LOG: path.join(fixturesDir, 'logs', 'python-script-all-success.log'), STANDIN_EXIT: '0', STANDIN_ARGV_OUT: argvOut };
-    const clean = await repro(['check', '5', '--script', standIn, '--commit', COMMIT, '--clean', '--dry-run', '--json', '--no-members'], { configDir, env });
+    const env = {
+      STANDIN_LOG: path.join(fixturesDir, 'logs', 'python-script-all-success.log'),
+      STANDIN_EXIT: '0',
+      STANDIN_ARGV_OUT: argvOut,
+    };
+    const clean = await repro(
+      [
+        'check',
+        '5',
+        '--script',
+        standIn,
+        '--commit',
+        COMMIT,
+        '--clean',
+        '--dry-run',
+        '--json',
+        '--no-members',
+      ],
+      { configDir, env },
+    );
     expect(clean.code).toBe(0);
     expect(JSON.parse(readFileSync(argvOut, 'utf8')).args).toEqual(['-p', '5', '--clean']);
     expect(clean.json().statement.predicate.build.cleanCache).toBe(true);
-    const both = await repro(['check', '5', '--script', standIn, '--commit', COMMIT, '--clean', '--cache-dir', configDir], { configDir, env });
+    const both = await repro(
+      ['check', '5', '--script', standIn, '--commit', COMMIT, '--clean', '--cache-dir', configDir],
+      { configDir, env },
+    );
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--clean cannot be combined with --cache-dir');
   });
@@ -102,23 +179,42 @@ describe('repro check with a stand-in script printing recorded repro-check logs'
     const tmpOut = path.join(tmpParent, 'tmp-path.txt');
     const image = path.join(fixturesDir, 'archives', 'update-img-a.tar.zst');
     const imageSha = createHash('sha256').update(readFileSync(image)).digest('hex');
-    const { result } = await checkWith('python-logging-guestos-success.log', ['--guestos', '--cache-dir', tmpParent, '--expected', imageSha], {
-      STANDIN_IMAGE: image,
-      STANDIN_COMMIT: COMMIT,
-      STANDIN_TMP_PARENT: tmpParent,
-      STANDIN_TMP_OUT: tmpOut,
-    });
+    const { result } = await checkWith(
+      'python-logging-guestos-success.log',
+      ['--guestos', '--cache-dir', tmpParent, '--expected', imageSha],
+      {
+        STANDIN_IMAGE: image,
+        STANDIN_COMMIT: COMMIT,
+        STANDIN_TMP_PARENT: tmpParent,
+        STANDIN_TMP_OUT: tmpOut,
+      },
+    );
     expect(result.code).toBe(0);
     const [artifact] = result.json().statement.predicate.artifacts;
     expect(artifact).toMatchObject({ sha256: imageSha, verdict: 'match' });
-    expect(artifact.members.map((m: { path: string }) => m.path)).toEqual(['VERSION.TXT', 'boot.img', 'root.img']);
+    expect(artifact.members.map((m: { path: string }) => m.path)).toEqual([
+      'VERSION.TXT',
+      'boot.img',
+      'root.img',
+    ]);
     expect(existsSync(readFileSync(tmpOut, 'utf8'))).toBe(false);
   });
 
   it('a script that cannot run is a usage error naming it', async () => {
     const configDir = tempDir('noscript');
     await repro(['key', 'new'], { configDir });
-    const result = await repro(['check', '5', '--script', path.join(configDir, 'missing-script'), '--commit', COMMIT, '--dry-run'], { configDir });
+    const result = await repro(
+      [
+        'check',
+        '5',
+        '--script',
+        path.join(configDir, 'missing-script'),
+        '--commit',
+        COMMIT,
+        '--dry-run',
+      ],
+      { configDir },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot read the repro-check script .*missing-script: ENOENT/);
   });

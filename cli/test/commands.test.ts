@@ -23,8 +23,12 @@ describe('repro key', () => {
 
     const again = await repro(['key', 'new'], { configDir });
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/^error: a builder key already exists at .* — keep it, or replace it with --force/);
-    expect((await repro(['key', 'show', '--json'], { configDir })).json().principal).toBe(principal);
+    expect(again.stderr).toMatch(
+      /^error: a builder key already exists at .* — keep it, or replace it with --force/,
+    );
+    expect((await repro(['key', 'show', '--json'], { configDir })).json().principal).toBe(
+      principal,
+    );
 
     const replaced = await repro(['key', 'new', '--force', '--json'], { configDir });
     expect(replaced.code).toBe(0);
@@ -35,15 +39,28 @@ describe('repro key', () => {
     const configDir = tempDir('import');
     const pemFile = path.join(configDir, 'identity.pem');
     execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', pemFile]);
-    const opensslPublic = execFileSync('openssl', ['pkey', '-in', pemFile, '-pubout', '-outform', 'DER']).subarray(12);
+    const opensslPublic = execFileSync('openssl', [
+      'pkey',
+      '-in',
+      pemFile,
+      '-pubout',
+      '-outform',
+      'DER',
+    ]).subarray(12);
     const imported = await repro(['key', 'import', pemFile, '--json'], { configDir });
     expect(imported.code).toBe(0);
-    expect(imported.json().principal).toBe(principalFromEd25519PublicKey(Uint8Array.from(opensslPublic)));
+    expect(imported.json().principal).toBe(
+      principalFromEd25519PublicKey(Uint8Array.from(opensslPublic)),
+    );
     const exported = await repro(['key', 'export'], { configDir });
     const roundTrip = path.join(configDir, 'roundtrip.pem');
     writeFileSync(roundTrip, exported.stdout);
     // openssl reads what we write, and it is the same key.
-    expect(execFileSync('openssl', ['pkey', '-in', roundTrip, '-pubout', '-outform', 'DER']).subarray(12)).toEqual(opensslPublic);
+    expect(
+      execFileSync('openssl', ['pkey', '-in', roundTrip, '-pubout', '-outform', 'DER']).subarray(
+        12,
+      ),
+    ).toEqual(opensslPublic);
   });
 
   it('refuses a key file others can read, a missing key, and non-Ed25519 PEM, each with exit 2 and a clear line', async () => {
@@ -67,19 +84,31 @@ describe('repro key', () => {
     const garbage = path.join(configDir, 'garbage.pem');
     writeFileSync(garbage, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
     expect((await repro(['key', 'import', garbage, '--force'], { configDir })).code).toBe(2);
-    expect((await repro(['key', 'import', path.join(configDir, 'nope.pem')], { configDir })).stderr).toMatch(/cannot read .*nope\.pem: ENOENT/);
+    expect(
+      (await repro(['key', 'import', path.join(configDir, 'nope.pem')], { configDir })).stderr,
+    ).toMatch(/cannot read .*nope\.pem: ENOENT/);
   });
 });
 
 describe('repro env', () => {
   it('prints a fixture root with sources, and JSON for scripts', async () => {
     const configDir = tempDir('env');
-    const result = await repro(['env', '--root', path.join(fixturesDir, 'hosts', 'wsl2'), '--json'], { configDir });
+    const result = await repro(
+      ['env', '--root', path.join(fixturesDir, 'hosts', 'wsl2'), '--json'],
+      { configDir },
+    );
     expect(result.code).toBe(0);
     const { environment, sources } = result.json();
-    expect(environment).toMatchObject({ osName: 'Ubuntu', osVersion: '22.04.2 LTS', virtualization: 'wsl2', gitVersion: null });
+    expect(environment).toMatchObject({
+      osName: 'Ubuntu',
+      osVersion: '22.04.2 LTS',
+      virtualization: 'wsl2',
+      gitVersion: null,
+    });
     expect(sources.gitVersion).toMatch(/^not found/);
-    const human = await repro(['env', '--root', path.join(fixturesDir, 'hosts', 'kvm')], { configDir });
+    const human = await repro(['env', '--root', path.join(fixturesDir, 'hosts', 'kvm')], {
+      configDir,
+    });
     expect(human.stdout).toMatch(/virtualization\s+kvm\s+\/sys\/class\/dmi\/id/);
     expect(human.stdout).toMatch(/gitVersion\s+unknown/);
   });
@@ -94,7 +123,11 @@ describe('repro hash', () => {
     expect(plain.code).toBe(0);
     expect(plain.stdout).toBe(`${expected}  ${file}\n`);
     const members = await repro(['hash', '--members', file, '--json'], { configDir });
-    expect(members.json().files[0].members.map((m: { path: string }) => m.path)).toEqual(['VERSION.TXT', 'boot.img', 'root.img']);
+    expect(members.json().files[0].members.map((m: { path: string }) => m.path)).toEqual([
+      'VERSION.TXT',
+      'boot.img',
+      'root.img',
+    ]);
     const missing = await repro(['hash', path.join(configDir, 'missing.img')], { configDir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: no such file: .*missing\.img\n$/);
@@ -108,12 +141,27 @@ describe('repro attest --out, verify and diff, offline', () => {
     const a = path.join(archives, 'update-img-a.tar.zst');
     const b = path.join(archives, 'update-img-b.tar.zst');
     const expectedA = execFileSync('sha256sum', [a]).toString().split(' ')[0];
-    const base = ['attest', '--proposal', '139768', '--commit', COMMIT, '--expected', `guestos=${expectedA}`, '--clean-cache', 'yes'];
+    const base = [
+      'attest',
+      '--proposal',
+      '139768',
+      '--commit',
+      COMMIT,
+      '--expected',
+      `guestos=${expectedA}`,
+      '--clean-cache',
+      'yes',
+    ];
 
-    const mine = await repro([...base, '--artifact', `guestos=${a}`, '--out', 'mine.json'], { configDir });
+    const mine = await repro([...base, '--artifact', `guestos=${a}`, '--out', 'mine.json'], {
+      configDir,
+    });
     expect(mine.code).toBe(0);
     expect(mine.stdout).toContain('not submitted');
-    const theirs = await repro([...base, '--artifact', `guestos=${b}`, '--out', 'theirs.json', '--note', 'built on WSL2'], { configDir });
+    const theirs = await repro(
+      [...base, '--artifact', `guestos=${b}`, '--out', 'theirs.json', '--note', 'built on WSL2'],
+      { configDir },
+    );
     expect(theirs.code).toBe(1); // a mismatch is exit 1, even offline
 
     const envelope = readFileSync(path.join(configDir, 'mine.json'));
@@ -121,7 +169,12 @@ describe('repro attest --out, verify and diff, offline', () => {
     expect(verified.ok).toBe(true);
     if (verified.ok) {
       const [artifact] = verified.value.predicate.artifacts;
-      expect(artifact).toMatchObject({ kind: 'guestos', name: 'update-img-a.tar.zst', sha256: expectedA, verdict: 'match' });
+      expect(artifact).toMatchObject({
+        kind: 'guestos',
+        name: 'update-img-a.tar.zst',
+        sha256: expectedA,
+        verdict: 'match',
+      });
       expect(artifact.members!.map((m) => m.path)).toEqual(['VERSION.TXT', 'boot.img', 'root.img']);
       expect(verified.value.predicate.build.cleanCache).toBe(true);
     }
@@ -146,7 +199,22 @@ describe('repro attest --out, verify and diff, offline', () => {
     const configDir = tempDir('tamper');
     await repro(['key', 'new'], { configDir });
     const h = 'ab'.repeat(32);
-    await repro(['attest', '--proposal', '7', '--commit', COMMIT, '--artifact', `hostos=${h}`, '--expected', `hostos=${h}`, '--out', 'a.json'], { configDir });
+    await repro(
+      [
+        'attest',
+        '--proposal',
+        '7',
+        '--commit',
+        COMMIT,
+        '--artifact',
+        `hostos=${h}`,
+        '--expected',
+        `hostos=${h}`,
+        '--out',
+        'a.json',
+      ],
+      { configDir },
+    );
     const envelope = JSON.parse(readFileSync(path.join(configDir, 'a.json'), 'utf8'));
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString());
     statement.predicate.proposal.id = '8';
@@ -161,16 +229,29 @@ describe('repro attest --out, verify and diff, offline', () => {
     const configDir = tempDir('badinput');
     await repro(['key', 'new'], { configDir });
     const base = ['attest', '--proposal', '139768', '--commit', COMMIT];
-    const nonHex = await repro([...base, '--artifact', 'guestos=deadbeef', '--out', 'x.json'], { configDir });
+    const nonHex = await repro([...base, '--artifact', 'guestos=deadbeef', '--out', 'x.json'], {
+      configDir,
+    });
     expect(nonHex.code).toBe(2);
-    expect(nonHex.stderr).toContain('"deadbeef" is neither a SHA-256 (64 hex digits) nor an existing file');
-    const missing = await repro([...base, '--artifact', 'guestos=./nope.tar.zst', '--out', 'x.json'], { configDir });
+    expect(nonHex.stderr).toContain(
+      '"deadbeef" is neither a SHA-256 (64 hex digits) nor an existing file',
+    );
+    const missing = await repro(
+      [...base, '--artifact', 'guestos=./nope.tar.zst', '--out', 'x.json'],
+      { configDir },
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read \.\/nope\.tar\.zst \(ENOENT\)/);
-    const noExpected = await repro([...base, '--artifact', `guestos=${'cd'.repeat(32)}`, '--out', 'x.json'], { configDir });
+    const noExpected = await repro(
+      [...base, '--artifact', `guestos=${'cd'.repeat(32)}`, '--out', 'x.json'],
+      { configDir },
+    );
     expect(noExpected.code).toBe(2);
     expect(noExpected.stderr).toContain('add --expected guestos=<sha256 from the proposal>');
-    const badId = await repro(['attest', '--proposal', '01', '--commit', COMMIT, '--failed', 'guestos', '--out', 'x.json'], { configDir });
+    const badId = await repro(
+      ['attest', '--proposal', '01', '--commit', COMMIT, '--failed', 'guestos', '--out', 'x.json'],
+      { configDir },
+    );
     expect(badId.code).toBe(2);
     const unknownOption = await repro([...base, '--frobnicate'], { configDir });
     expect(unknownOption.code).toBe(2);
@@ -188,30 +269,68 @@ describe('network errors keep the signed envelope', () => {
     await repro(['key', 'new'], { configDir });
     const h = 'ef'.repeat(32);
     const result = await repro(
-      ['attest', '--proposal', '139768', '--commit', COMMIT, '--artifact', `guestos=${h}`, '--expected', `guestos=${h}`, '--offline', '--network', 'http://127.0.0.1:9', '--canister-id', 'bkyz2-fmaaa-aaaaa-qaaaq-cai'],
+      [
+        'attest',
+        '--proposal',
+        '139768',
+        '--commit',
+        COMMIT,
+        '--artifact',
+        `guestos=${h}`,
+        '--expected',
+        `guestos=${h}`,
+        '--offline',
+        '--network',
+        'http://127.0.0.1:9',
+        '--canister-id',
+        'bkyz2-fmaaa-aaaaa-qaaaq-cai',
+      ],
       { configDir },
     );
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^error: cannot reach the registry at http:\/\/127\.0\.0\.1:9: .* the signed envelope is saved at (\S+) \(send it later with `repro submit/);
+    expect(result.stderr).toMatch(
+      /^error: cannot reach the registry at http:\/\/127\.0\.0\.1:9: .* the signed envelope is saved at (\S+) \(send it later with `repro submit/,
+    );
     const saved = /saved at (\S+) /.exec(result.stderr)![1];
     expect(readdirSync(path.dirname(saved))).toContain(path.basename(saved));
-    const again = await repro(['submit', saved, '--network', 'http://127.0.0.1:9', '--canister-id', 'bkyz2-fmaaa-aaaaa-qaaaq-cai'], { configDir });
+    const again = await repro(
+      [
+        'submit',
+        saved,
+        '--network',
+        'http://127.0.0.1:9',
+        '--canister-id',
+        'bkyz2-fmaaa-aaaaa-qaaaq-cai',
+      ],
+      { configDir },
+    );
     expect(again.code).toBe(3);
     const noCanister = await repro(['submit', saved, '--network', 'local'], { configDir });
     expect(noCanister.code).toBe(2);
-    expect(noCanister.stderr).toContain('no registry canister id configured — pass --canister-id <id>, set REPRO_CANISTER_ID');
+    expect(noCanister.stderr).toContain(
+      'no registry canister id configured — pass --canister-id <id>, set REPRO_CANISTER_ID',
+    );
   });
 
   it('reads network settings from a config file, overridden by environment and flags', async () => {
     const configDir = tempDir('config');
-    writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ network: 'http://127.0.0.1:9', canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai' }));
+    writeFileSync(
+      path.join(configDir, 'config.json'),
+      JSON.stringify({ network: 'http://127.0.0.1:9', canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai' }),
+    );
     const fromFile = await repro(['status', '1'], { configDir });
     expect(fromFile.code).toBe(3);
     expect(fromFile.stderr).toContain('http://127.0.0.1:9');
-    const fromEnv = await repro(['status', '1'], { configDir, env: { REPRO_NETWORK: 'http://127.0.0.1:10' } });
+    const fromEnv = await repro(['status', '1'], {
+      configDir,
+      env: { REPRO_NETWORK: 'http://127.0.0.1:10' },
+    });
     expect(fromEnv.stderr).toContain('http://127.0.0.1:10');
-    const fromFlag = await repro(['status', '1', '--network', 'nowhere'], { configDir, env: { REPRO_NETWORK: 'http://127.0.0.1:10' } });
+    const fromFlag = await repro(['status', '1', '--network', 'nowhere'], {
+      configDir,
+      env: { REPRO_NETWORK: 'http://127.0.0.1:10' },
+    });
     expect(fromFlag.code).toBe(2);
     expect(fromFlag.stderr).toContain('unknown network "nowhere"');
     writeFileSync(path.join(configDir, 'config.json'), '{"network": 5}');
@@ -222,7 +341,20 @@ describe('network errors keep the signed envelope', () => {
 describe('help', () => {
   it('every command has help with examples', async () => {
     const configDir = tempDir('help');
-    for (const command of ['key', 'key new', 'env', 'proposal', 'hash', 'check', 'attest', 'submit', 'status', 'list', 'verify', 'diff']) {
+    for (const command of [
+      'key',
+      'key new',
+      'env',
+      'proposal',
+      'hash',
+      'check',
+      'attest',
+      'submit',
+      'status',
+      'list',
+      'verify',
+      'diff',
+    ]) {
       const result = await repro([...command.split(' '), '--help'], { configDir });
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toMatch(/Examples:\n {2}\$ repro /);
@@ -235,11 +367,40 @@ describe('repro key import of a v2 PEM whose public key is not its own', () => {
     const configDir = tempDir('v2');
     const seed = Array.from({ length: 32 }, (_, i) => i + 1);
     const wrongPublic = Array.from({ length: 32 }, () => 7);
-    const der = [0x30, 0x53, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20, ...seed, 0xa1, 0x23, 0x03, 0x21, 0x00, ...wrongPublic];
+    const der = [
+      0x30,
+      0x53,
+      0x02,
+      0x01,
+      0x01,
+      0x30,
+      0x05,
+      0x06,
+      0x03,
+      0x2b,
+      0x65,
+      0x70,
+      0x04,
+      0x22,
+      0x04,
+      0x20,
+      ...seed,
+      0xa1,
+      0x23,
+      0x03,
+      0x21,
+      0x00,
+      ...wrongPublic,
+    ];
     const file = path.join(configDir, 'v2.pem');
-    writeFileSync(file, `-----BEGIN PRIVATE KEY-----\n${Buffer.from(der).toString('base64')}\n-----END PRIVATE KEY-----\n`);
+    writeFileSync(
+      file,
+      `-----BEGIN PRIVATE KEY-----\n${Buffer.from(der).toString('base64')}\n-----END PRIVATE KEY-----\n`,
+    );
     const result = await repro(['key', 'import', file], { configDir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('the public key in the file does not belong to its private key');
+    expect(result.stderr).toContain(
+      'the public key in the file does not belong to its private key',
+    );
   });
 });

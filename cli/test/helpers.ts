@@ -16,7 +16,10 @@ export interface RunResult {
 }
 
 /** Runs `repro` in this process with its own config directory and captured output. */
-export async function repro(argv: string[], options: { configDir: string; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
+export async function repro(
+  argv: string[],
+  options: { configDir: string; cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<RunResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -24,7 +27,12 @@ export async function repro(argv: string[], options: { configDir: string; cwd?: 
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
   const code = await runCli(argv, {
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], REPRO_CONFIG_DIR: options.configDir, ...options.env },
+    env: {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      REPRO_CONFIG_DIR: options.configDir,
+      ...options.env,
+    },
     stdout,
     stderr,
     cwd: options.cwd ?? options.configDir,

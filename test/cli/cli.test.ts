@@ -28,14 +28,29 @@ interface Run {
   stderr: string;
 }
 
-function repro(args: string[], options: { configDir: string; env?: NodeJS.ProcessEnv; network?: boolean }): Promise<Run> {
+function repro(
+  args: string[],
+  options: { configDir: string; env?: NodeJS.ProcessEnv; network?: boolean },
+): Promise<Run> {
   const net = localNetwork();
-  const networkArgs = options.network === false ? [] : ['--network', net.url, '--canister-id', net.canisterIds['registry']];
+  const networkArgs =
+    options.network === false
+      ? []
+      : ['--network', net.url, '--canister-id', net.canisterIds['registry']];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args, ...networkArgs],
-      { cwd: options.configDir, env: { PATH: process.env['PATH'], HOME: options.configDir, REPRO_CONFIG_DIR: options.configDir, ...options.env }, timeout: 60_000 },
+      {
+        cwd: options.configDir,
+        env: {
+          PATH: process.env['PATH'],
+          HOME: options.configDir,
+          REPRO_CONFIG_DIR: options.configDir,
+          ...options.env,
+        },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -50,7 +65,9 @@ const json = (run: Run) => JSON.parse(run.stdout) as Record<string, any>;
 beforeAll(async () => {
   // The tests run the bundle builders get; build it from the current sources.
   await new Promise<void>((resolve, reject) =>
-    execFile(process.execPath, [join(ROOT, 'cli', 'build.mjs')], (error) => (error ? reject(new Error(`building the CLI failed: ${error.message}`)) : resolve())),
+    execFile(process.execPath, [join(ROOT, 'cli', 'build.mjs')], (error) =>
+      error ? reject(new Error(`building the CLI failed: ${error.message}`)) : resolve(),
+    ),
   );
 }, 120_000);
 
@@ -61,7 +78,19 @@ describe('repro against the local network', () => {
     const expected = sha256Of(IMAGE_A);
 
     const attested = await repro(
-      ['attest', '--proposal', '139768', '--commit', COMMIT, '--artifact', `guestos=${IMAGE_A}`, '--expected', `guestos=${expected}`, '--offline', '--json'],
+      [
+        'attest',
+        '--proposal',
+        '139768',
+        '--commit',
+        COMMIT,
+        '--artifact',
+        `guestos=${IMAGE_A}`,
+        '--expected',
+        `guestos=${expected}`,
+        '--offline',
+        '--json',
+      ],
       { configDir },
     );
     expect(attested.stderr).toBe('');
@@ -75,27 +104,38 @@ describe('repro against the local network', () => {
     expect(status.code).toBe(0);
     const s = json(status);
     const guestos = s.summary.artifacts.find((a: { kind: string }) => a.kind === 'guestos');
-    expect(guestos.hash_groups).toEqual([expect.objectContaining({ sha256: expected, builder_count: '1' })]);
+    expect(guestos.hash_groups).toEqual([
+      expect.objectContaining({ sha256: expected, builder_count: '1' }),
+    ]);
     expect(s.artifacts.find((a: { kind: string }) => a.kind === 'guestos').thresholdMet).toBe(true);
     const human = await repro(['status', '139768'], { configDir });
     expect(human.stdout).toContain(expected);
     expect(human.stdout).toMatch(/verdicts: 1 match, 0 mismatch/);
 
-    const verified = await repro(['verify', '--attestation', attestationId, '--json'], { configDir });
+    const verified = await repro(['verify', '--attestation', attestationId, '--json'], {
+      configDir,
+    });
     expect(verified.code).toBe(0);
     expect(json(verified)).toMatchObject({ valid: true, builder: key.principal });
-    expect(json(verified).predicate.artifacts[0].members.map((m: { path: string }) => m.path)).toEqual(['VERSION.TXT', 'boot.img', 'root.img']);
+    expect(
+      json(verified).predicate.artifacts[0].members.map((m: { path: string }) => m.path),
+    ).toEqual(['VERSION.TXT', 'boot.img', 'root.img']);
 
     const again = await repro(['submit', envelopePath, '--json'], { configDir });
     expect(again.code).toBe(0);
-    expect(json(again).receipt).toMatchObject({ duplicate: true, attestation_id: receipt.attestation_id });
+    expect(json(again).receipt).toMatchObject({
+      duplicate: true,
+      attestation_id: receipt.attestation_id,
+    });
 
     const unknown = await repro(['status', '987654321', '--json'], { configDir });
     expect(unknown.code).toBe(4);
     expect(json(unknown).error.code).toBe('PROPOSAL_NOT_FOUND');
 
     const list = await repro(['list', '--json'], { configDir });
-    expect(json(list).proposals.map((p: { proposal_id: string }) => p.proposal_id)).toContain('139768');
+    expect(json(list).proposals.map((p: { proposal_id: string }) => p.proposal_id)).toContain(
+      '139768',
+    );
   });
 
   it('check with a stand-in repro-check: submits the reproduction with member hashes, and a mismatch exits 1', async () => {
@@ -112,7 +152,20 @@ describe('repro against the local network', () => {
     };
     // The proposal expects image A: the stand-in "built" image B, which differs in root.img.
     const run = await repro(
-      ['check', '139769', '--script', standIn, '--commit', COMMIT, '--expected', sha256Of(IMAGE_A), '--guestos', '--cache-dir', builds, '--json'],
+      [
+        'check',
+        '139769',
+        '--script',
+        standIn,
+        '--commit',
+        COMMIT,
+        '--expected',
+        sha256Of(IMAGE_A),
+        '--guestos',
+        '--cache-dir',
+        builds,
+        '--json',
+      ],
       { configDir, env },
     );
     expect(run.code).toBe(1);
@@ -121,8 +174,15 @@ describe('repro against the local network', () => {
     expect(result.verdicts).toEqual([{ kind: 'guestos', verdict: 'mismatch' }]);
     expect(run.stderr).toContain('Verification successful for GuestOS!'); // the script's output was streamed
 
-    const att = json(await repro(['verify', '--attestation', String(result.receipt.attestation_id), '--json'], { configDir }));
-    const diff = await repro(['diff', IMAGE_A, result.envelopePath, '--json'], { configDir, network: false });
+    const att = json(
+      await repro(['verify', '--attestation', String(result.receipt.attestation_id), '--json'], {
+        configDir,
+      }),
+    );
+    const diff = await repro(['diff', IMAGE_A, result.envelopePath, '--json'], {
+      configDir,
+      network: false,
+    });
     expect(diff.code).toBe(1);
     expect(json(diff).differences.map((d: { path: string }) => d.path)).toEqual(['root.img']);
     expect(att.predicate.tool.scriptSha256).toBe(sha256Of(standIn));
@@ -135,7 +195,22 @@ describe('repro against the local network', () => {
     let last: Run | null = null;
     // The registry lets a builder submit 10 attestations at once (rate_limit.ts); the 11th is refused.
     for (let i = 0; i < 11; i++) {
-      last = await repro(['attest', '--proposal', String(200 + i), '--commit', COMMIT, '--artifact', `hostos=${h}`, '--expected', `hostos=${h}`, '--offline', '--json'], { configDir });
+      last = await repro(
+        [
+          'attest',
+          '--proposal',
+          String(200 + i),
+          '--commit',
+          COMMIT,
+          '--artifact',
+          `hostos=${h}`,
+          '--expected',
+          `hostos=${h}`,
+          '--offline',
+          '--json',
+        ],
+        { configDir },
+      );
       if (last.code !== 0) break;
     }
     expect(last!.code).toBe(4);
@@ -147,7 +222,22 @@ describe('repro against the local network', () => {
     await repro(['key', 'new'], { configDir, network: false });
     const h = 'cd'.repeat(32);
     const down = await repro(
-      ['attest', '--proposal', '139768', '--commit', COMMIT, '--artifact', `guestos=${h}`, '--expected', `guestos=${h}`, '--offline', '--network', 'http://127.0.0.1:9', '--canister-id', localNetwork().canisterIds['registry']],
+      [
+        'attest',
+        '--proposal',
+        '139768',
+        '--commit',
+        COMMIT,
+        '--artifact',
+        `guestos=${h}`,
+        '--expected',
+        `guestos=${h}`,
+        '--offline',
+        '--network',
+        'http://127.0.0.1:9',
+        '--canister-id',
+        localNetwork().canisterIds['registry'],
+      ],
       { configDir, network: false },
     );
     expect(down.code).toBe(3);

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 
-import { Actor, type HttpAgent } from '@dfinity/agent';
+import { Actor, QueryResponseStatus, type HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { ErrorCode, signAttestation, type UnsignedPredicate } from '@repro-registry/attestation';
@@ -111,7 +111,7 @@ describe('the registry reads NNS governance (local network)', () => {
     const secretKey = new Uint8Array(identity.getKeyPair().secretKey).slice(0, 32);
     const client = await createRegistryClient({
       host: localNetwork().url,
-      canisterId: localNetwork().canisterIds.registry!,
+      canisterId: localNetwork().canisterIds.registry,
       identity,
       fetchRootKey: true,
       retryTimes: 0,
@@ -147,11 +147,11 @@ describe('the registry reads NNS governance (local network)', () => {
           put_proposal: idl.Func([RecordedProposal], [], []),
           set_failure_mode: idl.Func([FailureMode], [], []),
         }),
-      { agent, canisterId: canisterIds.governance! },
+      { agent, canisterId: canisterIds.governance },
     );
     controllerRegistry = await createRegistryClient({
       host: localNetwork().url,
-      canisterId: canisterIds.registry!,
+      canisterId: canisterIds.registry,
       agent,
     });
   });
@@ -227,11 +227,12 @@ describe('the registry reads NNS governance (local network)', () => {
       const synced = await controllerRegistry.actor.sync_proposal(id);
       // Another test may have had it read moments ago; then the stored reading is current.
       const summary = 'Ok' in synced ? synced.Ok : await summaryOf(id);
-      const reply = await agent.query(localNetwork().canisterIds.governance!, {
+      const reply = await agent.query(localNetwork().canisterIds.governance, {
         methodName: 'get_proposal_info',
         arg: IDL.encode([IDL.Nat64], [id]),
       });
-      if (reply.status !== 'replied') throw new Error(`governance did not answer for ${id}`);
+      if (reply.status !== QueryResponseStatus.Replied)
+        throw new Error(`governance did not answer for ${id}`);
       const info = decodeGetProposalInfoReply(new Uint8Array(reply.reply.arg));
       if (info === null) throw new Error(`governance has no proposal ${id}`);
       const direct = summarizeProposalInfo(info);

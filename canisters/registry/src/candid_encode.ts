@@ -107,11 +107,11 @@ function encoderOf(type: IDL.Type): Encoder {
   let encoder = encoders.get(type);
   if (encoder === undefined) {
     // Recursive types: register a forwarder first so a cycle finds it.
-    let target: Encoder | undefined;
-    encoders.set(type, (w, v, f) => (target as Encoder)(w, v, f));
-    target = compile(type);
-    encoders.set(type, target);
-    encoder = target;
+    const slot: { target?: Encoder } = {};
+    encoders.set(type, (w, v, f) => (slot.target as Encoder)(w, v, f));
+    slot.target = compile(type);
+    encoders.set(type, slot.target);
+    encoder = slot.target;
   }
   return encoder;
 }
@@ -131,7 +131,7 @@ function compile(type: IDL.Type): Encoder {
     const parts = type._fields.map(([, t]) => encoderOf(t));
     return (w, value) => {
       const items = value as unknown[];
-      for (let i = 0; i < parts.length; i++) (parts[i] as Encoder)(w, items[i]);
+      for (let i = 0; i < parts.length; i++) parts[i](w, items[i]);
     };
   }
   if (type instanceof IDL.RecordClass) {
@@ -140,8 +140,8 @@ function compile(type: IDL.Type): Encoder {
     return withEncoded((w, value, onField) => {
       const record = value as Record<string, unknown>;
       for (let i = 0; i < parts.length; i++) {
-        if (onField) onField(names[i] as string, w.length);
-        (parts[i] as Encoder)(w, record[names[i] as string]);
+        if (onField) onField(names[i], w.length);
+        parts[i](w, record[names[i]]);
       }
     });
   }
@@ -151,10 +151,10 @@ function compile(type: IDL.Type): Encoder {
     return withEncoded((w, value) => {
       const variant = value as Record<string, unknown>;
       for (let i = 0; i < names.length; i++) {
-        const name = names[i] as string;
+        const name = names[i];
         if (Object.prototype.hasOwnProperty.call(variant, name)) {
           w.leb(i);
-          (parts[i] as Encoder)(w, variant[name]);
+          parts[i](w, variant[name]);
           return;
         }
       }
@@ -224,7 +224,7 @@ function minimalValue(type: IDL.Type): unknown {
     return Object.fromEntries(type._fields.map(([n, t]) => [n, minimalValue(t)]));
   }
   if (type instanceof IDL.VariantClass) {
-    const [name, t] = type._fields[0] as [string, IDL.Type];
+    const [name, t] = type._fields[0];
     return { [name]: minimalValue(t) };
   }
   if (type instanceof IDL.OptClass) return [];

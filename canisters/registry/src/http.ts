@@ -164,7 +164,7 @@ function route(registry: Registry, request: C.HttpRequest): Response {
   if ((m = path.match(/^\/api\/v1\/builders\/([^/]+)$/))) {
     let builder: Principal;
     try {
-      builder = Principal.fromText(decodeURIComponent(m[1] as string));
+      builder = Principal.fromText(decodeURIComponent(m[1]));
     } catch {
       return notFound(`"${m[1]}" is not a principal`);
     }

@@ -235,7 +235,7 @@ export function toJson(type: IDL.Type, value: unknown): unknown {
   }
   // Tuples are records with fields _0_, _1_… but their values are arrays: check them first.
   if (type instanceof IDL.TupleClass) {
-    return (value as unknown[]).map((x, i) => toJson(type._fields[i]?.[1] as IDL.Type, x));
+    return (value as unknown[]).map((x, i) => toJson(type._fields[i]?.[1], x));
   }
   if (type instanceof IDL.RecordClass) {
     const out: Record<string, unknown> = {};
@@ -244,7 +244,7 @@ export function toJson(type: IDL.Type, value: unknown): unknown {
     return out;
   }
   if (type instanceof IDL.VariantClass) {
-    const [tag, inner] = Object.entries(value as Record<string, unknown>)[0] as [string, unknown];
+    const [tag, inner] = Object.entries(value as Record<string, unknown>)[0];
     const fieldType = type._fields.find(([n]) => n === tag)?.[1] as IDL.Type;
     return { [tag]: toJson(fieldType, inner) };
   }

@@ -22,7 +22,7 @@ async function serviceOf(didPath: string): Promise<IDL.ServiceClass> {
     const file = join(dir, 'bindings.ts');
     await writeFile(file, await renderBindings(didPath));
     const module = (await import(file)) as { idlFactory: IDL.InterfaceFactory };
-    return module.idlFactory({ IDL }) as IDL.ServiceClass;
+    return module.idlFactory({ IDL });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,7 @@ import { idlFactory } from '@repro-registry/client';
 
 import { PROJECT_ROOT } from '../../../scripts/build-canister';
 
-const service = idlFactory({ IDL }) as IDL.ServiceClass;
+const service = idlFactory({ IDL });
 const methods = new Map(service._fields);
 
 export const CONTROLLER = Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai');

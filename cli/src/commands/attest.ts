@@ -35,37 +35,69 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 function splitPair(text: string, flag: string): [ArtifactKind, string] {
   const at = text.indexOf('=');
-  if (at <= 0 || at === text.length - 1) throw usageError(`${flag} needs <kind>=<value>, got "${text}"`, `e.g. ${flag} guestos=update-img.tar.zst`);
+  if (at <= 0 || at === text.length - 1)
+    throw usageError(
+      `${flag} needs <kind>=<value>, got "${text}"`,
+      `e.g. ${flag} guestos=update-img.tar.zst`,
+    );
   return [parseArtifactKind(text.slice(0, at)), text.slice(at + 1)];
 }
 
 function parseTime(text: string | undefined, flag: string): Date | null {
   if (text === undefined) return null;
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw usageError(`${flag} "${text}" is not a date`, 'use RFC 3339, e.g. 2025-11-20T09:12:00Z');
+  if (Number.isNaN(date.getTime()))
+    throw usageError(`${flag} "${text}" is not a date`, 'use RFC 3339, e.g. 2025-11-20T09:12:00Z');
   return date;
 }
 
 export function registerAttest(program: Command, io: CliIo): void {
   program
     .command('attest')
-    .description('build and sign an attestation from hashes or image files, then submit it (or write it with --out, offline)')
+    .description(
+      'build and sign an attestation from hashes or image files, then submit it (or write it with --out, offline)',
+    )
     .requiredOption('--proposal <id>', 'the proposal reproduced')
     .requiredOption('--commit <sha>', 'the dfinity/ic commit built (40 hex digits)')
-    .option('--artifact <kind=path|sha256>', 'an artifact built: a file (hashed, archive members too) or its SHA-256; kinds: guestos, hostos, setupos, guestos-recovery', collect, [])
-    .option('--expected <kind=sha256>', 'the expected hash (default: read from the proposal for the OS it elects)', collect, [])
-    .option('--name <kind=file>', 'file name of an artifact given as a bare hash (default update-img.tar.zst / disk-img.tar.zst)', collect, [])
+    .option(
+      '--artifact <kind=path|sha256>',
+      'an artifact built: a file (hashed, archive members too) or its SHA-256; kinds: guestos, hostos, setupos, guestos-recovery',
+      collect,
+      [],
+    )
+    .option(
+      '--expected <kind=sha256>',
+      'the expected hash (default: read from the proposal for the OS it elects)',
+      collect,
+      [],
+    )
+    .option(
+      '--name <kind=file>',
+      'file name of an artifact given as a bare hash (default update-img.tar.zst / disk-img.tar.zst)',
+      collect,
+      [],
+    )
     .option('--failed <kind>', 'an artifact whose build failed (no hash)', collect, [])
     .option('--note <text>', 'a note for readers (e.g. what failed)')
     .option('--started <time>', 'when the build started (RFC 3339; default now)')
     .option('--finished <time>', 'when the build finished (RFC 3339; default now)')
-    .option('--clean-cache <yes|no|unknown>', 'whether the build started from an empty cache', 'unknown')
+    .option(
+      '--clean-cache <yes|no|unknown>',
+      'whether the build started from an empty cache',
+      'unknown',
+    )
     .option('--tool <name>', 'the tool that built', 'repro-check')
     .option('--tool-version <text>', 'its version', 'unknown')
     .option('--script-sha256 <sha256>', 'SHA-256 of the script that ran')
     .option('--dir <path>', 'build directory whose free disk space is recorded', '.')
-    .option('--out <file>', 'write the signed envelope to a file instead of submitting (no network)')
-    .option('--offline', 'do not read the proposal from governance (give --expected for every artifact)')
+    .option(
+      '--out <file>',
+      'write the signed envelope to a file instead of submitting (no network)',
+    )
+    .option(
+      '--offline',
+      'do not read the proposal from governance (give --expected for every artifact)',
+    )
     .option('--dry-run', 'print the attestation without submitting')
     .addHelpText(
       'after',
@@ -83,22 +115,39 @@ export function registerAttest(program: Command, io: CliIo): void {
 
 async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
   const proposalId = normalizeProposalId(options.proposal);
-  if (proposalId === null) throw usageError(`"${options.proposal}" is not a proposal id`, 'a proposal id is a positive whole number');
+  if (proposalId === null)
+    throw usageError(
+      `"${options.proposal}" is not a proposal id`,
+      'a proposal id is a positive whole number',
+    );
   const commit = normalizeCommit(options.commit);
-  if (commit === null) throw usageError(`"${options.commit}" is not a commit`, 'give the full 40-hex-digit dfinity/ic commit');
+  if (commit === null)
+    throw usageError(
+      `"${options.commit}" is not a commit`,
+      'give the full 40-hex-digit dfinity/ic commit',
+    );
   if (options.artifact.length === 0 && options.failed.length === 0) {
-    throw usageError('no artifact given', 'add --artifact <kind>=<path|sha256> (or --failed <kind> for a failed build)');
+    throw usageError(
+      'no artifact given',
+      'add --artifact <kind>=<path|sha256> (or --failed <kind> for a failed build)',
+    );
   }
-  const cleanCache = { yes: true, no: false, unknown: null }[options.cleanCache as 'yes' | 'no' | 'unknown'];
-  if (cleanCache === undefined) throw usageError(`--clean-cache must be yes, no or unknown, not "${options.cleanCache}"`);
-  const scriptSha256 = options.scriptSha256 === undefined ? null : normalizeSha256(options.scriptSha256);
-  if (options.scriptSha256 !== undefined && scriptSha256 === null) throw usageError(`--script-sha256 "${options.scriptSha256}" is not a SHA-256`);
+  const cleanCache = { yes: true, no: false, unknown: null }[
+    options.cleanCache as 'yes' | 'no' | 'unknown'
+  ];
+  if (cleanCache === undefined)
+    throw usageError(`--clean-cache must be yes, no or unknown, not "${options.cleanCache}"`);
+  const scriptSha256 =
+    options.scriptSha256 === undefined ? null : normalizeSha256(options.scriptSha256);
+  if (options.scriptSha256 !== undefined && scriptSha256 === null)
+    throw usageError(`--script-sha256 "${options.scriptSha256}" is not a SHA-256`);
 
   const expected = new Map<ArtifactKind, string>();
   for (const pair of options.expected) {
     const [kind, value] = splitPair(pair, '--expected');
     const sha = normalizeSha256(value);
-    if (sha === null) throw usageError(`--expected ${kind}: "${value}" is not a SHA-256 (64 hex digits)`);
+    if (sha === null)
+      throw usageError(`--expected ${kind}: "${value}" is not a SHA-256 (64 hex digits)`);
     expected.set(kind, sha);
   }
   const names = new Map<ArtifactKind, string>();
@@ -116,10 +165,19 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
     const [kind, value] = splitPair(pair, '--artifact');
     const asHash = normalizeSha256(value);
     if (asHash !== null) {
-      artifacts.push({ kind, name: names.get(kind) ?? defaultArtifactName(kind), sha256: asHash, expectedSha256: expected.get(kind) ?? null, attempted: true });
+      artifacts.push({
+        kind,
+        name: names.get(kind) ?? defaultArtifactName(kind),
+        sha256: asHash,
+        expectedSha256: expected.get(kind) ?? null,
+        attempted: true,
+      });
       continue;
     }
-    if (/^[0-9a-fA-F]{8,}$/.test(value)) throw usageError(`--artifact ${kind}: "${value}" is neither a SHA-256 (64 hex digits) nor an existing file`);
+    if (/^[0-9a-fA-F]{8,}$/.test(value))
+      throw usageError(
+        `--artifact ${kind}: "${value}" is neither a SHA-256 (64 hex digits) nor an existing file`,
+      );
     const file = path.resolve(ctx.io.cwd, value);
     const { digestArchive, detectCompression } = await import('../io/archive');
     let compression;
@@ -127,20 +185,46 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
       compression = await detectCompression(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw usageError(`--artifact ${kind}: cannot read ${value} (${code ?? (error as Error).message})`, code === 'ENOENT' ? 'give an existing file or a SHA-256' : undefined);
+      throw usageError(
+        `--artifact ${kind}: cannot read ${value} (${code ?? (error as Error).message})`,
+        code === 'ENOENT' ? 'give an existing file or a SHA-256' : undefined,
+      );
     }
     if (compression !== null) {
-      const digest = await withProgress(ctx, path.basename(file), (onProgress) => digestArchive({ path: file, onProgress }));
-      artifacts.push({ kind, name: names.get(kind) ?? path.basename(file), sha256: digest.sha256, expectedSha256: expected.get(kind) ?? null, attempted: true, members: digest.members });
+      const digest = await withProgress(ctx, path.basename(file), (onProgress) =>
+        digestArchive({ path: file, onProgress }),
+      );
+      artifacts.push({
+        kind,
+        name: names.get(kind) ?? path.basename(file),
+        sha256: digest.sha256,
+        expectedSha256: expected.get(kind) ?? null,
+        attempted: true,
+        members: digest.members,
+      });
     } else {
       const { sha256File } = await import('../io/hash-file');
-      const { sha256 } = await withProgress(ctx, path.basename(file), (onProgress) => sha256File({ path: file, onProgress }));
-      artifacts.push({ kind, name: names.get(kind) ?? path.basename(file), sha256, expectedSha256: expected.get(kind) ?? null, attempted: true });
+      const { sha256 } = await withProgress(ctx, path.basename(file), (onProgress) =>
+        sha256File({ path: file, onProgress }),
+      );
+      artifacts.push({
+        kind,
+        name: names.get(kind) ?? path.basename(file),
+        sha256,
+        expectedSha256: expected.get(kind) ?? null,
+        attempted: true,
+      });
     }
   }
   for (const kindText of options.failed) {
     const kind = parseArtifactKind(kindText);
-    artifacts.push({ kind, name: names.get(kind) ?? defaultArtifactName(kind), sha256: null, expectedSha256: expected.get(kind) ?? null, attempted: true });
+    artifacts.push({
+      kind,
+      name: names.get(kind) ?? defaultArtifactName(kind),
+      sha256: null,
+      expectedSha256: expected.get(kind) ?? null,
+      attempted: true,
+    });
   }
 
   const missingExpected = artifacts.filter((a) => a.sha256 !== null && a.expectedSha256 === null);
@@ -154,18 +238,27 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
     }
     if (!offline) {
       const summary = await fetchProposal(ctx, BigInt(proposalId));
-      if (!summary.icOsElection.ok) throw usageError(`proposal ${proposalId} does not elect an IC-OS version: ${summary.icOsElection.message}`);
+      if (!summary.icOsElection.ok)
+        throw usageError(
+          `proposal ${proposalId} does not elect an IC-OS version: ${summary.icOsElection.message}`,
+        );
       const election = summary.icOsElection.value;
       if (election.electedCommit !== null && election.electedCommit.toLowerCase() !== commit) {
-        throw usageError(`proposal ${proposalId} elects commit ${election.electedCommit}, not ${commit}`, 'build and attest the commit the proposal names');
+        throw usageError(
+          `proposal ${proposalId} elects commit ${election.electedCommit}, not ${commit}`,
+          'build and attest the commit the proposal names',
+        );
       }
       for (const a of artifacts) {
-        if (a.kind === election.os && a.expectedSha256 === null && election.releasePackageSha256Hex) a.expectedSha256 = election.releasePackageSha256Hex.toLowerCase();
+        if (a.kind === election.os && a.expectedSha256 === null && election.releasePackageSha256Hex)
+          a.expectedSha256 = election.releasePackageSha256Hex.toLowerCase();
       }
     }
   }
 
-  const { environment } = await detectHostEnvironment({ buildDir: path.resolve(ctx.io.cwd, options.dir) });
+  const { environment } = await detectHostEnvironment({
+    buildDir: path.resolve(ctx.io.cwd, options.dir),
+  });
   const now = new Date();
   const predicate = buildPredicate({
     proposal: { id: proposalId, commit },
@@ -177,6 +270,11 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
     cleanCache,
     notes: options.note ? [options.note] : [],
   });
-  const delivery = await signAndDeliver(ctx, { predicate, key, ...(options.out !== undefined ? { out: options.out } : {}), dryRun: options.dryRun === true });
+  const delivery = await signAndDeliver(ctx, {
+    predicate,
+    key,
+    ...(options.out !== undefined ? { out: options.out } : {}),
+    dryRun: options.dryRun === true,
+  });
   return delivery.exitCode;
 }

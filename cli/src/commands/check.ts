@@ -33,8 +33,18 @@ interface CheckOptions {
 
 /** Where repro-check leaves each built image under `<temp>/disk-images/<commit>/dev-img/`, by script generation. */
 const BUILT_IMAGE_PATHS: Record<BuildableKind, string[]> = {
-  guestos: ['guestos/update/update-img.tar.zst', 'guestos/update-img.tar.zst', 'guestos/update/update-img.tar.gz', 'guestos/update-img.tar.gz'],
-  hostos: ['hostos/update/update-img.tar.zst', 'hostos/update-img.tar.zst', 'hostos/update/update-img.tar.gz', 'hostos/update-img.tar.gz'],
+  guestos: [
+    'guestos/update/update-img.tar.zst',
+    'guestos/update-img.tar.zst',
+    'guestos/update/update-img.tar.gz',
+    'guestos/update-img.tar.gz',
+  ],
+  hostos: [
+    'hostos/update/update-img.tar.zst',
+    'hostos/update-img.tar.zst',
+    'hostos/update/update-img.tar.gz',
+    'hostos/update-img.tar.gz',
+  ],
   setupos: ['setupos/disk-img.tar.zst', 'setupos/disk-img.tar.gz'],
   'guestos-recovery': ['guestos/update-img-recovery/update-img.tar.zst'],
 };
@@ -42,8 +52,13 @@ const BUILT_IMAGE_PATHS: Record<BuildableKind, string[]> = {
 export function registerCheck(program: Command, io: CliIo): void {
   program
     .command('check <proposal>')
-    .description("run DFINITY's repro-check for a proposal, then build, sign and submit the attestation from its log")
-    .option('--script <path>', "a local repro-check to run (default: the script from the proposal's own commit)")
+    .description(
+      "run DFINITY's repro-check for a proposal, then build, sign and submit the attestation from its log",
+    )
+    .option(
+      '--script <path>',
+      "a local repro-check to run (default: the script from the proposal's own commit)",
+    )
     .option('--clean', 'start from an empty build cache (passes --clean to repro-check)')
     .option('--dry-run', 'print the attestation instead of submitting it')
     .option('--out <file>', 'write the signed envelope to a file instead of submitting it')
@@ -56,7 +71,10 @@ export function registerCheck(program: Command, io: CliIo): void {
     .option('--recovery', 'verify the recovery GuestOS')
     .option('--no-members', 'do not keep the built images to hash the files inside them')
     .option('--keep-images', 'keep the built images (repro-check deletes them otherwise)')
-    .option('--commit <sha>', 'skip reading governance: the commit to build (expected hashes then come from the release)')
+    .option(
+      '--commit <sha>',
+      'skip reading governance: the commit to build (expected hashes then come from the release)',
+    )
     .option('--expected <sha256>', "with --commit: the proposal's release package hash")
     .addHelpText(
       'after',
@@ -82,29 +100,51 @@ async function fileExists(file: string): Promise<boolean> {
 
 async function nearestExisting(dir: string): Promise<string> {
   let current = dir;
-  while (!(await fileExists(current)) && path.dirname(current) !== current) current = path.dirname(current);
+  while (!(await fileExists(current)) && path.dirname(current) !== current)
+    current = path.dirname(current);
   return current;
 }
 
 async function proposalFacts(ctx: Ctx, id: bigint, options: CheckOptions): Promise<ProposalFacts> {
   if (options.commit !== undefined) {
     const commit = normalizeCommit(options.commit);
-    if (commit === null) throw usageError(`"${options.commit}" is not a commit`, 'give the full 40-hex-digit commit');
+    if (commit === null)
+      throw usageError(`"${options.commit}" is not a commit`, 'give the full 40-hex-digit commit');
     const expected = options.expected === undefined ? null : normalizeSha256(options.expected);
-    if (options.expected !== undefined && expected === null) throw usageError(`--expected "${options.expected}" is not a SHA-256`);
-    return { id: id.toString(), commit, os: expected === null ? null : 'guestos', releasePackageSha256: expected, releasePackageUrls: [] };
+    if (options.expected !== undefined && expected === null)
+      throw usageError(`--expected "${options.expected}" is not a SHA-256`);
+    return {
+      id: id.toString(),
+      commit,
+      os: expected === null ? null : 'guestos',
+      releasePackageSha256: expected,
+      releasePackageUrls: [],
+    };
   }
-  if (options.expected !== undefined) throw usageError('--expected goes with --commit', 'without --commit the expected hash is read from the proposal');
+  if (options.expected !== undefined)
+    throw usageError(
+      '--expected goes with --commit',
+      'without --commit the expected hash is read from the proposal',
+    );
   const summary = await fetchProposal(ctx, id);
-  if (!summary.icOsElection.ok) throw usageError(`proposal ${id} does not elect an IC-OS version: ${summary.icOsElection.message}`);
+  if (!summary.icOsElection.ok)
+    throw usageError(
+      `proposal ${id} does not elect an IC-OS version: ${summary.icOsElection.message}`,
+    );
   const election = summary.icOsElection.value;
   const commit = election.electedCommit === null ? null : normalizeCommit(election.electedCommit);
-  if (commit === null) throw usageError(`proposal ${id} elects no buildable commit (${election.electedCommit ?? 'it only unelects versions'})`);
+  if (commit === null)
+    throw usageError(
+      `proposal ${id} elects no buildable commit (${election.electedCommit ?? 'it only unelects versions'})`,
+    );
   return {
     id: id.toString(),
     commit,
     os: election.os,
-    releasePackageSha256: election.releasePackageSha256Hex === null ? null : normalizeSha256(election.releasePackageSha256Hex),
+    releasePackageSha256:
+      election.releasePackageSha256Hex === null
+        ? null
+        : normalizeSha256(election.releasePackageSha256Hex),
     releasePackageUrls: election.releasePackageUrls,
   };
 }
@@ -112,7 +152,10 @@ async function proposalFacts(ctx: Ctx, id: bigint, options: CheckOptions): Promi
 async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promise<number> {
   const settings = await ctx.settings();
   if (options.clean && options.cacheDir !== undefined) {
-    throw usageError('--clean cannot be combined with --cache-dir', 'repro-check refuses to clean a directory you name: empty it yourself, or drop --cache-dir');
+    throw usageError(
+      '--clean cannot be combined with --cache-dir',
+      'repro-check refuses to clean a directory you name: empty it yourself, or drop --cache-dir',
+    );
   }
   const { loadKey } = await import('../io/keystore');
   // Before hours of building: a missing or unsafe key should stop us now.
@@ -123,10 +166,18 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
   const script =
     options.script !== undefined
       ? await run.readScript(path.resolve(ctx.io.cwd, options.script), 'local script')
-      : await run.fetchScriptAtCommit({ commit: proposal.commit, cacheDir: path.join(os.homedir(), '.cache', 'repro-registry') });
+      : await run.fetchScriptAtCommit({
+          commit: proposal.commit,
+          cacheDir: path.join(os.homedir(), '.cache', 'repro-registry'),
+        });
 
-  const requested = BUILDABLE_KINDS.filter((kind) => options[kind === 'guestos-recovery' ? 'recovery' : kind] === true);
-  const cacheDir = options.cacheDir === undefined ? run.defaultReproCheckCache() : path.resolve(ctx.io.cwd, options.cacheDir);
+  const requested = BUILDABLE_KINDS.filter(
+    (kind) => options[kind === 'guestos-recovery' ? 'recovery' : kind] === true,
+  );
+  const cacheDir =
+    options.cacheDir === undefined
+      ? run.defaultReproCheckCache()
+      : path.resolve(ctx.io.cwd, options.cacheDir);
   const cleanCache = options.clean === true ? true : await run.isEmptyDirectory(cacheDir);
 
   const argv = ['-p', proposal.id, ...requested.map((k) => REPRO_CHECK_FLAGS[k])];
@@ -142,10 +193,21 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
   }
 
   // Free disk is what the build can use: the cache directory's file system (its nearest existing parent).
-  const environmentPromise = nearestExisting(cacheDir).then((buildDir) => detectHostEnvironment({ buildDir }));
-  const logPath = options.log !== undefined ? path.resolve(ctx.io.cwd, options.log) : path.join(settings.configDir, 'logs', `proposal-${proposal.id}-${Date.now()}.log`);
+  const environmentPromise = nearestExisting(cacheDir).then((buildDir) =>
+    detectHostEnvironment({ buildDir }),
+  );
+  const logPath =
+    options.log !== undefined
+      ? path.resolve(ctx.io.cwd, options.log)
+      : path.join(settings.configDir, 'logs', `proposal-${proposal.id}-${Date.now()}.log`);
   ctx.out.info(ctx.colors.dim(`running ${script.path} ${argv.join(' ')} (log: ${logPath})`));
-  const result = await run.runScript({ script: script.path, argv, logPath, env: { ...ctx.io.env, ...env }, echo: ctx.io.stderr });
+  const result = await run.runScript({
+    script: script.path,
+    argv,
+    logPath,
+    env: { ...ctx.io.env, ...env },
+    echo: ctx.io.stderr,
+  });
   const { environment } = await environmentPromise;
 
   const { parseReproCheckLog } = await import('../core/log-parse');
@@ -160,10 +222,16 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
         const file = path.join(devImages, relative);
         if (!(await fileExists(file))) continue;
         try {
-          const digest = await withProgress(ctx, `${r.kind} members`, (onProgress) => digestArchive({ path: file, onProgress }));
+          const digest = await withProgress(ctx, `${r.kind} members`, (onProgress) =>
+            digestArchive({ path: file, onProgress }),
+          );
           members[r.kind] = { sha256: digest.sha256, members: digest.members };
         } catch (error) {
-          ctx.out.info(ctx.colors.yellow(`could not read the files inside ${file}: ${(error as Error).message}`));
+          ctx.out.info(
+            ctx.colors.yellow(
+              `could not read the files inside ${file}: ${(error as Error).message}`,
+            ),
+          );
         }
         break;
       }
@@ -174,13 +242,28 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
   }
 
   const outcome = outcomeFromLog({ parsed, proposal, requested, members });
-  if (result.exitCode === 0 && outcome.artifacts.some((a) => a.sha256 !== null && a.expectedSha256 !== null && a.sha256 !== a.expectedSha256)) {
-    ctx.out.info(ctx.colors.yellow('repro-check exited 0, but its log shows a mismatch (older versions do this): the log is what counts.'));
+  if (
+    result.exitCode === 0 &&
+    outcome.artifacts.some(
+      (a) => a.sha256 !== null && a.expectedSha256 !== null && a.sha256 !== a.expectedSha256,
+    )
+  ) {
+    ctx.out.info(
+      ctx.colors.yellow(
+        'repro-check exited 0, but its log shows a mismatch (older versions do this): the log is what counts.',
+      ),
+    );
   }
   if (result.exitCode !== 0 && parsed.results.length === 0 && !parsed.aborted) {
-    outcome.notes.push(`repro-check exited with ${result.exitCode ?? result.signal} without reporting a result.`);
+    outcome.notes.push(
+      `repro-check exited with ${result.exitCode ?? result.signal} without reporting a result.`,
+    );
   }
-  const versionLabel = `${parsed.format === 'unknown' ? 'unrecognised log' : parsed.format}; ${script.origin}`.slice(0, 128);
+  const versionLabel =
+    `${parsed.format === 'unknown' ? 'unrecognised log' : parsed.format}; ${script.origin}`.slice(
+      0,
+      128,
+    );
   const predicate = buildPredicate({
     proposal: { id: proposal.id, commit: proposal.commit },
     artifacts: outcome.artifacts,

@@ -14,12 +14,15 @@ export interface Delivery {
 
 /** 1 when the attestation reports a mismatch or a failed build: the reproduction did not succeed. */
 export function exitCodeFor(predicate: UnsignedPredicate): ExitCodeT {
-  return predicate.artifacts.some((a) => a.verdict === 'mismatch' || a.verdict === 'build_failed') ? ExitCode.MISMATCH : ExitCode.SUCCESS;
+  return predicate.artifacts.some((a) => a.verdict === 'mismatch' || a.verdict === 'build_failed')
+    ? ExitCode.MISMATCH
+    : ExitCode.SUCCESS;
 }
 
 function summaryLines(ctx: Ctx, predicate: UnsignedPredicate): string[] {
   const c = ctx.colors;
-  const verdict = (v: string) => (v === 'match' ? c.green(v) : v === 'mismatch' || v === 'build_failed' ? c.red(v) : c.yellow(v));
+  const verdict = (v: string) =>
+    v === 'match' ? c.green(v) : v === 'mismatch' || v === 'build_failed' ? c.red(v) : c.yellow(v);
   return [
     `proposal ${predicate.proposal.id} at commit ${predicate.proposal.commit}`,
     ...predicate.artifacts.map(
@@ -35,23 +38,46 @@ function summaryLines(ctx: Ctx, predicate: UnsignedPredicate): string[] {
  * offline signing), or keeps a copy on disk and submits it. The copy is written before the
  * network is touched, so an unreachable registry loses nothing.
  */
-export async function signAndDeliver(ctx: Ctx, args: { predicate: UnsignedPredicate; key: BuilderKey; out?: string; dryRun?: boolean }): Promise<Delivery> {
-  const { signAttestation, verifyAttestation, utf8Decode } = await import('@repro-registry/attestation');
+export async function signAndDeliver(
+  ctx: Ctx,
+  args: { predicate: UnsignedPredicate; key: BuilderKey; out?: string; dryRun?: boolean },
+): Promise<Delivery> {
+  const { signAttestation, verifyAttestation, utf8Decode } =
+    await import('@repro-registry/attestation');
   let signed;
   try {
     signed = signAttestation({ predicate: args.predicate, secretKey: args.key.seed });
   } catch (error) {
     const e = error as { code?: string; field?: string; message: string };
-    throw new CliError({ message: `cannot sign: ${e.message}${e.field ? ` (${e.field})` : ''}`, exitCode: ExitCode.USAGE, ...(e.code ? { code: e.code } : {}) });
+    throw new CliError({
+      message: `cannot sign: ${e.message}${e.field ? ` (${e.field})` : ''}`,
+      exitCode: ExitCode.USAGE,
+      ...(e.code ? { code: e.code } : {}),
+    });
   }
   const verified = verifyAttestation(signed.envelopeBytes);
-  if (!verified.ok) throw new CliError({ message: `the signed envelope does not verify: ${verified.error.message}`, exitCode: ExitCode.INTERNAL });
+  if (!verified.ok)
+    throw new CliError({
+      message: `the signed envelope does not verify: ${verified.error.message}`,
+      exitCode: ExitCode.INTERNAL,
+    });
   const exitCode = exitCodeFor(args.predicate);
   const envelopeText = utf8Decode(signed.envelopeBytes);
 
   if (args.dryRun) {
-    ctx.out.result({ dryRun: true, envelope: JSON.parse(envelopeText) as unknown, statement: verified.value.statement }, () =>
-      [...summaryLines(ctx, args.predicate), '', 'Statement (dry run, not submitted):', JSON.stringify(verified.value.statement, null, 2)].join('\n'),
+    ctx.out.result(
+      {
+        dryRun: true,
+        envelope: JSON.parse(envelopeText) as unknown,
+        statement: verified.value.statement,
+      },
+      () =>
+        [
+          ...summaryLines(ctx, args.predicate),
+          '',
+          'Statement (dry run, not submitted):',
+          JSON.stringify(verified.value.statement, null, 2),
+        ].join('\n'),
     );
     return { envelopePath: null, submitted: false, receipt: null, exitCode };
   }
@@ -60,7 +86,10 @@ export async function signAndDeliver(ctx: Ctx, args: { predicate: UnsignedPredic
     const file = path.resolve(ctx.io.cwd, args.out);
     await writeFile(file, envelopeText + '\n');
     ctx.out.result({ envelopePath: file, builder: signed.builderId, submitted: false }, () =>
-      [...summaryLines(ctx, args.predicate), `Signed envelope written to ${file} (not submitted; send it with \`repro submit ${args.out}\`)`].join('\n'),
+      [
+        ...summaryLines(ctx, args.predicate),
+        `Signed envelope written to ${file} (not submitted; send it with \`repro submit ${args.out}\`)`,
+      ].join('\n'),
     );
     return { envelopePath: file, submitted: false, receipt: null, exitCode };
   }
@@ -69,11 +98,29 @@ export async function signAndDeliver(ctx: Ctx, args: { predicate: UnsignedPredic
   const outbox = path.join(settings.configDir, 'envelopes');
   await mkdir(outbox, { recursive: true });
   const { sha256Hex } = await import('@repro-registry/attestation');
-  const envelopePath = path.join(outbox, `proposal-${args.predicate.proposal.id}-${sha256Hex(signed.envelopeBytes).slice(0, 16)}.json`);
+  const envelopePath = path.join(
+    outbox,
+    `proposal-${args.predicate.proposal.id}-${sha256Hex(signed.envelopeBytes).slice(0, 16)}.json`,
+  );
   await writeFile(envelopePath, envelopeText + '\n');
-  const receipt = await submitEnvelope(ctx, { envelope: signed.envelopeBytes, key: args.key, envelopePath });
-  ctx.out.result({ envelopePath, submitted: true, receipt, verdicts: args.predicate.artifacts.map((a) => ({ kind: a.kind, verdict: a.verdict })) }, () =>
-    [...summaryLines(ctx, args.predicate), receiptLine(receipt), `(a copy of the envelope is in ${envelopePath})`].join('\n'),
+  const receipt = await submitEnvelope(ctx, {
+    envelope: signed.envelopeBytes,
+    key: args.key,
+    envelopePath,
+  });
+  ctx.out.result(
+    {
+      envelopePath,
+      submitted: true,
+      receipt,
+      verdicts: args.predicate.artifacts.map((a) => ({ kind: a.kind, verdict: a.verdict })),
+    },
+    () =>
+      [
+        ...summaryLines(ctx, args.predicate),
+        receiptLine(receipt),
+        `(a copy of the envelope is in ${envelopePath})`,
+      ].join('\n'),
   );
   return { envelopePath, submitted: true, receipt, exitCode };
 }
@@ -86,15 +133,23 @@ export interface Receipt {
 }
 
 export function receiptLine(receipt: Receipt): string {
-  if (receipt.duplicate) return `Already in the registry as attestation ${receipt.attestation_id} (nothing changed).`;
-  const replaced = receipt.supersedes.length > 0 ? `, replacing your attestation ${receipt.supersedes[0]}` : '';
+  if (receipt.duplicate)
+    return `Already in the registry as attestation ${receipt.attestation_id} (nothing changed).`;
+  const replaced =
+    receipt.supersedes.length > 0 ? `, replacing your attestation ${receipt.supersedes[0]}` : '';
   return `Submitted: attestation ${receipt.attestation_id} for proposal ${receipt.proposal_id}${replaced}.`;
 }
 
-export async function submitEnvelope(ctx: Ctx, args: { envelope: Uint8Array; key: BuilderKey; envelopePath: string }): Promise<Receipt> {
+export async function submitEnvelope(
+  ctx: Ctx,
+  args: { envelope: Uint8Array; key: BuilderKey; envelopePath: string },
+): Promise<Receipt> {
   const settings = await ctx.settings();
-  const [{ Ed25519KeyIdentity }, { connectRegistry }] = await Promise.all([import('@dfinity/identity'), import('../io/registry')]);
+  const [{ Ed25519KeyIdentity }, { connectRegistry }] = await Promise.all([
+    import('@dfinity/identity'),
+    import('../io/registry'),
+  ]);
   const identity = Ed25519KeyIdentity.fromSecretKey(args.key.seed);
   const registry = await connectRegistry({ settings, identity, savedEnvelope: args.envelopePath });
-  return (await registry.submit(args.envelope));
+  return await registry.submit(args.envelope);
 }

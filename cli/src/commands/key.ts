@@ -6,8 +6,18 @@ import { contextOf, examples, type CliIo } from './shared';
 export function registerKey(program: Command, io: CliIo): void {
   const key = program
     .command('key')
-    .description('manage your builder key (one Ed25519 key, stored with mode 0600 in your config directory)')
-    .addHelpText('after', examples(['repro key new', 'repro key show', 'dfx identity export mykey > mykey.pem && repro key import mykey.pem', 'repro key export > backup.pem']));
+    .description(
+      'manage your builder key (one Ed25519 key, stored with mode 0600 in your config directory)',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'repro key new',
+        'repro key show',
+        'dfx identity export mykey > mykey.pem && repro key import mykey.pem',
+        'repro key export > backup.pem',
+      ]),
+    );
 
   key
     .command('new')
@@ -17,11 +27,23 @@ export function registerKey(program: Command, io: CliIo): void {
     .action(async (options: { force?: boolean }, command: Command) => {
       const ctx = contextOf(command, io);
       const settings = await ctx.settings();
-      const [{ keyFromSeed, saveKey }, { randomBytes }] = await Promise.all([import('../io/keystore'), import('node:crypto')]);
+      const [{ keyFromSeed, saveKey }, { randomBytes }] = await Promise.all([
+        import('../io/keystore'),
+        import('node:crypto'),
+      ]);
       const builder = keyFromSeed(Uint8Array.from(randomBytes(32)));
       await saveKey({ keyPath: settings.keyPath, key: builder, force: options.force === true });
-      ctx.out.result({ principal: builder.principal, publicKey: Buffer.from(builder.publicKey).toString('base64'), path: settings.keyPath }, () =>
-        [`Created a builder key: ${builder.principal}`, `Stored in ${settings.keyPath} (mode 0600). Back it up with \`repro key export\`.`].join('\n'),
+      ctx.out.result(
+        {
+          principal: builder.principal,
+          publicKey: Buffer.from(builder.publicKey).toString('base64'),
+          path: settings.keyPath,
+        },
+        () =>
+          [
+            `Created a builder key: ${builder.principal}`,
+            `Stored in ${settings.keyPath} (mode 0600). Back it up with \`repro key export\`.`,
+          ].join('\n'),
       );
     });
 
@@ -35,16 +57,35 @@ export function registerKey(program: Command, io: CliIo): void {
       const { loadKey } = await import('../io/keystore');
       const builder = await loadKey(settings.keyPath);
       const publicKey = Buffer.from(builder.publicKey).toString('base64');
-      ctx.out.result({ principal: builder.principal, publicKey, publicKeyHex: Buffer.from(builder.publicKey).toString('hex'), path: settings.keyPath }, () =>
-        [`principal   ${builder.principal}`, `public key  ${publicKey} (base64, raw Ed25519)`, `file        ${settings.keyPath}`].join('\n'),
+      ctx.out.result(
+        {
+          principal: builder.principal,
+          publicKey,
+          publicKeyHex: Buffer.from(builder.publicKey).toString('hex'),
+          path: settings.keyPath,
+        },
+        () =>
+          [
+            `principal   ${builder.principal}`,
+            `public key  ${publicKey} (base64, raw Ed25519)`,
+            `file        ${settings.keyPath}`,
+          ].join('\n'),
       );
     });
 
   key
     .command('import <pem>')
-    .description('import an Ed25519 private key (PKCS#8 PEM, e.g. from `dfx identity export`); "-" reads stdin')
+    .description(
+      'import an Ed25519 private key (PKCS#8 PEM, e.g. from `dfx identity export`); "-" reads stdin',
+    )
     .option('--force', 'replace an existing key')
-    .addHelpText('after', examples(['repro key import ~/.config/dfx/identity/builder/identity.pem', 'dfx identity export builder | repro key import -']))
+    .addHelpText(
+      'after',
+      examples([
+        'repro key import ~/.config/dfx/identity/builder/identity.pem',
+        'dfx identity export builder | repro key import -',
+      ]),
+    )
     .action(async (file: string, options: { force?: boolean }, command: Command) => {
       const ctx = contextOf(command, io);
       const settings = await ctx.settings();
@@ -53,11 +94,17 @@ export function registerKey(program: Command, io: CliIo): void {
       try {
         text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
       } catch (error) {
-        throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'give the path of a PEM file');
+        throw usageError(
+          `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          'give the path of a PEM file',
+        );
       }
       const builder = keyFromPem(text, file === '-' ? 'stdin' : file);
       await saveKey({ keyPath: settings.keyPath, key: builder, force: options.force === true });
-      ctx.out.result({ principal: builder.principal, path: settings.keyPath }, () => `Imported builder key ${builder.principal} into ${settings.keyPath}`);
+      ctx.out.result(
+        { principal: builder.principal, path: settings.keyPath },
+        () => `Imported builder key ${builder.principal} into ${settings.keyPath}`,
+      );
     });
 
   key
@@ -67,7 +114,10 @@ export function registerKey(program: Command, io: CliIo): void {
     .action(async (_options: unknown, command: Command) => {
       const ctx = contextOf(command, io);
       const settings = await ctx.settings();
-      const [{ loadKey }, { formatEd25519Pem }] = await Promise.all([import('../io/keystore'), import('../core/pem')]);
+      const [{ loadKey }, { formatEd25519Pem }] = await Promise.all([
+        import('../io/keystore'),
+        import('../core/pem'),
+      ]);
       const builder = await loadKey(settings.keyPath);
       const pem = formatEd25519Pem(builder.seed);
       ctx.out.result({ principal: builder.principal, pem }, () => pem);

@@ -11,20 +11,35 @@ export function registerList(program: Command, io: CliIo): void {
     .action(async (options: { limit: string }, command: Command) => {
       const ctx = contextOf(command, io);
       const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError(`--limit must be a whole number from 1 to 1000, not "${options.limit}"`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw usageError(`--limit must be a whole number from 1 to 1000, not "${options.limit}"`);
       const { connectRegistry } = await import('../io/registry');
       const registry = await connectRegistry({ settings: await ctx.settings() });
       const page = await registry.listProposals({ limit });
       ctx.out.result(page, () => {
         if (page.proposals.length === 0) return 'no proposals in the registry yet';
-        const rows = [['proposal', 'os', 'status', 'deadline', 'commit', 'builders', 'match', 'mismatch', 'failed']];
+        const rows = [
+          [
+            'proposal',
+            'os',
+            'status',
+            'deadline',
+            'commit',
+            'builders',
+            'match',
+            'mismatch',
+            'failed',
+          ],
+        ];
         for (const p of page.proposals) {
           const chain = p.on_chain[0];
           rows.push([
             String(p.proposal_id),
             chain?.os[0] ?? '-',
             chain?.status ?? '-',
-            chain?.deadline_at[0] !== undefined ? isoFromNs(chain.deadline_at[0]).slice(0, 16) : '-',
+            chain?.deadline_at[0] !== undefined
+              ? isoFromNs(chain.deadline_at[0]).slice(0, 16)
+              : '-',
             (p.commit[0] ?? '-').slice(0, 10),
             String(p.builder_count),
             String(p.totals.match),

@@ -26,7 +26,8 @@ export interface Ctx {
 export function contextOf(command: Command, io: CliIo): Ctx {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const json = globals.json === true;
-  const colorEnabled = !json && io.stdout.isTTY === true && !('NO_COLOR' in io.env) && io.env['TERM'] !== 'dumb';
+  const colorEnabled =
+    !json && io.stdout.isTTY === true && !('NO_COLOR' in io.env) && io.env['TERM'] !== 'dumb';
   let cached: Promise<Settings> | null = null;
   return {
     io,
@@ -39,7 +40,11 @@ export function contextOf(command: Command, io: CliIo): Ctx {
 
 export function parseProposalId(text: string): bigint {
   const id = normalizeProposalId(text);
-  if (id === null) throw usageError(`"${text}" is not a proposal id`, 'a proposal id is a positive whole number, e.g. 139768');
+  if (id === null)
+    throw usageError(
+      `"${text}" is not a proposal id`,
+      'a proposal id is a positive whole number, e.g. 139768',
+    );
   return BigInt(id);
 }
 
@@ -57,8 +62,17 @@ export function table(rows: string[][], indent = '  '): string {
   // eslint-disable-next-line no-control-regex
   const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
+  for (const row of rows)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
   return rows
-    .map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i] - visible(cell)))).join('  '))
+    .map(
+      (row) =>
+        indent +
+        row
+          .map((cell, i) =>
+            i === row.length - 1 ? cell : cell + ' '.repeat(widths[i] - visible(cell)),
+          )
+          .join('  '),
+    )
     .join('\n');
 }

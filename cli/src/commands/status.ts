@@ -1,28 +1,52 @@
 import type { Command } from 'commander';
 import type { ProposalSummary } from '@repro-registry/client';
 import { usageError } from '../core/errors';
-import { contextOf, examples, isoFromNs, parseProposalId, table, type CliIo, type Ctx } from './shared';
+import {
+  contextOf,
+  examples,
+  isoFromNs,
+  parseProposalId,
+  table,
+  type CliIo,
+  type Ctx,
+} from './shared';
 
 export function registerStatus(program: Command, io: CliIo): void {
   program
     .command('status <proposal>')
     .description('the consensus of independent builders on a proposal, per artifact')
     .option('--threshold <n>', 'builders that must agree on the expected hash', '3')
-    .addHelpText('after', examples(['repro status 139768', 'repro status 139768 --threshold 5', 'repro status 139768 --json']))
+    .addHelpText(
+      'after',
+      examples([
+        'repro status 139768',
+        'repro status 139768 --threshold 5',
+        'repro status 139768 --json',
+      ]),
+    )
     .action(async (proposal: string, options: { threshold: string }, command: Command) => {
       const ctx = contextOf(command, io);
       const id = parseProposalId(proposal);
       const threshold = Number(options.threshold);
-      if (!Number.isInteger(threshold) || threshold < 1) throw usageError(`--threshold must be a positive whole number, not "${options.threshold}"`);
+      if (!Number.isInteger(threshold) || threshold < 1)
+        throw usageError(`--threshold must be a positive whole number, not "${options.threshold}"`);
       const { connectRegistry } = await import('../io/registry');
       const registry = await connectRegistry({ settings: await ctx.settings() });
       const summary = await registry.proposalSummary(id);
       const artifacts = summary.artifacts.map((a) => {
         const expectedGroup = a.hash_groups.find((g) => g.matches_expected[0] === true);
         const agreeing = expectedGroup ? Number(expectedGroup.builder_count) : 0;
-        return { kind: a.kind, expectedSha256: a.expected_sha256[0] ?? null, expectedSource: a.expected_source, agreeing, thresholdMet: agreeing >= threshold };
+        return {
+          kind: a.kind,
+          expectedSha256: a.expected_sha256[0] ?? null,
+          expectedSource: a.expected_source,
+          agreeing,
+          thresholdMet: agreeing >= threshold,
+        };
       });
-      ctx.out.result({ summary, threshold, artifacts }, () => formatStatus(ctx, summary, threshold, artifacts));
+      ctx.out.result({ summary, threshold, artifacts }, () =>
+        formatStatus(ctx, summary, threshold, artifacts),
+      );
     });
 }
 
@@ -39,23 +63,33 @@ function formatStatus(
     `  status ${onChain?.status ?? 'unknown'}, deadline ${onChain?.deadline_at[0] !== undefined ? isoFromNs(onChain.deadline_at[0]) : '-'}, commit ${s.commit[0] ?? '-'}`,
     `  ${s.builder_count} builder(s), ${s.attestation_count} attestation(s)${s.other_commit_count > 0n ? `, ${s.other_commit_count} for another commit` : ''}`,
   ];
-  if (s.sync.state === 'error') lines.push(c.yellow(`  governance not read: ${s.sync.error[0] ?? 'unknown error'}`));
-  if (s.artifacts.length === 0) lines.push('  no attestations yet: be the first with `repro check`');
+  if (s.sync.state === 'error')
+    lines.push(c.yellow(`  governance not read: ${s.sync.error[0] ?? 'unknown error'}`));
+  if (s.artifacts.length === 0)
+    lines.push('  no attestations yet: be the first with `repro check`');
   for (const a of s.artifacts) {
     const mine = computed.find((x) => x.kind === a.kind)!;
     lines.push('');
-    lines.push(`${a.kind}: expected ${a.expected_sha256[0] ?? 'unknown'} (from ${a.expected_source})`);
+    lines.push(
+      `${a.kind}: expected ${a.expected_sha256[0] ?? 'unknown'} (from ${a.expected_source})`,
+    );
     lines.push(
       table(
         a.hash_groups.map((g) => [
-          g.matches_expected[0] === true ? c.green('✓ expected') : g.matches_expected[0] === false ? c.red('✗ differs') : '?',
+          g.matches_expected[0] === true
+            ? c.green('✓ expected')
+            : g.matches_expected[0] === false
+              ? c.red('✗ differs')
+              : '?',
           g.sha256,
           `${g.builder_count} builder(s)`,
         ]),
       ),
     );
     const v = a.verdicts;
-    lines.push(`  verdicts: ${v.match} match, ${v.mismatch} mismatch, ${v.build_failed} build failed, ${v.not_built} not built`);
+    lines.push(
+      `  verdicts: ${v.match} match, ${v.mismatch} mismatch, ${v.build_failed} build failed, ${v.not_built} not built`,
+    );
     lines.push(
       `  threshold (${threshold} agreeing builders): ${mine.thresholdMet ? c.green(`met (${mine.agreeing})`) : c.yellow(`not met (${mine.agreeing})`)}`,
     );

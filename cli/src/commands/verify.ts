@@ -8,48 +8,76 @@ import { contextOf, examples, table, type CliIo, type Ctx } from './shared';
 export function registerVerify(program: Command, io: CliIo): void {
   program
     .command('verify [file]')
-    .description('re-verify a signed envelope offline (signature, format, key) and print what it attests')
-    .option('--attestation <id>', 'fetch attestation <id> from the registry and verify its envelope here')
-    .addHelpText('after', examples(['repro verify attestation.json', 'repro verify --attestation 42', 'repro verify attestation.json --json']))
-    .action(async (file: string | undefined, options: { attestation?: string }, command: Command) => {
-      const ctx = contextOf(command, io);
-      if ((file === undefined) === (options.attestation === undefined)) {
-        throw usageError('give either a file or --attestation <id>', 'e.g. `repro verify attestation.json`');
-      }
-      let bytes: Uint8Array;
-      let source: string;
-      let record: unknown = null;
-      if (file !== undefined) {
-        try {
-          bytes = Uint8Array.from(await readFile(path.resolve(io.cwd, file)));
-        } catch (error) {
-          throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    .description(
+      're-verify a signed envelope offline (signature, format, key) and print what it attests',
+    )
+    .option(
+      '--attestation <id>',
+      'fetch attestation <id> from the registry and verify its envelope here',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'repro verify attestation.json',
+        'repro verify --attestation 42',
+        'repro verify attestation.json --json',
+      ]),
+    )
+    .action(
+      async (file: string | undefined, options: { attestation?: string }, command: Command) => {
+        const ctx = contextOf(command, io);
+        if ((file === undefined) === (options.attestation === undefined)) {
+          throw usageError(
+            'give either a file or --attestation <id>',
+            'e.g. `repro verify attestation.json`',
+          );
         }
-        if (bytes.at(-1) === 0x0a) bytes = bytes.subarray(0, bytes.length - 1);
-        source = file;
-      } else {
-        const text = options.attestation!;
-        if (!/^\d+$/.test(text)) throw usageError(`"${text}" is not an attestation id`);
-        const { connectRegistry } = await import('../io/registry');
-        const registry = await connectRegistry({ settings: await ctx.settings() });
-        const attestation = await registry.getAttestation(BigInt(text));
-        if (attestation.envelope.length === 0) throw usageError(`the registry did not return the envelope of attestation ${text}`);
-        bytes = Uint8Array.from(attestation.envelope[0]);
-        source = `attestation ${text} from ${registry.host}`;
-        record = attestation;
-      }
-      const { verifyAttestation } = await import('@repro-registry/attestation');
-      const verified = verifyAttestation(Uint8Array.from(bytes));
-      if (!verified.ok) {
-        throw new CliError({
-          message: `${source} does not verify: ${verified.error.code}: ${verified.error.message}${verified.error.field ? ` (${verified.error.field})` : ''}`,
-          exitCode: ExitCode.MISMATCH,
-          code: verified.error.code,
-        });
-      }
-      if (record !== null) checkRecord(record as RegistryRecord, verified.value);
-      ctx.out.result({ valid: true, source, builder: verified.value.builderId, predicate: verified.value.predicate }, () => formatVerified(ctx, source, verified.value));
-    });
+        let bytes: Uint8Array;
+        let source: string;
+        let record: unknown = null;
+        if (file !== undefined) {
+          try {
+            bytes = Uint8Array.from(await readFile(path.resolve(io.cwd, file)));
+          } catch (error) {
+            throw usageError(
+              `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+            );
+          }
+          if (bytes.at(-1) === 0x0a) bytes = bytes.subarray(0, bytes.length - 1);
+          source = file;
+        } else {
+          const text = options.attestation!;
+          if (!/^\d+$/.test(text)) throw usageError(`"${text}" is not an attestation id`);
+          const { connectRegistry } = await import('../io/registry');
+          const registry = await connectRegistry({ settings: await ctx.settings() });
+          const attestation = await registry.getAttestation(BigInt(text));
+          if (attestation.envelope.length === 0)
+            throw usageError(`the registry did not return the envelope of attestation ${text}`);
+          bytes = Uint8Array.from(attestation.envelope[0]);
+          source = `attestation ${text} from ${registry.host}`;
+          record = attestation;
+        }
+        const { verifyAttestation } = await import('@repro-registry/attestation');
+        const verified = verifyAttestation(Uint8Array.from(bytes));
+        if (!verified.ok) {
+          throw new CliError({
+            message: `${source} does not verify: ${verified.error.code}: ${verified.error.message}${verified.error.field ? ` (${verified.error.field})` : ''}`,
+            exitCode: ExitCode.MISMATCH,
+            code: verified.error.code,
+          });
+        }
+        if (record !== null) checkRecord(record as RegistryRecord, verified.value);
+        ctx.out.result(
+          {
+            valid: true,
+            source,
+            builder: verified.value.builderId,
+            predicate: verified.value.predicate,
+          },
+          () => formatVerified(ctx, source, verified.value),
+        );
+      },
+    );
 }
 
 interface RegistryRecord {
@@ -61,8 +89,16 @@ interface RegistryRecord {
 /** The registry's index must say what the signed bytes say; a disagreement means it is not to be trusted. */
 function checkRecord(record: RegistryRecord, v: VerifiedAttestation): void {
   const p = v.predicate;
-  if (record.builder.toText() !== v.builderId || record.proposal_id.toString() !== p.proposal.id || record.commit !== p.proposal.commit) {
-    throw new CliError({ message: 'the registry\'s record of this attestation disagrees with its signed envelope', exitCode: ExitCode.MISMATCH, code: 'RECORD_MISMATCH' });
+  if (
+    record.builder.toText() !== v.builderId ||
+    record.proposal_id.toString() !== p.proposal.id ||
+    record.commit !== p.proposal.commit
+  ) {
+    throw new CliError({
+      message: "the registry's record of this attestation disagrees with its signed envelope",
+      exitCode: ExitCode.MISMATCH,
+      code: 'RECORD_MISMATCH',
+    });
   }
 }
 
@@ -77,10 +113,24 @@ function formatVerified(ctx: Ctx, source: string, v: VerifiedAttestation): strin
       a.kind,
       `${a.verdict === 'match' ? c.green(a.verdict) : a.verdict === 'not_built' ? c.yellow(a.verdict) : c.red(a.verdict)} ${a.name} ${a.sha256 ?? '-'}${a.verdict === 'mismatch' ? ` expected ${a.expectedSha256}` : ''}${a.members ? ` (${a.members.length} members)` : ''}`,
     ]),
-    ['tool', `${p.tool.name} ${p.tool.version}${p.tool.scriptSha256 ? ` (script ${p.tool.scriptSha256.slice(0, 16)}…)` : ''}`],
-    ['host', [env.osName, env.osVersion, env.virtualization, env.arch].map((x) => x ?? 'unknown').join(', ')],
-    ['resources', `${env.cpuCount ?? '?'} CPUs, ${gib(env.memoryBytes)} RAM, ${gib(env.swapBytes)} swap, ${gib(env.diskFreeBytes)} free disk`],
-    ['build', `${p.build.startedOn} → ${p.build.finishedOn}, clean cache: ${p.build.cleanCache ?? 'unknown'}`],
+    [
+      'tool',
+      `${p.tool.name} ${p.tool.version}${p.tool.scriptSha256 ? ` (script ${p.tool.scriptSha256.slice(0, 16)}…)` : ''}`,
+    ],
+    [
+      'host',
+      [env.osName, env.osVersion, env.virtualization, env.arch]
+        .map((x) => x ?? 'unknown')
+        .join(', '),
+    ],
+    [
+      'resources',
+      `${env.cpuCount ?? '?'} CPUs, ${gib(env.memoryBytes)} RAM, ${gib(env.swapBytes)} swap, ${gib(env.diskFreeBytes)} free disk`,
+    ],
+    [
+      'build',
+      `${p.build.startedOn} → ${p.build.finishedOn}, clean cache: ${p.build.cleanCache ?? 'unknown'}`,
+    ],
   ];
   if (p.note) rows.push(['note', p.note.split('\n')[0]]);
   return `${source}\n${table(rows)}`;

@@ -1,7 +1,12 @@
 import type { ArtifactKind } from '@repro-registry/attestation';
 
 /** What repro-check builds, in the order it reports them. */
-export const BUILDABLE_KINDS = ['guestos', 'hostos', 'setupos', 'guestos-recovery'] as const satisfies readonly ArtifactKind[];
+export const BUILDABLE_KINDS = [
+  'guestos',
+  'hostos',
+  'setupos',
+  'guestos-recovery',
+] as const satisfies readonly ArtifactKind[];
 export type BuildableKind = (typeof BUILDABLE_KINDS)[number];
 
 /** How repro-check names each OS in its messages ("Verification successful for GuestOS!"). */
@@ -22,12 +27,19 @@ export const REPRO_CHECK_FLAGS: Record<BuildableKind, string> = {
 
 /** The release package file name of each OS (`.tar.zst` since 2023, `.tar.gz` before). */
 export function defaultArtifactName(kind: ArtifactKind, compression: 'zst' | 'gz' = 'zst'): string {
-  return kind === 'setupos' ? `disk-img.tar.${compression}` : kind === 'launch-measurements' ? 'launch-measurements.json' : `update-img.tar.${compression}`;
+  return kind === 'setupos'
+    ? `disk-img.tar.${compression}`
+    : kind === 'launch-measurements'
+      ? 'launch-measurements.json'
+      : `update-img.tar.${compression}`;
 }
 
 /** Maps an OS label from a log ("GuestOS", "guestOS", "Recovery-GuestOS") to an artifact kind. */
 export function kindFromOsLabel(label: string): BuildableKind | null {
-  const normalized = label.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const normalized = label
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   switch (normalized) {
     case 'guestos':
     case 'guest-os':

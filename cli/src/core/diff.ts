@@ -25,7 +25,8 @@ export interface DiffResult {
 /** Names the files inside two image archives that differ ("root.img"), the forum thread's question. */
 export function diffMembers(left: DiffSide, right: DiffSide): DiffResult {
   const identical = left.sha256 !== null && left.sha256 === right.sha256;
-  if (left.members === null || right.members === null) return { identical, differences: null, sameMembers: [] };
+  if (left.members === null || right.members === null)
+    return { identical, differences: null, sameMembers: [] };
   const l = new Map(left.members.map((m) => [m.path, m]));
   const r = new Map(right.members.map((m) => [m.path, m]));
   const paths = [...new Set([...l.keys(), ...r.keys()])].sort();

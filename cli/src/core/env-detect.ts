@@ -21,7 +21,13 @@ export interface HostFacts {
   /** Command outputs by command line; null when the command is missing or failed to start. */
   commands: Record<string, CommandOutput | null>;
   /** Values from Node's `os` module, when probing the live host. */
-  nodeOs: { machine: string; release: string; cpuModel: string | null; cpuCount: number; totalMemBytes: number } | null;
+  nodeOs: {
+    machine: string;
+    release: string;
+    cpuModel: string | null;
+    cpuCount: number;
+    totalMemBytes: number;
+  } | null;
   /** Free space of the build directory. */
   diskFree: { path: string; bytes: bigint } | null;
 }
@@ -55,8 +61,11 @@ export const ENVIRONMENT_FIELDS: readonly EnvironmentField[] = [
 /** The attestation's labels are at most 128 bytes of printable text. */
 function label(text: string | null | undefined): string | null {
   if (text === null || text === undefined) return null;
-  // eslint-disable-next-line no-control-regex
-  let clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
+  let clean = text
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   while (new TextEncoder().encode(clean).length > 128) clean = clean.slice(0, -1);
   return clean === '' ? null : clean;
 }
@@ -76,7 +85,10 @@ export function parseKeyValueFile(text: string): Record<string, string> {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
     if (!m) continue;
     let value = m[2];
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
+    if (
+      (value.startsWith('"') && value.endsWith('"')) ||
+      (value.startsWith("'") && value.endsWith("'"))
+    ) {
       value = value.slice(1, -1).replace(/\\(["'\\$`])/g, '$1');
     }
     out[m[1]] = value;
@@ -108,7 +120,9 @@ function detectOs(facts: HostFacts): Pick<EnvironmentReport, 'osName' | 'osVersi
         if (m) fields[m[1]] = m[2]!;
       }
       return {
-        osName: fields['ProductName'] ? known(label(fields['ProductName']), 'sw_vers ProductName') : unknown(null, 'sw_vers'),
+        osName: fields['ProductName']
+          ? known(label(fields['ProductName']), 'sw_vers ProductName')
+          : unknown(null, 'sw_vers'),
         osVersion: fields['ProductVersion']
           ? known(label(fields['ProductVersion']), 'sw_vers ProductVersion')
           : unknown(null, 'sw_vers'),
@@ -118,7 +132,10 @@ function detectOs(facts: HostFacts): Pick<EnvironmentReport, 'osName' | 'osVersi
   }
   const release = osRelease(facts);
   if (release === null) {
-    return { osName: unknown(null, '/etc/os-release, /usr/lib/os-release'), osVersion: unknown(null, '/etc/os-release, /usr/lib/os-release') };
+    return {
+      osName: unknown(null, '/etc/os-release, /usr/lib/os-release'),
+      osVersion: unknown(null, '/etc/os-release, /usr/lib/os-release'),
+    };
   }
   const { fields, path } = release;
   const name = fields['NAME'] ?? null;
@@ -147,7 +164,8 @@ function detectKernel(facts: HostFacts): DetectedValue<string | null> {
 function detectArch(facts: HostFacts): DetectedValue<string | null> {
   if (facts.nodeOs) return known(label(facts.nodeOs.machine), 'uname -m (node:os.machine)');
   const uname = facts.commands['uname -m'];
-  if (uname && uname.exitCode === 0 && uname.stdout.trim()) return known(label(uname.stdout), 'uname -m');
+  if (uname && uname.exitCode === 0 && uname.stdout.trim())
+    return known(label(uname.stdout), 'uname -m');
   return unknown(null, 'uname -m');
 }
 
@@ -170,13 +188,22 @@ const SYSTEMD_VIRT: Record<string, Virtualization> = {
   openvz: 'container',
 };
 
-const DMI_RULES: Array<{ test: (vendor: string, product: string) => boolean; value: Virtualization }> = [
+const DMI_RULES: Array<{
+  test: (vendor: string, product: string) => boolean;
+  value: Virtualization;
+}> = [
   { test: (v, p) => /innotek|virtualbox/i.test(v) || /virtualbox/i.test(p), value: 'virtualbox' },
   { test: (v) => /vmware/i.test(v), value: 'vmware' },
-  { test: (v, p) => /^qemu$/i.test(v.trim()) || /^kvm$/i.test(p.trim()) || /\bkvm\b/i.test(v), value: 'kvm' },
+  {
+    test: (v, p) => /^qemu$/i.test(v.trim()) || /^kvm$/i.test(p.trim()) || /\bkvm\b/i.test(v),
+    value: 'kvm',
+  },
   { test: (v, p) => /microsoft/i.test(v) && /virtual machine/i.test(p), value: 'hyper_v' },
   {
-    test: (v, p) => /amazon ec2|google|digitalocean|hetzner|openstack|scaleway|alibaba|oracle cloud|linode|vultr/i.test(`${v} ${p}`),
+    test: (v, p) =>
+      /amazon ec2|google|digitalocean|hetzner|openstack|scaleway|alibaba|oracle cloud|linode|vultr/i.test(
+        `${v} ${p}`,
+      ),
     value: 'cloud_vm',
   },
 ];
@@ -185,9 +212,17 @@ function detectVirtualization(facts: HostFacts): DetectedValue<Virtualization> {
   const osrelease = facts.files['/proc/sys/kernel/osrelease'] ?? '';
   const procVersion = facts.files['/proc/version'] ?? '';
   if (/microsoft-standard-WSL2/i.test(osrelease) || /WSL2/.test(procVersion)) {
-    return known('wsl2', /WSL2/i.test(osrelease) ? '/proc/sys/kernel/osrelease (microsoft-standard-WSL2)' : '/proc/version (WSL2)');
+    return known(
+      'wsl2',
+      /WSL2/i.test(osrelease)
+        ? '/proc/sys/kernel/osrelease (microsoft-standard-WSL2)'
+        : '/proc/version (WSL2)',
+    );
   }
-  if (facts.exists['/proc/sys/fs/binfmt_misc/WSLInterop'] && /microsoft/i.test(`${osrelease} ${procVersion}`)) {
+  if (
+    facts.exists['/proc/sys/fs/binfmt_misc/WSLInterop'] &&
+    /microsoft/i.test(`${osrelease} ${procVersion}`)
+  ) {
     return known('wsl2', '/proc/sys/fs/binfmt_misc/WSLInterop');
   }
 
@@ -199,7 +234,8 @@ function detectVirtualization(facts: HostFacts): DetectedValue<Virtualization> {
   const containerCheck = facts.commands['systemd-detect-virt --container'];
   if (containerCheck && containerCheck.exitCode === 0) {
     const what = containerCheck.stdout.trim();
-    if (what && what !== 'none') return known(SYSTEMD_VIRT[what] ?? 'container', `systemd-detect-virt --container (${what})`);
+    if (what && what !== 'none')
+      return known(SYSTEMD_VIRT[what] ?? 'container', `systemd-detect-virt --container (${what})`);
   }
 
   const vmCheck = facts.commands['systemd-detect-virt --vm'];
@@ -207,7 +243,9 @@ function detectVirtualization(facts: HostFacts): DetectedValue<Virtualization> {
     const what = vmCheck.stdout.trim();
     if (vmCheck.exitCode === 0 && what && what !== 'none') {
       const mapped = SYSTEMD_VIRT[what];
-      return mapped ? known(mapped, `systemd-detect-virt --vm (${what})`) : known('unknown', `systemd-detect-virt --vm (${what}: no category for it)`);
+      return mapped
+        ? known(mapped, `systemd-detect-virt --vm (${what})`)
+        : known('unknown', `systemd-detect-virt --vm (${what}: no category for it)`);
     }
   }
 
@@ -216,14 +254,19 @@ function detectVirtualization(facts: HostFacts): DetectedValue<Virtualization> {
   if (vendor || product) {
     for (const rule of DMI_RULES) {
       if (rule.test(vendor, product)) {
-        return known(rule.value, `/sys/class/dmi/id (sys_vendor "${vendor}", product_name "${product}")`);
+        return known(
+          rule.value,
+          `/sys/class/dmi/id (sys_vendor "${vendor}", product_name "${product}")`,
+        );
       }
     }
   }
   const hypervisorFlag = /^flags\s*:.*\bhypervisor\b/m.test(facts.files['/proc/cpuinfo'] ?? '');
-  if (hypervisorFlag) return known('unknown', '/proc/cpuinfo (hypervisor flag set, hypervisor not identified)');
+  if (hypervisorFlag)
+    return known('unknown', '/proc/cpuinfo (hypervisor flag set, hypervisor not identified)');
 
-  if (vmCheck && vmCheck.stdout.trim() === 'none') return known('bare_metal', 'systemd-detect-virt --vm (none)');
+  if (vmCheck && vmCheck.stdout.trim() === 'none')
+    return known('bare_metal', 'systemd-detect-virt --vm (none)');
   if (facts.platform === 'darwin') {
     const hv = facts.commands['sysctl -n kern.hv_vmm_present'];
     if (hv && hv.exitCode === 0) {
@@ -233,9 +276,15 @@ function detectVirtualization(facts: HostFacts): DetectedValue<Virtualization> {
     }
   }
   if ((vendor || product) && facts.files['/proc/cpuinfo']) {
-    return known('bare_metal', `/sys/class/dmi/id (sys_vendor "${vendor}") and /proc/cpuinfo (no hypervisor flag)`);
+    return known(
+      'bare_metal',
+      `/sys/class/dmi/id (sys_vendor "${vendor}") and /proc/cpuinfo (no hypervisor flag)`,
+    );
   }
-  return unknown('unknown', 'WSL markers, container markers, systemd-detect-virt, /sys/class/dmi/id, /proc/cpuinfo');
+  return unknown(
+    'unknown',
+    'WSL markers, container markers, systemd-detect-virt, /sys/class/dmi/id, /proc/cpuinfo',
+  );
 }
 
 function detectCpu(facts: HostFacts): Pick<EnvironmentReport, 'cpuModel' | 'cpuCount'> {
@@ -250,12 +299,16 @@ function detectCpu(facts: HostFacts): Pick<EnvironmentReport, 'cpuModel' | 'cpuC
   }
   if (facts.platform === 'darwin') {
     const brand = facts.commands['sysctl -n machdep.cpu.brand_string'];
-    if (brand && brand.exitCode === 0 && brand.stdout.trim()) cpuModel = known(label(brand.stdout), 'sysctl machdep.cpu.brand_string');
+    if (brand && brand.exitCode === 0 && brand.stdout.trim())
+      cpuModel = known(label(brand.stdout), 'sysctl machdep.cpu.brand_string');
     const ncpu = facts.commands['sysctl -n hw.ncpu'];
-    if (ncpu && ncpu.exitCode === 0 && /^\d+$/.test(ncpu.stdout.trim())) cpuCount = known(Number(ncpu.stdout.trim()), 'sysctl hw.ncpu');
+    if (ncpu && ncpu.exitCode === 0 && /^\d+$/.test(ncpu.stdout.trim()))
+      cpuCount = known(Number(ncpu.stdout.trim()), 'sysctl hw.ncpu');
   }
-  if (cpuModel.value === null && facts.nodeOs?.cpuModel) cpuModel = known(label(facts.nodeOs.cpuModel), 'node:os.cpus()');
-  if (cpuCount.value === null && facts.nodeOs && facts.nodeOs.cpuCount > 0) cpuCount = known(facts.nodeOs.cpuCount, 'node:os.cpus()');
+  if (cpuModel.value === null && facts.nodeOs?.cpuModel)
+    cpuModel = known(label(facts.nodeOs.cpuModel), 'node:os.cpus()');
+  if (cpuCount.value === null && facts.nodeOs && facts.nodeOs.cpuCount > 0)
+    cpuCount = known(facts.nodeOs.cpuCount, 'node:os.cpus()');
   return { cpuModel, cpuCount };
 }
 
@@ -263,7 +316,9 @@ function detectCpu(facts: HostFacts): Pick<EnvironmentReport, 'cpuModel' | 'cpuC
 function parseDarwinSwap(text: string): bigint | null {
   const m = /total = ([\d.]+)([KMGT])/.exec(text);
   if (!m) return null;
-  const scale = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2] as 'K' | 'M' | 'G' | 'T'];
+  const scale = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[
+    m[2] as 'K' | 'M' | 'G' | 'T'
+  ];
   return BigInt(Math.round(Number(m[1]) * scale));
 }
 
@@ -277,12 +332,14 @@ function detectMemory(facts: HostFacts): Pick<EnvironmentReport, 'memoryBytes' |
   if (swap !== null) swapBytes = known(swap.toString(), '/proc/meminfo SwapTotal');
   if (facts.platform === 'darwin') {
     const memsize = facts.commands['sysctl -n hw.memsize'];
-    if (memsize && memsize.exitCode === 0 && /^\d+$/.test(memsize.stdout.trim())) memoryBytes = known(memsize.stdout.trim(), 'sysctl hw.memsize');
+    if (memsize && memsize.exitCode === 0 && /^\d+$/.test(memsize.stdout.trim()))
+      memoryBytes = known(memsize.stdout.trim(), 'sysctl hw.memsize');
     const swapusage = facts.commands['sysctl -n vm.swapusage'];
     const parsed = swapusage && swapusage.exitCode === 0 ? parseDarwinSwap(swapusage.stdout) : null;
     if (parsed !== null) swapBytes = known(parsed.toString(), 'sysctl vm.swapusage');
   }
-  if (memoryBytes.value === null && facts.nodeOs) memoryBytes = known(String(facts.nodeOs.totalMemBytes), 'node:os.totalmem()');
+  if (memoryBytes.value === null && facts.nodeOs)
+    memoryBytes = known(String(facts.nodeOs.totalMemBytes), 'node:os.totalmem()');
   return { memoryBytes, swapBytes };
 }
 
@@ -291,16 +348,28 @@ function versionFrom(output: CommandOutput | null | undefined, pattern: RegExp):
   return pattern.exec(output.stdout)?.[1] ?? null;
 }
 
-function detectTools(facts: HostFacts): Pick<EnvironmentReport, 'containerRuntimeName' | 'containerRuntimeVersion' | 'gitVersion'> {
+function detectTools(
+  facts: HostFacts,
+): Pick<EnvironmentReport, 'containerRuntimeName' | 'containerRuntimeVersion' | 'gitVersion'> {
   // repro-check builds with podman; docker is recorded only when podman is absent.
   const podman = versionFrom(facts.commands['podman --version'], /podman version (\S+)/i);
   const docker = versionFrom(facts.commands['docker --version'], /Docker version ([^,\s]+)/i);
   const git = versionFrom(facts.commands['git --version'], /git version (\S+)/);
-  const runtime: Pick<EnvironmentReport, 'containerRuntimeName' | 'containerRuntimeVersion'> = podman
-    ? { containerRuntimeName: known('podman', 'podman --version'), containerRuntimeVersion: known(label(podman), 'podman --version') }
-    : docker
-      ? { containerRuntimeName: known('docker', 'docker --version'), containerRuntimeVersion: known(label(docker), 'docker --version') }
-      : { containerRuntimeName: unknown(null, 'podman --version, docker --version'), containerRuntimeVersion: unknown(null, 'podman --version, docker --version') };
+  const runtime: Pick<EnvironmentReport, 'containerRuntimeName' | 'containerRuntimeVersion'> =
+    podman
+      ? {
+          containerRuntimeName: known('podman', 'podman --version'),
+          containerRuntimeVersion: known(label(podman), 'podman --version'),
+        }
+      : docker
+        ? {
+            containerRuntimeName: known('docker', 'docker --version'),
+            containerRuntimeVersion: known(label(docker), 'docker --version'),
+          }
+        : {
+            containerRuntimeName: unknown(null, 'podman --version, docker --version'),
+            containerRuntimeVersion: unknown(null, 'podman --version, docker --version'),
+          };
   return {
     ...runtime,
     gitVersion: git ? known(label(git), 'git --version') : unknown(null, 'git --version'),

@@ -23,7 +23,13 @@ export class CliError extends Error {
   readonly code: string | undefined;
   readonly hint: string | undefined;
 
-  constructor(args: { message: string; exitCode: ExitCode; code?: string; hint?: string; cause?: unknown }) {
+  constructor(args: {
+    message: string;
+    exitCode: ExitCode;
+    code?: string;
+    hint?: string;
+    cause?: unknown;
+  }) {
     super(args.message, args.cause === undefined ? undefined : { cause: args.cause });
     this.name = 'CliError';
     this.exitCode = args.exitCode;
@@ -33,13 +39,27 @@ export class CliError extends Error {
 }
 
 export function usageError(message: string, hint?: string): CliError {
-  return new CliError(hint === undefined ? { message, exitCode: ExitCode.USAGE } : { message, exitCode: ExitCode.USAGE, hint });
+  return new CliError(
+    hint === undefined
+      ? { message, exitCode: ExitCode.USAGE }
+      : { message, exitCode: ExitCode.USAGE, hint },
+  );
 }
 
 export function networkError(message: string, hint?: string, cause?: unknown): CliError {
-  return new CliError({ message, exitCode: ExitCode.NETWORK, ...(hint === undefined ? {} : { hint }), cause });
+  return new CliError({
+    message,
+    exitCode: ExitCode.NETWORK,
+    ...(hint === undefined ? {} : { hint }),
+    cause,
+  });
 }
 
 export function rejectedError(code: string, message: string, hint?: string): CliError {
-  return new CliError({ message, exitCode: ExitCode.REJECTED, code, ...(hint === undefined ? {} : { hint }) });
+  return new CliError({
+    message,
+    exitCode: ExitCode.REJECTED,
+    code,
+    ...(hint === undefined ? {} : { hint }),
+  });
 }

@@ -14,7 +14,15 @@ describe('parseReproCheckLog on recorded logs', () => {
     const parsed = parseReproCheckLog(log('python-logging-guestos-success.log'));
     expect(parsed.format).toBe('python-logging');
     expect(parsed.results).toEqual([
-      { kind: 'guestos', label: 'GuestOS', localSha256: GUESTOS, remoteSha256: GUESTOS, verdict: 'match', reported: 'success', consistent: true },
+      {
+        kind: 'guestos',
+        label: 'GuestOS',
+        localSha256: GUESTOS,
+        remoteSha256: GUESTOS,
+        verdict: 'match',
+        reported: 'success',
+        consistent: true,
+      },
     ]);
     expect(parsed.buildFailed).toBe(false);
     expect(parsed.aborted).toBe(false);
@@ -33,7 +41,9 @@ describe('parseReproCheckLog on recorded logs', () => {
       ['guestos-recovery', 'match'],
     ]);
     const guestos = parsed.results[0];
-    expect(guestos.localSha256).toBe('6f0e2d1c3b4a59687766554433221100ffeeddccbbaa99887766554433221100');
+    expect(guestos.localSha256).toBe(
+      '6f0e2d1c3b4a59687766554433221100ffeeddccbbaa99887766554433221100',
+    );
     expect(guestos.remoteSha256).toBe(GUESTOS);
     expect(guestos.reported).toBe('failure');
     expect(parsed.results[1].localSha256).toBe(HOSTOS);
@@ -85,7 +95,9 @@ describe('parseReproCheckLog on recorded logs', () => {
       ['setupos', 'match'],
     ]);
     // "The sha256 sum from the CDN: <hash>." ends with a period that is not part of the hash.
-    expect(parsed.results[0].remoteSha256).toBe('c2d4f7f5c3a1a1b0e3d9b9e4f2a6c8d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70');
+    expect(parsed.results[0].remoteSha256).toBe(
+      'c2d4f7f5c3a1a1b0e3d9b9e4f2a6c8d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70',
+    );
     expect(parsed.aborted).toBe(false);
   });
 
@@ -114,14 +126,25 @@ describe('parseReproCheckLog details', () => {
     ].join('\n');
     const parsed = parseReproCheckLog(text);
     expect(parsed.results).toEqual([
-      { kind: 'hostos', label: 'HostOS', localSha256: h, remoteSha256: h, verdict: 'match', reported: 'success', consistent: true },
+      {
+        kind: 'hostos',
+        label: 'HostOS',
+        localSha256: h,
+        remoteSha256: h,
+        verdict: 'match',
+        reported: 'success',
+        consistent: true,
+      },
     ]);
   });
 
   it('trusts the hashes over the words when they disagree', () => {
     const text = [
       line(1, '[ℹ️] Verification successful for GuestOS!'),
-      line(2, '[ℹ️] The sha256 sum for GuestOS from the artifact built locally and the one fetched from remote match:'),
+      line(
+        2,
+        '[ℹ️] The sha256 sum for GuestOS from the artifact built locally and the one fetched from remote match:',
+      ),
       `\tLocal = ${'aa'.repeat(32)}`,
       `\tRemote = ${'bb'.repeat(32)}`,
     ].join('\n');
@@ -130,12 +153,16 @@ describe('parseReproCheckLog details', () => {
   });
 
   it('leaves the verdict open when the hashes are missing', () => {
-    const [result] = parseReproCheckLog(line(1, '[ℹ️] Verification successful for SetupOS!')).results;
+    const [result] = parseReproCheckLog(
+      line(1, '[ℹ️] Verification successful for SetupOS!'),
+    ).results;
     expect(result).toMatchObject({ kind: 'setupos', localSha256: null, verdict: null });
   });
 
   it('ignores OS names it does not know and text that is not a repro-check log', () => {
-    expect(parseReproCheckLog(line(1, '[ℹ️] Verification successful for WindowsOS!')).results).toEqual([]);
+    expect(
+      parseReproCheckLog(line(1, '[ℹ️] Verification successful for WindowsOS!')).results,
+    ).toEqual([]);
     const parsed = parseReproCheckLog('hello\nworld\n');
     expect(parsed.format).toBe('unknown');
     expect(parsed.results).toEqual([]);

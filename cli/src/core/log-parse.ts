@@ -85,7 +85,11 @@ const ICONS: Array<{ pattern: RegExp; level: LogLevel; format?: LogFormat }> = [
   { pattern: /^\[!\]\s?(?:Warning - )?/, level: 'warning', format: 'bash' },
 ];
 
-function splitRecords(text: string): { records: LogRecord[]; orphanLines: Array<{ line: number; text: string }>; formatHints: Set<LogFormat> } {
+function splitRecords(text: string): {
+  records: LogRecord[];
+  orphanLines: Array<{ line: number; text: string }>;
+  formatHints: Set<LogFormat>;
+} {
   const lines = text.replace(ANSI, '').split(/\r?\n/);
   const records: LogRecord[] = [];
   const orphanLines: Array<{ line: number; text: string }> = [];
@@ -107,7 +111,13 @@ function splitRecords(text: string): { records: LogRecord[]; orphanLines: Array<
           break;
         }
       }
-      current = { line: index, epochSeconds: Number(match[7]), level, message: rest.trim(), continuation: [] };
+      current = {
+        line: index,
+        epochSeconds: Number(match[7]),
+        level,
+        message: rest.trim(),
+        continuation: [],
+      };
       records.push(current);
     } else if (current !== null) {
       current.continuation.push(line);
@@ -135,10 +145,15 @@ const REMOTE_PATTERNS = [
   new RegExp(`The sha256 sum from the CDN:\\s*${HEX64}`),
 ];
 
-function hashesNear(records: LogRecord[], start: number): { local: string | null; remote: string | null } {
+function hashesNear(
+  records: LogRecord[],
+  start: number,
+): { local: string | null; remote: string | null } {
   // The hashes are in the header record's own continuation lines (error) or in the next record
   // (success: "Verification successful" then "The sha256 sum … match:" with the hashes).
-  const window = [records[start], records[start + 1]].filter((r): r is LogRecord => r !== undefined);
+  const window = [records[start], records[start + 1]].filter(
+    (r): r is LogRecord => r !== undefined,
+  );
   const lines = window.flatMap((r) => [r.message, ...r.continuation.slice(0, 8)]);
   let local: string | null = null;
   let remote: string | null = null;
@@ -148,12 +163,19 @@ function hashesNear(records: LogRecord[], start: number): { local: string | null
 }
 
 const SUCCESS_LINE = /^Verification successful for (.+?)!\s*$/;
-const FAILURE_LINE = /^Error! The sha256 sum from the (?:remote|proposal\/CDN|CDN) does not match the one we just built for (.+?)\.?\s*$/;
-const PROPOSAL_MISMATCH = /The sha256 sum from the proposal does not match the one from the CDN storage for/i;
-const PROPOSAL_MATCH = /(?:The proposal's artifacts? and hash match|sha256sum from the proposal and (?:remote|CDN) match|shasum from the proposal and CDN match)/i;
-const ERRORISH = /\b(?:error|failed|failure|fatal|exception|traceback|denied|not permitted|no space left|killed)\b|[a-z](?:Error|Exception)\b/i;
+const FAILURE_LINE =
+  /^Error! The sha256 sum from the (?:remote|proposal\/CDN|CDN) does not match the one we just built for (.+?)\.?\s*$/;
+const PROPOSAL_MISMATCH =
+  /The sha256 sum from the proposal does not match the one from the CDN storage for/i;
+const PROPOSAL_MATCH =
+  /(?:The proposal's artifacts? and hash match|sha256sum from the proposal and (?:remote|CDN) match|shasum from the proposal and CDN match)/i;
+const ERRORISH =
+  /\b(?:error|failed|failure|fatal|exception|traceback|denied|not permitted|no space left|killed)\b|[a-z](?:Error|Exception)\b/i;
 
-function lastErrorLineOf(records: LogRecord[], orphans: Array<{ line: number; text: string }>): string | null {
+function lastErrorLineOf(
+  records: LogRecord[],
+  orphans: Array<{ line: number; text: string }>,
+): string | null {
   const candidates: Array<{ line: number; text: string }> = [];
   for (const record of records) {
     if (record.level === 'error' || record.level === 'critical') {
@@ -175,14 +197,22 @@ function lastErrorLineOf(records: LogRecord[], orphans: Array<{ line: number; te
 export function parseReproCheckLog(text: string): ParsedReproCheckLog {
   const { records, orphanLines, formatHints } = splitRecords(text);
   const byKind = new Map<BuildableKind, OsResult>();
-  let proposalCheck: ProposalCheck = { status: 'not_seen', proposalSha256: null, remoteSha256: null };
+  let proposalCheck: ProposalCheck = {
+    status: 'not_seen',
+    proposalSha256: null,
+    remoteSha256: null,
+  };
   let tempDirectory: string | null = null;
   let sawRemoteWording = false;
 
   records.forEach((record, index) => {
     const success = SUCCESS_LINE.exec(record.message);
     const failure = success ? null : FAILURE_LINE.exec(record.message);
-    if (/from the remote does not match|Remote\s*=/.test([record.message, ...record.continuation.slice(0, 4)].join('\n'))) {
+    if (
+      /from the remote does not match|Remote\s*=/.test(
+        [record.message, ...record.continuation.slice(0, 4)].join('\n'),
+      )
+    ) {
       sawRemoteWording = true;
     }
     const label = success?.[1] ?? failure?.[1];
@@ -190,7 +220,8 @@ export function parseReproCheckLog(text: string): ParsedReproCheckLog {
       const kind = kindFromOsLabel(label);
       if (kind !== null) {
         const { local, remote } = hashesNear(records, index);
-        const verdict = local !== null && remote !== null ? (local === remote ? 'match' : 'mismatch') : null;
+        const verdict =
+          local !== null && remote !== null ? (local === remote ? 'match' : 'mismatch') : null;
         const reported = success ? 'success' : 'failure';
         byKind.delete(kind);
         byKind.set(kind, {
@@ -208,8 +239,14 @@ export function parseReproCheckLog(text: string): ParsedReproCheckLog {
       const lines = [record.message, ...record.continuation];
       proposalCheck = {
         status: 'mismatch',
-        proposalSha256: findHash(lines, new RegExp(`(?:Proposal sum|sha256 sum from the proposal):?\\s*${HEX64}`, 'i')),
-        remoteSha256: findHash(lines, new RegExp(`(?:CDN sum|sha256 sum from the CDN storage):?\\s*${HEX64}`, 'i')),
+        proposalSha256: findHash(
+          lines,
+          new RegExp(`(?:Proposal sum|sha256 sum from the proposal):?\\s*${HEX64}`, 'i'),
+        ),
+        remoteSha256: findHash(
+          lines,
+          new RegExp(`(?:CDN sum|sha256 sum from the CDN storage):?\\s*${HEX64}`, 'i'),
+        ),
       };
     } else if (PROPOSAL_MATCH.test(record.message) && proposalCheck.status !== 'mismatch') {
       proposalCheck = { status: 'match', proposalSha256: null, remoteSha256: null };
@@ -225,7 +262,10 @@ export function parseReproCheckLog(text: string): ParsedReproCheckLog {
   const buildFailed =
     /CalledProcessError: Command .*build-ic/.test(allText) ||
     /^\S*build-ic\.sh.*(?:failed|returned non-zero)/im.test(allText) ||
-    records.some((r) => (r.level === 'error' || r.level === 'critical') && /\bbuild\b.*\bfail/i.test(r.message));
+    records.some(
+      (r) =>
+        (r.level === 'error' || r.level === 'critical') && /\bbuild\b.*\bfail/i.test(r.message),
+    );
   const aborted = sawTraceback || records.some((r) => r.level === 'critical') || buildFailed;
 
   const zst = /\.tar\.zst\b/.test(allText);
@@ -235,7 +275,8 @@ export function parseReproCheckLog(text: string): ParsedReproCheckLog {
   let format: LogFormat = 'unknown';
   if (formatHints.has('bash')) format = 'bash';
   else if (formatHints.has('python-script')) format = 'python-script';
-  else if (sawRemoteWording || records.some((r) => r.message.includes('Using temporary directory'))) format = 'python-logging';
+  else if (sawRemoteWording || records.some((r) => r.message.includes('Using temporary directory')))
+    format = 'python-logging';
   else if (records.length > 0) format = 'python-script';
 
   return {

@@ -28,18 +28,23 @@ function readDer(bytes: Uint8Array, offset: number): Der {
   let header = 2;
   if (length & 0x80) {
     const count = length & 0x7f;
-    if (count === 0 || count > 2 || offset + 2 + count > bytes.length) throw new PemError('the key has a bad DER length');
+    if (count === 0 || count > 2 || offset + 2 + count > bytes.length)
+      throw new PemError('the key has a bad DER length');
     length = 0;
     for (let i = 0; i < count; i++) length = (length << 8) | bytes[offset + 2 + i];
     header += count;
   }
   if (offset + header + length > bytes.length) throw new PemError('the key is truncated');
-  return { tag, value: bytes.subarray(offset + header, offset + header + length), length: header + length };
+  return {
+    tag,
+    value: bytes.subarray(offset + header, offset + header + length),
+    length: header + length,
+  };
 }
 
 function children(value: Uint8Array): Der[] {
   const out: Der[] = [];
-  for (let offset = 0; offset < value.length; ) {
+  for (let offset = 0; offset < value.length;) {
     const element = readDer(value, offset);
     out.push(element);
     offset += element.length;
@@ -52,7 +57,8 @@ function sameBytes(a: Uint8Array, b: readonly number[]): boolean {
 }
 
 function base64ToBytes(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new PemError('the PEM body is not base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
+    throw new PemError('the PEM body is not base64');
   return Uint8Array.from(Buffer.from(text, 'base64'));
 }
 
@@ -66,16 +72,21 @@ export interface Ed25519PrivateKey {
 /** Reads the first `PRIVATE KEY` block; explains what is wrong with anything else. */
 export function parseEd25519Pem(text: string): Ed25519PrivateKey {
   if (/-----BEGIN EC PRIVATE KEY-----/.test(text)) {
-    throw new PemError('this is a secp256k1 (EC) key, not Ed25519; create an Ed25519 key with `repro key new`');
+    throw new PemError(
+      'this is a secp256k1 (EC) key, not Ed25519; create an Ed25519 key with `repro key new`',
+    );
   }
   if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(text)) {
-    throw new PemError('this key is encrypted; export it in plain form first (`dfx identity export <name>`)');
+    throw new PemError(
+      'this key is encrypted; export it in plain form first (`dfx identity export <name>`)',
+    );
   }
   const m = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/.exec(text);
   if (!m) throw new PemError('no "-----BEGIN PRIVATE KEY-----" block found: not a PKCS#8 PEM file');
   const der = base64ToBytes(m[1].replace(/\s+/g, ''));
   const outer = readDer(der, 0);
-  if (outer.tag !== 0x30 || outer.length !== der.length) throw new PemError('the key is not one DER SEQUENCE');
+  if (outer.tag !== 0x30 || outer.length !== der.length)
+    throw new PemError('the key is not one DER SEQUENCE');
   const parts = children(outer.value);
   const [version, algorithm, privateKey, ...rest] = parts;
   if (!version || version.tag !== 0x02 || version.value.length !== 1 || version.value[0] > 1) {
@@ -84,7 +95,8 @@ export function parseEd25519Pem(text: string): Ed25519PrivateKey {
   if (!algorithm || algorithm.tag !== 0x30 || !sameBytes(algorithm.value, ED25519_OID)) {
     throw new PemError('this is not an Ed25519 key (algorithm is not 1.3.101.112)');
   }
-  if (!privateKey || privateKey.tag !== 0x04) throw new PemError('the key has no private key octets');
+  if (!privateKey || privateKey.tag !== 0x04)
+    throw new PemError('the key has no private key octets');
   const inner = readDer(privateKey.value, 0);
   if (inner.tag !== 0x04 || inner.value.length !== 32 || inner.length !== privateKey.value.length) {
     throw new PemError('the Ed25519 private key is not 32 bytes');
@@ -93,12 +105,14 @@ export function parseEd25519Pem(text: string): Ed25519PrivateKey {
   for (const field of rest) {
     if (field.tag === 0xa0) continue; // [0] attributes
     let bitString: Uint8Array | null = null;
-    if (field.tag === 0x81) bitString = field.value; // [1] IMPLICIT BIT STRING
+    if (field.tag === 0x81)
+      bitString = field.value; // [1] IMPLICIT BIT STRING
     else if (field.tag === 0xa1) {
       const wrapped = readDer(field.value, 0); // [1] EXPLICIT BIT STRING
       if (wrapped.tag === 0x03) bitString = wrapped.value;
     }
-    if (bitString === null || bitString.length !== 33 || bitString[0] !== 0) throw new PemError('the key has a malformed public key field');
+    if (bitString === null || bitString.length !== 33 || bitString[0] !== 0)
+      throw new PemError('the key has a malformed public key field');
     publicKey = Uint8Array.from(bitString.subarray(1));
   }
   return { seed: Uint8Array.from(inner.value), publicKey };
@@ -107,7 +121,21 @@ export function parseEd25519Pem(text: string): Ed25519PrivateKey {
 /** PKCS#8 v1 PEM of a 32-byte Ed25519 seed (what openssl writes). */
 export function formatEd25519Pem(seed: Uint8Array): string {
   if (seed.length !== 32) throw new TypeError('an Ed25519 seed is 32 bytes');
-  const der = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, ...ED25519_OID, 0x04, 0x22, 0x04, 0x20, ...seed]);
+  const der = Uint8Array.from([
+    0x30,
+    0x2e,
+    0x02,
+    0x01,
+    0x00,
+    0x30,
+    0x05,
+    ...ED25519_OID,
+    0x04,
+    0x22,
+    0x04,
+    0x20,
+    ...seed,
+  ]);
   const body = Buffer.from(der).toString('base64');
   return `-----BEGIN PRIVATE KEY-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
 }

@@ -1,5 +1,17 @@
-import { LIMITS, type Artifact, type ArtifactKind, type ArtifactMember, type Environment, type UnsignedPredicate } from '@repro-registry/attestation';
-import { BUILDABLE_KINDS, defaultArtifactName, isBuildableKind, type BuildableKind } from './artifacts';
+import {
+  LIMITS,
+  type Artifact,
+  type ArtifactKind,
+  type ArtifactMember,
+  type Environment,
+  type UnsignedPredicate,
+} from '@repro-registry/attestation';
+import {
+  BUILDABLE_KINDS,
+  defaultArtifactName,
+  isBuildableKind,
+  type BuildableKind,
+} from './artifacts';
 import { usageError } from './errors';
 import type { ParsedReproCheckLog } from './log-parse';
 
@@ -19,7 +31,12 @@ export interface ArtifactInput {
 export function toArtifact(input: ArtifactInput): Artifact {
   const base = { kind: input.kind, name: input.name };
   if (input.sha256 === null) {
-    return { ...base, sha256: null, expectedSha256: input.expectedSha256, verdict: input.attempted ? 'build_failed' : 'not_built' };
+    return {
+      ...base,
+      sha256: null,
+      expectedSha256: input.expectedSha256,
+      verdict: input.attempted ? 'build_failed' : 'not_built',
+    };
   }
   if (input.expectedSha256 === null) {
     throw usageError(
@@ -33,14 +50,21 @@ export function toArtifact(input: ArtifactInput): Artifact {
     expectedSha256: input.expectedSha256,
     verdict: input.sha256 === input.expectedSha256 ? 'match' : 'mismatch',
   };
-  if (input.members && input.members.length > 0) artifact.members = input.members.slice(0, LIMITS.membersPerArtifact);
+  if (input.members && input.members.length > 0)
+    artifact.members = input.members.slice(0, LIMITS.membersPerArtifact);
   return artifact;
 }
 
 /** Plain text for the attestation's note: no control characters but newline and tab, at most 2,000 bytes. */
 export function cleanNote(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  let clean = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').trim();
+  let clean = text
+    .replace(/\r\n?/g, '\n')
+    .replace(
+      // eslint-disable-next-line no-control-regex -- control characters are what this removes
+      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
+      '',
+    )
+    .trim();
   const encoder = new TextEncoder();
   if (encoder.encode(clean).length > LIMITS.noteBytes) {
     while (encoder.encode(clean + '…').length > LIMITS.noteBytes) clean = clean.slice(0, -1);
@@ -102,7 +126,8 @@ export function outcomeFromLog(args: {
     return defaultArtifactName(kind, compression);
   };
 
-  let kinds: BuildableKind[] = args.requested.length > 0 ? [...args.requested] : parsed.results.map((r) => r.kind);
+  let kinds: BuildableKind[] =
+    args.requested.length > 0 ? [...args.requested] : parsed.results.map((r) => r.kind);
   if (kinds.length === 0) kinds = [proposal.os ?? 'guestos'];
   kinds = BUILDABLE_KINDS.filter((k) => kinds.includes(k));
 
@@ -111,16 +136,27 @@ export function outcomeFromLog(args: {
     const result = parsed.results.find((r) => r.kind === kind);
     const name = nameOf(kind);
     if (result === undefined || result.localSha256 === null) {
-      return { kind, name, sha256: null, expectedSha256: kind === proposal.os ? proposal.releasePackageSha256 : null, attempted: failedRun || result !== undefined };
+      return {
+        kind,
+        name,
+        sha256: null,
+        expectedSha256: kind === proposal.os ? proposal.releasePackageSha256 : null,
+        attempted: failedRun || result !== undefined,
+      };
     }
     let expected = result.remoteSha256;
     if (kind === proposal.os && proposal.releasePackageSha256 !== null) {
       if (result.remoteSha256 !== null && result.remoteSha256 !== proposal.releasePackageSha256) {
-        notes.push(`The published ${result.label} hash ${result.remoteSha256} is not the proposal's ${proposal.releasePackageSha256}.`);
+        notes.push(
+          `The published ${result.label} hash ${result.remoteSha256} is not the proposal's ${proposal.releasePackageSha256}.`,
+        );
       }
       expected = proposal.releasePackageSha256;
     }
-    if (!result.consistent) notes.push(`repro-check reported ${result.reported} for ${result.label} but printed different hashes; the hashes were used.`);
+    if (!result.consistent)
+      notes.push(
+        `repro-check reported ${result.reported} for ${result.label} but printed different hashes; the hashes were used.`,
+      );
     const digest = args.members?.[kind];
     return {
       kind,
@@ -133,10 +169,15 @@ export function outcomeFromLog(args: {
     };
   });
 
-  if (failedRun && parsed.lastErrorLine !== null && artifacts.some((a) => a.sha256 === null && a.attempted)) {
+  if (
+    failedRun &&
+    parsed.lastErrorLine !== null &&
+    artifacts.some((a) => a.sha256 === null && a.attempted)
+  ) {
     notes.unshift(parsed.lastErrorLine);
   }
-  if (parsed.proposalCheck.status === 'mismatch') notes.push("repro-check found that the proposal's package hash is not the published one.");
+  if (parsed.proposalCheck.status === 'mismatch')
+    notes.push("repro-check found that the proposal's package hash is not the published one.");
   return { artifacts, notes };
 }
 
@@ -150,7 +191,11 @@ export function buildPredicate(args: {
   cleanCache: boolean | null;
   notes: string[];
 }): UnsignedPredicate {
-  if (args.artifacts.length === 0) throw usageError('nothing to attest: no artifact given', 'name at least one with --artifact <kind>=<path|sha256>');
+  if (args.artifacts.length === 0)
+    throw usageError(
+      'nothing to attest: no artifact given',
+      'name at least one with --artifact <kind>=<path|sha256>',
+    );
   const seen = new Set<string>();
   for (const a of args.artifacts) {
     if (seen.has(a.kind)) throw usageError(`artifact ${a.kind} given twice`);
@@ -161,7 +206,11 @@ export function buildPredicate(args: {
     artifacts: args.artifacts.map(toArtifact),
     tool: args.tool,
     environment: args.environment,
-    build: { startedOn: rfc3339(args.startedOn), finishedOn: rfc3339(args.finishedOn), cleanCache: args.cleanCache },
+    build: {
+      startedOn: rfc3339(args.startedOn),
+      finishedOn: rfc3339(args.finishedOn),
+      cleanCache: args.cleanCache,
+    },
   };
   const note = cleanNote(args.notes.join('\n'));
   if (note !== '') predicate.note = note;
@@ -170,7 +219,8 @@ export function buildPredicate(args: {
 
 export function parseArtifactKind(text: string): ArtifactKind {
   const kinds: readonly string[] = [...BUILDABLE_KINDS, 'launch-measurements'];
-  if (!kinds.includes(text)) throw usageError(`unknown artifact kind "${text}"`, `use one of ${kinds.join(', ')}`);
+  if (!kinds.includes(text))
+    throw usageError(`unknown artifact kind "${text}"`, `use one of ${kinds.join(', ')}`);
   return text as ArtifactKind;
 }
 

@@ -31,7 +31,10 @@ describe('digestArchive', () => {
   });
 
   it('hashes a .tar.zst with the pure-JS decoder', async () => {
-    const digest = await digestArchive({ path: fixture('update-img-b.tar.zst'), zstdDecoder: 'fzstd' });
+    const digest = await digestArchive({
+      path: fixture('update-img-b.tar.zst'),
+      zstdDecoder: 'fzstd',
+    });
     expect(digest.decoder).toBe('fzstd');
     expect(digest.members).toEqual(membersOf('b'));
   });
@@ -46,7 +49,10 @@ describe('digestArchive', () => {
 
   it('reads a plain tar and reports progress up to the file size', async () => {
     const seen: number[] = [];
-    const digest = await digestArchive({ path: fixture('update-img-a.tar'), onProgress: (p) => seen.push(p.bytesDone) });
+    const digest = await digestArchive({
+      path: fixture('update-img-a.tar'),
+      onProgress: (p) => seen.push(p.bytesDone),
+    });
     expect(digest.compression).toBe('none');
     expect(digest.members).toEqual(membersOf('a'));
     expect(seen.at(-1)).toBe(digest.size);
@@ -56,7 +62,9 @@ describe('digestArchive', () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'repro-archive-'));
     const notArchive = path.join(tmp, 'notes.txt');
     writeFileSync(notArchive, 'hello');
-    await expect(digestArchive({ path: notArchive })).rejects.toThrow(/is not a tar, \.tar\.gz or \.tar\.zst archive/);
+    await expect(digestArchive({ path: notArchive })).rejects.toThrow(
+      /is not a tar, \.tar\.gz or \.tar\.zst archive/,
+    );
     const corrupt = path.join(tmp, 'broken.tar.zst');
     const bytes = readFileSync(fixture('update-img-a.tar.zst'));
     writeFileSync(corrupt, bytes.subarray(0, bytes.length / 2));
@@ -78,6 +86,8 @@ describe('sha256File', () => {
   });
 
   it('fails on a missing file with ENOENT', async () => {
-    await expect(sha256File({ path: '/nonexistent/update-img.tar.zst' })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(sha256File({ path: '/nonexistent/update-img.tar.zst' })).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 });

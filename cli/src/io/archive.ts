@@ -58,7 +58,9 @@ function fzstdStream(): Transform {
         decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         callback();
       } catch (error) {
-        callback(new ArchiveError(`not valid zstd data: ${(error as Error).message}`, { cause: error }));
+        callback(
+          new ArchiveError(`not valid zstd data: ${(error as Error).message}`, { cause: error }),
+        );
       }
     },
     flush(callback) {
@@ -66,7 +68,9 @@ function fzstdStream(): Transform {
         decoder?.push(new Uint8Array(0), true);
         callback();
       } catch (error) {
-        callback(new ArchiveError(`not valid zstd data: ${(error as Error).message}`, { cause: error }));
+        callback(
+          new ArchiveError(`not valid zstd data: ${(error as Error).message}`, { cause: error }),
+        );
       }
     },
   });
@@ -81,17 +85,24 @@ function zstdBinaryStream(program: string): Duplex {
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   child.stdout.on('end', () => {
     void exited.then((code) => {
-      if (code !== 0) duplex.destroy(new ArchiveError(`zstd failed: ${stderr.trim() || `exit ${code}`}`));
+      if (code !== 0)
+        duplex.destroy(new ArchiveError(`zstd failed: ${stderr.trim() || `exit ${code}`}`));
     });
   });
-  child.on('error', (error) => duplex.destroy(new ArchiveError(`could not run ${program}: ${error.message}`)));
+  child.on('error', (error) =>
+    duplex.destroy(new ArchiveError(`could not run ${program}: ${error.message}`)),
+  );
   return duplex;
 }
 
 /** A clean relative path for the attestation: no leading `./` or `/`, no `..`. */
 function memberPath(name: string): string | null {
   const trimmed = name.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
-  if (trimmed === '' || trimmed.split('/').some((part) => part === '..' || part === '.' || part === '')) return null;
+  if (
+    trimmed === '' ||
+    trimmed.split('/').some((part) => part === '..' || part === '.' || part === '')
+  )
+    return null;
   return new TextEncoder().encode(trimmed).length <= LIMITS.memberPathBytes ? trimmed : null;
 }
 
@@ -107,18 +118,21 @@ export async function digestArchive(args: {
   zstdDecoder?: 'auto' | 'binary' | 'fzstd';
 }): Promise<ArchiveDigest> {
   const compression = await detectCompression(args.path);
-  if (compression === null) throw new ArchiveError(`${args.path} is not a tar, .tar.gz or .tar.zst archive`);
+  if (compression === null)
+    throw new ArchiveError(`${args.path} is not a tar, .tar.gz or .tar.zst archive`);
   const handle = await open(args.path, 'r');
   const { size: bytesTotal } = await handle.stat();
   await handle.close();
 
-  let decoder: ArchiveDigest['decoder'] = compression === 'gz' ? 'zlib' : compression === 'none' ? 'none' : 'fzstd';
+  let decoder: ArchiveDigest['decoder'] =
+    compression === 'gz' ? 'zlib' : compression === 'none' ? 'none' : 'fzstd';
   let decompress: Duplex | Transform | null = null;
   if (compression === 'gz') decompress = createGunzip();
   if (compression === 'zst') {
     const wanted = args.zstdDecoder ?? 'auto';
     const program = wanted === 'fzstd' ? null : await findExecutable('zstd');
-    if (wanted === 'binary' && program === null) throw new ArchiveError('the zstd program was asked for but is not on PATH');
+    if (wanted === 'binary' && program === null)
+      throw new ArchiveError('the zstd program was asked for but is not on PATH');
     if (program !== null) {
       decompress = zstdBinaryStream(program);
       decoder = 'zstd-binary';
@@ -173,7 +187,10 @@ export async function digestArchive(args: {
     await (pipeline as (...streams: unknown[]) => Promise<void>)(...stages);
   } catch (error) {
     if (error instanceof ArchiveError) throw error;
-    throw new ArchiveError(`could not read ${args.path} as a tar archive: ${(error as Error).message}`, { cause: error });
+    throw new ArchiveError(
+      `could not read ${args.path} as a tar archive: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 
   // A tar may hold a path twice; extracting keeps the last one, so do we.
@@ -181,10 +198,19 @@ export async function digestArchive(args: {
   // Over the format's limit, keep the largest files: the disk images, where differences live.
   let kept = [...lastByPath.values()];
   if (kept.length > LIMITS.membersPerArtifact) {
-    kept = [...kept].sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path)).slice(0, LIMITS.membersPerArtifact);
+    kept = [...kept]
+      .sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path))
+      .slice(0, LIMITS.membersPerArtifact);
   }
   const members = kept
     .map(({ path, sha256, size }) => ({ path, sha256, size }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { sha256: outer.digest('hex'), size: bytesDone, compression, members, memberCount, decoder };
+  return {
+    sha256: outer.digest('hex'),
+    size: bytesDone,
+    compression,
+    members,
+    memberCount,
+    decoder,
+  };
 }

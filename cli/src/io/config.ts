@@ -121,7 +121,7 @@ export async function localCanisterIds(
     if (text !== null) {
       for (const line of text.split('\n')) {
         const m = /^\s*CANISTER_ID_([A-Z0-9_]+)\s*=\s*['"]?([a-z0-9-]+)['"]?\s*$/.exec(line);
-        if (m) ids[(m[1] as string).toLowerCase()] = m[2] as string;
+        if (m) ids[m[1].toLowerCase()] = m[2];
       }
       break;
     }
@@ -129,7 +129,7 @@ export async function localCanisterIds(
   }
   for (const [key, value] of Object.entries(env)) {
     const m = /^CANISTER_ID_([A-Z0-9_]+)$/.exec(key);
-    if (m && value) ids[(m[1] as string).toLowerCase()] = value;
+    if (m && value) ids[m[1].toLowerCase()] = value;
   }
   return ids;
 }

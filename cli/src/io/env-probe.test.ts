@@ -10,7 +10,13 @@ import { probeHost } from './env-probe';
 const hostsDir = fileURLToPath(new URL('../../test/fixtures/hosts/', import.meta.url));
 
 async function detectTree(name: string, commands: HostFacts['commands'] = {}) {
-  const facts = await probeHost({ root: path.join(hostsDir, name), buildDir: null, runCommands: false, useNodeOs: false, platform: 'linux' });
+  const facts = await probeHost({
+    root: path.join(hostsDir, name),
+    buildDir: null,
+    runCommands: false,
+    useNodeOs: false,
+    platform: 'linux',
+  });
   return detectEnvironment({ ...facts, commands });
 }
 
@@ -43,7 +49,10 @@ describe('environment detection on fixture trees (injected root)', () => {
 
   it('WSL2 from the kernel release, with its small RAM and swap', async () => {
     const report = await detectTree('wsl2');
-    expect(report.virtualization).toEqual({ value: 'wsl2', source: '/proc/sys/kernel/osrelease (microsoft-standard-WSL2)' });
+    expect(report.virtualization).toEqual({
+      value: 'wsl2',
+      source: '/proc/sys/kernel/osrelease (microsoft-standard-WSL2)',
+    });
     expect(report.osVersion.value).toBe('22.04.2 LTS');
     expect(report.memoryBytes.value).toBe(String(8133740 * 1024));
     expect(report.swapBytes.value).toBe(String(2097152 * 1024));
@@ -52,7 +61,10 @@ describe('environment detection on fixture trees (injected root)', () => {
   it('WSL2 from /proc/version alone', () => {
     const report = detectEnvironment({
       platform: 'linux',
-      files: { '/proc/version': 'Linux version 5.15.153.1-microsoft-standard-WSL2 (root@941d701f84f1) #1 SMP' },
+      files: {
+        '/proc/version':
+          'Linux version 5.15.153.1-microsoft-standard-WSL2 (root@941d701f84f1) #1 SMP',
+      },
       exists: {},
       commands: {},
       nodeOs: null,
@@ -67,13 +79,17 @@ describe('environment detection on fixture trees (injected root)', () => {
     const kvm = await detectTree('kvm');
     expect(kvm.virtualization).toEqual({
       value: 'kvm',
-      source: '/sys/class/dmi/id (sys_vendor "QEMU", product_name "Standard PC (Q35 + ICH9, 2009)")',
+      source:
+        '/sys/class/dmi/id (sys_vendor "QEMU", product_name "Standard PC (Q35 + ICH9, 2009)")',
     });
   });
 
   it('a Docker container from the cgroup of PID 1', async () => {
     const report = await detectTree('docker-container');
-    expect(report.virtualization).toEqual({ value: 'container', source: '/proc/1/cgroup (docker)' });
+    expect(report.virtualization).toEqual({
+      value: 'container',
+      source: '/proc/1/cgroup (docker)',
+    });
     expect(report.osName.value).toBe('Debian GNU/Linux');
     expect(report.osVersion.value).toBe('12');
     expect(report.swapBytes.value).toBe('0');
@@ -81,23 +97,39 @@ describe('environment detection on fixture trees (injected root)', () => {
 
   it('systemd-detect-virt wins over DMI guessing, and its unknown answers stay unknown', () => {
     const base = { platform: 'linux', files: {}, exists: {}, nodeOs: null, diskFree: null };
-    expect(detectEnvironment({ ...base, commands: { 'systemd-detect-virt --vm': { stdout: 'oracle\n', exitCode: 0 } } }).virtualization.value).toBe(
-      'virtualbox',
-    );
-    expect(detectEnvironment({ ...base, commands: { 'systemd-detect-virt --vm': { stdout: 'none\n', exitCode: 1 } } }).virtualization).toEqual({
+    expect(
+      detectEnvironment({
+        ...base,
+        commands: { 'systemd-detect-virt --vm': { stdout: 'oracle\n', exitCode: 0 } },
+      }).virtualization.value,
+    ).toBe('virtualbox');
+    expect(
+      detectEnvironment({
+        ...base,
+        commands: { 'systemd-detect-virt --vm': { stdout: 'none\n', exitCode: 1 } },
+      }).virtualization,
+    ).toEqual({
       value: 'bare_metal',
       source: 'systemd-detect-virt --vm (none)',
     });
-    expect(detectEnvironment({ ...base, commands: { 'systemd-detect-virt --vm': { stdout: 'bochs\n', exitCode: 0 } } }).virtualization.value).toBe(
-      'unknown',
-    );
-    expect(detectEnvironment({ ...base, exists: { '/run/.containerenv': true }, commands: {} }).virtualization.value).toBe('container');
+    expect(
+      detectEnvironment({
+        ...base,
+        commands: { 'systemd-detect-virt --vm': { stdout: 'bochs\n', exitCode: 0 } },
+      }).virtualization.value,
+    ).toBe('unknown');
+    expect(
+      detectEnvironment({ ...base, exists: { '/run/.containerenv': true }, commands: {} })
+        .virtualization.value,
+    ).toBe('container');
   });
 
   it('a hypervisor flag without an identified hypervisor is unknown, not bare metal', () => {
     const report = detectEnvironment({
       platform: 'linux',
-      files: { '/proc/cpuinfo': 'processor\t: 0\nmodel name\t: Some CPU\nflags\t\t: fpu hypervisor\n' },
+      files: {
+        '/proc/cpuinfo': 'processor\t: 0\nmodel name\t: Some CPU\nflags\t\t: fpu hypervisor\n',
+      },
       exists: {},
       commands: {},
       nodeOs: null,
@@ -108,13 +140,27 @@ describe('environment detection on fixture trees (injected root)', () => {
 
   it('an empty tree yields unknowns everywhere, each saying where it looked, and is still a valid environment', async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'repro-empty-root-'));
-    const facts = await probeHost({ root: empty, buildDir: empty, runCommands: false, useNodeOs: false, platform: 'linux' });
+    const facts = await probeHost({
+      root: empty,
+      buildDir: empty,
+      runCommands: false,
+      useNodeOs: false,
+      platform: 'linux',
+    });
     const report = detectEnvironment(facts);
     const environment = toEnvironment(report);
-    expect(environment).toMatchObject({ osName: null, kernel: null, virtualization: 'unknown', cpuCount: null, memoryBytes: null, gitVersion: null });
+    expect(environment).toMatchObject({
+      osName: null,
+      kernel: null,
+      virtualization: 'unknown',
+      cpuCount: null,
+      memoryBytes: null,
+      gitVersion: null,
+    });
     expect(environment.diskFreeBytes).toMatch(/^\d+$/);
     for (const [field, detected] of Object.entries(report)) {
-      if (detected.value === null) expect(detected.source, field).toMatch(/^not found \(looked at .+\)$/);
+      if (detected.value === null)
+        expect(detected.source, field).toMatch(/^not found \(looked at .+\)$/);
     }
     const checked = validatePredicate({
       proposal: { id: '1', commit: 'a'.repeat(40) },
@@ -122,7 +168,11 @@ describe('environment detection on fixture trees (injected root)', () => {
       artifacts: [],
       tool: { name: 'repro-check', version: '1', scriptSha256: null },
       environment,
-      build: { startedOn: '2025-01-01T00:00:00Z', finishedOn: '2025-01-01T00:00:00Z', cleanCache: null },
+      build: {
+        startedOn: '2025-01-01T00:00:00Z',
+        finishedOn: '2025-01-01T00:00:00Z',
+        cleanCache: null,
+      },
     });
     // The predicate as a whole is invalid here (no artifacts, fake builder): only the environment must pass.
     expect(checked.ok).toBe(false);
@@ -140,10 +190,18 @@ describe('environment detection on fixture trees (injected root)', () => {
         'sysctl -n machdep.cpu.brand_string': out('Apple M2 Pro\n'),
         'sysctl -n hw.ncpu': out('12\n'),
         'sysctl -n hw.memsize': out('34359738368\n'),
-        'sysctl -n vm.swapusage': out('total = 2048.00M  used = 1024.50M  free = 1023.50M  (encrypted)\n'),
+        'sysctl -n vm.swapusage': out(
+          'total = 2048.00M  used = 1024.50M  free = 1023.50M  (encrypted)\n',
+        ),
         'sysctl -n kern.hv_vmm_present': out('0\n'),
       },
-      nodeOs: { machine: 'arm64', release: '23.5.0', cpuModel: 'Apple M2 Pro', cpuCount: 12, totalMemBytes: 34359738368 },
+      nodeOs: {
+        machine: 'arm64',
+        release: '23.5.0',
+        cpuModel: 'Apple M2 Pro',
+        cpuCount: 12,
+        totalMemBytes: 34359738368,
+      },
       diskFree: null,
     });
     expect(toEnvironment(report)).toMatchObject({
@@ -162,7 +220,12 @@ describe('environment detection on fixture trees (injected root)', () => {
 
 describe('probeHost on the live machine', () => {
   it('records something for every field or says where it looked, without root', async () => {
-    const facts = await probeHost({ root: '/', buildDir: os.tmpdir(), runCommands: true, useNodeOs: true });
+    const facts = await probeHost({
+      root: '/',
+      buildDir: os.tmpdir(),
+      runCommands: true,
+      useNodeOs: true,
+    });
     const report = detectEnvironment(facts);
     expect(report.arch.value).toBe(os.machine());
     expect(report.diskFreeBytes.value).toMatch(/^\d+$/);

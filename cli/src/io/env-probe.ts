@@ -17,7 +17,11 @@ export const PROBED_FILES = [
   '/sys/class/dmi/id/product_name',
 ] as const;
 
-export const PROBED_MARKERS = ['/.dockerenv', '/run/.containerenv', '/proc/sys/fs/binfmt_misc/WSLInterop'] as const;
+export const PROBED_MARKERS = [
+  '/.dockerenv',
+  '/run/.containerenv',
+  '/proc/sys/fs/binfmt_misc/WSLInterop',
+] as const;
 
 const LINUX_COMMANDS: Array<[string, string[]]> = [
   ['systemd-detect-virt', ['--container']],
@@ -41,12 +45,17 @@ const DARWIN_COMMANDS: Array<[string, string[]]> = [
 
 function run(command: string, args: string[]): Promise<CommandOutput | null> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: 5000, maxBuffer: 1 << 20, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(null);
-      if (error && typeof (error as { code?: unknown }).code !== 'number') return resolve(null);
-      const exitCode = error ? Number((error as { code?: unknown }).code) : 0;
-      resolve({ stdout: String(stdout), exitCode });
-    });
+    execFile(
+      command,
+      args,
+      { timeout: 5000, maxBuffer: 1 << 20, env: { ...process.env, LC_ALL: 'C' } },
+      (error, stdout) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(null);
+        if (error && typeof (error as { code?: unknown }).code !== 'number') return resolve(null);
+        const exitCode = error ? Number((error as { code?: unknown }).code) : 0;
+        resolve({ stdout: String(stdout), exitCode });
+      },
+    );
   });
 }
 
@@ -89,12 +98,16 @@ export async function probeHost(options: ProbeOptions): Promise<HostFacts> {
 
   const jobs: Array<Promise<void>> = [];
   if (platform !== 'darwin') {
-    for (const file of PROBED_FILES) jobs.push(readOrNull(onRoot(file)).then((text) => void (files[file] = text)));
-    for (const marker of PROBED_MARKERS) jobs.push(exists(onRoot(marker)).then((found) => void (existsMap[marker] = found)));
+    for (const file of PROBED_FILES)
+      jobs.push(readOrNull(onRoot(file)).then((text) => void (files[file] = text)));
+    for (const marker of PROBED_MARKERS)
+      jobs.push(exists(onRoot(marker)).then((found) => void (existsMap[marker] = found)));
   }
   if (options.runCommands) {
     for (const [command, args] of platform === 'darwin' ? DARWIN_COMMANDS : LINUX_COMMANDS) {
-      jobs.push(run(command, args).then((output) => void (commands[[command, ...args].join(' ')] = output)));
+      jobs.push(
+        run(command, args).then((output) => void (commands[[command, ...args].join(' ')] = output)),
+      );
     }
   }
   let diskFree: HostFacts['diskFree'] = null;
@@ -115,7 +128,13 @@ export async function probeHost(options: ProbeOptions): Promise<HostFacts> {
     exists: existsMap,
     commands,
     nodeOs: options.useNodeOs
-      ? { machine: os.machine(), release: os.release(), cpuModel: cpus[0]?.model ?? null, cpuCount: cpus.length, totalMemBytes: os.totalmem() }
+      ? {
+          machine: os.machine(),
+          release: os.release(),
+          cpuModel: cpus[0]?.model ?? null,
+          cpuCount: cpus.length,
+          totalMemBytes: os.totalmem(),
+        }
       : null,
     diskFree,
   };

@@ -1,6 +1,9 @@
 import { chmod, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { ed25519PublicKeyFromSecret, principalFromEd25519PublicKey } from '@repro-registry/attestation';
+import {
+  ed25519PublicKeyFromSecret,
+  principalFromEd25519PublicKey,
+} from '@repro-registry/attestation';
 import { usageError } from '../core/errors';
 import { formatEd25519Pem, parseEd25519Pem, PemError } from '../core/pem';
 
@@ -26,7 +29,10 @@ export function keyFromPem(text: string, source: string): BuilderKey {
   }
   const key = keyFromSeed(parsed.seed);
   if (parsed.publicKey !== null && !parsed.publicKey.every((b, i) => b === key.publicKey[i])) {
-    throw usageError(`${source}: the public key in the file does not belong to its private key`, 'the file is corrupt; use another copy');
+    throw usageError(
+      `${source}: the public key in the file does not belong to its private key`,
+      'the file is corrupt; use another copy',
+    );
   }
   return key;
 }
@@ -38,7 +44,10 @@ export async function loadKey(keyPath: string): Promise<BuilderKey> {
     info = await lstat(keyPath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw usageError(`no builder key at ${keyPath}`, 'create one with `repro key new` or import one with `repro key import <pem>`');
+      throw usageError(
+        `no builder key at ${keyPath}`,
+        'create one with `repro key new` or import one with `repro key import <pem>`',
+      );
     }
     throw usageError(`cannot read the builder key ${keyPath}: ${(error as Error).message}`);
   }
@@ -53,13 +62,20 @@ export async function loadKey(keyPath: string): Promise<BuilderKey> {
   try {
     text = await readFile(keyPath, 'utf8');
   } catch (error) {
-    throw usageError(`cannot read the builder key ${keyPath}: ${(error as Error).message}`, `check that you own it: ls -l ${keyPath}`);
+    throw usageError(
+      `cannot read the builder key ${keyPath}: ${(error as Error).message}`,
+      `check that you own it: ls -l ${keyPath}`,
+    );
   }
   return keyFromPem(text, keyPath);
 }
 
 /** Writes the key with mode 0600 (atomically: a crash leaves the old key or the new one). */
-export async function saveKey(args: { keyPath: string; key: BuilderKey; force: boolean }): Promise<void> {
+export async function saveKey(args: {
+  keyPath: string;
+  key: BuilderKey;
+  force: boolean;
+}): Promise<void> {
   const { keyPath, key, force } = args;
   await mkdir(path.dirname(keyPath), { recursive: true, mode: 0o700 });
   const exists = await lstat(keyPath).then(
@@ -67,7 +83,10 @@ export async function saveKey(args: { keyPath: string; key: BuilderKey; force: b
     () => false,
   );
   if (exists && !force) {
-    throw usageError(`a builder key already exists at ${keyPath}`, 'keep it, or replace it with --force (export the old one first: it cannot be recovered)');
+    throw usageError(
+      `a builder key already exists at ${keyPath}`,
+      'keep it, or replace it with --force (export the old one first: it cannot be recovered)',
+    );
   }
   const temporary = `${keyPath}.${process.pid}.tmp`;
   const handle = await open(temporary, 'wx', 0o600);

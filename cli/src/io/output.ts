@@ -9,7 +9,12 @@ export function toJson(value: unknown): string {
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
         const record = v as Record<string, unknown>;
         const keys = Object.keys(record);
-        if (keys.length === 1 && keys[0] === '__principal__' && typeof record['__principal__'] === 'string') return record['__principal__'];
+        if (
+          keys.length === 1 &&
+          keys[0] === '__principal__' &&
+          typeof record['__principal__'] === 'string'
+        )
+          return record['__principal__'];
       }
       return v;
     },
@@ -27,7 +32,11 @@ export interface Output {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export function createOutput(args: { json: boolean; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } }): Output {
+export function createOutput(args: {
+  json: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}): Output {
   return {
     json: args.json,
     stdout: args.stdout,

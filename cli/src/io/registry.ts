@@ -19,18 +19,37 @@ export interface RegistryGateway {
 function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   // Agent errors are long multi-line dumps; the first line says what happened.
-  return text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? 'unknown error';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim()
+      .slice(0, 300) ?? 'unknown error'
+  );
 }
 
-export async function connectRegistry(args: { settings: Settings; identity?: Identity; savedEnvelope?: string }): Promise<RegistryGateway> {
+export async function connectRegistry(args: {
+  settings: Settings;
+  identity?: Identity;
+  savedEnvelope?: string;
+}): Promise<RegistryGateway> {
   const { settings } = args;
   const canisterId = settings.canisterId;
   if (canisterId === null) {
-    throw usageError('no registry canister id configured', `pass --canister-id <id>, set REPRO_CANISTER_ID, or add "canisterId" to ${settings.configPath}`);
+    throw usageError(
+      'no registry canister id configured',
+      `pass --canister-id <id>, set REPRO_CANISTER_ID, or add "canisterId" to ${settings.configPath}`,
+    );
   }
-  const saved = args.savedEnvelope ? `; the signed envelope is saved at ${args.savedEnvelope} (send it later with \`repro submit ${args.savedEnvelope}\`)` : '';
+  const saved = args.savedEnvelope
+    ? `; the signed envelope is saved at ${args.savedEnvelope} (send it later with \`repro submit ${args.savedEnvelope}\`)`
+    : '';
   const unreachable = (error: unknown) =>
-    networkError(`cannot reach the registry at ${settings.host}: ${describe(error)}`, `check the network (--network ${settings.networkName}) and try again${saved}`, error);
+    networkError(
+      `cannot reach the registry at ${settings.host}: ${describe(error)}`,
+      `check the network (--network ${settings.networkName}) and try again${saved}`,
+      error,
+    );
 
   // Loaded here so that commands which never talk to the network start fast.
   const client = await import('@repro-registry/client');
@@ -45,7 +64,10 @@ export async function connectRegistry(args: { settings: Settings; identity?: Ide
     });
   } catch (error) {
     if (error instanceof Error && /Invalid principal|checksum/i.test(error.message)) {
-      throw usageError(`"${canisterId}" is not a canister id`, 'check --canister-id / REPRO_CANISTER_ID');
+      throw usageError(
+        `"${canisterId}" is not a canister id`,
+        'check --canister-id / REPRO_CANISTER_ID',
+      );
     }
     throw unreachable(error);
   }
@@ -56,11 +78,19 @@ export async function connectRegistry(args: { settings: Settings; identity?: Ide
       result = await run();
     } catch (error) {
       if (error instanceof client.RegistryCallError && error.kind === 'rejected') {
-        throw new CliError({ message: `the registry refused the request: ${describe(error)}${saved}`, exitCode: ExitCode.REJECTED, code: error.code ?? 'REJECTED' });
+        throw new CliError({
+          message: `the registry refused the request: ${describe(error)}${saved}`,
+          exitCode: ExitCode.REJECTED,
+          code: error.code ?? 'REJECTED',
+        });
       }
       throw unreachable(error);
     }
-    if (!result.ok) throw rejectedError(result.error.code, `the registry rejected it: ${result.error.code}: ${result.error.message}`);
+    if (!result.ok)
+      throw rejectedError(
+        result.error.code,
+        `the registry rejected it: ${result.error.code}: ${result.error.message}`,
+      );
     return result.value;
   }
 

@@ -19,16 +19,33 @@ export async function readScript(file: string, origin: string): Promise<ScriptFi
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw usageError(`cannot read the repro-check script ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'check the path given with --script');
+    throw usageError(
+      `cannot read the repro-check script ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      'check the path given with --script',
+    );
   }
-  return { path: path.resolve(file), sha256: createHash('sha256').update(bytes).digest('hex'), origin, text: bytes.toString('utf8') };
+  return {
+    path: path.resolve(file),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    origin,
+    text: bytes.toString('utf8'),
+  };
 }
 
 /** Paths of the script in dfinity/ic over time, newest first. */
-const SCRIPT_PATHS = ['ci/tools/repro-check', 'ci/scripts/repro-check', 'ci/tools/repro-check.py', 'ci/tools/repro-check.sh'];
+const SCRIPT_PATHS = [
+  'ci/tools/repro-check',
+  'ci/scripts/repro-check',
+  'ci/tools/repro-check.py',
+  'ci/tools/repro-check.sh',
+];
 
 /** Downloads repro-check as of the proposal's commit (what DFINITY tells verifiers to run). */
-export async function fetchScriptAtCommit(args: { commit: string; cacheDir: string; fetchImpl?: typeof fetch }): Promise<ScriptFile> {
+export async function fetchScriptAtCommit(args: {
+  commit: string;
+  cacheDir: string;
+  fetchImpl?: typeof fetch;
+}): Promise<ScriptFile> {
   const doFetch = args.fetchImpl ?? fetch;
   const dir = path.join(args.cacheDir, 'scripts', args.commit);
   for (const relative of SCRIPT_PATHS) {
@@ -37,18 +54,34 @@ export async function fetchScriptAtCommit(args: { commit: string; cacheDir: stri
     try {
       response = await doFetch(url);
     } catch (error) {
-      throw networkError(`cannot download repro-check from ${url}: ${(error as Error).message}`, 'check your connection, or pass a local copy with --script <path>', error);
+      throw networkError(
+        `cannot download repro-check from ${url}: ${(error as Error).message}`,
+        'check your connection, or pass a local copy with --script <path>',
+        error,
+      );
     }
     if (response.status === 404) continue;
-    if (!response.ok) throw networkError(`downloading ${url} failed with HTTP ${response.status}`, 'try again, or pass a local copy with --script <path>');
+    if (!response.ok)
+      throw networkError(
+        `downloading ${url} failed with HTTP ${response.status}`,
+        'try again, or pass a local copy with --script <path>',
+      );
     const bytes = Buffer.from(await response.arrayBuffer());
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, path.basename(relative));
     await writeFile(file, bytes, { mode: 0o755 });
     await chmod(file, 0o755);
-    return { path: file, sha256: createHash('sha256').update(bytes).digest('hex'), origin: `dfinity/ic@${args.commit}:${relative}`, text: bytes.toString('utf8') };
+    return {
+      path: file,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      origin: `dfinity/ic@${args.commit}:${relative}`,
+      text: bytes.toString('utf8'),
+    };
   }
-  throw usageError(`dfinity/ic at ${args.commit} has no repro-check script`, 'pass one with --script <path>');
+  throw usageError(
+    `dfinity/ic at ${args.commit} has no repro-check script`,
+    'pass one with --script <path>',
+  );
 }
 
 export interface ScriptRun {
@@ -76,7 +109,10 @@ export async function runScript(args: {
   const log = createWriteStream(args.logPath, { mode: 0o644 });
   const chunks: Buffer[] = [];
   const startedOn = new Date();
-  const child = spawn(args.script, args.argv, { stdio: ['inherit', 'pipe', 'pipe'], env: args.env });
+  const child = spawn(args.script, args.argv, {
+    stdio: ['inherit', 'pipe', 'pipe'],
+    env: args.env,
+  });
   const take = (chunk: Buffer) => {
     chunks.push(chunk);
     log.write(chunk);
@@ -84,13 +120,30 @@ export async function runScript(args: {
   };
   child.stdout.on('data', take);
   child.stderr.on('data', take);
-  const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.on('error', (error) => reject(usageError(`cannot run ${args.script}: ${(error as NodeJS.ErrnoException).code ?? error.message}`, 'is it executable? (chmod +x)')));
+  const { exitCode, signal } = await new Promise<{
+    exitCode: number | null;
+    signal: NodeJS.Signals | null;
+  }>((resolve, reject) => {
+    child.on('error', (error) =>
+      reject(
+        usageError(
+          `cannot run ${args.script}: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+          'is it executable? (chmod +x)',
+        ),
+      ),
+    );
     child.on('close', (code, sig) => resolve({ exitCode: code, signal: sig }));
   });
   const finishedOn = new Date();
   await new Promise<void>((resolve) => log.end(resolve));
-  return { exitCode, signal, startedOn, finishedOn, logPath: args.logPath, log: Buffer.concat(chunks).toString('utf8') };
+  return {
+    exitCode,
+    signal,
+    startedOn,
+    finishedOn,
+    logPath: args.logPath,
+    log: Buffer.concat(chunks).toString('utf8'),
+  };
 }
 
 /** True when the directory is missing or empty: the build starts from a clean cache. */

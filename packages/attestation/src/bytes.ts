@@ -102,7 +102,7 @@ export function base64Encode(bytes: Uint8Array): string {
 }
 
 function b64Value(code: number): number {
-  return B64_VALUES[code] as number;
+  return B64_VALUES[code];
 }
 
 /**
@@ -121,10 +121,10 @@ export function decodeBase64OrNull(text: string): Uint8Array | null {
   let o = 0;
   const values = B64_VALUES;
   for (let q = 0, p = 0; q < fullQuads; q++, p += 4) {
-    const a = values[text.charCodeAt(p)] as number;
-    const b = values[text.charCodeAt(p + 1)] as number;
-    const c = values[text.charCodeAt(p + 2)] as number;
-    const d = values[text.charCodeAt(p + 3)] as number;
+    const a = values[text.charCodeAt(p)];
+    const b = values[text.charCodeAt(p + 1)];
+    const c = values[text.charCodeAt(p + 2)];
+    const d = values[text.charCodeAt(p + 3)];
     if ((a | b | c | d) < 0) return null;
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = n >> 16;
@@ -241,6 +241,7 @@ export function decodeUtf8OrNull(bytes: Uint8Array): string | null {
   return decodeUtf8Slow(bytes);
 }
 
+// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose
 const NON_ASCII = /[^\u0000-\u007f]/;
 
 function decodeUtf8Slow(bytes: Uint8Array): string | null {

@@ -37,6 +37,7 @@ interface ParseOptions {
 // A string without escapes or control characters (almost every string, including an envelope's
 // kilobytes of base64) is found and checked by native string functions; only the rest is walked
 // character by character, which costs a lot in azle's interpreter.
+// eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings
 const PLAIN_STRING_BREAKER = /[\\\u0000-\u001f]/;
 
 export function parseJson(text: string, options: ParseOptions): JsonValue {

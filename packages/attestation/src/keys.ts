@@ -97,6 +97,6 @@ const ED25519_L = (1n << 252n) + 27742317777372353535851937790883648493n;
 export function isCanonicalScalar(signature: Uint8Array): boolean {
   if (signature.length !== 64) return false;
   let s = 0n;
-  for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i] as number);
+  for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i]);
   return s < ED25519_L;
 }

@@ -78,29 +78,23 @@ export function sha512(message: Uint8Array): Uint8Array {
   for (let offset = 0; offset < end; offset += 128) {
     for (let i = 0; i < 32; i++) {
       const p = offset + i * 4;
-      W[i] =
-        ((padded[p] as number) << 24) |
-        ((padded[p + 1] as number) << 16) |
-        ((padded[p + 2] as number) << 8) |
-        (padded[p + 3] as number);
+      W[i] = (padded[p] << 24) | (padded[p + 1] << 16) | (padded[p + 2] << 8) | padded[p + 3];
     }
     for (let i = 32; i < 160; i += 2) {
       // σ0(w[t-15]) = rotr1 ^ rotr8 ^ shr7
-      let xh = W[i - 30] as number,
-        xl = W[i - 29] as number;
+      let xh = W[i - 30],
+        xl = W[i - 29];
       const s0h = ((xh >>> 1) | (xl << 31)) ^ ((xh >>> 8) | (xl << 24)) ^ (xh >>> 7);
       const s0l = ((xl >>> 1) | (xh << 31)) ^ ((xl >>> 8) | (xh << 24)) ^ ((xl >>> 7) | (xh << 25));
       // σ1(w[t-2]) = rotr19 ^ rotr61 ^ shr6
-      xh = W[i - 4] as number;
-      xl = W[i - 3] as number;
+      xh = W[i - 4];
+      xl = W[i - 3];
       const s1h = ((xh >>> 19) | (xl << 13)) ^ ((xl >>> 29) | (xh << 3)) ^ (xh >>> 6);
       const s1l =
         ((xl >>> 19) | (xh << 13)) ^ ((xh >>> 29) | (xl << 3)) ^ ((xl >>> 6) | (xh << 26));
       // w[t] = σ1 + w[t-7] + σ0 + w[t-16], low halves summed as unsigned numbers (< 2^35).
-      const lo =
-        (s1l >>> 0) + ((W[i - 13] as number) >>> 0) + (s0l >>> 0) + ((W[i - 31] as number) >>> 0);
-      W[i] =
-        (s1h + (W[i - 14] as number) + s0h + (W[i - 32] as number) + ((lo / 4294967296) | 0)) | 0;
+      const lo = (s1l >>> 0) + (W[i - 13] >>> 0) + (s0l >>> 0) + (W[i - 31] >>> 0);
+      W[i] = (s1h + W[i - 14] + s0h + W[i - 32] + ((lo / 4294967296) | 0)) | 0;
       W[i + 1] = lo | 0;
     }
 
@@ -129,14 +123,8 @@ export function sha512(message: Uint8Array): Uint8Array {
       const chh = (eh & fh) ^ (~eh & gh);
       const chl = (el & fl) ^ (~el & gl);
       // T1 = h + Σ1 + ch + K[t] + W[t]
-      const t1lo =
-        (hl >>> 0) +
-        (S1l >>> 0) +
-        (chl >>> 0) +
-        ((K[i + 1] as number) >>> 0) +
-        ((W[i + 1] as number) >>> 0);
-      const t1h =
-        (hh + S1h + chh + (K[i] as number) + (W[i] as number) + ((t1lo / 4294967296) | 0)) | 0;
+      const t1lo = (hl >>> 0) + (S1l >>> 0) + (chl >>> 0) + (K[i + 1] >>> 0) + (W[i + 1] >>> 0);
+      const t1h = (hh + S1h + chh + K[i] + W[i] + ((t1lo / 4294967296) | 0)) | 0;
       const t1l = t1lo | 0;
       // Σ0(a) = rotr28 ^ rotr34 ^ rotr39
       const S0h = ((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25));
@@ -194,7 +182,7 @@ export function sha512(message: Uint8Array): Uint8Array {
   const out = new Uint8Array(64);
   const words = [h0h, h0l, h1h, h1l, h2h, h2l, h3h, h3l, h4h, h4l, h5h, h5l, h6h, h6l, h7h, h7l];
   for (let i = 0; i < 16; i++) {
-    const w = words[i] as number;
+    const w = words[i];
     out[i * 4] = w >>> 24;
     out[i * 4 + 1] = (w >>> 16) & 0xff;
     out[i * 4 + 2] = (w >>> 8) & 0xff;

@@ -24,7 +24,11 @@ export async function renderBindings(didPath = DID_PATH): Promise<string> {
     await generate({
       didFile: didPath,
       outDir: out,
-      output: { force: true, actor: { disabled: true }, declarations: { typescript: true, flat: true, rootExports: true } },
+      output: {
+        force: true,
+        actor: { disabled: true },
+        declarations: { typescript: true, flat: true, rootExports: true },
+      },
     });
     const generated = await readFile(join(out, 'registry.did.ts'), 'utf8');
     return generated
@@ -46,7 +50,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (process.argv.includes('--check')) {
     const committed = await readFile(BINDINGS_PATH, 'utf8').catch(() => '');
     if (committed !== rendered) {
-      console.error('packages/client/src/declarations/registry.did.ts is stale: run npm run generate -w packages/client');
+      console.error(
+        'packages/client/src/declarations/registry.did.ts is stale: run npm run generate -w packages/client',
+      );
       process.exit(1);
     }
     console.log('bindings are up to date');

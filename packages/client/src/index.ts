@@ -30,7 +30,8 @@ export interface RegistryClientOptions {
 }
 
 export interface RegistryError {
-  code: ErrorCode | string;
+  /** One of `ErrorCode` (narrow it with `isErrorCode`); a newer registry may send new ones. */
+  code: string;
   message: string;
 }
 
@@ -80,16 +81,27 @@ export interface RegistryClient {
     includeEnvelopes?: boolean;
   }): Promise<Result<T.AttestationPage>>;
   getAttestation(id: bigint): Promise<Result<T.Attestation>>;
-  getBuilder(args: { builder: Principal | string; cursor?: bigint; limit?: number }): Promise<Result<T.BuilderPage>>;
-  setBuilderProfile(args: { displayName: string; url?: string | null }): Promise<Result<T.BuilderProfile>>;
+  getBuilder(args: {
+    builder: Principal | string;
+    cursor?: bigint;
+    limit?: number;
+  }): Promise<Result<T.BuilderPage>>;
+  setBuilderProfile(args: {
+    displayName: string;
+    url?: string | null;
+  }): Promise<Result<T.BuilderProfile>>;
   hideAttestation(args: { attestationId: bigint; reason: string }): Promise<Result<T.Attestation>>;
   unhideAttestation(attestationId: bigint): Promise<Result<T.Attestation>>;
   getRegistryInfo(): Promise<T.RegistryInfo>;
 }
 
-export async function createRegistryClient(options: RegistryClientOptions): Promise<RegistryClient> {
+export async function createRegistryClient(
+  options: RegistryClientOptions,
+): Promise<RegistryClient> {
   const canisterId =
-    typeof options.canisterId === 'string' ? Principal.fromText(options.canisterId) : options.canisterId;
+    typeof options.canisterId === 'string'
+      ? Principal.fromText(options.canisterId)
+      : options.canisterId;
   const agent =
     options.agent ??
     (await HttpAgent.create({
@@ -138,7 +150,8 @@ export async function createRegistryClient(options: RegistryClientOptions): Prom
       call(async () =>
         unwrap(
           await actor.get_builder({
-            builder: typeof args.builder === 'string' ? Principal.fromText(args.builder) : args.builder,
+            builder:
+              typeof args.builder === 'string' ? Principal.fromText(args.builder) : args.builder,
             cursor: opt(args.cursor),
             limit: opt(args.limit),
           }),
@@ -146,11 +159,15 @@ export async function createRegistryClient(options: RegistryClientOptions): Prom
       ),
     setBuilderProfile: (args) =>
       call(async () =>
-        unwrap(await actor.set_builder_profile({ display_name: args.displayName, url: opt(args.url) })),
+        unwrap(
+          await actor.set_builder_profile({ display_name: args.displayName, url: opt(args.url) }),
+        ),
       ),
     hideAttestation: (args) =>
       call(async () =>
-        unwrap(await actor.hide_attestation({ attestation_id: args.attestationId, reason: args.reason })),
+        unwrap(
+          await actor.hide_attestation({ attestation_id: args.attestationId, reason: args.reason }),
+        ),
       ),
     unhideAttestation: (id) => call(async () => unwrap(await actor.unhide_attestation(id))),
     getRegistryInfo: () => call(() => actor.get_registry_info()),

@@ -32,7 +32,10 @@ describe('decodeIcOsElection on Candid encoded with each historic payload type',
 
   for (const fixture of fixtures) {
     it(fixture.name, () => {
-      const result = decodeIcOsElection({ nnsFunction: fixture.nnsFunction, payload: hexToBytes(fixture.payloadHex) });
+      const result = decodeIcOsElection({
+        nnsFunction: fixture.nnsFunction,
+        payload: hexToBytes(fixture.payloadHex),
+      });
       if (fixture.expected.ok) {
         expect(result).toEqual(fixture.expected);
       } else {
@@ -48,7 +51,11 @@ describe('decodeIcOsElection on Candid encoded with each historic payload type',
 
 describe('decodeIcOsElection edge cases', () => {
   it('refuses functions that elect nothing, including retiring versions', () => {
-    const payload = encodeGuestosElectionPayload({ electedCommit: 'a'.repeat(40), releasePackageSha256Hex: null, releasePackageUrls: [] });
+    const payload = encodeGuestosElectionPayload({
+      electedCommit: 'a'.repeat(40),
+      releasePackageSha256Hex: null,
+      releasePackageUrls: [],
+    });
     for (const nnsFunction of [0, 11, NnsFunction.RetireReplicaVersion, 51, -1, 1.5, Number.NaN]) {
       const result = decodeIcOsElection({ nnsFunction, payload });
       expect(result).toMatchObject({ ok: false, code: ProposalsErrorCode.NOT_ICOS_ELECTION });
@@ -65,7 +72,10 @@ describe('decodeIcOsElection edge cases', () => {
     big.set(payload, 37);
     const view = big.subarray(37, 37 + payload.length);
     const result = decodeIcOsElection({ nnsFunction: 50, payload: view });
-    expect(result).toMatchObject({ ok: true, value: { os: 'hostos', electedCommit: 'b'.repeat(40) } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { os: 'hostos', electedCommit: 'b'.repeat(40) },
+    });
   });
 
   it('round-trips the encoder with launch measurements', () => {
@@ -94,7 +104,12 @@ describe('decodeIcOsElection edge cases', () => {
   });
 
   it('rejects trailing bytes after a valid payload', () => {
-    const payload = encodeHostosElectionPayload({ electedCommit: null, releasePackageSha256Hex: null, releasePackageUrls: [], unelectedVersions: ['v'] });
+    const payload = encodeHostosElectionPayload({
+      electedCommit: null,
+      releasePackageSha256Hex: null,
+      releasePackageUrls: [],
+      unelectedVersions: ['v'],
+    });
     const withTail = new Uint8Array([...payload, 0]);
     expect(decodeIcOsElection({ nnsFunction: 50, payload: withTail })).toMatchObject({
       ok: false,
@@ -104,6 +119,9 @@ describe('decodeIcOsElection edge cases', () => {
 
   it('rejects a payload with two arguments of which the first is wrong', () => {
     const payload = IDL.encode([IDL.Nat, IDL.Text], [1n, 'x']);
-    expect(decodeIcOsElection({ nnsFunction: 5, payload })).toMatchObject({ ok: false, code: ProposalsErrorCode.PAYLOAD_UNDECODABLE });
+    expect(decodeIcOsElection({ nnsFunction: 5, payload })).toMatchObject({
+      ok: false,
+      code: ProposalsErrorCode.PAYLOAD_UNDECODABLE,
+    });
   });
 });

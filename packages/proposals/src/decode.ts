@@ -50,7 +50,8 @@ export interface IcOsElection {
   unelectedVersions: string[];
 }
 
-export type DecodeResult<T> = { ok: true; value: T } | { ok: false; code: ProposalsErrorCode; message: string };
+export type DecodeResult<T> =
+  { ok: true; value: T } | { ok: false; code: ProposalsErrorCode; message: string };
 
 function optional<T>(value: [] | [T]): T | null {
   return value.length === 0 ? null : value[0];
@@ -88,7 +89,9 @@ function fromHostos(nnsFunction: number, value: HostosElectionPayloadValue): IcO
   return {
     os: 'hostos',
     payloadType:
-      nnsFunction === NnsFunction.ReviseElectedHostosVersions ? 'ReviseElectedHostosVersions' : 'UpdateElectedHostosVersions',
+      nnsFunction === NnsFunction.ReviseElectedHostosVersions
+        ? 'ReviseElectedHostosVersions'
+        : 'UpdateElectedHostosVersions',
     nnsFunction,
     electedCommit: optional(value.hostos_version_to_elect),
     releasePackageSha256Hex: optional(value.release_package_sha256_hex),
@@ -107,7 +110,8 @@ function fromBless(nnsFunction: number, value: BlessReplicaVersionPayloadValue):
     electedCommit: value.replica_version_id,
     releasePackageSha256Hex: value.release_package_sha256_hex,
     // Later payloads carry both, the plural one being authoritative; an empty legacy field is no URL.
-    releasePackageUrls: urls !== null && urls.length > 0 ? urls : url !== null && url !== '' ? [url] : [],
+    releasePackageUrls:
+      urls !== null && urls.length > 0 ? urls : url !== null && url !== '' ? [url] : [],
     unelectedVersions: [],
   };
   const contextHash = optional(value.guest_launch_measurement_sha256_hex);
@@ -120,17 +124,32 @@ function fromBless(nnsFunction: number, value: BlessReplicaVersionPayloadValue):
  * HostOS version. Never throws: anything else is `NOT_ICOS_ELECTION`, a payload that does not
  * decode is `PAYLOAD_UNDECODABLE`.
  */
-export function decodeIcOsElection(args: { nnsFunction: number; payload: Uint8Array }): DecodeResult<IcOsElection> {
+export function decodeIcOsElection(args: {
+  nnsFunction: number;
+  payload: Uint8Array;
+}): DecodeResult<IcOsElection> {
   const { nnsFunction, payload } = args;
   const decoders: Record<number, () => IcOsElection> = {
     [NnsFunction.ReviseElectedGuestosVersions]: () =>
-      fromGuestos(nnsFunction, decodeOne<GuestosElectionPayloadValue>(GuestosElectionPayloadIdl, payload)),
+      fromGuestos(
+        nnsFunction,
+        decodeOne<GuestosElectionPayloadValue>(GuestosElectionPayloadIdl, payload),
+      ),
     [NnsFunction.ReviseElectedHostosVersions]: () =>
-      fromHostos(nnsFunction, decodeOne<HostosElectionPayloadValue>(HostosElectionPayloadIdl, payload)),
+      fromHostos(
+        nnsFunction,
+        decodeOne<HostosElectionPayloadValue>(HostosElectionPayloadIdl, payload),
+      ),
     [NnsFunction.UpdateElectedHostosVersions]: () =>
-      fromHostos(nnsFunction, decodeOne<HostosElectionPayloadValue>(HostosElectionPayloadIdl, payload)),
+      fromHostos(
+        nnsFunction,
+        decodeOne<HostosElectionPayloadValue>(HostosElectionPayloadIdl, payload),
+      ),
     [NnsFunction.BlessReplicaVersion]: () =>
-      fromBless(nnsFunction, decodeOne<BlessReplicaVersionPayloadValue>(BlessReplicaVersionPayloadIdl, payload)),
+      fromBless(
+        nnsFunction,
+        decodeOne<BlessReplicaVersionPayloadValue>(BlessReplicaVersionPayloadIdl, payload),
+      ),
   };
   const decode = Number.isInteger(nnsFunction) ? decoders[nnsFunction] : undefined;
   if (decode === undefined) {
@@ -141,7 +160,11 @@ export function decodeIcOsElection(args: { nnsFunction: number; payload: Uint8Ar
     };
   }
   if (!(payload instanceof Uint8Array)) {
-    return { ok: false, code: ProposalsErrorCode.PAYLOAD_UNDECODABLE, message: 'the payload must be bytes' };
+    return {
+      ok: false,
+      code: ProposalsErrorCode.PAYLOAD_UNDECODABLE,
+      message: 'the payload must be bytes',
+    };
   }
   try {
     return { ok: true, value: decode() };
@@ -181,7 +204,8 @@ export function encodeGuestosElectionPayload(args: {
                   })),
                 },
               ],
-        release_package_sha256_hex: args.releasePackageSha256Hex === null ? [] : [args.releasePackageSha256Hex],
+        release_package_sha256_hex:
+          args.releasePackageSha256Hex === null ? [] : [args.releasePackageSha256Hex],
       },
     ],
   );
@@ -201,7 +225,8 @@ export function encodeHostosElectionPayload(args: {
         release_package_urls: args.releasePackageUrls,
         hostos_version_to_elect: args.electedCommit === null ? [] : [args.electedCommit],
         hostos_versions_to_unelect: args.unelectedVersions ?? [],
-        release_package_sha256_hex: args.releasePackageSha256Hex === null ? [] : [args.releasePackageSha256Hex],
+        release_package_sha256_hex:
+          args.releasePackageSha256Hex === null ? [] : [args.releasePackageSha256Hex],
       },
     ],
   );

@@ -85,7 +85,8 @@ export interface ExecuteNnsFunctionValue {
 }
 
 /** The decoded value of `Action`: one case; ignored payloads decode to null. */
-export type ActionValue = { ExecuteNnsFunction: ExecuteNnsFunctionValue } | { [name: string]: unknown };
+export type ActionValue =
+  { ExecuteNnsFunction: ExecuteNnsFunctionValue } | { [name: string]: unknown };
 
 export interface ProposalValue {
   url: string;

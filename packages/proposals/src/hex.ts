@@ -8,7 +8,8 @@ export function bytesToHex(bytes: Uint8Array): string {
 
 /** Throws TypeError on anything but an even number of hex digits. */
 export function hexToBytes(hex: string): Uint8Array {
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new TypeError(`not an even-length hex string: ${hex.slice(0, 80)}`);
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex))
+    throw new TypeError(`not an even-length hex string: ${hex.slice(0, 80)}`);
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;

@@ -34,7 +34,8 @@ export const PROPOSAL_STATUS_NAMES = {
   5: 'failed',
 } as const;
 
-export type ProposalStatusName = (typeof PROPOSAL_STATUS_NAMES)[keyof typeof PROPOSAL_STATUS_NAMES] | 'unknown';
+export type ProposalStatusName =
+  (typeof PROPOSAL_STATUS_NAMES)[keyof typeof PROPOSAL_STATUS_NAMES] | 'unknown';
 
 /** Governance `ProposalRewardStatus`. */
 export const REWARD_STATUS_NAMES = {
@@ -45,7 +46,8 @@ export const REWARD_STATUS_NAMES = {
   4: 'ineligible',
 } as const;
 
-export type RewardStatusName = (typeof REWARD_STATUS_NAMES)[keyof typeof REWARD_STATUS_NAMES] | 'unknown';
+export type RewardStatusName =
+  (typeof REWARD_STATUS_NAMES)[keyof typeof REWARD_STATUS_NAMES] | 'unknown';
 
 /** Governance `Topic` (governance.proto); 11 is reserved there. */
 export const TOPIC_NAMES = {
@@ -69,7 +71,7 @@ export const TOPIC_NAMES = {
 export type TopicName = (typeof TOPIC_NAMES)[keyof typeof TOPIC_NAMES] | 'unknown';
 
 function lookup<T extends string>(table: Record<number, T>, value: number): T | 'unknown' {
-  return Object.prototype.hasOwnProperty.call(table, value) ? (table[value]) : 'unknown';
+  return Object.prototype.hasOwnProperty.call(table, value) ? table[value] : 'unknown';
 }
 
 export function proposalStatusName(status: number): ProposalStatusName {

@@ -42,7 +42,8 @@ describe('get_proposal_info replies encoded with the full governance ProposalInf
         value: {
           os: 'guestos',
           electedCommit: 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4',
-          releasePackageSha256Hex: '2292b72f5e3cad65651fb8a7858cd5efdbb537b20a7388bb8a01e31f8f047bb1',
+          releasePackageSha256Hex:
+            '2292b72f5e3cad65651fb8a7858cd5efdbb537b20a7388bb8a01e31f8f047bb1',
         },
       },
     });
@@ -88,11 +89,26 @@ describe('get_proposal_info replies encoded with the full governance ProposalInf
       failed_timestamp_seconds: 0n,
       reward_status: 3,
       latest_tally: [],
-      proposal: [{ url: 'u', title: ['t'], summary: 's', action: [{ ExecuteNnsFunction: { nns_function: 11, payload: new Uint8Array([1, 2]) } }] }],
+      proposal: [
+        {
+          url: 'u',
+          title: ['t'],
+          summary: 's',
+          action: [{ ExecuteNnsFunction: { nns_function: 11, payload: new Uint8Array([1, 2]) } }],
+        },
+      ],
       proposer: [],
     };
-    const summary = summarizeProposalInfo(decodeGetProposalInfoReply(encodeGetProposalInfoReply(info))!);
-    expect(summary).toMatchObject({ id: 5n, status: 'rejected', decidedTimestampNs: 15_000_000_000n, action: { nnsFunction: 11 } });
-    if (summary.action.type === 'ExecuteNnsFunction') expect([...summary.action.payload]).toEqual([1, 2]);
+    const summary = summarizeProposalInfo(
+      decodeGetProposalInfoReply(encodeGetProposalInfoReply(info))!,
+    );
+    expect(summary).toMatchObject({
+      id: 5n,
+      status: 'rejected',
+      decidedTimestampNs: 15_000_000_000n,
+      action: { nnsFunction: 11 },
+    });
+    if (summary.action.type === 'ExecuteNnsFunction')
+      expect([...summary.action.payload]).toEqual([1, 2]);
   });
 });

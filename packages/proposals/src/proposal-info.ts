@@ -1,5 +1,10 @@
 import { IDL } from '@dfinity/candid';
-import { decodeIcOsElection, ProposalsErrorCode, type DecodeResult, type IcOsElection } from './decode';
+import {
+  decodeIcOsElection,
+  ProposalsErrorCode,
+  type DecodeResult,
+  type IcOsElection,
+} from './decode';
 import { ProposalInfoIdl, type ProposalInfoValue } from './governance';
 import {
   proposalStatusName,
@@ -57,9 +62,14 @@ function actionOf(info: ProposalInfoValue): ProposalAction {
   const name = Object.keys(action)[0];
   if (name === undefined) return { type: 'unknown' };
   if (name === 'ExecuteNnsFunction') {
-    const execute = (action as { ExecuteNnsFunction: { nns_function: number; payload: Uint8Array | number[] } })
-      .ExecuteNnsFunction;
-    return { type: 'ExecuteNnsFunction', nnsFunction: execute.nns_function, payload: Uint8Array.from(execute.payload) };
+    const execute = (
+      action as { ExecuteNnsFunction: { nns_function: number; payload: Uint8Array | number[] } }
+    ).ExecuteNnsFunction;
+    return {
+      type: 'ExecuteNnsFunction',
+      nnsFunction: execute.nns_function,
+      payload: Uint8Array.from(execute.payload),
+    };
   }
   return { type: 'other', name };
 }
@@ -106,7 +116,9 @@ export function summarizeProposalInfo(info: ProposalInfoValue): ProposalSummary 
  * are not such a reply; `null` means governance has no proposal with that id.
  */
 export function decodeGetProposalInfoReply(reply: Uint8Array): ProposalInfoValue | null {
-  const [value] = IDL.decode([IDL.Opt(ProposalInfoIdl)], Uint8Array.from(reply)) as [[] | [ProposalInfoValue]];
+  const [value] = IDL.decode([IDL.Opt(ProposalInfoIdl)], Uint8Array.from(reply)) as [
+    [] | [ProposalInfoValue],
+  ];
   return value[0] ?? null;
 }
 

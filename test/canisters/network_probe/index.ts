@@ -3,6 +3,7 @@
  * stable memory, a trap, an explicit reject, calls to another canister, certified data and its
  * certificate, and the HTTP gateway's `http_request` / `http_request_update`.
  */
+import type { Principal } from 'azle';
 import {
   call,
   certifiedDataSet,
@@ -11,7 +12,6 @@ import {
   msgArgData,
   msgCaller,
   msgReject,
-  Principal,
   query,
   StableBTreeMap,
   trap,

@@ -112,7 +112,7 @@ export function applyToCells(
     };
     const index = proposal.cells.findIndex((c) => sameCell(c, cell));
     if (index >= 0) {
-      const existing = proposal.cells[index] as ConsensusCell;
+      const existing = proposal.cells[index];
       existing.n += delta;
       if (existing.n === 0) proposal.cells.splice(index, 1);
     } else if (delta === 1) {

@@ -1,4 +1,4 @@
-import { Principal } from '@dfinity/principal';
+import type { Principal } from '@dfinity/principal';
 import type { Verdict, VerifiedAttestation } from '@repro-registry/attestation';
 import {
   ErrorCode,
@@ -626,9 +626,9 @@ export class Registry {
     withEnvelope: boolean,
   ): AttestationView {
     const record = this.tables.attestations.get(idKey) as AttestationRecordJson;
-    const p =
-      proposal ??
-      (this.tables.proposals.get(u64Key(BigInt(record.proposalId))) as ProposalRecordJson);
+    const p = proposal ?? this.tables.proposals.get(u64Key(BigInt(record.proposalId)));
+    // Every attestation belongs to a stored proposal (they are written in one message).
+    if (p === undefined) throw new Error(`attestation ${record.id} has no proposal record`);
     return this.viewFrom(
       record,
       p,

@@ -82,7 +82,7 @@ export function compositeKey(...parts: (Uint8Array | number)[]): Uint8Array {
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
+    const d = a[i] - b[i];
     if (d !== 0) return d;
   }
   return a.length - b.length;

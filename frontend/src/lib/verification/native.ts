@@ -51,7 +51,7 @@ export async function detectNativeCrypto(
     const message = new Uint8Array([1, 2, 3]);
     const signature = signEd25519(message, secret);
     const bad = signature.slice();
-    bad[0] = (bad[0] as number) ^ 1;
+    bad[0] = bad[0] ^ 1;
     if (
       (await ed25519({ signature, message, publicKey })) &&
       !(await ed25519({ signature: bad, message, publicKey }))
