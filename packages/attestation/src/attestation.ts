@@ -16,6 +16,7 @@ import {
   ed25519PublicKeyFromSecret,
   isCanonicalScalar,
   isStrictEd25519PublicKey,
+  passesCheapKeyChecks,
   principalFromEd25519PublicKey,
   signEd25519,
   verifyEd25519,
@@ -302,8 +303,8 @@ export type Ed25519Verifier = (args: {
  * `verifyAttestation` with the Ed25519 equation checked by a faster native implementation
  * first (browsers have one in WebCrypto; 1,000 verifications take ~0.1 s instead of ~1 s).
  * The outcome is exactly `verifyAttestation`'s: every other check is this package's, the key's
- * strictness (canonical, not small-order) and S < L are checked by noble's rules before a
- * signature counts as valid, and a signature the native check refuses is decided by noble. A
+ * strictness (canonical, not small-order) and S < L are checked before a signature counts as
+ * valid, and a signature the native check refuses is decided by noble. A
  * native verifier that accepts only what satisfies the unbatched equation [S]B = R + [k]A
  * (as WebCrypto's does) accepts nothing noble refuses.
  */
@@ -322,7 +323,9 @@ export async function verifyAttestationAsync(
   const { attestation, message } = prepared;
   const { signature, publicKey } = attestation;
   let valid = false;
-  if (native !== undefined && isStrictEd25519PublicKey(publicKey) && isCanonicalScalar(signature)) {
+  // The key's strictness by cheap byte checks: a native verifier accepts only keys that decode,
+  // and a decodable key passing them is strict (see passesCheapKeyChecks).
+  if (native !== undefined && passesCheapKeyChecks(publicKey) && isCanonicalScalar(signature)) {
     valid = await native({ signature, message, publicKey }).catch(() => false);
   }
   if (!valid) valid = verifyEd25519({ signature, message, publicKey });

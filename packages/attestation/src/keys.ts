@@ -100,3 +100,37 @@ export function isCanonicalScalar(signature: Uint8Array): boolean {
   for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i]);
   return s < ED25519_L;
 }
+
+/**
+ * Encodings of the eight points of small order, and the two with a set sign bit on x = 0 that
+ * lenient decoders accept (RFC 8032 §5.1.3 forbids them).
+ */
+const SMALL_ORDER_ENCODINGS = [
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000080',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+];
+
+/**
+ * A cheap, byte-level part of `isStrictEd25519PublicKey` (no point decoding): the y coordinate
+ * is canonical (< 2^255 - 19) and the encoding is not one of a small-order point. A key that
+ * passes and decodes at all is strict; one that fails is not. It lets a native verifier, which
+ * decodes keys leniently, be used without paying for noble's decoding first.
+ */
+export function passesCheapKeyChecks(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== 32) return false;
+  // y ≥ p: 0xed..0xff, then thirty 0xff, then 0x7f (sign bit aside).
+  let yAtLeastP = (publicKey[0] as number) >= 0xed && ((publicKey[31] as number) & 0x7f) === 0x7f;
+  for (let i = 1; yAtLeastP && i < 31; i++) yAtLeastP = publicKey[i] === 0xff;
+  if (yAtLeastP) return false;
+  let hex = '';
+  for (const b of publicKey) hex += b.toString(16).padStart(2, '0');
+  return !SMALL_ORDER_ENCODINGS.includes(hex);
+}

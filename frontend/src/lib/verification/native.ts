@@ -19,9 +19,9 @@ function hex(bytes: ArrayBuffer): string {
 
 /** Probes once; resolves to the primitives that work here (possibly none). */
 export async function detectNativeCrypto(
-  subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle,
+  subtle: SubtleCrypto | null = globalThis.crypto?.subtle ?? null,
 ): Promise<NativeCrypto> {
-  if (subtle === undefined) return {};
+  if (subtle === null) return {};
   const native: NativeCrypto = {};
   try {
     await subtle.digest('SHA-256', new Uint8Array(1));
