@@ -127,7 +127,7 @@ const SMALL_ORDER_ENCODINGS = [
 export function passesCheapKeyChecks(publicKey: Uint8Array): boolean {
   if (publicKey.length !== 32) return false;
   // y ≥ p: 0xed..0xff, then thirty 0xff, then 0x7f (sign bit aside).
-  let yAtLeastP = (publicKey[0] as number) >= 0xed && ((publicKey[31] as number) & 0x7f) === 0x7f;
+  let yAtLeastP = publicKey[0] >= 0xed && (publicKey[31] & 0x7f) === 0x7f;
   for (let i = 1; yAtLeastP && i < 31; i++) yAtLeastP = publicKey[i] === 0xff;
   if (yAtLeastP) return false;
   let hex = '';

@@ -17,7 +17,7 @@ const P = (1n << 255n) - 19n;
 function encodeY(y: bigint, sign: boolean): Uint8Array {
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++) out[i] = Number((y >> BigInt(8 * i)) & 0xffn);
-  if (sign) out[31] = (out[31] as number) | 0x80;
+  if (sign) out[31] = out[31] | 0x80;
   return out;
 }
 
@@ -36,7 +36,7 @@ describe('passesCheapKeyChecks', () => {
     const b = Uint8Array.from(Buffer.from(hex, 'hex'));
     keys.push(b);
     const flipped = b.slice();
-    flipped[31] = (flipped[31] as number) ^ 0x80;
+    flipped[31] = flipped[31] ^ 0x80;
     keys.push(flipped);
   }
 
