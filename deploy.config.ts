@@ -6,17 +6,10 @@
  * - registry: reads proposals from that governance canister.
  */
 import { Actor } from '@dfinity/agent';
-import { IDL } from '@dfinity/candid';
-import { Principal } from '@dfinity/principal';
+import { encodeInitArgs } from '@repro-registry/client';
 
 import { RecordedProposal, seedProposals } from './canisters/governance/seed';
 import type { DeployConfig } from './scripts/deploy';
-
-const RegistryInitArgs = IDL.Record({
-  governance_canister_id: IDL.Opt(IDL.Principal),
-  rate_limit: IDL.Opt(IDL.Record({ capacity: IDL.Nat32, refill_interval_seconds: IDL.Nat32 })),
-  proposal_refresh_seconds: IDL.Opt(IDL.Nat32),
-});
 
 export default {
   canisters: {
@@ -32,24 +25,12 @@ export default {
       },
     },
     registry: {
-      initArg: ({ canisterIds, network }) => {
-        const governance = canisterIds.governance;
-        return new Uint8Array(
-          IDL.encode(
-            [IDL.Opt(RegistryInitArgs)],
-            [
-              [
-                {
-                  governance_canister_id: governance ? [Principal.fromText(governance)] : [],
-                  rate_limit: [],
-                  // Locally, proposal status changes show within a minute.
-                  proposal_refresh_seconds: network === 'ic' ? [] : [60],
-                },
-              ],
-            ],
-          ),
-        );
-      },
+      initArg: ({ canisterIds, network }) =>
+        encodeInitArgs({
+          governanceCanisterId: canisterIds.governance ?? null,
+          // Locally, proposal status changes show within a minute.
+          proposalRefreshSeconds: network === 'ic' ? null : 60,
+        }),
     },
   },
 } satisfies DeployConfig;

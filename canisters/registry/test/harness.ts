@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { IcHost, type CallResult } from '@repro-registry/ic-host';
-import { idlFactory } from '@repro-registry/client';
+import { encodeInitArgs, idlFactory } from '@repro-registry/client';
 
 import { PROJECT_ROOT } from '../../../scripts/build-canister';
 
@@ -29,26 +29,16 @@ export interface InitOptions {
 }
 
 export function initArg(options: InitOptions = {}): Uint8Array {
-  const InitArgs = IDL.Record({
-    governance_canister_id: IDL.Opt(IDL.Principal),
-    rate_limit: IDL.Opt(IDL.Record({ capacity: IDL.Nat32, refill_interval_seconds: IDL.Nat32 })),
-    proposal_refresh_seconds: IDL.Opt(IDL.Nat32),
+  return encodeInitArgs({
+    governanceCanisterId: options.governance ?? null,
+    rateLimit: options.rateLimit
+      ? {
+          capacity: options.rateLimit.capacity,
+          refillIntervalSeconds: options.rateLimit.refill_interval_seconds,
+        }
+      : null,
+    proposalRefreshSeconds: options.proposalRefreshSeconds ?? null,
   });
-  return new Uint8Array(
-    IDL.encode(
-      [IDL.Opt(InitArgs)],
-      [
-        [
-          {
-            governance_canister_id: options.governance ? [options.governance] : [],
-            rate_limit: options.rateLimit ? [options.rateLimit] : [],
-            proposal_refresh_seconds:
-              options.proposalRefreshSeconds !== undefined ? [options.proposalRefreshSeconds] : [],
-          },
-        ],
-      ],
-    ),
-  );
 }
 
 export class CallFailed extends Error {

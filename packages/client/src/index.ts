@@ -7,11 +7,46 @@ import { Actor, HttpAgent, type ActorSubclass, type Identity } from '@dfinity/ag
 import { Principal } from '@dfinity/principal';
 import { isErrorCode, type ErrorCode } from '@repro-registry/attestation';
 
-import { idlFactory, type _SERVICE } from './declarations/registry.did';
+import { IDL } from '@dfinity/candid';
+
+import { idlFactory, idlInitArgs, type _SERVICE } from './declarations/registry.did';
 import type * as T from './declarations/registry.did';
 
 export type * from './declarations/registry.did';
-export { idlFactory } from './declarations/registry.did';
+export { idlFactory, idlInitArgs } from './declarations/registry.did';
+
+/** The registry's init and upgrade argument (`opt InitArgs`), Candid-encoded. */
+export function encodeInitArgs(args: {
+  governanceCanisterId?: Principal | string | null;
+  rateLimit?: { capacity: number; refillIntervalSeconds: number } | null;
+  proposalRefreshSeconds?: number | null;
+}): Uint8Array {
+  const governance = args.governanceCanisterId;
+  return new Uint8Array(
+    IDL.encode(idlInitArgs, [
+      [
+        {
+          governance_canister_id:
+            governance === undefined || governance === null
+              ? []
+              : [typeof governance === 'string' ? Principal.fromText(governance) : governance],
+          rate_limit: args.rateLimit
+            ? [
+                {
+                  capacity: args.rateLimit.capacity,
+                  refill_interval_seconds: args.rateLimit.refillIntervalSeconds,
+                },
+              ]
+            : [],
+          proposal_refresh_seconds:
+            args.proposalRefreshSeconds === undefined || args.proposalRefreshSeconds === null
+              ? []
+              : [args.proposalRefreshSeconds],
+        },
+      ],
+    ]),
+  );
+}
 
 export const MAINNET_HOST = 'https://icp-api.io';
 

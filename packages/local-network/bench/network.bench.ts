@@ -20,6 +20,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { encodeInitArgs } from '@repro-registry/client';
+
 import { installWasm } from '../../../scripts/deploy';
 import { managementCanister } from '../src/index';
 
@@ -197,30 +199,12 @@ async function main(): Promise<void> {
       specified_id: [],
       sender_canister_version: [],
     });
-    const RegistryInit = IDL.Record({
-      governance_canister_id: IDL.Opt(IDL.Principal),
-      rate_limit: IDL.Opt(IDL.Record({ capacity: IDL.Nat32, refill_interval_seconds: IDL.Nat32 })),
-      proposal_refresh_seconds: IDL.Opt(IDL.Nat32),
-    });
     await installWasm({
       agent,
       canisterId: registryId,
       wasm: new Uint8Array(await readFile(registryWasm)),
       // No rate limit to speak of: the benchmark measures the network, not the policy.
-      arg: new Uint8Array(
-        IDL.encode(
-          [IDL.Opt(RegistryInit)],
-          [
-            [
-              {
-                governance_canister_id: [],
-                rate_limit: [{ capacity: 1_000_000, refill_interval_seconds: 1 }],
-                proposal_refresh_seconds: [],
-              },
-            ],
-          ],
-        ),
-      ),
+      arg: encodeInitArgs({ rateLimit: { capacity: 1_000_000, refillIntervalSeconds: 1 } }),
       mode: { install: null },
     });
     log(`registry submits: 8 clients (full verification) for ${durationMs / 1000} s…`);
