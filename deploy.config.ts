@@ -6,7 +6,7 @@
  * - registry: reads proposals from that governance canister.
  */
 import { Actor } from '@dfinity/agent';
-import { encodeInitArgs } from '@repro-registry/client';
+import { createRegistryClient, encodeInitArgs } from '@repro-registry/client';
 
 import { RecordedProposal, seedProposals } from './canisters/governance/seed';
 import type { DeployConfig } from './scripts/deploy';
@@ -31,6 +31,13 @@ export default {
           // Locally, proposal status changes show within a minute.
           proposalRefreshSeconds: network === 'ic' ? null : 60,
         }),
+      // On a new local registry, have it read the seeded proposals, so its list shows them
+      // before anyone attests. (Later starts keep what it read; its timer refreshes them.)
+      afterDeploy: async ({ agent, canisterId, network, mode }) => {
+        if (network === 'ic' || mode === 'upgrade') return;
+        const registry = await createRegistryClient({ host: '', canisterId, agent });
+        for (const { id } of seedProposals(0n)) await registry.actor.sync_proposal(id);
+      },
     },
   },
 } satisfies DeployConfig;
