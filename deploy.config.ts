@@ -14,8 +14,9 @@ import type { DeployConfig } from './scripts/deploy';
 export default {
   canisters: {
     governance: {
-      afterDeploy: async ({ agent, canisterId, network }) => {
-        if (network === 'ic') return;
+      // Seeded once, when the stand-in is installed: later starts keep what it holds.
+      afterDeploy: async ({ agent, canisterId, network, mode }) => {
+        if (network === 'ic' || mode === 'upgrade') return;
         const governance = Actor.createActor<{ put_proposal: (p: unknown) => Promise<void> }>(
           ({ IDL: idl }) => idl.Service({ put_proposal: idl.Func([RecordedProposal], [], []) }),
           { agent, canisterId },
