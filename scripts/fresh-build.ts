@@ -7,10 +7,13 @@ import { join } from 'node:path';
 
 import { PROJECT_ROOT, buildCanister } from './build-canister';
 
-async function newestMtime(dir: string): Promise<number> {
+/** The newest modification time of the source files under `dir` (or of `dir` if it is a file). */
+export async function newestMtime(dir: string): Promise<number> {
+  const self = await stat(dir);
+  if (self.isFile()) return self.mtimeMs;
   let newest = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !/\.(ts|js|json)$/.test(entry.name)) continue;
+    if (!entry.isFile() || !/\.(ts|js|json|svelte|css|html)$/.test(entry.name)) continue;
     const path = join(entry.parentPath, entry.name);
     if (path.includes('node_modules')) continue;
     newest = Math.max(newest, (await stat(path)).mtimeMs);

@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
 import { deploy, PROJECT_ROOT, type DeployResult } from './deploy';
-import { ensureCanisterBuilt } from './fresh-build';
+import { ensureCanisterBuilt, newestMtime } from './fresh-build';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -112,7 +112,16 @@ async function buildWhatIsStale(log: (line: string) => void): Promise<void> {
     'packages/attestation/src',
     'packages/proposals/src',
   ]);
-  if (!existsSync(join(PROJECT_ROOT, 'frontend', 'dist', 'index.html'))) {
+  const builtAt = await stat(join(PROJECT_ROOT, 'frontend', 'dist', 'index.html')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
+  const sources = await Promise.all(
+    ['frontend/src', 'frontend/index.html', 'packages/attestation/src', 'packages/client/src'].map(
+      (d) => newestMtime(join(PROJECT_ROOT, d)).catch(() => 0),
+    ),
+  );
+  if (builtAt === 0 || Math.max(...sources) > builtAt) {
     log('Building the frontend (frontend/dist)…');
     const built = spawnSync('npm', ['run', 'build', '--silent', '-w', 'frontend'], {
       cwd: PROJECT_ROOT,
