@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { artifact, hashOf, predicate, sign, testBuilder } from '../test/builders';
 import * as C from './candid_types';
 import { encodeReply } from './candid_encode';
+import type { OnChainProposalJson } from './core/records';
 import { Registry } from './core/registry';
 import { memoryTables } from './core/tables';
 import { handleHttp } from './http';
@@ -39,6 +40,25 @@ function populated(): Registry {
   }
   return r;
 }
+
+/** On-chain data of a GuestOS election whose hash is `hashOf('x')` (the odd builders' one). */
+const electingOddHash = (): OnChainProposalJson => ({
+  kind: 'icos_election',
+  title: 't',
+  os: 'guestos',
+  payloadType: 'ReviseElectedGuestosVersionsPayload',
+  nnsFunction: 38,
+  electedCommit: predicate().proposal.commit,
+  releasePackageSha256Hex: hashOf('x'),
+  releasePackageUrls: [],
+  launchMeasurementsHex: [],
+  status: 'open',
+  proposedAt: null,
+  deadlineAt: null,
+  decidedAt: null,
+  executedAt: null,
+  failedAt: null,
+});
 
 const same = (type: IDL.Type, value: unknown) =>
   expect(Buffer.from(encodeReply(type, value)).toString('hex')).toBe(
@@ -113,23 +133,7 @@ describe('encodeReply', () => {
       now: T0,
       outcome: {
         ok: true,
-        onChain: {
-          kind: 'icos_election',
-          title: 't',
-          os: 'guestos',
-          payloadType: 'ReviseElectedGuestosVersionsPayload',
-          nnsFunction: 38,
-          electedCommit: predicate().proposal.commit,
-          releasePackageSha256Hex: hashOf('x'),
-          releasePackageUrls: [],
-          launchMeasurementsHex: [],
-          status: 'open',
-          proposedAt: null,
-          deadlineAt: null,
-          decidedAt: null,
-          executedAt: null,
-          failedAt: null,
-        },
+        onChain: electingOddHash(),
       },
     });
     // The proposal's hash is now the odd one: effective verdicts flip in the stored renderings.
@@ -179,23 +183,7 @@ describe('encodeReply', () => {
       now: T0,
       outcome: {
         ok: true,
-        onChain: {
-          kind: 'icos_election',
-          title: 't',
-          os: 'guestos',
-          payloadType: 'ReviseElectedGuestosVersionsPayload',
-          nnsFunction: 38,
-          electedCommit: predicate().proposal.commit,
-          releasePackageSha256Hex: hashOf('x'),
-          releasePackageUrls: [],
-          launchMeasurementsHex: [],
-          status: 'open',
-          proposedAt: null,
-          deadlineAt: null,
-          decidedAt: null,
-          executedAt: null,
-          failedAt: null,
-        },
+        onChain: electingOddHash(),
       },
     });
     expect(renderedVerdicts().filter((v) => v === 'match')).toHaveLength(4);

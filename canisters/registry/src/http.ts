@@ -3,12 +3,12 @@
  * posts. Served by the `http_request` query.
  */
 import { Principal } from '@dfinity/principal';
-import { ErrorCode, utf8Encode } from '@repro-registry/attestation';
+import { ErrorCode, LIMITS, utf8Encode } from '@repro-registry/attestation';
 
 import * as C from './candid_types';
 import type { ArtifactConsensus } from './core/consensus';
 import type { RegistryError } from './core/errors';
-import type { Registry } from './core/registry';
+import { DEFAULT_REFRESH_SECONDS, PAGE_LIMIT, rateLimitOf, type Registry } from './core/registry';
 import {
   candidAttestation,
   candidAttestationPage,
@@ -197,6 +197,7 @@ function route(registry: Registry, request: C.HttpRequest): Response {
 export function registryInfo(registry: Registry): C.RegistryInfo {
   const stats = registry.stats();
   const meta = registry.meta();
+  const limit = rateLimitOf(meta);
   return {
     version: '1',
     attestation_count: stats.attestations,
@@ -205,12 +206,12 @@ export function registryInfo(registry: Registry): C.RegistryInfo {
     governance_canister_id:
       meta.governanceCanisterId === null ? [] : [Principal.fromText(meta.governanceCanisterId)],
     rate_limit: {
-      capacity: registry.rateLimit.capacity,
-      refill_interval_seconds: Number(registry.rateLimit.refillIntervalNs / 1_000_000_000n),
+      capacity: limit.capacity,
+      refill_interval_seconds: Number(limit.refillIntervalNs / 1_000_000_000n),
     },
-    proposal_refresh_seconds: meta.refreshSeconds ?? 600,
-    max_envelope_bytes: 65_536,
-    max_page_size: 100,
+    proposal_refresh_seconds: meta.refreshSeconds ?? DEFAULT_REFRESH_SECONDS,
+    max_envelope_bytes: LIMITS.envelopeBytes,
+    max_page_size: PAGE_LIMIT.max,
   };
 }
 

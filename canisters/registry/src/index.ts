@@ -28,7 +28,7 @@ import { encodeReply, prepareReplyTypes } from './candid_encode';
 import type { Principal } from '@dfinity/principal';
 
 import type { Result as CoreResult } from './core/errors';
-import { RERENDER_PER_MESSAGE, Registry } from './core/registry';
+import { DEFAULT_REFRESH_SECONDS, RERENDER_PER_MESSAGE, Registry } from './core/registry';
 import { readProposal } from './governance';
 import { handleHttp, registryInfo } from './http';
 import { stableTables } from './state';
@@ -44,7 +44,6 @@ import { Encoded } from './candid_encode';
 
 /** Open proposals read again per timer tick: bounded work however many there are. */
 const REFRESH_PER_TICK = 5;
-const DEFAULT_REFRESH_SECONDS = 600;
 /** `sync_proposal` reads a given proposal at most this often. */
 const SYNC_INTERVAL_NS = 30n * 1_000_000_000n;
 

@@ -93,6 +93,9 @@ export interface Page<T> {
  */
 export const RERENDER_PER_MESSAGE = 2_000;
 
+/** Seconds between refreshes of open proposals unless init arguments say otherwise. */
+export const DEFAULT_REFRESH_SECONDS = 600;
+
 const VERDICT_INDEX: Record<Verdict, number> = {
   match: 0,
   mismatch: 1,
@@ -139,16 +142,6 @@ export class Registry {
     this.rerenderPerMessage = options.rerenderPerMessage ?? RERENDER_PER_MESSAGE;
   }
 
-  get rateLimit(): RateLimit {
-    const stored = this.meta().rateLimit;
-    return stored === null
-      ? DEFAULT_RATE_LIMIT
-      : {
-          capacity: stored.capacity,
-          refillIntervalNs: BigInt(stored.refillSeconds) * 1_000_000_000n,
-        };
-  }
-
   // ---------------------------------------------------------------- meta
 
   meta(): MetaJson {
@@ -193,8 +186,9 @@ export class Registry {
       );
     }
     const bucket = this.tables.rateBuckets.get(args.caller.toUint8Array());
-    if (tokensAvailable(bucket, this.rateLimit, args.now) < 1) {
-      return err(ErrorCode.RATE_LIMITED, rateLimitMessage(this.rateLimit));
+    const limit = rateLimitOf(this.meta());
+    if (tokensAvailable(bucket, limit, args.now) < 1) {
+      return err(ErrorCode.RATE_LIMITED, rateLimitMessage(limit));
     }
     return ok(undefined);
   }
@@ -272,10 +266,11 @@ export class Registry {
     }
 
     const callerKey = caller.toUint8Array();
-    const bucket = takeToken(this.tables.rateBuckets.get(callerKey), this.rateLimit, now);
-    if (bucket === null) return err(ErrorCode.RATE_LIMITED, rateLimitMessage(this.rateLimit));
-
     const meta = this.meta();
+    const limit = rateLimitOf(meta);
+    const bucket = takeToken(this.tables.rateBuckets.get(callerKey), limit, now);
+    if (bucket === null) return err(ErrorCode.RATE_LIMITED, rateLimitMessage(limit));
+
     const id = BigInt(meta.nextAttestationId);
     const artifacts = predicate.artifacts.map((a) => ({
       kind: a.kind,
@@ -812,6 +807,16 @@ function receiptOf(record: AttestationRecordJson, duplicate: boolean): SubmitRec
 function clampLimit(limit: number | undefined): number {
   if (limit === undefined || limit <= 0) return PAGE_LIMIT.default;
   return Math.min(limit, PAGE_LIMIT.max);
+}
+
+/** The rate limit `meta` sets, or the default. */
+export function rateLimitOf(meta: MetaJson): RateLimit {
+  return meta.rateLimit === null
+    ? DEFAULT_RATE_LIMIT
+    : {
+        capacity: meta.rateLimit.capacity,
+        refillIntervalNs: BigInt(meta.rateLimit.refillSeconds) * 1_000_000_000n,
+      };
 }
 
 function rateLimitMessage(limit: RateLimit): string {
