@@ -14,6 +14,25 @@ export const ARTIFACT_KINDS = [
   'launch-measurements',
 ] as const;
 
+/** The operating system an IC-OS election proposal elects (GuestOS or HostOS). */
+export const ELECTED_OS = ['guestos', 'hostos'] as const;
+
+/**
+ * Which artifact kinds belong to an election of each OS: only these are accepted on, and
+ * counted for, such a proposal. A GuestOS election elects the replica version whose update
+ * image (and its recovery variant and launch measurements) come from the commit; a HostOS
+ * election elects the HostOS update image, and SetupOS (which installs a node with that HostOS)
+ * is built and published from the same commit. `repro-check` builds all four by default: the
+ * CLI keeps only the kinds of the proposal's OS.
+ */
+export const ARTIFACT_KINDS_BY_OS = {
+  guestos: ['guestos', 'guestos-recovery', 'launch-measurements'],
+  hostos: ['hostos', 'setupos'],
+} as const satisfies Record<
+  (typeof ELECTED_OS)[number],
+  readonly (typeof ARTIFACT_KINDS)[number][]
+>;
+
 /**
  * - `match`: built, and the hash equals the expected one.
  * - `mismatch`: built, and the hash differs.

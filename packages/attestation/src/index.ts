@@ -5,6 +5,8 @@ export { AttestationError } from './errors';
 export type { FormatError, Result } from './errors';
 export {
   ARTIFACT_KINDS,
+  ARTIFACT_KINDS_BY_OS,
+  ELECTED_OS,
   LIMITS,
   PAYLOAD_TYPE,
   PREDICATE_TYPE,
@@ -18,6 +20,7 @@ export type {
   ArtifactMember,
   BuildInfo,
   BuilderRef,
+  ElectedOs,
   Envelope,
   EnvelopeSignature,
   Environment,

@@ -1,5 +1,6 @@
 import type {
   ARTIFACT_KINDS,
+  ELECTED_OS,
   PAYLOAD_TYPE,
   PREDICATE_TYPE,
   STATEMENT_TYPE,
@@ -8,6 +9,7 @@ import type {
 } from './constants';
 
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+export type ElectedOs = (typeof ELECTED_OS)[number];
 export type Verdict = (typeof VERDICTS)[number];
 export type Virtualization = (typeof VIRTUALIZATIONS)[number];
 
