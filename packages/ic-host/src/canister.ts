@@ -4,11 +4,22 @@ import type { CanisterInstance } from './instance';
 import type { LoadedModule } from './module-cache';
 import { StableMemory } from './stable-memory';
 import type { CanisterEnv } from './system-api';
-import type { CanisterChange, CanisterSettings, CanisterStatus } from './store';
+import type {
+  CanisterChange,
+  CanisterHistory,
+  CanisterSettings,
+  CanisterSnapshot,
+  CanisterStatus,
+  HistoryEntry,
+} from './store';
 
 export const DEFAULT_FREEZING_THRESHOLD = 2_592_000n;
 export const DEFAULT_RESERVED_CYCLES_LIMIT = 5_000_000_000_000n;
 export const DEFAULT_WASM_MEMORY_LIMIT = 3n * 1024n * 1024n * 1024n;
+/** The replica's default (and, for now, only) size of a canister's log buffer. */
+export const DEFAULT_LOG_MEMORY_LIMIT = 4096n;
+/** Changes `canister_info` can report; older ones are only counted. */
+export const MAX_HISTORY_ENTRIES = 20;
 /** `provisional_create_canister_with_cycles` without an amount. */
 export const DEFAULT_PROVISIONAL_CYCLES = 100_000_000_000_000n;
 
@@ -20,6 +31,7 @@ export function defaultSettings(controllers: string[]): CanisterSettings {
     freezingThreshold: DEFAULT_FREEZING_THRESHOLD,
     reservedCyclesLimit: DEFAULT_RESERVED_CYCLES_LIMIT,
     logVisibility: { controllers: null },
+    logMemoryLimit: DEFAULT_LOG_MEMORY_LIMIT,
     wasmMemoryLimit: DEFAULT_WASM_MEMORY_LIMIT,
     wasmMemoryThreshold: 0n,
     environmentVariables: [],
@@ -32,26 +44,6 @@ export interface CanisterLogRecord {
   content: Uint8Array;
 }
 
-export type HistoryDetails =
-  | { creation: { controllers: Principal[]; environment_variables_hash: [] } }
-  | { code_uninstall: null }
-  | {
-      code_deployment: {
-        mode: { install: null } | { reinstall: null } | { upgrade: null };
-        module_hash: Uint8Array;
-      };
-    }
-  | { controllers_change: { controllers: Principal[] } };
-
-export interface HistoryEntry {
-  timestamp_nanos: bigint;
-  canister_version: bigint;
-  origin:
-    | { from_user: { user_id: Principal } }
-    | { from_canister: { canister_id: Principal; canister_version: [] | [bigint] } };
-  details: HistoryDetails;
-}
-
 /** Fields whose change goes into the next change set. */
 type Tracked =
   | 'created'
@@ -62,9 +54,9 @@ type Tracked =
   | 'settings'
   | 'status'
   | 'version'
-  | 'cycles';
-
-const MAX_LOG_RECORDS = 1000;
+  | 'cycles'
+  | 'history'
+  | 'snapshots';
 
 export class Canister {
   readonly idText: string;
@@ -81,8 +73,10 @@ export class Canister {
   stable = new StableMemory();
   readonly chunks = new Map<string, Uint8Array>();
   readonly logs: CanisterLogRecord[] = [];
+  private logBytes = 0;
   private nextLogIdx = 0n;
-  readonly history: HistoryEntry[] = [];
+  history: CanisterHistory = { total: 0n, recent: [] };
+  snapshots: CanisterSnapshot[] = [];
   /** Call contexts not yet closed. */
   openContexts = 0;
   deleted = false;
@@ -120,13 +114,25 @@ export class Canister {
     };
   }
 
+  /** Keeps the newest records that fit in the canister's `log_memory_limit`. */
   addLog(timestampNanos: bigint, message: string): void {
-    this.logs.push({
-      idx: this.nextLogIdx++,
-      timestampNanos,
-      content: new TextEncoder().encode(message),
-    });
-    if (this.logs.length > MAX_LOG_RECORDS) this.logs.shift();
+    const content = new TextEncoder().encode(message);
+    this.logs.push({ idx: this.nextLogIdx++, timestampNanos, content });
+    this.logBytes += content.length;
+    const limit = Number(this.settings.logMemoryLimit);
+    while (this.logs.length > 0 && this.logBytes > limit) {
+      this.logBytes -= this.logs.shift()!.content.length;
+    }
+  }
+
+  get logMemoryBytes(): number {
+    return this.logBytes;
+  }
+
+  addHistory(entry: HistoryEntry): void {
+    const recent = [...this.history.recent, entry].slice(-MAX_HISTORY_ENTRIES);
+    this.history = { total: this.history.total + 1n, recent };
+    this.mark('history');
   }
 
   /** The change of this canister since the last call, or undefined if nothing changed. */
@@ -146,6 +152,7 @@ export class Canister {
       c.status = this.status;
       c.version = this.version;
       c.cycles = this.cycles;
+      c.history = this.history;
     }
     if (stableDirty || sizeChanged) {
       c.stable = {
@@ -163,6 +170,8 @@ export class Canister {
     if (has('status')) c.status = this.status;
     if (has('version')) c.version = this.version;
     if (has('cycles')) c.cycles = this.cycles;
+    if (has('history')) c.history = this.history;
+    if (has('snapshots')) c.snapshots = this.snapshots;
     this.changed.clear();
     return c;
   }

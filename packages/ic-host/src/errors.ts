@@ -17,6 +17,7 @@ export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 export const ErrorCode = {
   CanisterIdAlreadyExists: 'IC0205',
   CanisterNotFound: 'IC0301',
+  CanisterSnapshotNotFound: 'IC0305',
   InsufficientCyclesForCreateCanister: 'IC0403',
   CanisterRejectedMessage: 'IC0406',
   UnknownManagementMessage: 'IC0407',
@@ -82,6 +83,10 @@ const TRAP_SUGGESTION =
   'Consider gracefully handling failures from this canister or altering the canister to handle exceptions.';
 
 export const rejects = {
+  /** A rejection by the management canister of a request it understood (`IC0406`). */
+  canisterReject: (message: string) => reject(ErrorCode.CanisterRejectedMessage, message),
+  /** Any other system rejection, its reject code derived from the error code. */
+  withCode: (errorCode: string, message: string) => reject(errorCode, message),
   calledTrap: (canisterId: string, message: string) =>
     fromCanister({
       canisterId,

@@ -26,6 +26,11 @@ export {
   type CanisterStatus,
   type StablePage,
   type LogVisibility,
+  type CanisterHistory,
+  type CanisterSnapshot,
+  type HistoryEntry,
 } from './store';
+export { MANAGEMENT_METHODS } from './management';
+export * as ManagementIdl from './management/idl';
 export { ModuleCache, defaultModuleCache, type LoadedModule } from './module-cache';
 export { STABLE_PAGE_SIZE } from './stable-memory';

@@ -65,18 +65,24 @@ export class CanisterInstance {
         return fns[name](...args);
       };
     }
+    const imports: WebAssembly.Imports = { ic0 };
+    // The IC accepts a memory imported from "env": the canister's heap is then made here.
+    const wanted = loaded.info.importedMemory;
+    const importedMemory = wanted ? new WebAssembly.Memory(wanted) : undefined;
+    if (importedMemory) imports.env = { memory: importedMemory };
     this.begin(start);
     try {
-      this.instance = new WebAssembly.Instance(loaded.module, { ic0 });
+      this.instance = new WebAssembly.Instance(loaded.module, imports);
     } finally {
       this.end();
     }
     const exports = this.instance.exports;
-    const memory = exports['memory'];
-    if (!(memory instanceof WebAssembly.Memory)) {
-      throw new HostFault('canister module exports no memory named "memory"');
-    }
-    this.memory = memory;
+    const exported = loaded.info.memoryExport ? exports[loaded.info.memoryExport] : undefined;
+    // A module without memory gets an empty one: any System API copy then traps as out of bounds.
+    this.memory =
+      exported instanceof WebAssembly.Memory
+        ? exported
+        : (importedMemory ?? new WebAssembly.Memory({ initial: 0 }));
     const table = exports[TABLE_EXPORT];
     this.table = table instanceof WebAssembly.Table ? table : undefined;
     this.globals = loaded.info.globalExports.map((n) => exports[n] as WebAssembly.Global);
@@ -204,5 +210,23 @@ export class CanisterInstance {
       g.value = this.shadowGlobals[i]!;
     });
     this.snapshotMs += performance.now() - t0;
+  }
+
+  /** The heap and mutable globals as of the last checkpoint (what a snapshot keeps). */
+  committedState(): { heap: Uint8Array; globals: (number | bigint)[] } {
+    return { heap: this.shadow.slice(), globals: [...this.shadowGlobals] };
+  }
+
+  /** Replaces heap and globals (a snapshot being loaded) and makes them the checkpoint. */
+  loadState(saved: { heap: Uint8Array; globals: (number | bigint)[] }): void {
+    const missing = saved.heap.length - this.memory.buffer.byteLength;
+    if (missing > 0) this.memory.grow(Math.ceil(missing / 65536));
+    const heap = new Uint8Array(this.memory.buffer);
+    heap.set(saved.heap);
+    heap.fill(0, saved.heap.length);
+    this.globals.forEach((g, i) => {
+      g.value = saved.globals[i]!;
+    });
+    this.checkpoint();
   }
 }

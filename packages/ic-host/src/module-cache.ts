@@ -31,10 +31,12 @@ function signature(t: FuncType): string {
 function checkImports(info: ModuleInfo): void {
   for (const imp of info.imports) {
     const where = `'${imp.module}.${imp.name}'`;
+    // Like the replica: a memory may be imported, from "env" only.
+    if (imp.kind === 'memory' && imp.module === 'env') continue;
     if (imp.module !== 'ic0' || imp.kind !== 'function') {
       throw new IcHostError(
         'UNSUPPORTED_IMPORT',
-        `Wasm module has an invalid import section. Module imports ${imp.kind} ${where}, which this host does not provide (only functions of the "ic0" module).`,
+        `Wasm module has an invalid import section. Module imports ${imp.kind} ${where}, which this host does not provide (only functions of the "ic0" module and a memory from "env").`,
       );
     }
     const expected = SYSTEM_API_SIGNATURES[imp.name];

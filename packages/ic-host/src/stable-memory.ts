@@ -78,6 +78,26 @@ export class StableMemory {
     this.journalReset = true;
   }
 
+  /** Replaces the whole memory (a snapshot being loaded), inside the open transaction. */
+  replace(args: { sizePages: number; pages: ReadonlyMap<number, Uint8Array> }): void {
+    this.reset();
+    const journal = this.requireTransaction();
+    for (const [index, page] of args.pages) {
+      if (!journal.has(index)) journal.set(index, undefined);
+      this.pages.set(index, page);
+    }
+    this.size = args.sizePages;
+  }
+
+  /**
+   * The committed pages (a snapshot being taken). Pages are copied on their first write in a
+   * transaction, never changed in place afterwards, so sharing them is safe.
+   */
+  committedPages(): Map<number, Uint8Array> {
+    if (this.journal) throw new Error('stable memory has an open transaction');
+    return new Map(this.pages);
+  }
+
   /** Returns the old size, or -1 if the new size would exceed the maximum. */
   grow(newPages: number): number {
     const old = this.size;

@@ -4,11 +4,63 @@
  * atomically. `applyChangeSet` is the reference fold, `InMemoryStateStore` keeps its result in
  * memory.
  */
+import type { Principal } from '@dfinity/principal';
 
 export type CanisterStatus = 'running' | 'stopping' | 'stopped';
 
 export type LogVisibility =
   { controllers: null } | { public: null } | { allowed_viewers: string[] };
+
+/** One entry of a canister's history (what `canister_info` reports), as Candid values. */
+export interface HistoryEntry {
+  timestamp_nanos: bigint;
+  canister_version: bigint;
+  origin:
+    | { from_user: { user_id: Principal } }
+    | { from_canister: { canister_id: Principal; canister_version: [] | [bigint] } };
+  details: HistoryDetails;
+}
+
+export type HistoryDetails =
+  | { creation: { controllers: Principal[]; environment_variables_hash: [] | [Uint8Array] } }
+  | { code_uninstall: null }
+  | {
+      code_deployment: {
+        mode: { install: null } | { reinstall: null } | { upgrade: null };
+        module_hash: Uint8Array;
+      };
+    }
+  | {
+      load_snapshot: {
+        from_canister_id: [] | [Principal];
+        snapshot_id: Uint8Array;
+        canister_version: bigint;
+        taken_at_timestamp: bigint;
+        source: { taken_from_canister: null };
+      };
+    }
+  | { controllers_change: { controllers: Principal[] } };
+
+/** The recent changes of a canister (the IC keeps the last 20) and how many there were. */
+export interface CanisterHistory {
+  total: bigint;
+  recent: HistoryEntry[];
+}
+
+/** A canister snapshot: everything `load_canister_snapshot` puts back. */
+export interface CanisterSnapshot {
+  id: Uint8Array;
+  takenAt: bigint;
+  /** Canister version when it was taken. */
+  version: bigint;
+  module: { wasm: Uint8Array; hash: Uint8Array };
+  /** The Wasm heap and the values of the mutable globals. */
+  heap: Uint8Array;
+  globals: (number | bigint)[];
+  stable: { sizePages: number; pages: Map<number, Uint8Array> };
+  certifiedData: Uint8Array;
+  globalTimer: bigint;
+}
 
 export interface CanisterSettings {
   /** Principals in text form. */
@@ -18,6 +70,7 @@ export interface CanisterSettings {
   freezingThreshold: bigint;
   reservedCyclesLimit: bigint;
   logVisibility: LogVisibility;
+  logMemoryLimit: bigint;
   wasmMemoryLimit: bigint;
   wasmMemoryThreshold: bigint;
   environmentVariables: { name: string; value: string }[];
@@ -49,6 +102,10 @@ export interface CanisterChange {
   status?: CanisterStatus;
   version?: bigint;
   cycles?: bigint;
+  /** The whole history, when it changed. */
+  history?: CanisterHistory;
+  /** Every snapshot of the canister, when they changed. */
+  snapshots?: CanisterSnapshot[];
 }
 
 export interface ChangeSet {
@@ -71,6 +128,8 @@ export interface StoredCanister {
   cycles: bigint;
   certifiedData: Uint8Array;
   stable: { sizePages: number; pages: Map<number, Uint8Array> };
+  history?: CanisterHistory;
+  snapshots?: CanisterSnapshot[];
 }
 
 export interface StoredState {
@@ -142,6 +201,8 @@ export function applyChangeSet(state: StoredState, changes: ChangeSet): StoredSt
     if (c.status) s.status = c.status;
     if (c.version !== undefined) s.version = c.version;
     if (c.cycles !== undefined) s.cycles = c.cycles;
+    if (c.history) s.history = c.history;
+    if (c.snapshots) s.snapshots = c.snapshots;
   }
   state.sequence = changes.sequence;
   return state;

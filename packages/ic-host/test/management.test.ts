@@ -10,7 +10,8 @@ import {
   InstallChunkedCodeArgs,
   UpdateSettingsArgs,
   UploadChunkArgs,
-} from '../src/management-idl';
+} from '../src/management/idl';
+import { settingsArg } from '../src/management/settings';
 import {
   alice,
   bob,
@@ -25,17 +26,7 @@ import {
 } from './helpers';
 
 const ic = Principal.managementCanister();
-const settings = (controllers: Principal[]) => ({
-  controllers: [controllers],
-  compute_allocation: [],
-  memory_allocation: [],
-  freezing_threshold: [],
-  reserved_cycles_limit: [],
-  log_visibility: [],
-  wasm_memory_limit: [],
-  wasm_memory_threshold: [],
-  environment_variables: [],
-});
+const settings = (controllers: Principal[]) => settingsArg({ controllers });
 
 describe('management canister', () => {
   let host: IcHost;
@@ -257,7 +248,9 @@ describe('management canister', () => {
       ErrorCode.CanisterRejectedMessage,
       RejectCode.CanisterReject,
     );
-    expect(r.rejectMessage).toBe('Only canisters can call ic00 method create_canister');
+    expect(r.rejectMessage).toBe(
+      'ic00 method create_canister can not be called via ingress messages',
+    );
     expectReject(
       await manage('no_such_method', enc([], [])),
       ErrorCode.CanisterMethodNotFound,

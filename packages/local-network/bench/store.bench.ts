@@ -45,6 +45,7 @@ function changeSet(sequence: bigint): ChangeSet {
                 freezingThreshold: 0n,
                 reservedCyclesLimit: 0n,
                 logVisibility: { controllers: null },
+                logMemoryLimit: 4096n,
                 wasmMemoryLimit: 0n,
                 wasmMemoryThreshold: 0n,
                 environmentVariables: [],

@@ -29,6 +29,7 @@ const settings: CanisterSettings = {
   freezingThreshold: 2_592_000n,
   reservedCyclesLimit: 0n,
   logVisibility: { controllers: null },
+  logMemoryLimit: 4096n,
   wasmMemoryLimit: 0n,
   wasmMemoryThreshold: 0n,
   environmentVariables: [],

@@ -16,6 +16,8 @@ import { Reader, WasmFormatError, Writer } from './leb';
 export const TABLE_EXPORT = '__ic_host_table';
 export const COUNTER_EXPORT = '__ic_host_instructions';
 export const GLOBAL_EXPORT_PREFIX = '__ic_host_global_';
+/** The memory's export when the module does not export it (the IC's instrumentation does too). */
+export const MEMORY_EXPORT = '__ic_host_memory';
 
 export interface FuncType {
   params: number[];
@@ -34,6 +36,12 @@ export interface ModuleInfo {
   exports: string[];
   hasTable: boolean;
   memory64: boolean;
+  /** An `env` memory the module imports (the host provides it), in 64 KiB pages. */
+  importedMemory?: { initial: number; maximum?: number };
+  /** The export under which the instance's memory is found. */
+  memoryExport: string | undefined;
+  /** Bytes of the module's custom sections (names and contents). */
+  customSectionsBytes: number;
   /** Export names added for the mutable globals, in global index order. */
   globalExports: string[];
   instrumented: boolean;
@@ -97,16 +105,15 @@ function readValType(r: Reader): number {
   return t;
 }
 
-function readLimits(r: Reader): { flags: number } {
+function readLimits(r: Reader): { flags: number; initial: number; maximum?: number } {
   const flags = r.byte();
   if (flags & 0x04) {
     r.skipLeb();
     if (flags & 0x01) r.skipLeb();
-  } else {
-    r.u32();
-    if (flags & 0x01) r.u32();
+    return { flags, initial: 0 };
   }
-  return { flags };
+  const initial = r.u32();
+  return flags & 0x01 ? { flags, initial, maximum: r.u32() } : { flags, initial };
 }
 
 function readTypes(payload: Uint8Array): FuncType[] {
@@ -136,6 +143,9 @@ interface Parsed {
   exports: { name: string; kind: number; index: number }[];
   hasTable: boolean;
   memory64: boolean;
+  importedMemory?: { initial: number; maximum?: number };
+  definedMemories: number;
+  customSectionsBytes: number;
 }
 
 function parse(wasm: Uint8Array): Parsed {
@@ -151,6 +161,8 @@ function parse(wasm: Uint8Array): Parsed {
     exports: [],
     hasTable: false,
     memory64: false,
+    definedMemories: 0,
+    customSectionsBytes: 0,
   };
   for (const s of sections) {
     const r = new Reader(s.payload);
@@ -174,8 +186,9 @@ function parse(wasm: Uint8Array): Parsed {
             p.imports.push({ module, name, kind: 'table' });
             p.hasTable = true;
           } else if (kind === 2) {
-            const { flags } = readLimits(r);
+            const { flags, initial, maximum } = readLimits(r);
             if (flags & 0x04) p.memory64 = true;
+            p.importedMemory = maximum === undefined ? { initial } : { initial, maximum };
             p.imports.push({ module, name, kind: 'memory' });
           } else if (kind === 3) {
             readValType(r);
@@ -202,6 +215,7 @@ function parse(wasm: Uint8Array): Parsed {
         for (let n = r.u32(); n > 0; n--) {
           const { flags } = readLimits(r);
           if (flags & 0x04) p.memory64 = true;
+          p.definedMemories++;
         }
         break;
       case 6:
@@ -219,6 +233,9 @@ function parse(wasm: Uint8Array): Parsed {
           const index = r.u32();
           p.exports.push({ name, kind, index });
         }
+        break;
+      case 0:
+        p.customSectionsBytes += s.payload.length;
         break;
       default:
         break;
@@ -560,6 +577,13 @@ export function rewriteModule(wasm: Uint8Array, opts: { instrumented: boolean })
     exportEntry(newExports, TABLE_EXPORT, 0x01, 0);
     added++;
   }
+  // The host reads and writes the heap through the memory's export; a module need not have one.
+  let memoryExport = parsed.exports.find((e) => e.kind === 0x02 && e.index === 0)?.name;
+  if (memoryExport === undefined && (parsed.definedMemories > 0 || parsed.importedMemory)) {
+    memoryExport = MEMORY_EXPORT;
+    exportEntry(newExports, MEMORY_EXPORT, 0x02, 0);
+    added++;
+  }
   parsed.definedGlobals.forEach((g, i) => {
     if (!g.mutable) return;
     const index = parsed.importedGlobals + i;
@@ -639,6 +663,9 @@ export function rewriteModule(wasm: Uint8Array, opts: { instrumented: boolean })
       exports: parsed.exports.map((e) => e.name),
       hasTable: parsed.hasTable,
       memory64: parsed.memory64,
+      ...(parsed.importedMemory ? { importedMemory: parsed.importedMemory } : {}),
+      memoryExport,
+      customSectionsBytes: parsed.customSectionsBytes,
       globalExports,
       instrumented: opts.instrumented,
     },

@@ -1,4 +1,9 @@
-/** Candid types of the management canister methods the host implements (from the spec's ic.did). */
+/**
+ * Candid types of the management canister `aaaaa-aa`, from the current interface description
+ * (the IC interface specification's `ic.did`, with `log_memory_limit`, `log_memory_store_size`
+ * and `opt change_details`). The one copy in the repository: the host decodes and encodes with
+ * it, the local network's client (`managementCanister`) builds its actor from `managementIdl`.
+ */
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
@@ -8,6 +13,7 @@ const LogVisibility = IDL.Variant({
   allowed_viewers: IDL.Vec(IDL.Principal),
 });
 const EnvironmentVariable = IDL.Record({ name: IDL.Text, value: IDL.Text });
+const SnapshotId = IDL.Vec(IDL.Nat8);
 
 export const CanisterSettingsArg = IDL.Record({
   controllers: IDL.Opt(IDL.Vec(IDL.Principal)),
@@ -16,24 +22,27 @@ export const CanisterSettingsArg = IDL.Record({
   freezing_threshold: IDL.Opt(IDL.Nat),
   reserved_cycles_limit: IDL.Opt(IDL.Nat),
   log_visibility: IDL.Opt(LogVisibility),
+  log_memory_limit: IDL.Opt(IDL.Nat),
   wasm_memory_limit: IDL.Opt(IDL.Nat),
   wasm_memory_threshold: IDL.Opt(IDL.Nat),
   environment_variables: IDL.Opt(IDL.Vec(EnvironmentVariable)),
 });
 
-const DefiniteCanisterSettings = IDL.Record({
+export const DefiniteCanisterSettings = IDL.Record({
   controllers: IDL.Vec(IDL.Principal),
   compute_allocation: IDL.Nat,
   memory_allocation: IDL.Nat,
   freezing_threshold: IDL.Nat,
   reserved_cycles_limit: IDL.Nat,
   log_visibility: LogVisibility,
+  log_memory_limit: IDL.Nat,
   wasm_memory_limit: IDL.Nat,
   wasm_memory_threshold: IDL.Nat,
   environment_variables: IDL.Vec(EnvironmentVariable),
 });
 
 export const CanisterIdRecord = IDL.Record({ canister_id: IDL.Principal });
+export const CanisterIdResult = IDL.Record({ canister_id: IDL.Principal });
 
 export const CreateCanisterArgs = IDL.Record({
   settings: IDL.Opt(CanisterSettingsArg),
@@ -109,6 +118,7 @@ export const CanisterStatusResult = IDL.Record({
     canister_history_size: IDL.Nat,
     wasm_chunk_store_size: IDL.Nat,
     snapshots_size: IDL.Nat,
+    log_memory_store_size: IDL.Nat,
   }),
   cycles: IDL.Nat,
   reserved_cycles: IDL.Nat,
@@ -140,6 +150,13 @@ const ChangeDetails = IDL.Variant({
     mode: IDL.Variant({ install: IDL.Null, reinstall: IDL.Null, upgrade: IDL.Null }),
     module_hash: IDL.Vec(IDL.Nat8),
   }),
+  load_snapshot: IDL.Record({
+    from_canister_id: IDL.Opt(IDL.Principal),
+    snapshot_id: SnapshotId,
+    canister_version: IDL.Nat64,
+    taken_at_timestamp: IDL.Nat64,
+    source: IDL.Variant({ taken_from_canister: IDL.Reserved, metadata_upload: IDL.Reserved }),
+  }),
   controllers_change: IDL.Record({ controllers: IDL.Vec(IDL.Principal) }),
 });
 export const CanisterInfoResult = IDL.Record({
@@ -149,39 +166,141 @@ export const CanisterInfoResult = IDL.Record({
       timestamp_nanos: IDL.Nat64,
       canister_version: IDL.Nat64,
       origin: ChangeOrigin,
-      details: ChangeDetails,
+      details: IDL.Opt(ChangeDetails),
     }),
   ),
   module_hash: IDL.Opt(IDL.Vec(IDL.Nat8)),
   controllers: IDL.Vec(IDL.Principal),
 });
 
+export const CanisterMetadataArgs = IDL.Record({ canister_id: IDL.Principal, name: IDL.Text });
+export const CanisterMetadataResult = IDL.Record({ value: IDL.Vec(IDL.Nat8) });
+
 export const TopUpArgs = IDL.Record({ canister_id: IDL.Principal, amount: IDL.Nat });
 
 export const RawRandResult = IDL.Vec(IDL.Nat8);
 
+export const FetchLogsArgs = IDL.Record({
+  canister_id: IDL.Principal,
+  filter: IDL.Opt(
+    IDL.Variant({
+      by_idx: IDL.Record({ start: IDL.Nat64, end: IDL.Nat64 }),
+      by_timestamp_nanos: IDL.Record({ start: IDL.Nat64, end: IDL.Nat64 }),
+    }),
+  ),
+});
 export const FetchLogsResult = IDL.Record({
   canister_log_records: IDL.Vec(
     IDL.Record({ idx: IDL.Nat64, timestamp_nanos: IDL.Nat64, content: IDL.Vec(IDL.Nat8) }),
   ),
 });
 
-export type SettingsArg = {
+export const Snapshot = IDL.Record({
+  id: SnapshotId,
+  taken_at_timestamp: IDL.Nat64,
+  total_size: IDL.Nat64,
+});
+export const TakeSnapshotArgs = IDL.Record({
+  canister_id: IDL.Principal,
+  replace_snapshot: IDL.Opt(SnapshotId),
+  uninstall_code: IDL.Opt(IDL.Bool),
+  sender_canister_version: IDL.Opt(IDL.Nat64),
+});
+export const LoadSnapshotArgs = IDL.Record({
+  canister_id: IDL.Principal,
+  snapshot_id: SnapshotId,
+  sender_canister_version: IDL.Opt(IDL.Nat64),
+});
+export const DeleteSnapshotArgs = IDL.Record({
+  canister_id: IDL.Principal,
+  snapshot_id: SnapshotId,
+});
+export const ListSnapshotsResult = IDL.Vec(Snapshot);
+
+/** The service, for actors (`Actor.createActor(managementIdl, …)`). */
+export const managementIdl: IDL.InterfaceFactory = () =>
+  IDL.Service({
+    create_canister: IDL.Func([CreateCanisterArgs], [CanisterIdResult], []),
+    provisional_create_canister_with_cycles: IDL.Func(
+      [ProvisionalCreateArgs],
+      [CanisterIdResult],
+      [],
+    ),
+    provisional_top_up_canister: IDL.Func([TopUpArgs], [], []),
+    update_settings: IDL.Func([UpdateSettingsArgs], [], []),
+    upload_chunk: IDL.Func([UploadChunkArgs], [UploadChunkResult], []),
+    clear_chunk_store: IDL.Func([CanisterIdRecord], [], []),
+    stored_chunks: IDL.Func([CanisterIdRecord], [StoredChunksResult], []),
+    install_code: IDL.Func([InstallCodeArgs], [], []),
+    install_chunked_code: IDL.Func([InstallChunkedCodeArgs], [], []),
+    uninstall_code: IDL.Func([UninstallCodeArgs], [], []),
+    start_canister: IDL.Func([CanisterIdRecord], [], []),
+    stop_canister: IDL.Func([CanisterIdRecord], [], []),
+    canister_status: IDL.Func([CanisterIdRecord], [CanisterStatusResult], []),
+    canister_info: IDL.Func([CanisterInfoArgs], [CanisterInfoResult], []),
+    canister_metadata: IDL.Func([CanisterMetadataArgs], [CanisterMetadataResult], []),
+    delete_canister: IDL.Func([CanisterIdRecord], [], []),
+    deposit_cycles: IDL.Func([CanisterIdRecord], [], []),
+    raw_rand: IDL.Func([], [RawRandResult], []),
+    take_canister_snapshot: IDL.Func([TakeSnapshotArgs], [Snapshot], []),
+    load_canister_snapshot: IDL.Func([LoadSnapshotArgs], [], []),
+    list_canister_snapshots: IDL.Func([CanisterIdRecord], [ListSnapshotsResult], []),
+    delete_canister_snapshot: IDL.Func([DeleteSnapshotArgs], [], []),
+    fetch_canister_logs: IDL.Func([FetchLogsArgs], [FetchLogsResult], ['query']),
+  });
+
+// ---- TypeScript shapes of the values above (as @dfinity/candid decodes them) ----------------
+
+export type LogVisibilityArg =
+  { controllers: null } | { public: null } | { allowed_viewers: Principal[] };
+
+export interface SettingsArg {
   controllers: [] | [Principal[]];
   compute_allocation: [] | [bigint];
   memory_allocation: [] | [bigint];
   freezing_threshold: [] | [bigint];
   reserved_cycles_limit: [] | [bigint];
-  log_visibility:
-    [] | [{ controllers: null } | { public: null } | { allowed_viewers: Principal[] }];
+  log_visibility: [] | [LogVisibilityArg];
+  log_memory_limit: [] | [bigint];
   wasm_memory_limit: [] | [bigint];
   wasm_memory_threshold: [] | [bigint];
   environment_variables: [] | [{ name: string; value: string }[]];
-};
+}
 
 export type InstallModeValue =
   | { install: null }
   | { reinstall: null }
   | {
-      upgrade: [] | [{ skip_pre_upgrade: [] | [boolean]; wasm_memory_persistence: [] | [unknown] }];
+      upgrade:
+        | []
+        | [
+            {
+              skip_pre_upgrade: [] | [boolean];
+              wasm_memory_persistence: [] | [{ keep: null } | { replace: null }];
+            },
+          ];
     };
+
+export interface InstallCodeValue {
+  mode: InstallModeValue;
+  canister_id: Principal;
+  wasm_module: Uint8Array;
+  arg: Uint8Array;
+  sender_canister_version: [] | [bigint];
+}
+
+export interface InstallChunkedCodeValue {
+  mode: InstallModeValue;
+  target_canister: Principal;
+  store_canister: [] | [Principal];
+  chunk_hashes_list: { hash: Uint8Array }[];
+  wasm_module_hash: Uint8Array;
+  arg: Uint8Array;
+  sender_canister_version: [] | [bigint];
+}
+
+export interface SnapshotValue {
+  id: Uint8Array;
+  taken_at_timestamp: bigint;
+  total_size: bigint;
+}
