@@ -1,5 +1,5 @@
 /**
- * Init arguments and local seeding for `npm run deploy` / `npm start` (see scripts/deploy.ts).
+ * Init arguments and local seeding for `npm run deploy` / `npm start` (see `@repro-registry/deploy`).
  *
  * - governance: on a local network, the stand-in is seeded with real IC-OS election proposals
  *   (canisters/governance/seed.ts). On mainnet it is NNS governance itself (dfx.json `remote`).
@@ -9,7 +9,7 @@ import { Actor } from '@dfinity/agent';
 import { createRegistryClient, encodeInitArgs } from '@repro-registry/client';
 
 import { RecordedProposal, seedProposals } from './canisters/governance/seed';
-import type { DeployConfig } from './scripts/deploy';
+import type { DeployConfig } from '@repro-registry/deploy';
 
 export default {
   canisters: {

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-import { PROJECT_ROOT } from './build-canister';
+import { PROJECT_ROOT } from '@repro-registry/deploy';
 
 interface Bench {
   name: string;
@@ -35,6 +35,11 @@ const BENCHES: Bench[] = [
     name: 'network',
     about: 'through @dfinity/agent: update/query p50/p99, submits/s with 8 clients, ready time',
     command: ['npx', 'tsx', 'packages/local-network/bench/network.bench.ts'],
+  },
+  {
+    name: 'registry-network',
+    about: 'the registry through the network: submits/s with 8 clients, npm start ready time',
+    command: ['npx', 'tsx', 'scripts/bench/registry-network.bench.ts'],
   },
   {
     name: 'cli',

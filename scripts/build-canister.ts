@@ -1,138 +1,17 @@
 /**
- * Reproducible build of an azle canister.
+ * Reproducible build of azle canisters (see `buildCanister` in `@repro-registry/deploy`).
  *
- * `azle build` embeds the absolute path of the bundled `main.js` in the wasm (its env JSON
- * `mainJsPath`), and it copies a few AZLE_* variables from the builder's environment into the
- * module. Either makes the module hash depend on the machine. This script drives the same azle
- * 0.33.0 build steps (bundle with esbuild, derive Candid and method metadata, patch the
- * prebuilt stable template with binaryen) but hands azle a fixed, machine-independent
- * `mainJsPath` and a fixed environment, so the module has the same SHA-256 in every checkout.
- * `mainJsPath` is only the module name the JS engine uses in stack traces.
+ *   tsx scripts/build-canister.ts <canister-name>[=<path/to/index.ts>]...
  *
- * Usage: tsx scripts/build-canister.ts <canister-name> [...more names]
- * Output: .azle/<name>/<name>.wasm, .azle/<name>/<name>.did, .azle/<name>/main.js
+ * `<name>` builds the dfx.json canister; `<name>=<main>` builds any azle entry point.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PROJECT_ROOT, buildCanister } from '@repro-registry/deploy';
+import { pathToFileURL } from 'node:url';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const AZLE_VERSION = '0.33.0';
-
-interface DfxCanister {
-  type: string;
-  main?: string;
-  azle?: { main: string };
-}
-
-export interface BuiltCanister {
-  name: string;
-  wasmPath: string;
-  candidPath: string;
-  sha256: string;
-  bytes: number;
-}
-
-async function mainFromDfxJson(name: string): Promise<string> {
-  const dfx = JSON.parse(await readFile(join(PROJECT_ROOT, 'dfx.json'), 'utf8')) as {
-    canisters: Record<string, DfxCanister>;
-  };
-  const config = dfx.canisters[name];
-  const main = config?.azle?.main ?? config?.main;
-  if (main === undefined) throw new Error(`dfx.json has no azle canister "${name}"`);
-  return main;
-}
-
-async function loadAzleInternals(): Promise<{
-  compileJavaScript: (main: string) => Promise<string>;
-  getCandidAndMethodMeta: (
-    candidGen: string | undefined,
-    candidPath: string,
-    js: string,
-    ioType: 'pipe',
-    wasmData: unknown,
-  ) => Promise<{ candid: string; methodMeta: unknown }>;
-  getWasmBinary: (
-    ioType: 'pipe',
-    js: string,
-    wasmData: unknown,
-    methodMeta?: unknown,
-  ) => Promise<Uint8Array>;
-}> {
-  const azleRoot = join(PROJECT_ROOT, 'node_modules', 'azle');
-  const pkg = JSON.parse(await readFile(join(azleRoot, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  if (pkg.version !== AZLE_VERSION) {
-    // The build reaches into azle's internals; another version may lay them out differently
-    // or produce a different module. Fail instead of silently producing another hash.
-    throw new Error(`azle ${AZLE_VERSION} is required, found ${pkg.version}: run npm ci`);
-  }
-  const build = join(azleRoot, 'src', 'stable', 'build', 'commands', 'build');
-  type Internals = Awaited<ReturnType<typeof loadAzleInternals>>;
-  const imp = async <T>(p: string): Promise<T> =>
-    (await import(pathToFileURL(join(build, p)).href)) as T;
-  const [js, meta, wasm] = await Promise.all([
-    imp<{ compile: Internals['compileJavaScript'] }>('javascript.ts'),
-    imp<{ getCandidAndMethodMeta: Internals['getCandidAndMethodMeta'] }>(
-      'candid_and_method_meta/index.ts',
-    ),
-    imp<{ getWasmBinary: Internals['getWasmBinary'] }>('wasm_binary/index.ts'),
-  ]);
-  return {
-    compileJavaScript: js.compile,
-    getCandidAndMethodMeta: meta.getCandidAndMethodMeta,
-    getWasmBinary: wasm.getWasmBinary,
-  };
-}
-
-/**
- * Builds the canister `name`. Its entry point comes from dfx.json unless `main` (a path relative
- * to the project root) is given: test canisters are built that way without being deployable.
- */
-export async function buildCanister(name: string, main?: string): Promise<BuiltCanister> {
-  main ??= await mainFromDfxJson(name);
-
-  // azle resolves `main` against the dfx root; the absolute path only reaches esbuild's
-  // import resolution, not the output.
-  process.env.AZLE_DFX_ROOT = PROJECT_ROOT;
-  for (const v of ['AZLE_CANISTER_BACKTRACES', 'AZLE_DEV_TEMPLATE', 'AZLE_RECORD_BENCHMARKS']) {
-    delete process.env[v];
-  }
-  const azle = await loadAzleInternals();
-
-  const outDir = join(PROJECT_ROOT, '.azle', name);
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-
-  const javaScript = await azle.compileJavaScript(main);
-  await writeFile(join(outDir, 'main.js'), javaScript);
-
-  const wasmData = {
-    envVars: [['AZLE_VERSION', AZLE_VERSION]],
-    // Fixed and relative: the same in every checkout (see the header comment).
-    mainJsPath: `.azle/${name}/main.js`,
-  };
-  const candidPath = join(outDir, `${name}.did`);
-  const { candid, methodMeta } = await azle.getCandidAndMethodMeta(
-    'automatic',
-    candidPath,
-    javaScript,
-    'pipe',
-    wasmData,
-  );
-  await writeFile(candidPath, candid);
-
-  const wasm = await azle.getWasmBinary('pipe', javaScript, wasmData, methodMeta);
-  const wasmPath = join(outDir, `${name}.wasm`);
-  await writeFile(wasmPath, wasm);
-  const sha256 = createHash('sha256').update(wasm).digest('hex');
-  return { name, wasmPath, candidPath, sha256, bytes: wasm.byteLength };
-}
+/** Kept for the registry's tests, which import it from here; defined in `@repro-registry/deploy`. */
+export { PROJECT_ROOT };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // <name> builds the dfx.json canister; <name>=<path/to/index.ts> builds any azle entry point.
   const specs = process.argv.slice(2);
   if (specs.length === 0) {
     console.error('usage: tsx scripts/build-canister.ts <canister-name>[=<main.ts>]...');

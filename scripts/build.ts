@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { PROJECT_ROOT, buildCanister } from './build-canister';
+import { PROJECT_ROOT, buildCanister } from '@repro-registry/deploy';
 
 const args = new Set(process.argv.slice(2));
 

@@ -20,8 +20,13 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
-import { deploy, PROJECT_ROOT, type DeployResult } from './deploy';
-import { ensureCanisterBuilt, newestMtime } from './fresh-build';
+import {
+  PROJECT_ROOT,
+  deploy,
+  ensureCanisterBuilt,
+  newestMtime,
+  type DeployResult,
+} from '@repro-registry/deploy';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

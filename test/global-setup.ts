@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { deploy, PROJECT_ROOT } from '../scripts/deploy';
+import { deploy, PROJECT_ROOT } from '@repro-registry/deploy';
 import './support/network-context';
 
 /** Test canisters of this folder: name → entry point (built like any azle canister). */

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createRegistryClient } from '@repro-registry/client';
 import { startLocalNetwork } from '@repro-registry/local-network';
 
-import { deploy } from '../../scripts/deploy';
+import { deploy } from '@repro-registry/deploy';
 import { toAttestation } from '../src/lib/api/registry.api';
 import { jobOf, type VerificationJob } from '../src/lib/services/verification.service';
 import {

@@ -5,7 +5,7 @@ import { Principal } from '@dfinity/principal';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installWasm, moduleHash } from '../../scripts/deploy';
+import { installWasm, moduleHash } from '@repro-registry/deploy';
 import { createAgent, localNetwork, rootKey } from '../support/network-context';
 import { installProbe, probeActor } from '../support/probe';
 import { envelope, post, readStateContent, decode } from '../support/raw';

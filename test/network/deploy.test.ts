@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploy, updateEnvFile, type InitArgContext } from '../../scripts/deploy';
+import { deploy, updateEnvFile, type InitArgContext } from '@repro-registry/deploy';
 import { localNetwork } from '../support/network-context';
 
 /**

@@ -6,7 +6,7 @@ import {
   Ed25519KeyIdentity,
 } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
-import { Secp256k1KeyIdentity } from '@repro-registry/local-network';
+import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import { IDL } from '@dfinity/candid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../support/network-context';

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../../scripts/deploy';
+import { PROJECT_ROOT } from '@repro-registry/deploy';
 
 export interface ChildNetwork {
   url: string;

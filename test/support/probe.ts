@@ -7,7 +7,7 @@ import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { managementCanister } from '@repro-registry/local-network';
 import { readFile } from 'node:fs/promises';
-import { installWasm } from '../../scripts/deploy';
+import { installWasm } from '@repro-registry/deploy';
 import { localNetwork } from './network-context';
 
 export const probeIdl: IDL.InterfaceFactory = ({ IDL }) =>

@@ -15,6 +15,7 @@ export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 
 /** The replica's user-facing error codes (`IC` + reject code digit + two digits). */
 export const ErrorCode = {
+  SubnetOversubscribed: 'IC0101',
   CanisterIdAlreadyExists: 'IC0205',
   CanisterNotFound: 'IC0301',
   CanisterSnapshotNotFound: 'IC0305',

@@ -135,6 +135,7 @@ export class IcHost {
       stableMemoryPages: BigInt(c.stable.sizePages),
       wasmMemoryBytes: c.instance?.heapBytes ?? 0,
       globalTimer: c.globalTimer,
+      metadata: c.module?.loaded.metadata ?? new Map(),
     };
   }
 
@@ -217,7 +218,7 @@ export class IcHost {
       type: M.ProvisionalCreateArgs,
       value: {
         amount: args.cycles === undefined ? [] : [args.cycles],
-        settings: [settingsArg({ controllers: args.controllers })],
+        settings: [settingsArg({ controllers: [args.controllers] })],
         specified_id: args.specifiedId ? [args.specifiedId] : [],
         sender_canister_version: [],
       },

@@ -12,7 +12,14 @@ export {
   type ExecutionRecord,
 } from './host';
 export type { ExecKind } from './system-api';
-export { ErrorCode, RejectCode, IcRejectError, IcHostError, type SystemReject } from './errors';
+export {
+  ErrorCode,
+  RejectCode,
+  IcRejectError,
+  IcHostError,
+  rejects,
+  type SystemReject,
+} from './errors';
 export {
   InMemoryStateStore,
   applyChangeSet,
@@ -31,6 +38,12 @@ export {
   type HistoryEntry,
 } from './store';
 export { MANAGEMENT_METHODS } from './management';
+export { settingsArg } from './management/settings';
 export * as ManagementIdl from './management/idl';
-export { ModuleCache, defaultModuleCache, type LoadedModule } from './module-cache';
+export {
+  ModuleCache,
+  defaultModuleCache,
+  type LoadedModule,
+  type CanisterMetadata,
+} from './module-cache';
 export { STABLE_PAGE_SIZE } from './stable-memory';

@@ -11,12 +11,34 @@ import { SYSTEM_API_SIGNATURES } from './system-api';
 import { WasmFormatError } from './wasm/leb';
 import { rewriteModule, type FuncType, type ModuleInfo } from './wasm/rewrite';
 
+/** A module's `icp:public <name>` / `icp:private <name>` custom sections, by name. */
+export type CanisterMetadata = ReadonlyMap<
+  string,
+  { visibility: 'public' | 'private'; content: Uint8Array }
+>;
+
+/** The metadata sections of a compiled module (read with `WebAssembly.Module.customSections`). */
+function metadataOf(module: WebAssembly.Module, names: readonly string[]): CanisterMetadata {
+  const out = new Map<string, { visibility: 'public' | 'private'; content: Uint8Array }>();
+  for (const visibility of ['public', 'private'] as const) {
+    const prefix = `icp:${visibility} `;
+    for (const name of names) {
+      if (!name.startsWith(prefix)) continue;
+      const [content] = WebAssembly.Module.customSections(module, name);
+      if (content)
+        out.set(name.slice(prefix.length), { visibility, content: new Uint8Array(content) });
+    }
+  }
+  return out;
+}
+
 export interface LoadedModule {
   /** SHA-256 of the Wasm after un-gzipping (the cache key; not the module hash). */
   wasmSha256: string;
   module: WebAssembly.Module;
   info: ModuleInfo;
   exports: ReadonlySet<string>;
+  metadata: CanisterMetadata;
   rewriteMs: number;
   compileMs: number;
 }
@@ -115,6 +137,7 @@ export class ModuleCache {
       module,
       info: rewritten.info,
       exports: new Set(rewritten.info.exports),
+      metadata: metadataOf(module, rewritten.info.customSectionNames),
       rewriteMs: t1 - t0,
       compileMs: t2 - t1,
     };

@@ -1,7 +1,7 @@
 /** The host's public types: call results, options, limits, what a canister looks like from outside. */
 import type { Principal } from '@dfinity/principal';
 import type { RejectCode } from './errors';
-import type { ModuleCache } from './module-cache';
+import type { CanisterMetadata, ModuleCache } from './module-cache';
 import type { StateStore } from './store';
 import type { ExecKind } from './system-api';
 
@@ -88,4 +88,6 @@ export interface CanisterView {
   stableMemoryPages: bigint;
   wasmMemoryBytes: number;
   globalTimer: bigint;
+  /** The module's metadata sections (`icp:public` / `icp:private`), by name. */
+  metadata: CanisterMetadata;
 }

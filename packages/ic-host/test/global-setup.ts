@@ -3,14 +3,12 @@
  * sources, as `.azle/ic-host-<name>/ic-host-<name>.wasm` (prefixed so they cannot collide with
  * other packages' builds in the shared .azle folder).
  */
+import { PROJECT_ROOT } from '@repro-registry/deploy';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const PROJECT_ROOT = resolve(here, '../../..');
-const CANISTERS = join(here, 'canisters');
+const CANISTERS = join(import.meta.dirname, 'canisters');
 
 function newestSource(dir: string): number {
   let newest = 0;

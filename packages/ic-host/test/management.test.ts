@@ -26,7 +26,7 @@ import {
 } from './helpers';
 
 const ic = Principal.managementCanister();
-const settings = (controllers: Principal[]) => settingsArg({ controllers });
+const settings = (controllers: Principal[]) => settingsArg({ controllers: [controllers] });
 
 describe('management canister', () => {
   let host: IcHost;

@@ -5,68 +5,31 @@
  * - update latency (synchronous v3 call of a StableBTreeMap insert), p50 / p99
  * - query latency, p50 / p99
  * - sustained updates per second with 8 concurrent clients (in 2 worker threads)
- * - ready time of a restart with existing state (process start to ready), and of `npm start`
+ * - ready time of a restart with existing state (process start to ready)
+ *
+ * The registry on the network (submits/s, `npm start`) is `scripts/bench/registry-network.bench.ts`.
  *
  *   npx tsx packages/local-network/bench/network.bench.ts [--json] [--quick]
  */
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { PROJECT_ROOT, installWasm } from '@repro-registry/deploy';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { encodeInitArgs } from '@repro-registry/client';
 
-import { installWasm } from '../../../scripts/deploy';
 import { managementCanister } from '../src/index';
+import { percentile, printTable, runClients, startNetwork, stopNetwork } from './harness';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
 const log = (s: string): void => {
   if (!json) console.error(s);
 };
-
-interface Running {
-  url: string;
-  readyMs: number;
-  wallMs: number;
-  child: ChildProcess;
-}
-
-async function startNetwork(stateDir: string): Promise<Running> {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'packages/local-network/bench/network-process.ts'), stateDir],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const line = await new Promise<string>((res, rej) => {
-    child.once('exit', (c) => rej(new Error(`network exited ${c}`)));
-    createInterface({ input: child.stdout }).once('line', res);
-  });
-  const { url, readyMs } = JSON.parse(line) as { url: string; readyMs: number };
-  return { url, readyMs, wallMs: performance.now() - started, child };
-}
-
-async function stopNetwork(r: Running): Promise<void> {
-  const exited = new Promise((res) => r.child.once('exit', res));
-  r.child.kill('SIGTERM');
-  await exited;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 const probeIdl: IDL.InterfaceFactory = ({ IDL }) =>
   IDL.Service({
@@ -79,13 +42,13 @@ interface Probe {
 }
 
 async function main(): Promise<void> {
-  const probeWasm = join(ROOT, '.azle/network_probe/network_probe.wasm');
+  const probeWasm = join(PROJECT_ROOT, '.azle/network_probe/network_probe.wasm');
   if (!existsSync(probeWasm)) {
     spawnSync(
       'npx',
       ['tsx', 'scripts/build-canister.ts', 'network_probe=test/canisters/network_probe/index.ts'],
       {
-        cwd: ROOT,
+        cwd: PROJECT_ROOT,
         stdio: 'inherit',
       },
     );
@@ -138,40 +101,17 @@ async function main(): Promise<void> {
     results.query_p99_ms = percentile(ql, 99);
 
     const durationMs = quick ? 4000 : 10_000;
-    const runClients = async (
-      skipBlsCheck: boolean,
-      target = canister_id,
-      mode: 'put' | 'submit' = 'put',
-    ) => {
-      const workers = [0, 1].map(
-        (w) =>
-          new Promise<{ done: number; failed: number; latencies: number[] }>((res, rej) => {
-            const worker = new Worker(new URL('./clients-worker.mjs', import.meta.url), {
-              workerData: {
-                url: net.url,
-                canisterId: target.toText(),
-                clients: 4,
-                durationMs,
-                worker: w,
-                skipBlsCheck,
-                mode,
-              },
-            });
-            worker.once('message', res);
-            worker.once('error', rej);
-          }),
-      );
-      const t0 = performance.now();
-      const out = await Promise.all(workers);
-      const elapsed = (performance.now() - t0) / 1000;
-      return {
-        perSecond: out.reduce((n, r) => n + r.done, 0) / elapsed,
-        failed: out.reduce((n, r) => n + r.failed, 0),
-        latencies: out.flatMap((r) => r.latencies),
-      };
-    };
+    const callModule = fileURLToPath(new URL('./probe-call.ts', import.meta.url));
+    const clients = (skipBlsCheck: boolean) =>
+      runClients({
+        url: net.url,
+        canisterId: canister_id.toText(),
+        durationMs,
+        skipBlsCheck,
+        callModule,
+      });
     log(`throughput: 8 clients (2 worker threads, full verification) for ${durationMs / 1000} s…`);
-    const full = await runClients(false);
+    const full = await clients(false);
     results.throughput_updates_per_s = full.perSecond;
     results.throughput_failed = full.failed;
     results.throughput_update_p50_ms = percentile(full.latencies, 50);
@@ -179,43 +119,9 @@ async function main(): Promise<void> {
     // The agent's BLS check costs the clients 30-45 ms of CPU per update; on 2 cores shared with
     // the network that bounds the first figure. This one shows what the network itself sustains.
     log(`capacity: the same clients without the client-side BLS check…`);
-    const capacity = await runClients(true);
+    const capacity = await clients(true);
     results.capacity_updates_per_s = capacity.perSecond;
     results.capacity_update_p50_ms = percentile(capacity.latencies, 50);
-
-    // The same with the registry's own update: a signed attestation verified in the canister.
-    const registryWasm = join(ROOT, '.azle/registry/registry.wasm');
-    if (!existsSync(registryWasm)) {
-      spawnSync('npx', ['tsx', 'scripts/build-canister.ts', 'registry'], {
-        cwd: ROOT,
-        stdio: 'inherit',
-      });
-    }
-    const { canister_id: registryId } = await managementCanister(
-      agent,
-    ).provisional_create_canister_with_cycles({
-      amount: [],
-      settings: [],
-      specified_id: [],
-      sender_canister_version: [],
-    });
-    await installWasm({
-      agent,
-      canisterId: registryId,
-      wasm: new Uint8Array(await readFile(registryWasm)),
-      // No rate limit to speak of: the benchmark measures the network, not the policy.
-      arg: encodeInitArgs({ rateLimit: { capacity: 1_000_000, refillIntervalSeconds: 1 } }),
-      mode: { install: null },
-    });
-    log(`registry submits: 8 clients (full verification) for ${durationMs / 1000} s…`);
-    const submits = await runClients(false, registryId, 'submit');
-    results.submits_per_s = submits.perSecond;
-    results.submits_failed = submits.failed;
-    results.submit_p50_ms = percentile(submits.latencies, 50);
-    results.submit_p99_ms = percentile(submits.latencies, 99);
-    log(`registry submits without the client-side BLS check…`);
-    const submitCapacity = await runClients(true, registryId, 'submit');
-    results.submit_capacity_per_s = submitCapacity.perSecond;
 
     log('ready time: restart with existing state…');
     await stopNetwork(net);
@@ -231,58 +137,16 @@ async function main(): Promise<void> {
     await rm(stateDir, { recursive: true, force: true });
   }
 
-  log('ready time: npm start with existing state (registry deployed)…');
-  const startDir = await mkdtemp(join(tmpdir(), 'repro-bench-start-'));
-  try {
-    for (const run of ['first', 'again']) {
-      const t = performance.now();
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'scripts/start.ts'), '--port', '0', '--state-dir', startDir],
-        {
-          cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
-      const readyLine = await new Promise<string>((res, rej) => {
-        child.once('exit', (c) => rej(new Error(`start exited ${c}`)));
-        const rl = createInterface({ input: child.stdout });
-        rl.on('line', (l) => {
-          if (l.startsWith('Local network ready')) res(l);
-        });
-      });
-      const wall = performance.now() - t;
-      const inProcess = Number(/ready in (\d+) ms/.exec(readyLine)?.[1]);
-      if (run === 'again') {
-        results.npm_start_ready_ms = inProcess;
-        results.npm_start_process_to_ready_ms = wall;
-      }
-      const exited = new Promise((res) => child.once('exit', res));
-      child.kill('SIGINT');
-      await exited;
-    }
-  } finally {
-    await rm(startDir, { recursive: true, force: true });
-  }
-
   if (json) {
     console.log(JSON.stringify(results, null, 2));
   } else {
-    console.log('\n| measure | value | target |');
-    console.log('|---|---|---|');
-    const targets: Record<string, string> = {
+    printTable(results, {
       update_p50_ms: '≤ 50 ms',
       query_p50_ms: '≤ 10 ms',
       throughput_updates_per_s: '≥ 50 /s',
       capacity_updates_per_s: '(server side)',
-      submits_per_s: '≥ 50 /s',
-      submit_capacity_per_s: '(server side)',
       restart_process_to_ready_ms: '≤ 3000 ms',
-      npm_start_process_to_ready_ms: '≤ 3000 ms',
-    };
-    for (const [k, v] of Object.entries(results)) {
-      console.log(`| ${k} | ${Number.isInteger(v) ? v : v.toFixed(1)} | ${targets[k] ?? ''} |`);
-    }
+    });
   }
 }
 

@@ -9,7 +9,7 @@ import { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 import { authenticate, parseRequest } from './auth';
 import { NetworkError, NetworkErrorCode } from './errors';
-import { Secp256k1KeyIdentity } from './identity';
+import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 
 const CANISTER = Principal.fromText('bkyz2-fmaaa-aaaaa-qaaaq-cai');
 const NOW = BigInt(Date.now()) * 1_000_000n;

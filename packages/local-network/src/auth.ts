@@ -4,7 +4,8 @@
  * status matches the replica's (400 for any validation failure).
  */
 import { decodeCbor, isCborMap, type CborMap, type CborValue } from './cbor';
-import { bytesEqual, concatBytes, toHex, utf8 } from './encoding';
+import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
+import { bytesEqual } from './encoding';
 import { NetworkError, NetworkErrorCode } from './errors';
 import {
   parsePublicKey,
@@ -12,13 +13,13 @@ import {
   verifySignature,
   type CanisterSignatureVerifier,
 } from './keys';
-import { hashOfMap } from './request-id';
+import { hashOfMap } from '@dfinity/agent';
 
 export const ANONYMOUS = Uint8Array.of(0x04);
-export const REQUEST_SEPARATOR = concatBytes(Uint8Array.of(10), utf8('ic-request'));
+export const REQUEST_SEPARATOR = concatBytes(Uint8Array.of(10), utf8ToBytes('ic-request'));
 export const DELEGATION_SEPARATOR = concatBytes(
   Uint8Array.of(26),
-  utf8('ic-request-auth-delegation'),
+  utf8ToBytes('ic-request-auth-delegation'),
 );
 /** How far a request's expiry may lie in the past (clock drift) and in the future. */
 export const PERMITTED_DRIFT_NS = 60_000_000_000n;
@@ -149,11 +150,23 @@ export function parseRequest<T extends RequestType>(
   return {
     content: content as T extends 'read_state' ? ReadStateContent : CanisterRequestContent,
     rawContent: raw,
-    requestId: hashOfMap(raw),
+    requestId: requestIdOfContent(raw),
     senderPubkey: blob(envelope, 'sender_pubkey', { optional: true }),
     senderSig: blob(envelope, 'sender_sig', { optional: true }),
     senderDelegation: delegation,
   };
+}
+
+/**
+ * The request id (the specification's representation-independent hash, as agent-js computes
+ * it). Content it cannot hash (negative numbers, booleans, null) is a malformed request.
+ */
+function requestIdOfContent(raw: CborMap): Uint8Array {
+  try {
+    return hashOfMap(raw);
+  } catch (e) {
+    throw malformed(`the request content cannot be hashed: ${(e as Error).message}`);
+  }
 }
 
 function isoOf(ns: bigint): string {
@@ -209,7 +222,7 @@ export function authenticate(args: {
   if (!request.senderPubkey || !request.senderSig) {
     throw new NetworkError(
       NetworkErrorCode.InvalidSignature,
-      `Missing signature from sender ${toHex(content.sender)}: non-anonymous requests need sender_pubkey and sender_sig`,
+      `Missing signature from sender ${bytesToHex(content.sender)}: non-anonymous requests need sender_pubkey and sender_sig`,
     );
   }
   if (!bytesEqual(selfAuthenticatingPrincipal(request.senderPubkey), content.sender)) {
@@ -220,7 +233,7 @@ export function authenticate(args: {
   }
 
   let signingKey = parsePublicKey(request.senderPubkey);
-  const seen = new Set<string>([toHex(request.senderPubkey)]);
+  const seen = new Set<string>([bytesToHex(request.senderPubkey)]);
   let targets: Uint8Array[] | null = null;
   const delegations = request.senderDelegation ?? [];
   if (delegations.length > MAX_DELEGATIONS) {
@@ -239,7 +252,7 @@ export function authenticate(args: {
     const expiration = d.expiration;
     if (!(sig instanceof Uint8Array) || !(pubkey instanceof Uint8Array)) throw bad('malformed');
     if (typeof expiration !== 'number' && typeof expiration !== 'bigint') throw bad('malformed');
-    const message = concatBytes(DELEGATION_SEPARATOR, hashOfMap(d));
+    const message = concatBytes(DELEGATION_SEPARATOR, requestIdOfContent(d));
     if (
       !verifySignature({
         key: signingKey,
@@ -267,7 +280,7 @@ export function authenticate(args: {
       const list = t as Uint8Array[];
       targets = targets === null ? list : targets.filter((x) => list.some((y) => bytesEqual(x, y)));
     }
-    const hex = toHex(pubkey);
+    const hex = bytesToHex(pubkey);
     if (seen.has(hex)) throw bad('the chain contains a cycle or a self-delegation');
     seen.add(hex);
     signingKey = parsePublicKey(pubkey);
@@ -284,7 +297,7 @@ export function authenticate(args: {
   ) {
     throw new NetworkError(
       NetworkErrorCode.InvalidSignature,
-      `Invalid signature: the sender_sig of request 0x${toHex(request.requestId)} does not verify`,
+      `Invalid signature: the sender_sig of request 0x${bytesToHex(request.requestId)} does not verify`,
     );
   }
   return { targets };

@@ -1,6 +1,8 @@
-import { Cbor } from '@dfinity/agent';
+import { Cbor, requestIdOf } from '@dfinity/agent';
+import { Principal } from '@dfinity/principal';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { describe, expect, it } from 'vitest';
-import { CborError, decodeCbor, encodeCbor } from './cbor';
+import { CborError, decodeCbor, encodeCbor, type CborMap } from './cbor';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
 
@@ -46,5 +48,31 @@ describe('decodeCbor', () => {
     const back = Cbor.decode<typeof value>(encodeCbor(value));
     expect(back.content.ingress_expiry).toBe(1_700_000_000_000_000_000n);
     expect(back.content.arg).toEqual(value.content.arg);
+  });
+});
+
+describe('decoded requests and the request id', () => {
+  it('hash to the id agent-js computes, whether a number decodes as number or bigint', () => {
+    const content = {
+      request_type: 'query',
+      canister_id: Principal.fromText('bkyz2-fmaaa-aaaaa-qaaaq-cai'),
+      method_name: 'greet',
+      arg: Uint8Array.of(1, 2, 3),
+      sender: Principal.anonymous(),
+      ingress_expiry: 1_800_000_000_000_000_000n,
+      nonce: Uint8Array.of(9, 9),
+      paths: [[utf8ToBytes('time')], [utf8ToBytes('request_status'), Uint8Array.of(1)]],
+      small: 5,
+    };
+    const decoded = decodeCbor(
+      encodeCbor({
+        ...content,
+        canister_id: content.canister_id.toUint8Array(),
+        sender: content.sender.toUint8Array(),
+      }),
+    ) as CborMap;
+    expect(typeof decoded.small).toBe('number');
+    expect(typeof decoded.ingress_expiry).toBe('bigint');
+    expect(bytesToHex(requestIdOf(decoded))).toBe(bytesToHex(requestIdOf(content)));
   });
 });

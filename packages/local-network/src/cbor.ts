@@ -1,5 +1,9 @@
 /**
- * A small strict CBOR (RFC 8949) codec for the IC HTTP interface.
+ * CBOR (RFC 8949) for the IC HTTP interface. Encoding is `@dfinity/cbor`'s. Decoding is our own
+ * because a replica must be stricter than that library and accept more: `@dfinity/cbor` keeps
+ * the last of duplicate map keys and ignores trailing bytes (two encodings of one request could
+ * then mean different things), and it refuses indefinite-length strings and bignums (tag 2),
+ * which the specification allows clients to send.
  *
  * Decoding accepts what IC clients send: the self-describe tag 55799 anywhere, definite and
  * indefinite lengths, bignums (tag 2) for naturals beyond 64 bits. It refuses what the
@@ -7,6 +11,9 @@
  * unknown tags, trailing bytes. Integers up to 2^53-1 decode as `number`, larger ones as `bigint`,
  * so callers must treat both alike (the request id does: both hash as the same LEB128).
  */
+
+import { encode, encodeWithSelfDescribedTag } from '@dfinity/cbor';
+import { concatBytes } from '@noble/hashes/utils';
 
 export type CborValue =
   number | bigint | string | boolean | null | undefined | Uint8Array | CborValue[] | CborMap;
@@ -75,17 +82,6 @@ function lengthOf(arg: number | bigint): number {
   return arg;
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}
-
 const BREAK = Symbol('break');
 
 function readItem(r: Reader, depth: number): CborValue | typeof BREAK {
@@ -119,7 +115,7 @@ function readItem(r: Reader, depth: number): CborValue | typeof BREAK {
           else if (major === 3 && typeof chunk === 'string') chunks.push(textEncoder.encode(chunk));
           else throw new CborError('indefinite string chunk of another type');
         }
-        bytes = concat(chunks);
+        bytes = concatBytes(...chunks);
       } else {
         // A copy, so callers never hold a view into the request buffer.
         bytes = r.take(lengthOf(len)).slice();
@@ -211,100 +207,25 @@ export function decodeCbor(bytes: Uint8Array): CborValue {
   return v;
 }
 
-class Writer {
-  private buf = new Uint8Array(256);
-  private len = 0;
-
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.len + n) cap *= 2;
-    const next = new Uint8Array(cap);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
+/** Map fields whose value is `undefined` are left out (optional fields). */
+function withoutUndefined(value: CborValue): CborValue {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (isCborMap(value)) {
+    const out: CborMap = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
+    return out;
   }
-
-  push(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
-  }
-
-  head(major: number, arg: number | bigint): void {
-    const m = major << 5;
-    const v = BigInt(arg);
-    if (v < 24n) this.push(Uint8Array.of(m | Number(v)));
-    else if (v < 0x100n) this.push(Uint8Array.of(m | 24, Number(v)));
-    else if (v < 0x10000n) this.push(Uint8Array.of(m | 25, Number(v >> 8n), Number(v & 0xffn)));
-    else if (v < 0x100000000n) {
-      const n = Number(v);
-      this.push(Uint8Array.of(m | 26, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff));
-    } else {
-      const out = new Uint8Array(9);
-      out[0] = m | 27;
-      for (let i = 0; i < 8; i++) out[8 - i] = Number((v >> BigInt(8 * i)) & 0xffn);
-      this.push(out);
-    }
-  }
-
-  result(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
-}
-
-const U64_MAX = (1n << 64n) - 1n;
-
-function writeItem(w: Writer, v: CborValue, depth: number): void {
-  if (depth > MAX_DEPTH) throw new CborError('nesting too deep');
-  if (v === null) return w.push(Uint8Array.of(0xf6));
-  if (v === undefined) return w.push(Uint8Array.of(0xf7));
-  if (v === true) return w.push(Uint8Array.of(0xf5));
-  if (v === false) return w.push(Uint8Array.of(0xf4));
-  if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) throw new CborError(`cannot encode non-integer number ${v}`);
-    return v >= 0 ? w.head(0, v) : w.head(1, -1 - v);
-  }
-  if (typeof v === 'bigint') {
-    if (v >= 0n && v <= U64_MAX) return w.head(0, v);
-    if (v < 0n && -1n - v <= U64_MAX) return w.head(1, -1n - v);
-    if (v < 0n) throw new CborError('negative bignums are not supported');
-    let hex = v.toString(16);
-    if (hex.length % 2) hex = '0' + hex;
-    w.head(6, 2);
-    w.head(2, hex.length / 2);
-    return w.push(Uint8Array.from(Buffer.from(hex, 'hex')));
-  }
-  if (typeof v === 'string') {
-    const b = textEncoder.encode(v);
-    w.head(3, b.length);
-    return w.push(b);
-  }
-  if (v instanceof Uint8Array) {
-    w.head(2, v.length);
-    return w.push(v);
-  }
-  if (Array.isArray(v)) {
-    w.head(4, v.length);
-    for (const x of v) writeItem(w, x, depth + 1);
-    return;
-  }
-  const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-  w.head(5, entries.length);
-  for (const [k, x] of entries) {
-    writeItem(w, k, depth + 1);
-    writeItem(w, x, depth + 1);
-  }
+  return value;
 }
 
 /**
- * Encodes a value. Map fields whose value is `undefined` are omitted (optional fields).
- * With `selfDescribe` (the default) the item is prefixed with tag 55799, as IC clients expect.
+ * Encodes a value with `@dfinity/cbor` (what agent-js uses). Map fields whose value is
+ * `undefined` are omitted. With `selfDescribe` (the default) the item is prefixed with tag
+ * 55799, as IC clients expect.
  */
 export function encodeCbor(value: CborValue, options: { selfDescribe?: boolean } = {}): Uint8Array {
-  const w = new Writer();
-  if (options.selfDescribe ?? true) w.head(6, SELF_DESCRIBE_TAG);
-  writeItem(w, value, 0);
-  return w.result();
+  const clean = withoutUndefined(value);
+  return (options.selfDescribe ?? true) ? encodeWithSelfDescribedTag(clean) : encode(clean);
 }
 
 export function isCborMap(v: CborValue): v is CborMap {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateKeys, RootKey, verifyCertificate, encodeCertificate } from './certification';
-import { concatBytes, toHex, utf8 } from './encoding';
+import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { LabeledMap, Leaf } from './hash-tree';
 
 describe('root key', () => {
@@ -15,7 +15,7 @@ describe('root key', () => {
     const root = new Uint8Array(32).fill(3);
     const sig = key.signRoot(root);
     expect(sig).toHaveLength(48);
-    const msg = concatBytes(Uint8Array.of(13), utf8('ic-state-root'), root);
+    const msg = concatBytes(Uint8Array.of(13), utf8ToBytes('ic-state-root'), root);
     expect(blsVerify(key.publicKey, sig, msg)).toBe(true);
     expect(bls.verifyShortSignature(sig, msg, key.publicKey)).toBe(true);
     expect(key.der).toHaveLength(133);
@@ -34,8 +34,8 @@ describe('root key', () => {
     try {
       const a = await loadOrCreateKeys(dir);
       const b = await loadOrCreateKeys(dir);
-      expect(toHex(a.root.der)).toBe(toHex(b.root.der));
-      expect(toHex(a.node.der)).toBe(toHex(b.node.der));
+      expect(bytesToHex(a.root.der)).toBe(bytesToHex(b.root.der));
+      expect(bytesToHex(a.node.der)).toBe(bytesToHex(b.node.der));
       expect(a.node.der).toHaveLength(44);
       expect((await stat(join(dir, 'network-keys.json'))).mode & 0o777).toBe(0o600);
       expect(Principal.selfAuthenticating(a.root.der).toText()).toHaveLength(63);

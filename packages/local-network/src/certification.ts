@@ -15,14 +15,15 @@ import {
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeCbor, encodeCbor, isCborMap, type CborValue } from './cbor';
-import { bytesEqual, concatBytes, fromHex, sha256, toHex, utf8 } from './encoding';
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
+import { bytesEqual, sha256 } from './encoding';
 import { lookupPath, reconstruct, type HashTree } from './hash-tree';
 import { selfAuthenticatingPrincipal } from './keys';
 
-export const BLS_DER_PREFIX = fromHex(
+export const BLS_DER_PREFIX = hexToBytes(
   '308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100',
 );
-const STATE_ROOT_SEPARATOR = concatBytes(Uint8Array.of(13), utf8('ic-state-root'));
+const STATE_ROOT_SEPARATOR = concatBytes(Uint8Array.of(13), utf8ToBytes('ic-state-root'));
 const G1_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
 interface G1Point {
   multiplyUnsafe(scalar: bigint): { toRawBytes(compressed: boolean): Uint8Array };
@@ -36,7 +37,7 @@ export class RootKey {
 
   constructor(private readonly secret: Uint8Array) {
     this.publicKey = bls.getPublicKeyForShortSignatures(secret);
-    this.scalar = BigInt('0x' + toHex(secret)) % bls.params.r;
+    this.scalar = BigInt('0x' + bytesToHex(secret)) % bls.params.r;
     this.der = concatBytes(BLS_DER_PREFIX, this.publicKey);
   }
 
@@ -45,7 +46,7 @@ export class RootKey {
   }
 
   get secretHex(): string {
-    return toHex(this.secret);
+    return bytesToHex(this.secret);
   }
 
   /**
@@ -78,7 +79,7 @@ export class NodeKey {
   }
 
   get pkcs8Hex(): string {
-    return toHex(new Uint8Array(this.privateKey.export({ format: 'der', type: 'pkcs8' })));
+    return bytesToHex(new Uint8Array(this.privateKey.export({ format: 'der', type: 'pkcs8' })));
   }
 
   sign(message: Uint8Array): Uint8Array {
@@ -93,7 +94,7 @@ export async function loadOrCreateKeys(
   const file = join(stateDir, 'network-keys.json');
   try {
     const json = JSON.parse(await readFile(file, 'utf8')) as { root: string; node: string };
-    return { root: new RootKey(fromHex(json.root)), node: new NodeKey(fromHex(json.node)) };
+    return { root: new RootKey(hexToBytes(json.root)), node: new NodeKey(hexToBytes(json.node)) };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new Error(`cannot read network keys from ${file}: ${(e as Error).message}`, {

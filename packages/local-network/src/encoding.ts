@@ -1,3 +1,9 @@
+/**
+ * Byte helpers the network needs that its dependencies do not provide: SHA-2 digests through
+ * node:crypto (faster than a JavaScript SHA-256 on the request path) and byte comparison in the
+ * order hash-tree labels are sorted. Hex, UTF-8 and concatenation come from `@noble/hashes`,
+ * LEB128 from `@dfinity/candid`.
+ */
 import { createHash } from 'node:crypto';
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
@@ -8,17 +14,6 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
 
 export function sha224(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha224').update(data).digest());
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -35,60 +30,4 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
     if (d !== 0) return d;
   }
   return a.length - b.length;
-}
-
-export function toHex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-}
-
-export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex))
-    throw new TypeError(`invalid hex: ${hex}`);
-  return new Uint8Array(Buffer.from(hex, 'hex'));
-}
-
-export function utf8(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
-}
-
-/** Shortest unsigned LEB128. */
-export function encodeUleb128(value: number | bigint): Uint8Array {
-  let v = BigInt(value);
-  if (v < 0n) throw new RangeError('unsigned LEB128 of a negative number');
-  const out: number[] = [];
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0n);
-  return Uint8Array.from(out);
-}
-
-/** Shortest signed LEB128. */
-export function encodeSleb128(value: number | bigint): Uint8Array {
-  let v = BigInt(value);
-  const out: number[] = [];
-  for (;;) {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n;
-    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return Uint8Array.from(out);
-  }
-}
-
-export function decodeUleb128(bytes: Uint8Array): bigint {
-  let v = 0n;
-  let shift = 0n;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    v |= BigInt(b & 0x7f) << shift;
-    shift += 7n;
-    if ((b & 0x80) === 0) {
-      if (i !== bytes.length - 1) throw new RangeError('trailing bytes after LEB128');
-      return v;
-    }
-  }
-  throw new RangeError('unterminated LEB128');
 }

@@ -54,12 +54,5 @@ export class NetworkError extends Error {
   }
 }
 
-/** Reject codes of the interface specification. */
-export const RejectCode = {
-  SysFatal: 1,
-  SysTransient: 2,
-  DestinationInvalid: 3,
-  CanisterReject: 4,
-  CanisterError: 5,
-  SysUnknown: 6,
-} as const;
+/** Reject codes of the interface specification (one home: `@repro-registry/ic-host`). */
+export { RejectCode } from '@repro-registry/ic-host';

@@ -4,7 +4,7 @@ import {
   type HashTree as AgentTree,
 } from '@dfinity/agent';
 import { describe, expect, it } from 'vitest';
-import { toHex, utf8 } from './encoding';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import {
   LabeledMap,
   Leaf,
@@ -21,7 +21,7 @@ function statusTree(n: number, bucketed: boolean): LabeledMap {
     id[0] = (i * 37) % 256;
     id[1] = i % 7;
     id[31] = i;
-    m.set(id, new LabeledMap([['status', new Leaf(utf8(`s${i}`))]]));
+    m.set(id, new LabeledMap([['status', new Leaf(utf8ToBytes(`s${i}`))]]));
   }
   return m;
 }
@@ -34,10 +34,12 @@ describe('state tree witnesses', () => {
         ['time', new Leaf(Uint8Array.of(1, 2, 3))],
       ]);
       const full = root.witness('all');
-      expect(toHex(reconstruct(full))).toBe(toHex(root.digest()));
+      expect(bytesToHex(reconstruct(full))).toBe(bytesToHex(root.digest()));
       const labels = [...(root.get('request_status') as LabeledMap).labels()];
-      const w = root.witness(pathRequestOf([[utf8('request_status'), labels[17]], [utf8('time')]]));
-      expect(toHex(reconstruct(w))).toBe(toHex(root.digest()));
+      const w = root.witness(
+        pathRequestOf([[utf8ToBytes('request_status'), labels[17]], [utf8ToBytes('time')]]),
+      );
+      expect(bytesToHex(reconstruct(w))).toBe(bytesToHex(root.digest()));
       const expected = lookupPath(full, ['request_status', labels[17], 'status']);
       expect(expected.status).toBe('found');
       expect(lookupPath(w, ['request_status', labels[17], 'status'])).toEqual(expected);
@@ -60,8 +62,10 @@ describe('state tree witnesses', () => {
       ['request_status', statusTree(50, true)],
       ['time', new Leaf(Uint8Array.of(7))],
     ]);
-    const w = root.witness(pathRequestOf([[utf8('canister')]]));
-    expect(toHex(await agentReconstruct(w as unknown as AgentTree))).toBe(toHex(root.digest()));
+    const w = root.witness(pathRequestOf([[utf8ToBytes('canister')]]));
+    expect(bytesToHex(await agentReconstruct(w as unknown as AgentTree))).toBe(
+      bytesToHex(root.digest()),
+    );
     const found = lookup_path(
       ['canister', Uint8Array.of(0x80, 0, 0, 0, 0, 0x10, 0, 1, 1, 1), 'module_hash'],
       w as unknown as AgentTree,
@@ -71,25 +75,25 @@ describe('state tree witnesses', () => {
 
   it('prove the absence of a label between two others', () => {
     const m = new LabeledMap([
-      ['a', new Leaf(utf8('1'))],
-      ['c', new Leaf(utf8('3'))],
-      ['e', new Leaf(utf8('5'))],
+      ['a', new Leaf(utf8ToBytes('1'))],
+      ['c', new Leaf(utf8ToBytes('3'))],
+      ['e', new Leaf(utf8ToBytes('5'))],
     ]);
-    const w = m.witness(pathRequestOf([[utf8('d')]]));
-    expect(toHex(reconstruct(w))).toBe(toHex(m.digest()));
+    const w = m.witness(pathRequestOf([[utf8ToBytes('d')]]));
+    expect(bytesToHex(reconstruct(w))).toBe(bytesToHex(m.digest()));
     expect(lookupPath(w, ['d'])).toEqual({ status: 'absent' });
     expect(lookupPath(w, ['c']).status).toBe('unknown');
   });
 
   it('update their digest when a child changes, and only the changed shard is re-hashed', () => {
     const m = statusTree(100, true);
-    const before = toHex(m.digest());
+    const before = bytesToHex(m.digest());
     const id = new Uint8Array(32).fill(5);
-    m.set(id, new Leaf(utf8('new')));
-    const withNew = toHex(m.digest());
+    m.set(id, new Leaf(utf8ToBytes('new')));
+    const withNew = bytesToHex(m.digest());
     expect(withNew).not.toBe(before);
     m.delete(id);
-    expect(toHex(m.digest())).toBe(before);
+    expect(bytesToHex(m.digest())).toBe(before);
   });
 
   it('keep labels in order, so a fork tree of many children is well formed', () => {
@@ -103,7 +107,7 @@ describe('state tree witnesses', () => {
     };
     walk(m.witness('all'));
     const sorted = [...flat].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
-    expect(flat.map(toHex)).toEqual(sorted.map(toHex));
+    expect(flat.map(bytesToHex)).toEqual(sorted.map(bytesToHex));
     expect(flat).toHaveLength(64);
   });
 });

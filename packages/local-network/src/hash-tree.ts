@@ -8,7 +8,8 @@
  * one shard and the 256 shard roots, not every entry. Any fork shape is valid as long as the
  * labels appear in strictly increasing order from left to right, which both shapes keep.
  */
-import { compareBytes, concatBytes, sha256, toHex, utf8 } from './encoding';
+import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
+import { compareBytes, sha256 } from './encoding';
 
 export type HashTree =
   | readonly [0]
@@ -18,7 +19,7 @@ export type HashTree =
   | readonly [4, Uint8Array];
 
 function domainSeparator(name: string): Uint8Array {
-  return concatBytes(Uint8Array.of(name.length), utf8(name));
+  return concatBytes(Uint8Array.of(name.length), utf8ToBytes(name));
 }
 const EMPTY_SEP = domainSeparator('ic-hashtree-empty');
 const FORK_SEP = domainSeparator('ic-hashtree-fork');
@@ -69,7 +70,7 @@ export function lookupPath(tree: HashTree, path: readonly (Uint8Array | string)[
     return { status: 'error' };
   }
   const first = path[0];
-  const label = typeof first === 'string' ? utf8(first) : first;
+  const label = typeof first === 'string' ? utf8ToBytes(first) : first;
   let sawPruned = false;
   for (const node of flattenForks(tree)) {
     if (node[0] === 4) {
@@ -96,7 +97,7 @@ export function pathRequestOf(paths: readonly (readonly Uint8Array[])[]): PathRe
     for (let i = 0; i < path.length; i++) {
       if (node === 'all') break;
       const label = path[i];
-      const key = toHex(label);
+      const key = bytesToHex(label);
       const last = i === path.length - 1;
       const existing = node.get(key);
       if (last) {
@@ -284,7 +285,7 @@ export class LabeledMap implements TreeNode {
   }
 
   set(label: Uint8Array | string, node: TreeNode): this {
-    const l = typeof label === 'string' ? utf8(label) : label;
+    const l = typeof label === 'string' ? utf8ToBytes(label) : label;
     const b = this.bucketOf(l);
     let seg = this.segments.get(b);
     if (!seg) {
@@ -300,7 +301,7 @@ export class LabeledMap implements TreeNode {
   }
 
   get(label: Uint8Array | string): TreeNode | undefined {
-    const l = typeof label === 'string' ? utf8(label) : label;
+    const l = typeof label === 'string' ? utf8ToBytes(label) : label;
     const seg = this.segments.get(this.bucketOf(l));
     if (!seg) return undefined;
     const { found, index } = seg.indexOf(l);
@@ -308,7 +309,7 @@ export class LabeledMap implements TreeNode {
   }
 
   delete(label: Uint8Array | string): boolean {
-    const l = typeof label === 'string' ? utf8(label) : label;
+    const l = typeof label === 'string' ? utf8ToBytes(label) : label;
     const b = this.bucketOf(l);
     const seg = this.segments.get(b);
     if (!seg || !seg.delete(l)) return false;

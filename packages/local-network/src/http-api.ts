@@ -3,6 +3,7 @@
  * and subnets) over a host that executes canisters. Request checks, status codes and response
  * shapes follow the interface specification and the replica's HTTP endpoints.
  */
+import { hashOfMap } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, type CborValue } from './cbor';
 import {
@@ -14,21 +15,23 @@ import {
   type ParsedRequest,
 } from './auth';
 import { verifyCanisterSignature, type NodeKey, type RootKey } from './certification';
-import { bytesEqual, concatBytes, toHex, utf8 } from './encoding';
-import { NetworkError, NetworkErrorCode, RejectCode } from './errors';
+import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
+import { bytesEqual } from './encoding';
+import { ErrorCode, RejectCode, rejects, type SystemReject } from '@repro-registry/ic-host';
+import { NetworkError, NetworkErrorCode } from './errors';
 import type { CallResult, ExecutionHost } from './host-types';
 import type { CanisterSignatureVerifier } from './keys';
 import {
-  INGRESS_MANAGEMENT_METHODS,
+  QUERY_MANAGEMENT_METHODS,
+  ingressRefusal,
   isCreateMethod,
   managementEffectiveCanisterId,
 } from './management';
-import { hashOfMap } from './request-id';
 import { inRanges, type CertifiedState, type RequestStatusEntry } from './state-tree';
 import type { RequestStatusRecord } from './store';
-import type { CanisterMetadata } from './wasm-metadata';
+import type { CanisterMetadata } from '@repro-registry/ic-host';
 
-const RESPONSE_SEPARATOR = concatBytes(Uint8Array.of(11), utf8('ic-response'));
+const RESPONSE_SEPARATOR = concatBytes(Uint8Array.of(11), utf8ToBytes('ic-response'));
 /** How long a request status stays after the call finished (the specification's 5 minutes). */
 const STATUS_RETENTION_NS = 300_000_000_000n;
 
@@ -63,11 +66,10 @@ export interface ApiContext {
   onUpdateExecuted: () => void;
 }
 
-interface Reject {
-  rejectCode: number;
-  rejectMessage: string;
-  errorCode: string;
-}
+type Reject = SystemReject;
+
+/** Reject code 1: the network itself failed (not the canister, not the request). */
+const HOST_FAILURE = ErrorCode.SubnetOversubscribed;
 
 function cbor(value: CborValue): ApiResponse {
   return { status: 200, body: encodeCbor(value), contentType: 'application/cbor' };
@@ -131,29 +133,26 @@ export class IcHttpApi {
   /** The canister a call or query is routed by; enforces the specification's rules. */
   private route(content: CanisterRequestContent, ecid: Uint8Array): void {
     const management = content.canister_id.length === 0;
-    const anyId =
-      management &&
-      (isCreateMethod(content.method_name) ||
-        (content.request_type === 'query' && content.method_name === 'list_canisters'));
-    // Routing comes first, as a boundary node routes by the URL before a replica looks inside.
-    if (!anyId && !inRanges(this.ctx.ranges, ecid)) {
+    const query = content.request_type === 'query';
+    const derived = !management
+      ? content.canister_id
+      : query
+        ? content.method_name === 'list_canisters' ||
+          !QUERY_MANAGEMENT_METHODS.has(content.method_name)
+          ? 'any'
+          : managementEffectiveCanisterId('canister_status', content.arg)
+        : managementEffectiveCanisterId(content.method_name, content.arg);
+    // Routing comes first, as a boundary node routes by the URL before a replica looks inside;
+    // `aaaaa-aa` itself routes to this subnet too (its methods that need no canister).
+    const routable = ecid.length === 0 ? derived === 'any' : inRanges(this.ctx.ranges, ecid);
+    if (!routable && !(management && isCreateMethod(content.method_name))) {
       throw new NetworkError(
         NetworkErrorCode.CanisterNotInRange,
         `canister_not_found: ${principalText(ecid)} does not belong to any subnet of this network`,
       );
     }
-    if (!management) {
-      if (!bytesEqual(content.canister_id, ecid)) {
-        throw new NetworkError(
-          NetworkErrorCode.CanisterIdMismatch,
-          `Specified CanisterId ${principalText(content.canister_id)} does not match effective canister id in URL ${principalText(ecid)}`,
-        );
-      }
-      return;
-    }
-    if (anyId) return;
-    const derived = managementEffectiveCanisterId(content.method_name, content.arg);
-    if (!derived) {
+    if (derived === 'any') return;
+    if (derived === null) {
       throw new NetworkError(
         NetworkErrorCode.MalformedRequest,
         `Failed to determine the effective canister id of management canister method ${content.method_name}: its argument has no canister_id`,
@@ -162,7 +161,9 @@ export class IcHttpApi {
     if (!bytesEqual(derived, ecid)) {
       throw new NetworkError(
         NetworkErrorCode.CanisterIdMismatch,
-        `Effective canister id in URL ${principalText(ecid)} does not match the canister ${principalText(derived)} of the management canister call`,
+        management
+          ? `Effective canister id in URL ${principalText(ecid)} does not match the canister ${principalText(derived)} of the management canister call`
+          : `Specified CanisterId ${principalText(content.canister_id)} does not match effective canister id in URL ${principalText(ecid)}`,
       );
     }
   }
@@ -199,50 +200,28 @@ export class IcHttpApi {
     const { host } = this.ctx;
     const sender = Principal.fromUint8Array(content.sender);
     if (content.canister_id.length === 0) {
-      if (!INGRESS_MANAGEMENT_METHODS.has(content.method_name)) {
-        return {
-          rejectCode: RejectCode.CanisterReject,
-          rejectMessage: `ic00 method ${content.method_name} can not be called via ingress messages`,
-          errorCode: 'IC0406',
-        };
-      }
+      const refused = ingressRefusal(content.method_name);
+      if (refused) return refused;
       if (isCreateMethod(content.method_name)) return undefined;
-      const target = managementEffectiveCanisterId(content.method_name, content.arg)!;
+      const target = managementEffectiveCanisterId(content.method_name, content.arg) as Uint8Array;
       const view = host.canister(Principal.fromUint8Array(target));
-      if (!view) return notFound(target);
+      if (!view) return rejects.canisterNotFound(principalText(target));
       if (!view.controllers.some((c) => bytesEqual(c.toUint8Array(), content.sender))) {
-        return {
-          rejectCode: RejectCode.CanisterError,
-          rejectMessage: `Only controllers of canister ${principalText(target)} can call ic00 method ${content.method_name}. Canister's controllers: ${view.controllers.map((c) => c.toText()).join(' ')}. Sender's ID: ${sender.toText()}`,
-          errorCode: 'IC0512',
-        };
+        return rejects.notController({
+          canisterId: principalText(target),
+          method: content.method_name,
+          sender: sender.toText(),
+          controllers: view.controllers.map((c) => c.toText()),
+        });
       }
       return undefined;
     }
     const id = Principal.fromUint8Array(content.canister_id);
     const view = host.canister(id);
-    if (!view) return notFound(content.canister_id);
-    if (view.status === 'stopped') {
-      return {
-        rejectCode: RejectCode.CanisterError,
-        rejectMessage: `Canister ${id.toText()} is stopped`,
-        errorCode: 'IC0508',
-      };
-    }
-    if (view.status === 'stopping') {
-      return {
-        rejectCode: RejectCode.CanisterError,
-        rejectMessage: `Canister ${id.toText()} is stopping`,
-        errorCode: 'IC0509',
-      };
-    }
-    if (!view.moduleHash) {
-      return {
-        rejectCode: RejectCode.CanisterError,
-        rejectMessage: `Error from Canister ${id.toText()}: Attempted to execute a message, but the canister contains no Wasm module.\nPlease install code to this canister before calling it. See documentation: https://internetcomputer.org/docs/current/references/execution-errors#wasm-module-not-found`,
-        errorCode: 'IC0537',
-      };
-    }
+    if (!view) return rejects.canisterNotFound(id.toText());
+    if (view.status === 'stopped') return rejects.canisterStopped(id.toText());
+    if (view.status === 'stopping') return rejects.canisterStopping(id.toText());
+    if (!view.moduleHash) return rejects.wasmModuleNotFound(id.toText());
     const inspected = await host.inspectMessage({
       canisterId: id,
       method: content.method_name,
@@ -281,7 +260,7 @@ export class IcHttpApi {
     if (options.subnet) this.routeToSubnet(content, ecid, 'call');
     else this.route(content, ecid);
 
-    const key = toHex(requestId);
+    const key = bytesToHex(requestId);
     const known =
       this.inflight.get(key) ??
       (this.ctx.state.requestStatus(requestId) ? Promise.resolve() : undefined);
@@ -329,7 +308,9 @@ export class IcHttpApi {
     ]).finally(() => clearTimeout(timer));
     // The specification's answer when the call takes longer than the implementation waits.
     if (timedOut) return { status: 202, body: '' };
-    const certificate = await this.ctx.state.certifyInRound([[utf8('request_status'), requestId]]);
+    const certificate = await this.ctx.state.certifyInRound([
+      [utf8ToBytes('request_status'), requestId],
+    ]);
     return cbor({ status: 'replied', certificate });
   }
 
@@ -361,7 +342,7 @@ export class IcHttpApi {
         status: 'rejected',
         rejectCode: RejectCode.SysFatal,
         rejectMessage: `The local network failed to execute the call: ${(e as Error).message}`,
-        errorCode: 'IC0101',
+        errorCode: HOST_FAILURE,
       };
     }
     const finished = this.ctx.clock();
@@ -427,7 +408,7 @@ export class IcHttpApi {
     let result: CallResult | Reject;
     const view = content.canister_id.length === 0 ? undefined : host.canister(canisterId);
     if (content.canister_id.length !== 0 && !view) {
-      result = notFound(content.canister_id);
+      result = rejects.canisterNotFound(principalText(content.canister_id));
     } else {
       try {
         result = await host.query({
@@ -443,7 +424,7 @@ export class IcHttpApi {
         result = {
           rejectCode: RejectCode.SysFatal,
           rejectMessage: `The local network failed to execute the query: ${(e as Error).message}`,
-          errorCode: 'IC0101',
+          errorCode: HOST_FAILURE,
         };
       }
     }
@@ -519,14 +500,6 @@ export class IcHttpApi {
     });
     return cbor({ certificate });
   }
-}
-
-function notFound(id: Uint8Array): Reject {
-  return {
-    rejectCode: RejectCode.DestinationInvalid,
-    rejectMessage: `Canister ${principalText(id)} not found`,
-    errorCode: 'IC0301',
-  };
 }
 
 function toRecord(e: RequestStatusEntry): RequestStatusRecord {

@@ -3,12 +3,15 @@ export type { LocalNetwork, LocalNetworkOptions, NetworkStats } from './network'
 export { NetworkError, NetworkErrorCode, RejectCode } from './errors';
 export { decodeCbor, encodeCbor, CborError } from './cbor';
 export type { CborValue, CborMap } from './cbor';
-export { hashOfMap, requestIdOf } from './request-id';
+/** The request id (representation-independent hash), as agent-js computes it. */
+export { hashOfMap, requestIdOf } from '@dfinity/agent';
 export { reconstruct, lookupPath, LabeledMap, Leaf } from './hash-tree';
 export type { HashTree, LookupResult } from './hash-tree';
 export { verifyCertificate, BLS_DER_PREFIX } from './certification';
 export { selfAuthenticatingPrincipal, parsePublicKey } from './keys';
 export { DurableStore } from './store';
 export { managementCanister } from './management-client';
+export { canisterSettings } from './management-client';
 export type { ManagementCanister, InstallMode, CanisterSettingsArg } from './management-client';
-export { identityFromPem, loadOrCreateIdentity, Secp256k1KeyIdentity } from './identity';
+export { identityFromPem, loadOrCreateIdentity } from './identity';
+export { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';

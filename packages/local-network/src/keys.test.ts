@@ -2,7 +2,8 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { describe, expect, it } from 'vitest';
 import { encodeCbor, type CborValue } from './cbor';
 import { encodeCertificate, RootKey, verifyCanisterSignature } from './certification';
-import { concatBytes, fromHex, sha256 } from './encoding';
+import { concatBytes, hexToBytes } from '@noble/hashes/utils';
+import { sha256 } from './encoding';
 import { NetworkError } from './errors';
 import { LabeledMap, Leaf, pathRequestOf } from './hash-tree';
 import {
@@ -12,13 +13,13 @@ import {
   type CanisterSignatureVerifier,
 } from './keys';
 
-const CANISTER = fromHex('80000000001000010101');
+const CANISTER = hexToBytes('80000000001000010101');
 
 /** A canister signature key: DER(OID 1.3.6.1.4.1.56387.1.2, |id| · id · seed). */
 function canisterSigDer(id: Uint8Array, seed: Uint8Array): Uint8Array {
   const payload = concatBytes(Uint8Array.of(id.length), id, seed);
   const bits = concatBytes(Uint8Array.of(0x03, payload.length + 1, 0x00), payload);
-  const algo = fromHex('300c060a2b0601040183b8430102');
+  const algo = hexToBytes('300c060a2b0601040183b8430102');
   return concatBytes(Uint8Array.of(0x30, algo.length + bits.length), algo, bits);
 }
 

@@ -5,7 +5,8 @@
  * accepted for both curves, as the replica does (WebCrypto produces high-S for P-256).
  */
 import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { concatBytes, sha224, toHex } from './encoding';
+import { bytesToHex, concatBytes } from '@noble/hashes/utils';
+import { sha224 } from './encoding';
 import { NetworkError, NetworkErrorCode } from './errors';
 
 export type PublicKeyKind = 'ed25519' | 'ecdsa-secp256k1' | 'ecdsa-p256' | 'canister-signature';
@@ -73,7 +74,7 @@ export function parsePublicKey(der: Uint8Array): ParsedPublicKey {
       throw new Error('bad bit string');
     }
     const payload = der.subarray(bits.start + 1, bits.end);
-    if (oid.tag === 0x06 && toHex(oidBytes) === toHex(CANISTER_SIG_OID)) {
+    if (oid.tag === 0x06 && bytesToHex(oidBytes) === bytesToHex(CANISTER_SIG_OID)) {
       const idLen = payload[0];
       if (idLen === undefined || idLen > 29 || payload.length < 1 + idLen) {
         throw new Error('bad canister signature key');
@@ -84,7 +85,7 @@ export function parsePublicKey(der: Uint8Array): ParsedPublicKey {
         canister: { id: payload.slice(1, 1 + idLen), seed: payload.slice(1 + idLen) },
       };
     }
-    if (oid.tag === 0x06 && toHex(oidBytes) === toHex(COSE_OID)) {
+    if (oid.tag === 0x06 && bytesToHex(oidBytes) === bytesToHex(COSE_OID)) {
       throw unsupported('WebAuthn (COSE) sender keys are not supported by this local network');
     }
   } catch (e) {
@@ -102,7 +103,7 @@ export function selfAuthenticatingPrincipal(der: Uint8Array): Uint8Array {
 const keyObjects = new Map<string, KeyObject>();
 
 function keyObject(der: Uint8Array): KeyObject {
-  const hex = toHex(der);
+  const hex = bytesToHex(der);
   let k = keyObjects.get(hex);
   if (!k) {
     try {

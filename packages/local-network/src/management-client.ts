@@ -1,157 +1,60 @@
 /**
- * A client for the parts of the management canister's interface (`aaaaa-aa`) that deploying
- * needs, through `@dfinity/agent`: works the same against this network, a `dfx start`
- * replica and the IC. Calls are routed by effective canister id like the agent's own helper
- * used to: the `canister_id` (or `target_canister`) of the argument.
+ * A typed actor for the management canister `aaaaa-aa` through `@dfinity/agent`, built from the
+ * one copy of its interface (`ManagementIdl` of `@repro-registry/ic-host`): works the same
+ * against this network, a `dfx start` replica and the IC. Calls are routed by effective canister
+ * id as the specification asks: the `canister_id` (or `target_canister`) of the argument.
  */
 import { Actor, type ActorSubclass, type HttpAgent } from '@dfinity/agent';
-import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
+import { ManagementIdl, settingsArg } from '@repro-registry/ic-host';
 
-const CanisterSettings = IDL.Record({
-  controllers: IDL.Opt(IDL.Vec(IDL.Principal)),
-  compute_allocation: IDL.Opt(IDL.Nat),
-  memory_allocation: IDL.Opt(IDL.Nat),
-  freezing_threshold: IDL.Opt(IDL.Nat),
-  reserved_cycles_limit: IDL.Opt(IDL.Nat),
-  wasm_memory_limit: IDL.Opt(IDL.Nat),
-});
-const InstallMode = IDL.Variant({
-  install: IDL.Null,
-  reinstall: IDL.Null,
-  upgrade: IDL.Opt(
-    IDL.Record({
-      skip_pre_upgrade: IDL.Opt(IDL.Bool),
-      wasm_memory_persistence: IDL.Opt(IDL.Variant({ keep: IDL.Null, replace: IDL.Null })),
-    }),
-  ),
-});
-const ChunkHash = IDL.Record({ hash: IDL.Vec(IDL.Nat8) });
+export type InstallMode = ManagementIdl.InstallModeValue;
+export type CanisterSettingsArg = ManagementIdl.SettingsArg;
 
-const managementIdl: IDL.InterfaceFactory = () =>
-  IDL.Service({
-    provisional_create_canister_with_cycles: IDL.Func(
-      [
-        IDL.Record({
-          amount: IDL.Opt(IDL.Nat),
-          settings: IDL.Opt(CanisterSettings),
-          specified_id: IDL.Opt(IDL.Principal),
-          sender_canister_version: IDL.Opt(IDL.Nat64),
-        }),
-      ],
-      [IDL.Record({ canister_id: IDL.Principal })],
-      [],
-    ),
-    install_code: IDL.Func(
-      [
-        IDL.Record({
-          mode: InstallMode,
-          canister_id: IDL.Principal,
-          wasm_module: IDL.Vec(IDL.Nat8),
-          arg: IDL.Vec(IDL.Nat8),
-          sender_canister_version: IDL.Opt(IDL.Nat64),
-        }),
-      ],
-      [],
-      [],
-    ),
-    upload_chunk: IDL.Func(
-      [IDL.Record({ canister_id: IDL.Principal, chunk: IDL.Vec(IDL.Nat8) })],
-      [ChunkHash],
-      [],
-    ),
-    clear_chunk_store: IDL.Func([IDL.Record({ canister_id: IDL.Principal })], [], []),
-    install_chunked_code: IDL.Func(
-      [
-        IDL.Record({
-          mode: InstallMode,
-          target_canister: IDL.Principal,
-          store_canister: IDL.Opt(IDL.Principal),
-          chunk_hashes_list: IDL.Vec(ChunkHash),
-          wasm_module_hash: IDL.Vec(IDL.Nat8),
-          arg: IDL.Vec(IDL.Nat8),
-          sender_canister_version: IDL.Opt(IDL.Nat64),
-        }),
-      ],
-      [],
-      [],
-    ),
-    update_settings: IDL.Func(
-      [
-        IDL.Record({
-          canister_id: IDL.Principal,
-          settings: CanisterSettings,
-          sender_canister_version: IDL.Opt(IDL.Nat64),
-        }),
-      ],
-      [],
-      [],
-    ),
-    start_canister: IDL.Func([IDL.Record({ canister_id: IDL.Principal })], [], []),
-    stop_canister: IDL.Func([IDL.Record({ canister_id: IDL.Principal })], [], []),
-  });
+type CanisterId = { canister_id: Principal };
 
-export type InstallMode =
-  | { install: null }
-  | { reinstall: null }
-  | {
-      upgrade:
-        | []
-        | [
-            {
-              skip_pre_upgrade: [] | [boolean];
-              wasm_memory_persistence: [] | [{ keep: null } | { replace: null }];
-            },
-          ];
-    };
-
-export interface CanisterSettingsArg {
-  controllers: [] | [Principal[]];
-  compute_allocation: [] | [bigint];
-  memory_allocation: [] | [bigint];
-  freezing_threshold: [] | [bigint];
-  reserved_cycles_limit: [] | [bigint];
-  wasm_memory_limit: [] | [bigint];
-}
-
+/** The methods deploying and the tests use, with the types `@dfinity/candid` decodes to. */
 export interface ManagementCanister {
   provisional_create_canister_with_cycles(arg: {
     amount: [] | [bigint];
     settings: [] | [CanisterSettingsArg];
     specified_id: [] | [Principal];
     sender_canister_version: [] | [bigint];
-  }): Promise<{ canister_id: Principal }>;
-  install_code(arg: {
-    mode: InstallMode;
-    canister_id: Principal;
-    wasm_module: Uint8Array;
-    arg: Uint8Array;
-    sender_canister_version: [] | [bigint];
-  }): Promise<void>;
+  }): Promise<CanisterId>;
+  install_code(arg: ManagementIdl.InstallCodeValue): Promise<void>;
   upload_chunk(arg: { canister_id: Principal; chunk: Uint8Array }): Promise<{ hash: Uint8Array }>;
-  clear_chunk_store(arg: { canister_id: Principal }): Promise<void>;
-  install_chunked_code(arg: {
-    mode: InstallMode;
-    target_canister: Principal;
-    store_canister: [] | [Principal];
-    chunk_hashes_list: { hash: Uint8Array }[];
-    wasm_module_hash: Uint8Array;
-    arg: Uint8Array;
-    sender_canister_version: [] | [bigint];
-  }): Promise<void>;
+  clear_chunk_store(arg: CanisterId): Promise<void>;
+  install_chunked_code(arg: ManagementIdl.InstallChunkedCodeValue): Promise<void>;
   update_settings(arg: {
     canister_id: Principal;
     settings: CanisterSettingsArg;
     sender_canister_version: [] | [bigint];
   }): Promise<void>;
-  start_canister(arg: { canister_id: Principal }): Promise<void>;
-  stop_canister(arg: { canister_id: Principal }): Promise<void>;
+  start_canister(arg: CanisterId): Promise<void>;
+  stop_canister(arg: CanisterId): Promise<void>;
+  delete_canister(arg: CanisterId): Promise<void>;
+  take_canister_snapshot(arg: {
+    canister_id: Principal;
+    replace_snapshot: [] | [Uint8Array];
+    uninstall_code: [] | [boolean];
+    sender_canister_version: [] | [bigint];
+  }): Promise<ManagementIdl.SnapshotValue>;
+  list_canister_snapshots(arg: CanisterId): Promise<ManagementIdl.SnapshotValue[]>;
+  load_canister_snapshot(arg: {
+    canister_id: Principal;
+    snapshot_id: Uint8Array;
+    sender_canister_version: [] | [bigint];
+  }): Promise<void>;
+  delete_canister_snapshot(arg: { canister_id: Principal; snapshot_id: Uint8Array }): Promise<void>;
 }
 
+/** Settings that leave every field as it is, except those given. */
+export const canisterSettings = settingsArg;
+
 export function managementCanister(agent: HttpAgent): ActorSubclass<ManagementCanister> {
-  return Actor.createActor<ManagementCanister>(managementIdl, {
+  return Actor.createActor<ManagementCanister>(ManagementIdl.managementIdl, {
     agent,
-    canisterId: Principal.fromText('aaaaa-aa'),
+    canisterId: Principal.managementCanister(),
     callTransform: (_method, args) => effective(args),
     queryTransform: (_method, args) => effective(args),
   });
@@ -160,5 +63,5 @@ export function managementCanister(agent: HttpAgent): ActorSubclass<ManagementCa
 function effective(args: unknown[]): { effectiveCanisterId: Principal } {
   const first = args[0] as { canister_id?: Principal; target_canister?: Principal } | undefined;
   const id = first?.canister_id ?? first?.target_canister;
-  return { effectiveCanisterId: id ? Principal.from(id) : Principal.fromText('aaaaa-aa') };
+  return { effectiveCanisterId: id ? Principal.from(id) : Principal.managementCanister() };
 }

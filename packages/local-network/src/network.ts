@@ -5,6 +5,7 @@
 import { Principal } from '@dfinity/principal';
 import {
   IcHost,
+  type CanisterMetadata,
   applyChangeSet,
   emptyState,
   type ChangeSet,
@@ -15,13 +16,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadOrCreateKeys } from './certification';
-import { fromHex, toHex } from './encoding';
+import { hexToBytes } from '@noble/hashes/utils';
 import { NetworkError, NetworkErrorCode } from './errors';
 import { gatewayTarget, serveGatewayRequest } from './gateway';
 import { IcHttpApi, type ApiResponse, type RequestLogEntry } from './http-api';
 import { CertifiedState } from './state-tree';
 import { DurableStore } from './store';
-import { canisterMetadata, type CanisterMetadata } from './wasm-metadata';
 
 export interface LocalNetworkOptions {
   /** TCP port; 0 (the default) picks a free one. dfx's default is 4943. */
@@ -78,8 +78,8 @@ export interface NetworkStats {
  * first). Other principals are not routable (404), as on the IC.
  */
 const RANGES: readonly (readonly [Uint8Array, Uint8Array])[] = [
-  [fromHex('00000000000000000101'), fromHex('00000000000fffff0101')],
-  [fromHex('80000000001000000101'), fromHex('80000000001fffff0101')],
+  [hexToBytes('00000000000000000101'), hexToBytes('00000000000fffff0101')],
+  [hexToBytes('80000000001000000101'), hexToBytes('80000000001fffff0101')],
 ];
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -166,21 +166,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     log: options.canisterLog,
   });
 
-  const metadataCache = new Map<string, CanisterMetadata>();
-  const metadataOf = (canisterId: Uint8Array): CanisterMetadata | undefined => {
-    const view = host.canister(Principal.fromUint8Array(canisterId));
-    if (!view?.moduleHash) return undefined;
-    const key = toHex(view.moduleHash);
-    let md = metadataCache.get(key);
-    if (!md) {
-      const text = view.id.toText();
-      const stored = store.currentState()?.canisters.find((c) => c.canisterId === text);
-      if (!stored?.module) return undefined;
-      md = canisterMetadata(stored.module.wasm);
-      metadataCache.set(key, md);
-    }
-    return md;
-  };
+  const metadataOf = (canisterId: Uint8Array): CanisterMetadata | undefined =>
+    host.canister(Principal.fromUint8Array(canisterId))?.metadata;
 
   let updatesExecuted = 0n;
   const state: CertifiedState = new CertifiedState({

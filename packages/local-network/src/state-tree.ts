@@ -14,7 +14,9 @@
  *   time
  */
 import { encodeCbor } from './cbor';
-import { bytesEqual, compareBytes, encodeUleb128, toHex, utf8 } from './encoding';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import { lebEncode } from '@dfinity/candid';
+import { bytesEqual, compareBytes } from './encoding';
 import { encodeCertificate, type NodeKey, type RootKey } from './certification';
 import { NetworkError, NetworkErrorCode } from './errors';
 import {
@@ -88,12 +90,12 @@ export interface Block {
 
 function statusNode(e: RequestStatusEntry): TreeNode {
   const m = new LabeledMap();
-  m.set('status', new Leaf(utf8(e.status)));
+  m.set('status', new Leaf(utf8ToBytes(e.status)));
   if (e.status === 'replied' && e.reply) m.set('reply', new Leaf(e.reply));
   if (e.status === 'rejected') {
-    m.set('reject_code', new Leaf(encodeUleb128(e.rejectCode ?? 0)));
-    m.set('reject_message', new Leaf(utf8(e.rejectMessage ?? '')));
-    if (e.errorCode) m.set('error_code', new Leaf(utf8(e.errorCode)));
+    m.set('reject_code', new Leaf(lebEncode(e.rejectCode ?? 0)));
+    m.set('reject_message', new Leaf(utf8ToBytes(e.rejectMessage ?? '')));
+    if (e.errorCode) m.set('error_code', new Leaf(utf8ToBytes(e.errorCode)));
   }
   return m;
 }
@@ -144,11 +146,11 @@ export class CertifiedState {
   }
 
   requestStatus(requestId: Uint8Array): RequestStatusEntry | undefined {
-    return this.statuses.get(toHex(requestId));
+    return this.statuses.get(bytesToHex(requestId));
   }
 
   setRequestStatus(entry: RequestStatusEntry): void {
-    this.statuses.set(toHex(entry.requestId), entry);
+    this.statuses.set(bytesToHex(entry.requestId), entry);
     this.statusTree.set(entry.requestId, statusNode(entry));
     this.invalidate();
   }
@@ -209,7 +211,7 @@ export class CertifiedState {
         new LabeledMap([[nodeKey.nodeId, new LabeledMap([['public_key', new Leaf(nodeKey.der)]])]]),
       ],
       ['public_key', new Leaf(rootKey.der)],
-      ['type', new Leaf(utf8(subnetType))],
+      ['type', new Leaf(utf8ToBytes(subnetType))],
     ]);
     return new LabeledMap([[this.subnetId, subnet]]);
   }
@@ -220,7 +222,7 @@ export class CertifiedState {
     this.lastTime = time;
     const infos = this.deps.canisters();
     const certifiedData = new Map<string, Uint8Array>();
-    for (const c of infos) certifiedData.set(toHex(c.id), c.certifiedData);
+    for (const c of infos) certifiedData.set(bytesToHex(c.id), c.certifiedData);
     const shard = this.deps.ranges[0]?.[0] ?? new Uint8Array();
     const root = new LabeledMap([
       ['canister', this.canisterTree(infos)],
@@ -232,7 +234,7 @@ export class CertifiedState {
       ],
       ['request_status', new FrozenView(this.statusTree)],
       ['subnet', this.subnetTree()],
-      ['time', new Leaf(encodeUleb128(time))],
+      ['time', new Leaf(lebEncode(time))],
     ]);
     const signature = this.deps.rootKey.signRoot(root.digest());
     this.blocksSigned++;
@@ -298,7 +300,7 @@ export class CertifiedState {
 
   /** A certificate revealing `paths` (and always `time`). */
   certificate(paths: readonly (readonly Uint8Array[])[], block = this.block()): Uint8Array {
-    const tree = block.root.witness(pathRequestOf([...paths, [utf8('time')]]));
+    const tree = block.root.witness(pathRequestOf([...paths, [utf8ToBytes('time')]]));
     return encodeCertificate(tree, block.signature);
   }
 
@@ -317,11 +319,14 @@ export class CertifiedState {
       b &&
       this.deps.clock() - b.time <= maxAgeNs &&
       (() => {
-        const c = b.certifiedData.get(toHex(canisterId));
+        const c = b.certifiedData.get(bytesToHex(canisterId));
         return c !== undefined && bytesEqual(c, current);
       })();
     if (!fresh) b = this.latest = this.makeBlock();
-    return this.certificate([[utf8('canister'), canisterId, utf8('certified_data')]], b);
+    return this.certificate(
+      [[utf8ToBytes('canister'), canisterId, utf8ToBytes('certified_data')]],
+      b,
+    );
   }
 
   /** Validates read_state paths like a replica (`verify_paths`), throwing the replica's status. */
@@ -344,7 +349,7 @@ export class CertifiedState {
       if (effective.kind !== 'canister' || !bytesEqual(id, effective.id)) {
         throw new NetworkError(
           NetworkErrorCode.CanisterIdMismatch,
-          `Effective principal id in URL does not match requested principal id: ${toHex(id)}.`,
+          `Effective principal id in URL does not match requested principal id: ${bytesToHex(id)}.`,
         );
       }
     };
@@ -447,7 +452,7 @@ export class CertifiedState {
           if (requestId && !bytesEqual(requestId, id)) {
             throw new NetworkError(
               NetworkErrorCode.MalformedRequest,
-              `More than one non-unique request ID exists in request_status paths: 0x${toHex(requestId)} and 0x${toHex(id)}.`,
+              `More than one non-unique request ID exists in request_status paths: 0x${bytesToHex(requestId)} and 0x${bytesToHex(id)}.`,
             );
           }
           requestId = id;

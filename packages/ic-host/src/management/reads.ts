@@ -97,19 +97,17 @@ const canisterMetadata: Handler = (call, host) => {
   onlyCanisters(call);
   const a = decode<{ canister_id: Principal; name: string }>(M.CanisterMetadataArgs, call.arg);
   const c = target(host, a.canister_id);
-  const module = c.module?.loaded.module;
-  const section = (visibility: string) =>
-    module
-      ? WebAssembly.Module.customSections(module, `icp:${visibility} ${a.name}`)[0]
+  const section = c.module?.loaded.metadata.get(a.name);
+  const value =
+    section && (section.visibility === 'public' || c.isController(call.caller))
+      ? section.content
       : undefined;
-  let value = section('public');
-  if (!value && c.isController(call.caller)) value = section('private');
   if (!value) {
     throw new ManagementError(
       canisterReject(`The canister ${c.idText} has no public metadata section named ${a.name}`),
     );
   }
-  return reply([M.CanisterMetadataResult], [{ value: new Uint8Array(value) }]);
+  return reply([M.CanisterMetadataResult], [{ value }]);
 };
 
 /** A query: the `debug_print` lines the log visibility setting lets the caller read. */

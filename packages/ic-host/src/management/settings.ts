@@ -9,10 +9,10 @@ import type * as M from './idl';
 
 export const MAX_CONTROLLERS = 10;
 
-/** A settings argument that sets only the controllers. */
-export function settingsArg(args: { controllers: Principal[] }): M.SettingsArg {
+/** A `canister_settings` argument that changes only the fields given. */
+export function settingsArg(set: Partial<M.SettingsArg> = {}): M.SettingsArg {
   return {
-    controllers: [args.controllers],
+    controllers: [],
     compute_allocation: [],
     memory_allocation: [],
     freezing_threshold: [],
@@ -22,6 +22,7 @@ export function settingsArg(args: { controllers: Principal[] }): M.SettingsArg {
     wasm_memory_limit: [],
     wasm_memory_threshold: [],
     environment_variables: [],
+    ...set,
   };
 }
 

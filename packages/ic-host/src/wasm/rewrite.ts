@@ -42,6 +42,8 @@ export interface ModuleInfo {
   memoryExport: string | undefined;
   /** Bytes of the module's custom sections (names and contents). */
   customSectionsBytes: number;
+  /** Names of the module's custom sections, in order. */
+  customSectionNames: string[];
   /** Export names added for the mutable globals, in global index order. */
   globalExports: string[];
   instrumented: boolean;
@@ -146,6 +148,7 @@ interface Parsed {
   importedMemory?: { initial: number; maximum?: number };
   definedMemories: number;
   customSectionsBytes: number;
+  customSectionNames: string[];
 }
 
 function parse(wasm: Uint8Array): Parsed {
@@ -163,6 +166,7 @@ function parse(wasm: Uint8Array): Parsed {
     memory64: false,
     definedMemories: 0,
     customSectionsBytes: 0,
+    customSectionNames: [],
   };
   for (const s of sections) {
     const r = new Reader(s.payload);
@@ -236,6 +240,7 @@ function parse(wasm: Uint8Array): Parsed {
         break;
       case 0:
         p.customSectionsBytes += s.payload.length;
+        p.customSectionNames.push(r.name());
         break;
       default:
         break;
@@ -666,6 +671,7 @@ export function rewriteModule(wasm: Uint8Array, opts: { instrumented: boolean })
       ...(parsed.importedMemory ? { importedMemory: parsed.importedMemory } : {}),
       memoryExport,
       customSectionsBytes: parsed.customSectionsBytes,
+      customSectionNames: parsed.customSectionNames,
       globalExports,
       instrumented: opts.instrumented,
     },

@@ -303,4 +303,10 @@ export default class {
       returnIdlType: IDL.Vec(IDL.Nat8),
     });
   }
+
+  /** Forwards Candid bytes to `target.method` (e.g. the management canister) and returns its reply. */
+  @update([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8)], IDL.Vec(IDL.Nat8))
+  async forward(target: Principal, method: string, arg: Uint8Array): Promise<Uint8Array> {
+    return await call<Uint8Array, Uint8Array>(target, method, { args: arg, raw: true });
+  }
 }

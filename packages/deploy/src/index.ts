@@ -1,0 +1,20 @@
+export { PROJECT_ROOT, readDfxJson, type DfxJson, type DfxCanister } from './project';
+export {
+  buildCanister,
+  ensureCanisterBuilt,
+  newestMtime,
+  withCustomSection,
+  type BuiltCanister,
+} from './build';
+export { deploy } from './deploy';
+export { installWasm, moduleHash, defaultInitArg } from './install';
+export { updateEnvFile } from './env-file';
+export { resolveNetwork, type NetworkTarget } from './network-target';
+export type {
+  DeployConfig,
+  DeployMode,
+  DeployOptions,
+  DeployResult,
+  DeployedCanister,
+  InitArgContext,
+} from './config';
