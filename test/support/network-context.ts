@@ -12,9 +12,11 @@ export interface LocalNetworkContext {
   /** DER root key (133 bytes), hex: what `/api/v2/status` reports. */
   rootKeyHex: string;
   subnetId: string;
+  /** The network was not started by the setup (REPRO_TEST_NETWORK): it cannot be killed. */
+  external: boolean;
   /** Temporary state directory of this network. */
   stateDir: string;
-  /** Canister ids by dfx.json name, as deployed by `scripts/deploy.ts` (e.g. `registry`). */
+  /** Canister ids by dfx.json name, as deployed by `@repro-registry/deploy` (e.g. `registry`). */
   canisterIds: Record<string, string>;
   /** Principal of the deploy identity (controller of the deployed canisters). */
   deployer: string;

@@ -161,13 +161,21 @@ export async function newestMtime(dir: string): Promise<number> {
   return newest;
 }
 
-export async function ensureCanisterBuilt(name: string, sourceDirs: string[]): Promise<string> {
+/**
+ * Builds canister `name` when its wasm is missing or older than any of `sourceDirs` (relative
+ * to the project root); `main` as for `buildCanister`.
+ */
+export async function ensureCanisterBuilt(
+  name: string,
+  sourceDirs: string[],
+  main?: string,
+): Promise<string> {
   const wasm = join(PROJECT_ROOT, '.azle', name, `${name}.wasm`);
   const built = await stat(wasm).then(
     (s) => s.mtimeMs,
     () => 0,
   );
   const sources = await Promise.all(sourceDirs.map((d) => newestMtime(join(PROJECT_ROOT, d))));
-  if (built === 0 || Math.max(...sources) > built) await buildCanister(name);
+  if (built === 0 || Math.max(...sources) > built) await buildCanister(name, main);
   return wasm;
 }

@@ -39,6 +39,7 @@ export {
 } from './store';
 export { MANAGEMENT_METHODS } from './management';
 export { settingsArg } from './management/settings';
+export { defaultSettings } from './canister';
 export * as ManagementIdl from './management/idl';
 export {
   ModuleCache,

@@ -69,8 +69,13 @@ export interface CanisterSettings {
   memoryAllocation: bigint;
   freezingThreshold: bigint;
   reservedCyclesLimit: bigint;
+  minimumIncomingCanisterCallCycles: bigint;
   logVisibility: LogVisibility;
   logMemoryLimit: bigint;
+  /** Who besides controllers may list and read snapshots. */
+  snapshotVisibility: LogVisibility;
+  /** Who besides controllers may read `canister_status`. */
+  statusVisibility: LogVisibility;
   wasmMemoryLimit: bigint;
   wasmMemoryThreshold: bigint;
   environmentVariables: { name: string; value: string }[];

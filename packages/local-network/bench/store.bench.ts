@@ -7,6 +7,7 @@
  *   npx tsx packages/local-network/bench/store.bench.ts [--json]
  */
 import {
+  defaultSettings,
   applyChangeSet,
   emptyState,
   type ChangeSet,
@@ -38,18 +39,7 @@ function changeSet(sequence: bigint): ChangeSet {
             {
               canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai',
               created: true,
-              settings: {
-                controllers: [],
-                computeAllocation: 0n,
-                memoryAllocation: 0n,
-                freezingThreshold: 0n,
-                reservedCyclesLimit: 0n,
-                logVisibility: { controllers: null },
-                logMemoryLimit: 4096n,
-                wasmMemoryLimit: 0n,
-                wasmMemoryThreshold: 0n,
-                environmentVariables: [],
-              },
+              settings: defaultSettings([]),
             },
           ]
         : [

@@ -1,4 +1,5 @@
 import {
+  defaultSettings,
   applyChangeSet,
   emptyState,
   type CanisterSettings,
@@ -22,18 +23,7 @@ const open = (dir: string) =>
     fold: (s, c) => applyChangeSet(s ?? emptyState(), c),
   });
 
-const settings: CanisterSettings = {
-  controllers: ['2vxsx-fae'],
-  computeAllocation: 0n,
-  memoryAllocation: 0n,
-  freezingThreshold: 2_592_000n,
-  reservedCyclesLimit: 0n,
-  logVisibility: { controllers: null },
-  logMemoryLimit: 4096n,
-  wasmMemoryLimit: 0n,
-  wasmMemoryThreshold: 0n,
-  environmentVariables: [],
-};
+const settings: CanisterSettings = defaultSettings(['2vxsx-fae']);
 
 function page(fill: number): Uint8Array {
   return new Uint8Array(65536).fill(fill);

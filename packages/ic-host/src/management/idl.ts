@@ -1,7 +1,8 @@
 /**
  * Candid types of the management canister `aaaaa-aa`, from the current interface description
- * (the IC interface specification's `ic.did`, with `log_memory_limit`, `log_memory_store_size`
- * and `opt change_details`). The one copy in the repository: the host decodes and encodes with
+ * (the IC interface specification's `ic.did` with what the IC's own tools, icp-cli among them,
+ * now read: `log_memory_limit`, `log_memory_store_size`, snapshot and status visibility, the
+ * minimum cycles of incoming calls, `opt change_details`). The one copy in the repository: the host decodes and encodes with
  * it, the local network's client (`managementCanister`) builds its actor from `managementIdl`.
  */
 import { IDL } from '@dfinity/candid';
@@ -21,8 +22,11 @@ export const CanisterSettingsArg = IDL.Record({
   memory_allocation: IDL.Opt(IDL.Nat),
   freezing_threshold: IDL.Opt(IDL.Nat),
   reserved_cycles_limit: IDL.Opt(IDL.Nat),
+  minimum_incoming_canister_call_cycles: IDL.Opt(IDL.Nat),
   log_visibility: IDL.Opt(LogVisibility),
   log_memory_limit: IDL.Opt(IDL.Nat),
+  snapshot_visibility: IDL.Opt(LogVisibility),
+  status_visibility: IDL.Opt(LogVisibility),
   wasm_memory_limit: IDL.Opt(IDL.Nat),
   wasm_memory_threshold: IDL.Opt(IDL.Nat),
   environment_variables: IDL.Opt(IDL.Vec(EnvironmentVariable)),
@@ -34,8 +38,11 @@ export const DefiniteCanisterSettings = IDL.Record({
   memory_allocation: IDL.Nat,
   freezing_threshold: IDL.Nat,
   reserved_cycles_limit: IDL.Nat,
+  minimum_incoming_canister_call_cycles: IDL.Nat,
   log_visibility: LogVisibility,
   log_memory_limit: IDL.Nat,
+  snapshot_visibility: LogVisibility,
+  status_visibility: LogVisibility,
   wasm_memory_limit: IDL.Nat,
   wasm_memory_threshold: IDL.Nat,
   environment_variables: IDL.Vec(EnvironmentVariable),
@@ -260,8 +267,11 @@ export interface SettingsArg {
   memory_allocation: [] | [bigint];
   freezing_threshold: [] | [bigint];
   reserved_cycles_limit: [] | [bigint];
+  minimum_incoming_canister_call_cycles: [] | [bigint];
   log_visibility: [] | [LogVisibilityArg];
   log_memory_limit: [] | [bigint];
+  snapshot_visibility: [] | [LogVisibilityArg];
+  status_visibility: [] | [LogVisibilityArg];
   wasm_memory_limit: [] | [bigint];
   wasm_memory_threshold: [] | [bigint];
   environment_variables: [] | [{ name: string; value: string }[]];

@@ -16,7 +16,7 @@ import {
   type Handler,
 } from './context';
 import * as M from './idl';
-import { definiteSettings } from './settings';
+import { definiteSettings, visibleTo } from './settings';
 
 export function snapshotSize(s: CanisterSnapshot): bigint {
   const stable = [...s.stable.pages.values()].reduce((n, p) => n + p.length, 0);
@@ -61,11 +61,12 @@ export function statusRecord(c: Canister): unknown {
   };
 }
 
-/** Controllers, and the canister itself, may read its status (also as a query). */
+/** Controllers, the canister itself and its status viewers may read its status (also as a query). */
 const canisterStatus: Handler = (call, host) => {
   const a = decode<{ canister_id: Principal }>(M.CanisterIdRecord, call.arg);
   const c = target(host, a.canister_id);
-  if (call.caller !== c.idText) requireController(c, call);
+  const self = call.caller === c.idText;
+  if (!visibleTo(c.settings.statusVisibility, call.caller, self)) requireController(c, call);
   return reply([M.CanisterStatusResult], [statusRecord(c)]);
 };
 
@@ -122,12 +123,7 @@ const fetchCanisterLogs: Handler = (call, host) => {
     filter: [] | [{ by_idx: Range } | { by_timestamp_nanos: Range }];
   }>(M.FetchLogsArgs, call.arg);
   const c = target(host, a.canister_id);
-  const v = c.settings.logVisibility;
-  const allowed =
-    'public' in v ||
-    c.isController(call.caller) ||
-    ('allowed_viewers' in v && v.allowed_viewers.includes(call.caller));
-  if (!allowed) {
+  if (!visibleTo(c.settings.logVisibility, call.caller, c.isController(call.caller))) {
     throw new ManagementError(
       canisterReject(
         `Caller ${call.caller} is not allowed to query ic00 method fetch_canister_logs`,

@@ -15,11 +15,14 @@ import {
   controlled,
   decode,
   reply,
+  requireController,
+  target,
   type Handler,
   type ManagementHost,
 } from './context';
 import * as M from './idl';
 import { snapshotSize } from './reads';
+import { visibleTo } from './settings';
 
 /** The replica's default limit of snapshots per canister. */
 export const MAX_SNAPSHOTS = 10;
@@ -88,9 +91,14 @@ const take: Handler = (call, host) => {
   return reply([M.Snapshot], [describe(snapshot)]);
 };
 
+/** Controllers and the canister's snapshot viewers. */
 const list: Handler = (call, host) => {
   const a = decode<{ canister_id: Principal }>(M.CanisterIdRecord, call.arg);
-  const c = controlled(host, call, a.canister_id);
+  const c = target(host, a.canister_id);
+  const controller = c.isController(call.caller);
+  if (!visibleTo(c.settings.snapshotVisibility, call.caller, controller)) {
+    requireController(c, call);
+  }
   return reply([M.ListSnapshotsResult], [c.snapshots.map(describe)]);
 };
 
