@@ -4,8 +4,11 @@
  * - governance: on a local network, the stand-in is seeded with real IC-OS election proposals
  *   (canisters/governance/seed.ts). On mainnet it is NNS governance itself (dfx.json `remote`).
  * - registry: reads proposals from that governance canister.
+ * - consumer (examples/consumer): asks that registry; one builder suffices locally.
  */
 import { Actor } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
 import { createRegistryClient, encodeInitArgs } from '@repro-registry/client';
 
 import { RecordedProposal, seedProposals } from './canisters/governance/seed';
@@ -38,6 +41,14 @@ export default {
         if (network === 'ic' || mode === 'upgrade') return;
         const registry = await createRegistryClient({ host: '', canisterId, agent });
         for (const { id } of seedProposals(0n)) await registry.actor.sync_proposal(id);
+      },
+    },
+    consumer: {
+      initArg: ({ canisterIds }) => {
+        if (!canisterIds.registry) throw new Error('deploy the registry before the consumer');
+        const args = IDL.Record({ registry: IDL.Principal, threshold: IDL.Nat32 });
+        const registry = Principal.fromText(canisterIds.registry);
+        return new Uint8Array(IDL.encode([args], [{ registry, threshold: 1 }]));
       },
     },
   },

@@ -7,6 +7,7 @@ export default defineConfig({
     projects: [
       'packages/*/vitest.config.ts',
       'canisters/*/vitest.config.ts',
+      'examples/*/vitest.config.ts',
       '{cli,frontend,test}/vitest.config.ts',
     ],
   },

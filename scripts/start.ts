@@ -9,14 +9,12 @@
  * - Canisters of dfx.json with a wasm are built when missing and deployed with the same code as
  *   `npm run deploy` (upgraded when their module changed).
  * - `http://127.0.0.1:<port>/` serves `frontend/dist` when it exists (with `/env.json` giving the
- *   canister ids), otherwise a page that says it is not built yet.
+ *   canister ids), otherwise — or when the frontend fails to build — a page that says so.
  * - Ctrl-C (SIGINT) or SIGTERM stops it cleanly.
  */
-import { startLocalNetwork, type LocalNetwork } from '@repro-registry/local-network';
-import { existsSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { startLocalNetwork, staticSite, type LocalNetwork } from '@repro-registry/local-network';
+import { rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
@@ -28,20 +26,26 @@ import {
   type DeployResult,
 } from '@repro-registry/deploy';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-};
+/** The page `/` shows while the frontend is not built (or could not be). */
+function placeholderPage(args: { env: Record<string, string>; port: number; why: string }): string {
+  const ids: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args.env)) {
+    if (k.startsWith('CANISTER_ID_')) ids[k.slice('CANISTER_ID_'.length).toLowerCase()] = v;
+  }
+  const port = args.port;
+  const registry = ids.registry;
+  const api = registry ? `http://${registry}.localhost:${port}/api/v1/proposals` : undefined;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>repro-registry (local)</title>
+<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:0 .25rem}</style>
+</head><body>
+<h1>repro-registry — local network</h1>
+<p>${args.why}</p>
+${api ? `<p>The registry canister's JSON API: <a href="${api}">${api}</a></p>` : '<p>The registry canister is not deployed.</p>'}
+<p>Canister ids: <code>${JSON.stringify(ids)}</code> (also at <a href="/env.json">/env.json</a>).</p>
+</body></html>
+`;
+}
 
 export interface StartOptions {
   port?: number;
@@ -50,73 +54,20 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
-function placeholderPage(ids: Record<string, string>, port: number): string {
-  const registry = ids.registry;
-  const api = registry ? `http://${registry}.localhost:${port}/api/v1/proposals` : undefined;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>repro-registry (local)</title>
-<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:0 .25rem}</style>
-</head><body>
-<h1>repro-registry — local network</h1>
-<p>The frontend is not built yet (<code>frontend/dist</code> does not exist). Build it and reload this page.</p>
-${api ? `<p>The registry canister's JSON API: <a href="${api}">${api}</a></p>` : '<p>The registry canister is not deployed.</p>'}
-<p>Canister ids: <code>${JSON.stringify(ids)}</code> (also at <a href="/env.json">/env.json</a>).</p>
-</body></html>
-`;
-}
-
-/** Serves `frontend/dist` (single-page app: unknown paths get index.html) or the placeholder. */
-function frontendHandler(args: {
-  distDir: string;
-  env: () => Record<string, string>;
-  port: () => number;
-}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  return async (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/env.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(args.env(), null, 2));
-      return true;
-    }
-    if (!existsSync(join(args.distDir, 'index.html'))) {
-      const ids: Record<string, string> = {};
-      for (const [k, v] of Object.entries(args.env())) {
-        if (k.startsWith('CANISTER_ID_')) ids[k.slice('CANISTER_ID_'.length).toLowerCase()] = v;
-      }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(placeholderPage(ids, args.port()));
-      return true;
-    }
-    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(args.distDir, relative);
-    if (!file.startsWith(args.distDir)) return false;
-    const isFile = await stat(file).then(
-      (s) => s.isFile(),
-      () => false,
-    );
-    if (!isFile) file = join(args.distDir, 'index.html');
-    const body = await readFile(file);
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
-    return true;
-  };
-}
-
 /**
  * Builds the canisters whose sources changed since their wasm was built (a fresh clone has
  * none) and the frontend when it has no build yet: `npm start` runs what the checkout says.
  */
-async function buildWhatIsStale(log: (line: string) => void): Promise<void> {
+async function buildWhatIsStale(
+  log: (line: string) => void,
+): Promise<{ frontend: 'ok' | 'failed' }> {
   await ensureCanisterBuilt('governance', ['canisters/governance/src', 'packages/proposals/src']);
   await ensureCanisterBuilt('registry', [
     'canisters/registry/src',
     'packages/attestation/src',
     'packages/proposals/src',
   ]);
+  await ensureCanisterBuilt('consumer', ['examples/consumer/src']);
   const builtAt = await stat(join(PROJECT_ROOT, 'frontend', 'dist', 'index.html')).then(
     (s) => s.mtimeMs,
     () => 0,
@@ -132,8 +83,13 @@ async function buildWhatIsStale(log: (line: string) => void): Promise<void> {
       cwd: PROJECT_ROOT,
       stdio: 'inherit',
     });
-    if (built.status !== 0) throw new Error('building the frontend failed');
+    // The network, the canisters and their APIs work without it: serve the placeholder page.
+    if (built.status !== 0) {
+      log('The frontend could not be built (see above): http://127.0.0.1:<port>/ shows why.');
+      return { frontend: 'failed' };
+    }
   }
+  return { frontend: 'ok' };
 }
 
 export async function start(
@@ -146,7 +102,7 @@ export async function start(
     // A clean network has none of the old canisters: forget their ids too.
     await rm(join(stateDir, 'canister_ids.json'), { force: true });
   }
-  await buildWhatIsStale(log);
+  const built = await buildWhatIsStale(log);
   let env: Record<string, string> = {};
   let port = 0;
   const network = await startLocalNetwork({
@@ -154,10 +110,19 @@ export async function start(
     stateDir,
     clean: options.clean,
     log,
-    fallback: frontendHandler({
+    fallback: staticSite({
       distDir: join(PROJECT_ROOT, 'frontend', 'dist'),
       env: () => env,
-      port: () => port,
+      placeholder: () =>
+        placeholderPage({
+          env,
+          port,
+          why:
+            built.frontend === 'failed'
+              ? 'The frontend could not be built: the build printed why where <code>npm start</code> runs.'
+              : 'The frontend is not built yet (<code>frontend/dist</code> does not exist). Build it and reload this page.',
+        }),
+      usePlaceholder: () => built.frontend === 'failed',
     }),
   });
   port = network.port;

@@ -137,4 +137,12 @@ describe('icp (ICP CLI 1.5.0) against the local network', () => {
     const get = await icp(['canister', 'call', probe, 'get', '("from-icp")', '--query', ...net]);
     expect(get.stdout).toMatch(/opt "hello"/);
   });
+
+  it('needs the cycles minting canister for `canister create`, as the README says', async () => {
+    // Documented: this network has no cycles ledger or CMC; canisters come from `npm run deploy`.
+    const r = await icp(['canister', 'create', '--detached', ...networkArgs(), ...asDeployer]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Canister rkp4c-7iaaa-aaaaa-aaaca-cai not found/);
+    expect(r.stderr).toMatch(/IC0301/);
+  });
 });

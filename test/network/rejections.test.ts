@@ -1,5 +1,6 @@
 import type { AgentError } from '@dfinity/agent';
 import {
+  Actor,
   Cbor,
   CertificateVerificationErrorCode,
   HttpAgent,
@@ -137,6 +138,28 @@ describe('requests a replica refuses', () => {
     const code = e!.code as UncertifiedRejectUpdateErrorCode;
     expect(code.rejectCode).toBe(3);
     expect(code.rejectErrorCode).toBe('IC0301');
+  });
+
+  it('routes calls addressed to aaaaa-aa itself: raw_rand is rejected at once, as by a replica', async () => {
+    // An actor for the management canister without an effective canister id sends its calls to
+    // /api/v3/canister/aaaaa-aa/call; a replica rejects methods users may not call (code 4),
+    // it does not answer 404 (which agents retry for seconds).
+    const agent = await createAgent(owner);
+    const ic = Actor.createActor<{ raw_rand(): Promise<Uint8Array> }>(
+      ({ IDL: idl }) => idl.Service({ raw_rand: idl.Func([], [idl.Vec(idl.Nat8)], []) }),
+      { agent, canisterId: Principal.managementCanister() },
+    );
+    const started = performance.now();
+    const e = await ic.raw_rand().then(
+      () => undefined,
+      (x: unknown) => x as AgentError,
+    );
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(e?.code).toBeInstanceOf(UncertifiedRejectUpdateErrorCode);
+    const code = e!.code as UncertifiedRejectUpdateErrorCode;
+    expect(code.rejectCode).toBe(4);
+    expect(code.rejectErrorCode).toBe('IC0406');
+    expect(code.rejectMessage).toBe('ic00 method raw_rand can not be called via ingress messages');
   });
 
   it('rejects installing code by a principal that does not control the canister (IC0512)', async () => {

@@ -64,6 +64,8 @@ export async function shell(line: string, icp: Icp): Promise<IcpResult> {
     HOME: icp.home,
     DO_NOT_TRACK: '1',
     NO_COLOR: '1',
+    // npx may otherwise look for a newer npm on the internet and say so.
+    npm_config_update_notifier: 'false',
   };
   try {
     const { stdout, stderr } = await run('bash', ['-c', line], { env, maxBuffer: 16 << 20 });
