@@ -5,7 +5,12 @@
  */
 import { CanisterTrap, rejects, type SystemReject } from './errors';
 import type { LoadedModule } from './module-cache';
-import { SYSTEM_API_SIGNATURES, type Execution, type Meter } from './system-api';
+import {
+  SYSTEM_API_SIGNATURES,
+  addressAdapter,
+  type Execution,
+  type Meter,
+} from './system-api';
 import { COUNTER_EXPORT, TABLE_EXPORT } from './wasm/rewrite';
 
 export type Entry = { export: string } | { table: number; env: number };
@@ -59,11 +64,12 @@ export class CanisterInstance {
     for (const imp of loaded.info.imports) {
       const name = imp.name;
       if (!(name in SYSTEM_API_SIGNATURES)) continue;
-      ic0[name] = (...args: never[]) => {
+      const dispatch = (...args: never[]) => {
         const fns = this.fns;
         if (!fns) throw new HostFault(`ic0.${name} called outside of a message execution`);
         return fns[name](...args);
       };
+      ic0[name] = loaded.info.memory64 ? addressAdapter(name, dispatch) : dispatch;
     }
     const imports: WebAssembly.Imports = { ic0 };
     // The IC accepts a memory imported from "env": the canister's heap is then made here.
@@ -166,7 +172,8 @@ export class CanisterInstance {
       } else if (arg === undefined) {
         (fn as () => void)();
       } else {
-        (fn as (env: number) => void)(arg);
+        // A callback's environment is an address: i64 in a module with a 64-bit memory.
+        (fn as (env: number | bigint) => void)(this.loaded.info.memory64 ? BigInt(arg) : arg);
       }
     } catch (e) {
       if (meter && meter.remaining() < 0n) {

@@ -5,9 +5,14 @@
  * the same 3.5 MB module again (another canister, another host, a restart) costs nothing.
  */
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 import { IcHostError } from './errors';
-import { SYSTEM_API_SIGNATURES } from './system-api';
+import { systemApiSignature } from './system-api';
+
+// The IC runs modules with a 64-bit memory (Wasm64); Node 20's V8 compiles them behind this
+// flag. It only adds to what compiles: 32-bit modules are unaffected.
+setFlagsFromString('--experimental-wasm-memory64');
 import { WasmFormatError } from './wasm/leb';
 import { rewriteModule, type FuncType, type ModuleInfo } from './wasm/rewrite';
 
@@ -61,7 +66,7 @@ function checkImports(info: ModuleInfo): void {
         `Wasm module has an invalid import section. Module imports ${imp.kind} ${where}, which this host does not provide (only functions of the "ic0" module and a memory from "env").`,
       );
     }
-    const expected = SYSTEM_API_SIGNATURES[imp.name];
+    const expected = systemApiSignature(imp.name, info.memory64);
     if (!expected) {
       throw new IcHostError(
         'UNSUPPORTED_IMPORT',

@@ -209,6 +209,70 @@ export const SYSTEM_API_SIGNATURES: Record<string, string> = {
   trap: '(i32, i32) -> ()',
 };
 
+/**
+ * Parameters (by position) and results that are addresses or sizes in the heap: `I` in the
+ * specification, i32 for a 32-bit memory and i64 for a 64-bit one.
+ */
+const ADDRESS: Record<string, { params?: number[]; result?: true }> = {
+  msg_arg_data_size: { result: true },
+  msg_arg_data_copy: { params: [0, 1, 2] },
+  msg_caller_size: { result: true },
+  msg_caller_copy: { params: [0, 1, 2] },
+  msg_reject_msg_size: { result: true },
+  msg_reject_msg_copy: { params: [0, 1, 2] },
+  msg_reply_data_append: { params: [0, 1] },
+  msg_reject: { params: [0, 1] },
+  msg_cycles_available128: { params: [0] },
+  msg_cycles_refunded128: { params: [0] },
+  msg_cycles_accept128: { params: [2] },
+  cycles_burn128: { params: [2] },
+  canister_self_size: { result: true },
+  canister_self_copy: { params: [0, 1, 2] },
+  canister_cycle_balance128: { params: [0] },
+  canister_liquid_cycle_balance128: { params: [0] },
+  msg_method_name_size: { result: true },
+  msg_method_name_copy: { params: [0, 1, 2] },
+  call_new: { params: [0, 1, 2, 3, 4, 5, 6, 7] },
+  call_on_cleanup: { params: [0, 1] },
+  call_data_append: { params: [0, 1] },
+  certified_data_set: { params: [0, 1] },
+  data_certificate_size: { result: true },
+  data_certificate_copy: { params: [0, 1, 2] },
+  is_controller: { params: [0, 1] },
+  cost_call: { params: [2] },
+  debug_print: { params: [0, 1] },
+  trap: { params: [0, 1] },
+};
+
+/** The import's Wasm signature for a module with a 32- or 64-bit memory. */
+export function systemApiSignature(name: string, memory64: boolean): string | undefined {
+  const base = SYSTEM_API_SIGNATURES[name];
+  const address = ADDRESS[name];
+  if (base === undefined || !memory64 || !address) return base;
+  const [params, results] = base.slice(1, -1).split(') -> (');
+  const p = params ? params.split(', ') : [];
+  for (const i of address.params ?? []) p[i] = 'i64';
+  return `(${p.join(', ')}) -> (${address.result ? 'i64' : results})`;
+}
+
+/**
+ * For a 64-bit memory: the import as the module calls it (addresses as bigint) around the
+ * implementation, which takes and returns numbers.
+ */
+export function addressAdapter(
+  name: string,
+  fn: (...args: never[]) => unknown,
+): (...args: never[]) => unknown {
+  const address = ADDRESS[name];
+  if (!address) return fn;
+  const at = new Set(address.params ?? []);
+  return (...args: never[]) => {
+    const converted = args.map((a, i) => (at.has(i) ? Number(a as bigint) : a)) as never[];
+    const result = fn(...converted);
+    return address.result ? BigInt(result as number) : result;
+  };
+}
+
 export const MAX_CALL_TIMEOUT_SECONDS = 300;
 /** Cycles a call costs on a 13-node application subnet: a fixed fee plus one per byte. */
 const CALL_BASE_FEE = 260_000n;

@@ -268,6 +268,58 @@ describe('modules as the IC accepts them', () => {
     [11, [0x01, 0x00, 0x41, 0x00, 0x0b, REPLY.length, ...REPLY]],
   ];
 
+  it('runs a module with a 64-bit memory, its System API addresses i64 as the IC has them', async () => {
+    const host = await IcHost.create({ log: () => undefined });
+    const id = await host.createCanister({ controllers: [alice] });
+    const code64 = [0x00, 0x42, 0x00, 0x42, 0x0a, 0x10, 0x00, 0x10, 0x01, 0x0b];
+    const wasm64 = module([
+      [1, [0x02, 0x60, 0x02, 0x7e, 0x7e, 0x00, 0x60, 0x00, 0x00]],
+      [
+        2,
+        [
+          0x02,
+          ...name('ic0'),
+          ...name('msg_reply_data_append'),
+          0x00,
+          0x00,
+          ...name('ic0'),
+          ...name('msg_reply'),
+          0x00,
+          0x01,
+        ],
+      ],
+      [3, [0x01, 0x01]],
+      [5, [0x01, 0x04, 0x01]],
+      [7, [0x01, ...name('canister_update hello'), 0x00, 0x02]],
+      [10, [0x01, code64.length, ...code64]],
+      [11, [0x01, 0x00, 0x42, 0x00, 0x0b, REPLY.length, ...REPLY]],
+    ]);
+    await host.installCode({
+      canisterId: id,
+      wasm: wasm64,
+      arg: enc([], []),
+      mode: 'install',
+      sender: alice,
+    });
+    expect(replyOf<string>(await call(host, { id, method: 'hello' }), IDL.Text)).toBe('hi');
+    // A 32-bit signature in a 64-bit module is refused, naming the import.
+    const wrong = await IcHost.create({ log: () => undefined });
+    const other = await wrong.createCanister({ controllers: [alice] });
+    await expect(
+      wrong.installCode({
+        canisterId: other,
+        wasm: module(
+          parts('defined').map(([id, p]) => (id === 5 ? [5, [0x01, 0x04, 0x01]] : [id, p])),
+        ),
+        arg: enc([], []),
+        mode: 'install',
+        sender: alice,
+      }),
+    ).rejects.toThrow(
+      /msg_reply_data_append' is imported with type \(i32, i32\) -> \(\), expected \(i64, i64\) -> \(\)/,
+    );
+  });
+
   for (const memory of ['imported', 'defined'] as const) {
     it(`runs a module whose memory is ${memory} and not exported`, async () => {
       const host = await IcHost.create({ log: () => undefined });

@@ -574,7 +574,13 @@ function exportEntry(w: Writer, name: string, kind: number, index: number): void
 
 export function rewriteModule(wasm: Uint8Array, opts: { instrumented: boolean }): RewriteResult {
   const parsed = parse(wasm);
-  if (parsed.memory64) throw new WasmFormatError('64-bit memories are not supported');
+  // The per-byte charge of bulk memory operations reads an i32 length; a 64-bit memory's is i64.
+  if (parsed.memory64 && opts.instrumented) {
+    throw new WasmFormatError('64-bit memories are not supported in instrumented mode');
+  }
+  if (parsed.memory64 && parsed.importedMemory) {
+    throw new WasmFormatError('an imported 64-bit memory is not supported');
+  }
   const globalExports: string[] = [];
   const newExports = new Writer(256);
   let added = 0;
