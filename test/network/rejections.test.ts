@@ -149,12 +149,10 @@ describe('requests a replica refuses', () => {
       ({ IDL: idl }) => idl.Service({ raw_rand: idl.Func([], [idl.Vec(idl.Nat8)], []) }),
       { agent, canisterId: Principal.managementCanister() },
     );
-    const started = performance.now();
     const e = await ic.raw_rand().then(
       () => undefined,
       (x: unknown) => x as AgentError,
     );
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(e?.code).toBeInstanceOf(UncertifiedRejectUpdateErrorCode);
     const code = e!.code as UncertifiedRejectUpdateErrorCode;
     expect(code.rejectCode).toBe(4);

@@ -5,12 +5,7 @@
  */
 import { CanisterTrap, rejects, type SystemReject } from './errors';
 import type { LoadedModule } from './module-cache';
-import {
-  SYSTEM_API_SIGNATURES,
-  addressAdapter,
-  type Execution,
-  type Meter,
-} from './system-api';
+import { SYSTEM_API_SIGNATURES, addressAdapter, type Execution, type Meter } from './system-api';
 import { COUNTER_EXPORT, TABLE_EXPORT } from './wasm/rewrite';
 
 export type Entry = { export: string } | { table: number; env: number };
