@@ -9,7 +9,7 @@ import { identityFromPem } from '@repro-registry/local-network';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@repro-registry/deploy';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, localNetwork } from '../support/network-context';
 import { icpCli, networkArgs, type Icp } from '../support/icp';
 import { installProbe } from '../support/probe';
@@ -27,6 +27,7 @@ describe('icp (ICP CLI 1.5.0) against the local network', () => {
     const deployer = identityFromPem(await readFile(deployerPemPath, 'utf8'));
     probe = (await installProbe(await createAgent(deployer))).toText();
   });
+  afterAll(() => icp?.dispose());
 
   it('calls a query, decoding field names from the canister’s candid:service', async () => {
     const r = await icp([

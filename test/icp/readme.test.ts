@@ -7,7 +7,7 @@
 import { PROJECT_ROOT } from '@repro-registry/deploy';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localNetwork } from '../support/network-context';
 import { icpCli, shell, type Icp } from '../support/icp';
 
@@ -47,6 +47,7 @@ describe('the README’s commands', () => {
       }
     }
   });
+  afterAll(() => icp?.dispose());
 
   function asRun(line: string): string {
     const { url, port, canisterIds } = localNetwork();

@@ -4,7 +4,7 @@
  * settings are never touched, and with telemetry off.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,10 @@ export interface Icp {
   /** Runs `icp <args>`; never throws for a non-zero exit (see `code`). */
   (args: string[]): Promise<IcpResult>;
   home: string;
+  /** A directory with `icp` in it, for PATH. */
+  bin: string;
+  /** Removes the home and bin directories. */
+  dispose(): Promise<void>;
 }
 
 /** An `icp` with a fresh home; `identities` (name → PEM path) are imported (plaintext). */
@@ -42,6 +46,10 @@ export async function icpCli(identities: Record<string, string> = {}): Promise<I
     }
   }) as Icp;
   icp.home = home;
+  icp.bin = join(home, 'bin');
+  await mkdir(icp.bin);
+  await symlink(binaryPath, join(icp.bin, 'icp'));
+  icp.dispose = () => rm(home, { recursive: true, force: true });
   for (const [name, pem] of Object.entries(identities)) {
     const r = await icp(['identity', 'import', '--storage', 'plaintext', '--from-pem', pem, name]);
     if (r.code !== 0) throw new Error(`icp identity import failed: ${r.stderr}`);
@@ -56,11 +64,8 @@ export function networkArgs(): string[] {
 
 /** Runs a shell command line (a README command) with the test's `icp` first on the PATH. */
 export async function shell(line: string, icp: Icp): Promise<IcpResult> {
-  const bin = await mkdtemp(join(tmpdir(), 'repro-icp-bin-'));
-  const { symlink } = await import('node:fs/promises');
-  await symlink(binaryPath, join(bin, 'icp'));
   const env = {
-    PATH: `${bin}:${process.env.PATH ?? ''}`,
+    PATH: `${icp.bin}:${process.env.PATH ?? ''}`,
     HOME: icp.home,
     DO_NOT_TRACK: '1',
     NO_COLOR: '1',
