@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { IcHost, type CallResult } from '@repro-registry/ic-host';
+import { IcHost, type CallResult, type ExecutionRecord } from '@repro-registry/ic-host';
 
 import { PROJECT_ROOT } from '../../../scripts/build-canister';
 import {
@@ -40,14 +40,18 @@ export class FrontendUnderTest {
   constructor(
     readonly host: IcHost,
     readonly canisterId: Principal,
+    /** Every Wasm run (entry point, instructions when instrumented). */
+    readonly executions: ExecutionRecord[],
   ) {}
 
   static async start(
     options: { instrumented?: boolean; init?: InitArgs | null } = {},
   ): Promise<FrontendUnderTest> {
+    const executions: ExecutionRecord[] = [];
     const host = await IcHost.create({
       instrumented: options.instrumented ?? false,
       log: () => {},
+      onExecution: (r) => executions.push(r),
     });
     const canisterId = await host.createCanister({ controllers: [CONTROLLER] });
     await host.installCode({
@@ -61,7 +65,7 @@ export class FrontendUnderTest {
       mode: 'install',
       sender: CONTROLLER,
     });
-    return new FrontendUnderTest(host, canisterId);
+    return new FrontendUnderTest(host, canisterId, executions);
   }
 
   async install(init: InitArgs | null, mode: 'upgrade' | 'reinstall' = 'upgrade'): Promise<void> {
