@@ -31,11 +31,10 @@ const HEADER = (() => {
   );
   return new Uint8Array(empty).slice(0, empty.byteLength - EMPTY_VALUE_BYTES);
 })();
-const FIELD_ORDER = (HttpResponse as IDL.RecordClass)._fields.map(([name]) => name);
+const FIELD_ORDER = HttpResponse._fields.map(([name]) => name);
 
 export function encodeHttpResponse(response: SiteResponse): Uint8Array {
   const head: number[] = [];
-  let body: Uint8Array = new Uint8Array(0);
   const parts: Uint8Array[] = [HEADER];
   const flush = (): void => {
     if (head.length > 0) parts.push(Uint8Array.from(head.splice(0)));
@@ -57,10 +56,9 @@ export function encodeHttpResponse(response: SiteResponse): Uint8Array {
         }
         break;
       case 'body':
-        body = response.body;
-        leb128(body.length, head);
+        leb128(response.body.length, head);
         flush();
-        parts.push(body);
+        parts.push(response.body);
         break;
       case 'upgrade':
         head.push(0);
