@@ -17,7 +17,7 @@ import {
   query,
   trap,
 } from 'azle';
-import { base64Decode, utf8Decode, utf8Encode } from '@repro-registry/attestation';
+import { base64Decode, hexToBytes, utf8Decode, utf8Encode } from '@repro-registry/attestation';
 
 import * as C from './candid';
 import { checkConfig, InvalidConfigError, type PageConfig } from './config';
@@ -37,6 +37,11 @@ function siteFiles(): SiteFile[] {
       identity: base64Decode(a.identity),
       ...(a.gzip === null ? {} : { gzip: base64Decode(a.gzip) }),
       ...(a.br === null ? {} : { br: base64Decode(a.br) }),
+    },
+    bodyHashes: {
+      identity: hexToBytes(a.sha256.identity),
+      ...(a.sha256.gzip === null ? {} : { gzip: hexToBytes(a.sha256.gzip) }),
+      ...(a.sha256.br === null ? {} : { br: hexToBytes(a.sha256.br) }),
     },
   }));
 }

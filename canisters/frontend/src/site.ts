@@ -31,6 +31,8 @@ export interface SiteFile {
   contentType: string;
   immutable: boolean;
   bodies: Partial<Record<ContentEncoding, Uint8Array>>;
+  /** SHA-256 of the bodies when known (computed otherwise). */
+  bodyHashes?: Partial<Record<ContentEncoding, Uint8Array>>;
 }
 
 export interface SiteResponse {
@@ -112,7 +114,7 @@ export class CertifiedSite {
       ];
       if (encoding !== 'identity') headers.push(['content-encoding', encoding]);
       if (encodings.length > 1) headers.push(['vary', 'accept-encoding']);
-      let bodyHash = bodyHashes.get(body);
+      let bodyHash = file.bodyHashes?.[encoding] ?? bodyHashes.get(body);
       if (bodyHash === undefined) bodyHashes.set(body, (bodyHash = sha256(body)));
       const certified = certifyResponse({
         path,

@@ -7,4 +7,6 @@ export declare const ASSETS: readonly {
   identity: string;
   gzip: string | null;
   br: string | null;
+  /** Hex SHA-256 of each body. */
+  sha256: { identity: string; gzip: string | null; br: string | null };
 }[];
