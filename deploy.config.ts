@@ -4,9 +4,14 @@
  * - governance: on a local network, the stand-in is seeded with real IC-OS election proposals
  *   (canisters/governance/seed.ts). On mainnet it is NNS governance itself (dfx.json `remote`).
  * - registry: reads proposals from that governance canister.
+ * - frontend: serves the web page; its init argument names the registry and the network (the
+ *   page reads them from the canister's certified /config.json).
  */
 import { Actor } from '@dfinity/agent';
+import { Principal } from '@dfinity/principal';
 import { createRegistryClient, encodeInitArgs } from '@repro-registry/client';
+
+import { encodeInitArgs as encodeFrontendInitArgs } from './canisters/frontend/src/candid';
 
 import { RecordedProposal, seedProposals } from './canisters/governance/seed';
 import type { DeployConfig } from './scripts/deploy';
@@ -38,6 +43,19 @@ export default {
         if (network === 'ic' || mode === 'upgrade') return;
         const registry = await createRegistryClient({ host: '', canisterId, agent });
         for (const { id } of seedProposals(0n)) await registry.actor.sync_proposal(id);
+      },
+    },
+    frontend: {
+      initArg: ({ canisterIds, network }) => {
+        const registry = canisterIds.registry;
+        if (registry === undefined) {
+          throw new Error('frontend: the registry must be deployed first (the page reads it)');
+        }
+        return encodeFrontendInitArgs({
+          registry_canister_id: Principal.fromText(registry),
+          // dfx's network names; a network given as a URL is a local one.
+          network: /^[a-z0-9][a-z0-9_-]{0,31}$/.test(network) ? network : 'local',
+        });
       },
     },
   },

@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
 import { deploy, PROJECT_ROOT, type DeployResult } from './deploy';
+import { FRONTEND_CANISTER_SOURCES } from '../canisters/frontend/scripts/assets';
 import { ensureCanisterBuilt, newestMtime } from './fresh-build';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -112,6 +113,8 @@ async function buildWhatIsStale(log: (line: string) => void): Promise<void> {
     'packages/attestation/src',
     'packages/proposals/src',
   ]);
+  // The frontend canister embeds the built app (its build builds frontend/dist too).
+  await ensureCanisterBuilt('frontend', FRONTEND_CANISTER_SOURCES);
   const builtAt = await stat(join(PROJECT_ROOT, 'frontend', 'dist', 'index.html')).then(
     (s) => s.mtimeMs,
     () => 0,

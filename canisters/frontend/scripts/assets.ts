@@ -23,6 +23,15 @@ const brotli = require('brotli-wasm') as {
   compress(data: Uint8Array, options: { quality: number }): Uint8Array;
 };
 
+/** What the frontend wasm is built from: rebuild it when any of these changed. */
+export const FRONTEND_CANISTER_SOURCES = [
+  'canisters/frontend/src',
+  'canisters/frontend/scripts',
+  'packages/certification/src',
+  'frontend/src',
+  'frontend/index.html',
+];
+
 /** Content types by extension; a file of another kind fails the build, never goes out untyped. */
 export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
