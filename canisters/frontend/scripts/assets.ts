@@ -135,10 +135,14 @@ export function assetsModule(assets: readonly BuiltAsset[]): string {
 
 /** Builds the app and writes the generated module; returns the assets. */
 export default async function buildFrontendAssets(projectRoot: string): Promise<BuiltAsset[]> {
-  // Variables Vite would embed are dropped: the page reads its configuration at run time.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(VITE_|CANISTER_ID_|DFX_|IC_)/.test(k)),
-  );
+  // Variables Vite would embed are dropped: the page reads its configuration at run time. And
+  // NODE_ENV is fixed: under a test runner (NODE_ENV=test) Vite and Svelte build another bundle.
+  const env = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(VITE_|CANISTER_ID_|DFX_|IC_)/.test(k)),
+    ),
+    NODE_ENV: 'production',
+  };
   const built = spawnSync('npm', ['run', 'build', '--silent', '-w', 'frontend'], {
     cwd: projectRoot,
     env,
