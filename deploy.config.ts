@@ -5,11 +5,15 @@
  *   (canisters/governance/seed.ts). On mainnet it is NNS governance itself (dfx.json `remote`).
  * - registry: reads proposals from that governance canister.
  * - consumer (examples/consumer): asks that registry; one builder suffices locally.
+ * - frontend: serves the web page; its init argument names the registry and the network (the
+ *   page reads them from the canister's certified /config.json).
  */
 import { Actor } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { createRegistryClient, encodeInitArgs } from '@repro-registry/client';
+
+import { encodeInitArgs as encodeFrontendInitArgs } from './canisters/frontend/src/candid';
 
 import { RecordedProposal, seedProposals } from './canisters/governance/seed';
 import type { DeployConfig } from '@repro-registry/deploy';
@@ -49,6 +53,19 @@ export default {
         const args = IDL.Record({ registry: IDL.Principal, threshold: IDL.Nat32 });
         const registry = Principal.fromText(canisterIds.registry);
         return new Uint8Array(IDL.encode([args], [{ registry, threshold: 1 }]));
+      },
+    },
+    frontend: {
+      initArg: ({ canisterIds, network }) => {
+        const registry = canisterIds.registry;
+        if (registry === undefined) {
+          throw new Error('frontend: the registry must be deployed first (the page reads it)');
+        }
+        return encodeFrontendInitArgs({
+          registry_canister_id: Principal.fromText(registry),
+          // dfx's network names; a network given as a URL is a local one.
+          network: /^[a-z0-9][a-z0-9_-]{0,31}$/.test(network) ? network : 'local',
+        });
       },
     },
   },

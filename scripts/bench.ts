@@ -32,6 +32,11 @@ const BENCHES: Bench[] = [
     command: ['npx', 'tsx', 'canisters/registry/bench/registry.bench.ts'],
   },
   {
+    name: 'frontend-canister',
+    about: 'frontend wasm size, instructions per asset request, install and upgrade',
+    command: ['npx', 'tsx', 'canisters/frontend/bench/frontend.bench.ts'],
+  },
+  {
     name: 'network',
     about: 'through @dfinity/agent: update/query p50/p99, submits/s with 8 clients, ready time',
     command: ['npx', 'tsx', 'packages/local-network/bench/network.bench.ts'],

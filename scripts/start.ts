@@ -25,6 +25,7 @@ import {
   newestMtime,
   type DeployResult,
 } from '@repro-registry/deploy';
+import { FRONTEND_CANISTER_SOURCES } from '../canisters/frontend/scripts/assets';
 
 /** The page `/` shows while the frontend is not built (or could not be). */
 function placeholderPage(args: { env: Record<string, string>; port: number; why: string }): string {
@@ -68,6 +69,8 @@ async function buildWhatIsStale(
     'packages/proposals/src',
   ]);
   await ensureCanisterBuilt('consumer', ['examples/consumer/src']);
+  // The frontend canister embeds the built app (its build builds frontend/dist too).
+  await ensureCanisterBuilt('frontend', FRONTEND_CANISTER_SOURCES);
   const builtAt = await stat(join(PROJECT_ROOT, 'frontend', 'dist', 'index.html')).then(
     (s) => s.mtimeMs,
     () => 0,

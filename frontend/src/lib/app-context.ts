@@ -31,8 +31,10 @@ export async function createAppContext(win: Window): Promise<AppContext> {
   const config = resolveConfig({
     pageUrl: win.location.href,
     file,
-    buildCanisterId: import.meta.env.CANISTER_ID_REGISTRY,
-    buildHost: import.meta.env.VITE_IC_HOST,
+    // Development server only: a production build must not depend on the builder's .env (the
+    // frontend canister embeds it, and its module hash must be the same on every machine).
+    buildCanisterId: import.meta.env.DEV ? import.meta.env.CANISTER_ID_REGISTRY : undefined,
+    buildHost: import.meta.env.DEV ? import.meta.env.VITE_IC_HOST : undefined,
   });
   const api = config.ok ? createRegistryApi(config.connection) : null;
   let verifier: Verifier | null = null;

@@ -113,4 +113,33 @@ describe('resolveConfig', () => {
       resolveConfig({ ...none, pageUrl: 'http://localhost/', file: { canisterId: 42 } }),
     ).toMatchObject({ ok: false, reason: 'no canister id' });
   });
+
+  it("reads the frontend canister's /config.json: network ic means the public API, no root key", () => {
+    const file = { canisterId: ID, network: 'ic', frontendCanisterId: OTHER };
+    expect(resolveConfig({ ...none, pageUrl: 'https://repro.example.org/', file })).toMatchObject({
+      ok: true,
+      source: 'file',
+      connection: {
+        canisterId: ID,
+        host: 'https://icp-api.io',
+        fetchRootKey: false,
+        frontendCanisterId: OTHER,
+      },
+    });
+    const local = resolveConfig({
+      ...none,
+      pageUrl: `http://${OTHER}.localhost:4943/#/proposal/1`,
+      file: { canisterId: ID, network: 'local', frontendCanisterId: OTHER },
+    });
+    expect(local).toMatchObject({
+      connection: { host: `http://${OTHER}.localhost:4943`, fetchRootKey: true },
+    });
+    // dfx's names, as npm start serves them; a frontend id that is not a principal is ignored.
+    const env = resolveConfig({
+      ...none,
+      pageUrl: 'http://127.0.0.1:4943/',
+      file: { CANISTER_ID_REGISTRY: ID, CANISTER_ID_FRONTEND: '<b>' },
+    });
+    expect(env.ok && env.connection.frontendCanisterId).toBe(undefined);
+  });
 });

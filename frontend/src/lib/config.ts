@@ -1,11 +1,13 @@
 /**
- * Which registry the page reads, decided at run time so one build serves every network:
+ * Which registry the page reads, decided at run time so one build serves every network (and the
+ * frontend canister's module hash does not depend on where it is deployed):
  * 1. `?canisterId=…&host=…` in the page address (explicit, shareable);
- * 2. `config.json` beside the page (`{canisterId, host?, fetchRootKey?}`), or `env.json` in
- *    dfx's naming (`{CANISTER_ID_REGISTRY, IC_HOST}`, served by `npm start`);
- * 3. `CANISTER_ID_REGISTRY` from the project's `.env` at build time (the deploy step writes it).
- * The host defaults to the page's own origin (the local network's gateway or an assets canister
- * serve the page and the API together), or to the public API when served from mainnet domains.
+ * 2. `/config.json` at the site's root (`{canisterId, network?, frontendCanisterId?, host?,
+ *    fetchRootKey?}`, certified by the frontend canister), or `/env.json` in dfx's naming
+ *    (`{CANISTER_ID_REGISTRY, CANISTER_ID_FRONTEND, IC_HOST}`, served by `npm start`);
+ * 3. in `npm run dev` only, `CANISTER_ID_REGISTRY` from the project's `.env`.
+ * The host defaults to the page's own origin (the local network's gateway or the frontend
+ * canister serve the page and the API together), or to the public API on mainnet.
  */
 import type { RegistryConnection } from './api/registry.api';
 
@@ -34,18 +36,30 @@ function isMainnetHost(hostname: string): boolean {
   return MAINNET_DOMAINS.some((d) => hostname === d || hostname.endsWith(`.${d}`));
 }
 
-function readFile(file: unknown): { canisterId?: string; host?: string; fetchRootKey?: boolean } {
+interface ConfigFile {
+  canisterId?: string;
+  frontendCanisterId?: string;
+  network?: string;
+  host?: string;
+  fetchRootKey?: boolean;
+}
+
+function readFile(file: unknown): ConfigFile {
   if (typeof file !== 'object' || file === null) return {};
   const f = file as Record<string, unknown>;
   const text = (...keys: string[]) =>
     keys.map((k) => f[k]).find((v): v is string => typeof v === 'string' && v !== '');
+  const out: ConfigFile = {};
   const canisterId = text('canisterId', 'CANISTER_ID_REGISTRY');
+  if (canisterId !== undefined) out.canisterId = canisterId;
+  const frontend = text('frontendCanisterId', 'CANISTER_ID_FRONTEND');
+  if (frontend !== undefined && PRINCIPAL_TEXT.test(frontend)) out.frontendCanisterId = frontend;
+  const network = text('network', 'DFX_NETWORK');
+  if (network !== undefined) out.network = network;
   const host = text('host', 'IC_HOST');
-  return {
-    ...(canisterId === undefined ? {} : { canisterId }),
-    ...(host === undefined ? {} : { host }),
-    ...(typeof f['fetchRootKey'] === 'boolean' ? { fetchRootKey: f['fetchRootKey'] } : {}),
-  };
+  if (host !== undefined) out.host = host;
+  if (typeof f['fetchRootKey'] === 'boolean') out.fetchRootKey = f['fetchRootKey'];
+  return out;
 }
 
 export function resolveConfig(sources: ConfigSources): ConfigResult {
@@ -78,21 +92,26 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
     }
     host = parsed.origin;
   } else {
-    host = isMainnetHost(page.hostname) ? MAINNET_API_HOST : page.origin;
+    host = isMainnetHost(page.hostname) || file.network === 'ic' ? MAINNET_API_HOST : page.origin;
   }
   const onMainnet = isMainnetHost(new URL(host).hostname);
   // The root key of mainnet is built into the agent; fetching it would let a man in the middle
   // substitute their own. Only other networks (local ones) hand out theirs.
   const fetchRootKey = onMainnet ? false : (file.fetchRootKey ?? true);
-  return { ok: true, connection: { canisterId, host, fetchRootKey }, source };
+  const connection: RegistryConnection = { canisterId, host, fetchRootKey };
+  // The frontend canister named by the file that named the registry (not by the address).
+  if (source === 'file' && file.frontendCanisterId !== undefined) {
+    connection.frontendCanisterId = file.frontendCanisterId;
+  }
+  return { ok: true, connection, source };
 }
 
 /**
- * Reads `config.json`, else `env.json`, beside the page; null when neither is there or they are
- * not JSON (a dev server answers unknown paths with index.html).
+ * Reads `/config.json`, else `/env.json`, at the site's root (also from a deep link); null when
+ * neither is there or they are not JSON (a server may answer unknown paths with index.html).
  */
 export async function fetchConfigFile(baseUrl: string): Promise<unknown> {
-  for (const name of ['config.json', 'env.json']) {
+  for (const name of ['/config.json', '/env.json']) {
     try {
       const response = await fetch(new URL(name, baseUrl), { cache: 'no-store' });
       if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) continue;

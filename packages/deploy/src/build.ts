@@ -32,12 +32,12 @@ export interface BuiltCanister {
   bytes: number;
 }
 
-async function mainFromDfxJson(name: string): Promise<string> {
+async function entryFromDfxJson(name: string): Promise<{ main: string; prebuild?: string }> {
   const dfx = await readDfxJson();
   const config = dfx.canisters[name];
   const main = config?.azle?.main ?? config?.main;
   if (main === undefined) throw new Error(`dfx.json has no azle canister "${name}"`);
-  return main;
+  return { main, ...(config?.azle?.prebuild ? { prebuild: config.azle.prebuild } : {}) };
 }
 
 async function loadAzleInternals(): Promise<{
@@ -105,7 +105,17 @@ export function withCustomSection(wasm: Uint8Array, name: string, content: Uint8
  * to the project root) is given: test canisters are built that way without being deployable.
  */
 export async function buildCanister(name: string, main?: string): Promise<BuiltCanister> {
-  main ??= await mainFromDfxJson(name);
+  if (main === undefined) {
+    const entry = await entryFromDfxJson(name);
+    main = entry.main;
+    // A step that generates sources the bundle imports (the frontend canister embeds the app).
+    if (entry.prebuild !== undefined) {
+      const step = (await import(pathToFileURL(join(PROJECT_ROOT, entry.prebuild)).href)) as {
+        default: (projectRoot: string) => Promise<unknown>;
+      };
+      await step.default(PROJECT_ROOT);
+    }
+  }
 
   // azle resolves `main` against the dfx root; the absolute path only reaches esbuild's
   // import resolution, not the output.

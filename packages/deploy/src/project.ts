@@ -8,7 +8,9 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export interface DfxCanister {
   type?: string;
   main?: string;
-  azle?: { main: string };
+  /** `prebuild`: a module whose default export `(projectRoot) => Promise<unknown>` runs before
+   *  bundling (the frontend canister embeds the built app that way). */
+  azle?: { main: string; prebuild?: string };
   wasm?: string;
   candid?: string;
   build?: string | string[];

@@ -3,6 +3,7 @@
  * turned into the frontend's model (`model/types.ts`) and every failure into an `ApiError`.
  */
 import { CanisterStatus } from '@dfinity/agent';
+import { Principal } from '@dfinity/principal';
 import { VERDICTS, type Verdict } from '@repro-registry/attestation';
 import {
   RegistryCallError,
@@ -21,6 +22,8 @@ export interface RegistryConnection {
   host: string;
   /** Local networks only: mainnet's root key is built into the agent. */
   fetchRootKey: boolean;
+  /** The canister serving this page, when its configuration names it. */
+  frontendCanisterId?: string;
 }
 
 /** The registry's read API, in the frontend's model. */
@@ -36,8 +39,11 @@ export interface RegistryApi {
   }): Promise<M.AttestationPage>;
   getBuilder(args: { builder: string; cursor?: bigint; limit?: number }): Promise<M.BuilderPage>;
   getRegistryInfo(): Promise<M.RegistryInfo>;
-  /** SHA-256 of the installed wasm, from the certified state tree; null when the canister is empty. */
-  getModuleHash(): Promise<string | null>;
+  /**
+   * SHA-256 of the wasm installed in the registry (or in `canisterId`), from the certified state
+   * tree; null when the canister is empty.
+   */
+  getModuleHash(canisterId?: string): Promise<string | null>;
 }
 
 const opt = <T>(v: [] | [T]): T | null => (v.length === 0 ? null : v[0]);
@@ -286,10 +292,10 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
           maxPageSize: info.max_page_size,
         };
       }),
-    getModuleHash: () =>
+    getModuleHash: (canisterId) =>
       call(async (c) => {
         const status = await CanisterStatus.request({
-          canisterId: c.canisterId,
+          canisterId: canisterId === undefined ? c.canisterId : Principal.fromText(canisterId),
           agent: c.agent,
           paths: ['module_hash'],
         });

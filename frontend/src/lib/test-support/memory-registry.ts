@@ -153,9 +153,9 @@ export class MemoryRegistry implements RegistryApi {
     };
   }
 
-  async getModuleHash(): Promise<string | null> {
+  async getModuleHash(canisterId?: string): Promise<string | null> {
     this.check('getModuleHash');
-    return 'ab'.repeat(32);
+    return (canisterId === undefined ? 'ab' : 'cd').repeat(32);
   }
 }
 
