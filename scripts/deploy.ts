@@ -445,6 +445,8 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     const envPath = join(projectRoot, '.env');
     const existing = existsSync(envPath) ? await readFile(envPath, 'utf8') : '';
     const vars: Record<string, string> = { DFX_NETWORK: target.name };
+    // The CLI's `--network local` talks to this network, not any other with the same ids.
+    if (target.name === 'local') vars['REPRO_LOCAL_NETWORK_URL'] = target.url;
     for (const [name, id] of Object.entries(known)) {
       vars[`CANISTER_ID_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = id;
     }

@@ -132,11 +132,12 @@ export async function signAndDeliver(
     key: args.key,
     envelopePath,
   });
+  const { registryJson } = await import('../io/json-style');
   ctx.out.result(
     {
       envelopePath,
       submitted: true,
-      receipt,
+      receipt: registryJson('submit', receipt),
       verdicts: args.predicate.artifacts.map((a) => ({ kind: a.kind, verdict: a.verdict })),
       warnings,
     },
