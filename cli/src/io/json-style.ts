@@ -5,7 +5,7 @@
  * method's own Candid type from the generated declarations, so nothing is guessed from values.
  */
 import { IDL } from '@dfinity/candid';
-import { Principal } from '@dfinity/principal';
+import type { Principal } from '@dfinity/principal';
 import { idlFactory } from '@repro-registry/client';
 
 export function camelCase(key: string): string {
@@ -52,7 +52,7 @@ let methods: Map<string, IDL.FuncClass> | null = null;
 
 function methodType(name: string): IDL.FuncClass {
   if (methods === null) {
-    const service = idlFactory({ IDL }) as IDL.ServiceClass;
+    const service = idlFactory({ IDL });
     methods = new Map(service._fields);
   }
   const func = methods.get(name);
