@@ -1,4 +1,5 @@
-import { FormatErrorCode, RegistryErrorCode, isErrorCode } from '@repro-registry/attestation';
+import type { RegistryErrorCode} from '@repro-registry/attestation';
+import { FormatErrorCode, isErrorCode } from '@repro-registry/attestation';
 
 /*
  * What a registry refusal means and what the builder can do about it, per stable code: the
