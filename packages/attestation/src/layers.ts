@@ -17,6 +17,8 @@ export type LayerDifference =
   | { layer: 'compression' }
   /** Same files inside, different tar stream: sparse map, member order or metadata. */
   | { layer: 'tar'; sameFiles: true }
+  /** Same files inside; no tar hashes to say whether the tar or only the compression differs. */
+  | { layer: 'archive'; sameFiles: true }
   /** The files differ; `paths` names them (only on one side counts as differing). */
   | { layer: 'files'; paths: string[] }
   /** The files differ, but a side has no tar hash or member list to say where. */
@@ -33,7 +35,10 @@ export function archiveLayerDifference(a: ArchiveLayers, b: ArchiveLayers): Laye
   const paths = [...new Set([...left.keys(), ...right.keys()])]
     .filter((p) => left.get(p) !== right.get(p))
     .sort();
-  if (paths.length === 0) return { layer: 'tar', sameFiles: true };
+  if (paths.length === 0)
+    return a.tarSha256 != null && b.tarSha256 != null
+      ? { layer: 'tar', sameFiles: true }
+      : { layer: 'archive', sameFiles: true };
   return { layer: 'files', paths };
 }
 
@@ -46,6 +51,8 @@ export function describeLayerDifference(d: LayerDifference): string {
       return 'only the compression differs (same tar)';
     case 'tar':
       return 'same files, different tar layout (sparse map, ordering, metadata)';
+    case 'archive':
+      return 'same files; the archive around them differs (tar layout or compression)';
     case 'files':
       return `${d.paths.join(', ')} ${d.paths.length === 1 ? 'differs' : 'differ'}`;
     case 'unknown':

@@ -86,6 +86,11 @@ describe('archiveLayerDifference', () => {
     expect(describeLayerDifference(archiveLayerDifference(base, rootDiffers))).toBe(
       'root.img differs',
     );
+    const sameFilesNoTar = { sha256: 'f'.repeat(64), members: base.members };
+    expect(archiveLayerDifference({ ...base, tarSha256: null }, sameFilesNoTar)).toEqual({
+      layer: 'archive',
+      sameFiles: true,
+    });
     const noLayers = { sha256: 'e'.repeat(64) };
     expect(archiveLayerDifference(base, noLayers)).toEqual({ layer: 'unknown' });
     const extra = { ...relaid, members: [...relaid.members, m('VERSION.TXT', '4'.repeat(64))] };

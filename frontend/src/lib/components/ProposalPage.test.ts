@@ -71,7 +71,7 @@ describe('ProposalPage', () => {
     expect(groups.map((g) => g.getAttribute('data-expected-group'))).toEqual(['true', 'false']);
     expect(groups[0]?.textContent).toContain('4 builders');
     expect(groups[0]?.textContent).toContain("✓ the proposal's hash");
-    expect(text(target, '[data-member-diff]')).toContain('differs in root.img');
+    expect(text(target, '[data-member-diff]')).toContain('root.img differs');
     expect(text(target, '[data-expected-hash]')).toBe(GOOD_HASH);
     expect(text(target, '[data-onchain-hash]')).toBe(GOOD_HASH);
     const url = target.querySelector('.urls a');

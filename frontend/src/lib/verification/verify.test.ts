@@ -24,6 +24,19 @@ function withPayload(envelope: Uint8Array, edit: (statement: string) => string):
   return utf8Encode(JSON.stringify(e));
 }
 
+const v2Unknowns = {
+  container: 'unknown',
+  containerRuntimeRootless: null,
+  buildDirFilesystem: null,
+  buildDirBlockSize: null,
+  tmpFilesystem: null,
+  tmpBlockSize: null,
+  cgroupMemoryMax: null,
+  cgroupCpuMax: null,
+  zstdVersion: null,
+  tarVersion: null,
+};
+
 describe('verifyStoredAttestation', () => {
   it('verifies a stored attestation against its envelope and returns the signed file hashes', () => {
     const a = attestation({
@@ -38,6 +51,13 @@ describe('verifyStoredAttestation', () => {
       ok: true,
       members: { guestos: ROOT_MEMBERS.map(({ path, sha256 }) => ({ path, sha256 })) },
       envelopeSha256: createHash('sha256').update(a.envelope!).digest('hex'),
+      // Version 2's fields come from the signed statement (the registry's index has v1's only).
+      details: {
+        tarSha256: {},
+        environment: { ...WSL2, ...v2Unknowns },
+        exitCode: null,
+        failure: null,
+      },
     });
   });
 
