@@ -1,4 +1,4 @@
-import type { RegistryErrorCode} from '@repro-registry/attestation';
+import type { RegistryErrorCode } from '@repro-registry/attestation';
 import { FormatErrorCode, isErrorCode } from '@repro-registry/attestation';
 
 /*

@@ -10,6 +10,7 @@ import {
   type Verdict,
 } from '@repro-registry/attestation';
 import { describe, expect, it } from 'vitest';
+import { unknownV2Environment } from '../../../../packages/attestation/scripts/vectors-lib';
 
 import { overallVerdict } from '../model/verdicts';
 import { ROOT_MEMBERS, WSL2, attestation, testBuilder } from '../test-support/fixtures';
@@ -24,18 +25,8 @@ function withPayload(envelope: Uint8Array, edit: (statement: string) => string):
   return utf8Encode(JSON.stringify(e));
 }
 
-const v2Unknowns = {
-  container: 'unknown',
-  containerRuntimeRootless: null,
-  buildDirFilesystem: null,
-  buildDirBlockSize: null,
-  tmpFilesystem: null,
-  tmpBlockSize: null,
-  cgroupMemoryMax: null,
-  cgroupCpuMax: null,
-  zstdVersion: null,
-  tarVersion: null,
-};
+// What signAttestation records for version 2's fields a version 1-shaped predicate lacks.
+const v2Unknowns = unknownV2Environment();
 
 describe('verifyStoredAttestation', () => {
   it('verifies a stored attestation against its envelope and returns the signed file hashes', () => {
