@@ -80,9 +80,15 @@ export async function connectRegistry(args: {
     } catch (error) {
       if (error instanceof client.RegistryCallError && error.kind === 'rejected') {
         const code = error.code ?? 'REJECTED';
-        const { meaning, todo } = explainRefusal(code, describe(error));
+        // The agent's reject error spans many lines; the registry's own words follow its code.
+        const full = error.message;
+        const own =
+          error.code === null
+            ? describe(error)
+            : (full.slice(full.indexOf(`${code}: `) + code.length + 2).split('\n')[0] ?? '').trim();
+        const { meaning, todo } = explainRefusal(code, own);
         throw new CliError({
-          message: `${code}: ${meaning} (${describe(error)})${saved}`,
+          message: `${code}: ${meaning} (${own.slice(0, 300)})${saved}`,
           exitCode: ExitCode.REJECTED,
           code,
           hint: todo,
