@@ -52,6 +52,11 @@ const BENCHES: Bench[] = [
     command: ['npx', 'tsx', 'cli/bench/run.ts'],
   },
   {
+    name: 'cli-members',
+    about: 'repro hash --members on a 1 GiB sparse-member .tar.zst vs zstd -dc | tar -x + openssl',
+    command: ['npx', 'tsx', 'cli/bench/members.ts'],
+  },
+  {
     name: 'frontend',
     about: 'initial JavaScript per chunk (gzip), 1,000 attestations verified and rendered',
     command: ['npx', 'tsx', 'frontend/bench/run.ts'],

@@ -1,7 +1,7 @@
 export { runCli, buildProgram, VERSION } from './main';
 export type { CliIo } from './commands/shared';
 export { ExitCode, CliError } from './core/errors';
-export { parseReproCheckLog, type ParsedReproCheckLog, type OsResult } from './core/log-parse';
+export { parseReproCheckLog, type ParsedReproCheckLog, type OsResult } from './core/log/parse';
 export {
   detectEnvironment,
   toEnvironment,

@@ -18,18 +18,24 @@ declare const __REPRO_VERSION__: string | undefined;
 export const VERSION = typeof __REPRO_VERSION__ === 'string' ? __REPRO_VERSION__ : '0.0.0-dev';
 
 const EXIT_CODES = `
-Exit codes:
-  0  success
-  1  verification mismatch (a reproduction that did not match or failed, a bad signature, archives that differ)
-  2  usage or input error (bad arguments, missing file, unreadable or unsafe key)
-  3  network error (registry or governance unreachable; a signed envelope is kept on disk)
-  4  rejected by the registry (the error code says why)
+Exit codes (the same for the same outcome in every command):
+  0  success: every artifact matched (or not built), a valid signature, identical archives
+  1  verification mismatch: an artifact that did not match or failed to build (check, attest,
+     submit), a bad signature (verify), archives that differ (diff) — also when signed offline
+  2  usage or input error: bad arguments, missing file, unreadable or unsafe key, a repro-check
+     log repro cannot read or that built another commit (nothing signed)
+  3  network or trust error: registry or governance unreachable, a certificate that does not
+     verify (a signed envelope is kept on disk)
+  4  rejected by the registry: its code, what it means and what to do are printed
   5  internal error (a bug in repro)
 
 Environment: REPRO_NETWORK, REPRO_CANISTER_ID, REPRO_GOVERNANCE_CANISTER_ID, REPRO_CONFIG (config file),
 REPRO_CONFIG_DIR (key and config directory), NO_COLOR.`;
 
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(
+  io: CliIo,
+  options: { json?: boolean; usageText?: string[] } = {},
+): Command {
   const program = new Command('repro')
     .description(
       'Reproduce IC-OS release proposals and publish signed attestations to the repro registry.',
@@ -54,7 +60,11 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
-      writeErr: (text) => void io.stderr.write(text),
+      // With --json a usage error becomes a JSON error on stdout (below), not text on stderr.
+      writeErr: (text) =>
+        options.json === true && options.usageText !== undefined
+          ? void options.usageText.push(text)
+          : void io.stderr.write(text),
     });
   program.configureHelp({ sortSubcommands: false });
   registerKey(program, io);
@@ -68,22 +78,36 @@ export function buildProgram(io: CliIo): Command {
   registerList(program, io);
   registerVerify(program, io);
   registerDiff(program, io);
-  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput(program.configureOutput());
+  }
   return program;
 }
 
 /** Runs `repro` with the given arguments (without `node repro`); resolves to the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
+  const usageText: string[] = [];
+  const program = buildProgram(io, { json, usageText });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode ?? ExitCode.SUCCESS;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has printed its one-line message (or the help / version).
-      return error.exitCode === 0 ? ExitCode.SUCCESS : ExitCode.USAGE;
+      if (error.exitCode === 0) return ExitCode.SUCCESS;
+      // Commander printed its one-line message, or (with --json) handed it to us to print as JSON.
+      if (json) {
+        const message = (usageText.join('') || error.message)
+          .split('\n')[0]
+          .replace(/^error: /, '')
+          .trim();
+        io.stdout.write(
+          `${toJson({ error: { code: 'USAGE', message, hint: 'see repro --help', exitCode: ExitCode.USAGE } })}\n`,
+        );
+      }
+      return ExitCode.USAGE;
     }
     if (error instanceof CliError) {
       if (json)

@@ -404,3 +404,60 @@ describe('repro key import of a v2 PEM whose public key is not its own', () => {
     );
   });
 });
+
+describe('repro diff names the layer that differs', () => {
+  it('only the compression, the tar layout, or root.img — on archives built as IC builds them', async () => {
+    const configDir = tempDir('layers');
+    const { buildArchive, makeImageTree } = await import('./gnu-tar');
+    const tree = makeImageTree({ rootBytes: 4 * 1024 * 1024 });
+    const other = makeImageTree({ rootBytes: 4 * 1024 * 1024, variant: 'b' });
+    const base = buildArchive({ tree, out: path.join(configDir, 'base.tar.zst'), format: 'gnu' });
+    const recompressed = buildArchive({
+      tree,
+      out: path.join(configDir, 'zstd19.tar.zst'),
+      format: 'gnu',
+      zstdLevel: 19,
+    });
+    const pax = buildArchive({
+      tree,
+      out: path.join(configDir, 'pax.tar.zst'),
+      format: 'posix-1.0',
+    });
+    const b = buildArchive({ tree: other, out: path.join(configDir, 'b.tar.zst'), format: 'gnu' });
+
+    const compression = await repro(['diff', base.zst!, recompressed.zst!], { configDir });
+    expect(compression.code).toBe(1);
+    expect(compression.stdout).toMatch(/^only the compression differs \(same tar\)/);
+    const layout = await repro(['diff', base.zst!, pax.zst!, '--json'], { configDir });
+    expect(layout.json()).toMatchObject({
+      layer: 'tar',
+      summary: 'same files, different tar layout (sparse map, ordering, metadata)',
+      differences: [],
+    });
+    const files = await repro(['diff', base.zst!, b.zst!], { configDir });
+    expect(files.stdout).toMatch(/^root\.img differs/);
+    expect(files.stdout).toMatch(/differs\s+root\.img/);
+    const usage = await repro(['diff', base.zst!, '--json'], { configDir });
+    expect(usage.code).toBe(2);
+    expect(usage.json().error.message).toBe('diff compares two sides, got 1');
+  });
+});
+
+describe('usage errors honour --json', () => {
+  it('an unknown option is a JSON error with exit 2, and plain text without --json', async () => {
+    const configDir = tempDir('usage');
+    const asJson = await repro(['hash', '--bogus', '--json'], { configDir });
+    expect(asJson.code).toBe(2);
+    expect(asJson.stderr).toBe('');
+    expect(asJson.json().error).toEqual({
+      code: 'USAGE',
+      message: "unknown option '--bogus'",
+      hint: 'see repro --help',
+      exitCode: 2,
+    });
+    const text = await repro(['hash', '--bogus'], { configDir });
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/unknown option '--bogus'/);
+    expect(text.stdout).toBe('');
+  });
+});

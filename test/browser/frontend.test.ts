@@ -153,7 +153,7 @@ describe('proposal page', () => {
     expect(await groups.nth(0).innerText()).toContain('4 builders');
     expect(await groups.nth(1).getAttribute('data-expected-group')).toBe('false');
     expect(await groups.nth(1).innerText()).toContain('2 builders');
-    expect(await page.locator('[data-member-diff]').innerText()).toContain('differs in root.img');
+    expect(await page.locator('[data-member-diff]').innerText()).toContain('root.img differs');
     expect(await page.locator('[data-threshold]').innerText()).toBe('threshold met: 4 of 3');
     expect(await page.locator('[data-verification-summary]').innerText()).toContain(
       '7 of 7 signatures verified in your browser',

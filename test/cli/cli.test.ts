@@ -98,14 +98,14 @@ describe('repro against the local network', () => {
     const { receipt, envelopePath } = json(attested);
     expect(receipt.duplicate).toBe(false);
     expect(receipt.builder).toBe(key.principal);
-    const attestationId = String(receipt.attestation_id);
+    const attestationId = String(receipt.attestationId);
 
     const status = await repro(['status', '139768', '--threshold', '1', '--json'], { configDir });
     expect(status.code).toBe(0);
     const s = json(status);
     const guestos = s.summary.artifacts.find((a: { kind: string }) => a.kind === 'guestos');
-    expect(guestos.hash_groups).toEqual([
-      expect.objectContaining({ sha256: expected, builder_count: '1' }),
+    expect(guestos.hashGroups).toEqual([
+      expect.objectContaining({ sha256: expected, builderCount: '1' }),
     ]);
     expect(s.artifacts.find((a: { kind: string }) => a.kind === 'guestos').thresholdMet).toBe(true);
     const human = await repro(['status', '139768'], { configDir });
@@ -121,11 +121,19 @@ describe('repro against the local network', () => {
       json(verified).predicate.artifacts[0].members.map((m: { path: string }) => m.path),
     ).toEqual(['VERSION.TXT', 'boot.img', 'root.img']);
 
+    // The registry's copy on either side of a diff: the same archive, down to every layer.
+    const sameAsRegistry = await repro(
+      ['diff', IMAGE_A, '--attestation', attestationId, '--json'],
+      { configDir },
+    );
+    expect(sameAsRegistry.code).toBe(0);
+    expect(json(sameAsRegistry)).toMatchObject({ identical: true, layer: 'none' });
+
     const again = await repro(['submit', envelopePath, '--json'], { configDir });
     expect(again.code).toBe(0);
     expect(json(again).receipt).toMatchObject({
       duplicate: true,
-      attestation_id: receipt.attestation_id,
+      attestationId: receipt.attestationId,
     });
 
     const unknown = await repro(['status', '987654321', '--json'], { configDir });
@@ -133,9 +141,21 @@ describe('repro against the local network', () => {
     expect(json(unknown).error.code).toBe('PROPOSAL_NOT_FOUND');
 
     const list = await repro(['list', '--json'], { configDir });
-    expect(json(list).proposals.map((p: { proposal_id: string }) => p.proposal_id)).toContain(
+    expect(json(list).proposals.map((p: { proposalId: string }) => p.proposalId)).toContain(
       '139768',
     );
+    // One JSON style: camelCase, null for absent, u64 as decimal strings.
+    const first = json(await repro(['list', '--limit', '1', '--json'], { configDir }));
+    expect(first.proposals).toHaveLength(1);
+    expect(typeof first.total).toBe('string');
+    if (first.nextCursor !== null) {
+      const next = json(
+        await repro(['list', '--limit', '1', '--cursor', first.nextCursor, '--json'], {
+          configDir,
+        }),
+      );
+      expect(next.proposals[0].proposalId).not.toBe(first.proposals[0].proposalId);
+    }
   });
 
   it('check with a stand-in repro-check: submits the reproduction with member hashes, and a mismatch exits 1', async () => {
@@ -175,7 +195,7 @@ describe('repro against the local network', () => {
     expect(run.stderr).toContain('Verification successful for GuestOS!'); // the script's output was streamed
 
     const att = json(
-      await repro(['verify', '--attestation', String(result.receipt.attestation_id), '--json'], {
+      await repro(['verify', '--attestation', String(result.receipt.attestationId), '--json'], {
         configDir,
       }),
     );
@@ -215,6 +235,9 @@ describe('repro against the local network', () => {
     }
     expect(last!.code).toBe(4);
     expect(json(last!).error.code).toBe('RATE_LIMITED');
+    // Its meaning and what to do, with the time to retry from the registry's own rule.
+    expect(json(last!).error.message).toMatch(/^RATE_LIMITED: this builder sent more attestations/);
+    expect(json(last!).error.hint).toMatch(/^retry after \d\d:\d\d UTC/);
   });
 
   it('an unreachable registry exits 3 and keeps the signed envelope for `repro submit`', async () => {

@@ -29,6 +29,7 @@ interface AttestOptions {
   out?: string;
   offline?: boolean;
   dryRun?: boolean;
+  force?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -99,6 +100,7 @@ export function registerAttest(program: Command, io: CliIo): void {
       'do not read the proposal from governance (give --expected for every artifact)',
     )
     .option('--dry-run', 'print the attestation without submitting')
+    .option('--force', 'with --out: replace an existing file')
     .addHelpText(
       'after',
       examples([
@@ -201,6 +203,7 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
         expectedSha256: expected.get(kind) ?? null,
         attempted: true,
         members: digest.members,
+        tarSha256: digest.tarSha256,
       });
     } else {
       const { sha256File } = await import('../io/hash-file');
@@ -274,6 +277,7 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
     predicate,
     key,
     ...(options.out !== undefined ? { out: options.out } : {}),
+    ...(options.force === true ? { force: true } : {}),
     dryRun: options.dryRun === true,
   });
   return delivery.exitCode;

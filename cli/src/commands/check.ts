@@ -2,11 +2,22 @@ import type { Command } from 'commander';
 import { access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ArtifactMember } from '@repro-registry/attestation';
-import { BUILDABLE_KINDS, REPRO_CHECK_FLAGS, type BuildableKind } from '../core/artifacts';
-import { usageError } from '../core/errors';
+import { ARTIFACT_KINDS_BY_OS } from '@repro-registry/attestation';
+import {
+  BUILDABLE_KINDS,
+  OS_LABELS,
+  REPRO_CHECK_FLAGS,
+  defaultArtifactName,
+  type BuildableKind,
+} from '../core/artifacts';
+import { CliError, ExitCode, usageError } from '../core/errors';
 import { normalizeCommit, normalizeSha256 } from '../core/hex';
-import { buildPredicate, outcomeFromLog, type ProposalFacts } from '../core/predicate';
+import {
+  buildPredicate,
+  outcomeFromLog,
+  type BuiltImageDigest,
+  type ProposalFacts,
+} from '../core/predicate';
 import { signAndDeliver } from './deliver';
 import { detectHostEnvironment } from './env';
 import { withProgress } from './hash';
@@ -29,6 +40,8 @@ interface CheckOptions {
   keepImages?: boolean;
   commit?: string;
   expected?: string;
+  downloadSource?: string;
+  force?: boolean;
 }
 
 /** Where repro-check leaves each built image under `<temp>/disk-images/<commit>/dev-img/`, by script generation. */
@@ -73,9 +86,14 @@ export function registerCheck(program: Command, io: CliIo): void {
     .option('--keep-images', 'keep the built images (repro-check deletes them otherwise)')
     .option(
       '--commit <sha>',
-      'skip reading governance: the commit to build (expected hashes then come from the release)',
+      'skip reading governance: the commit to build, passed to repro-check as -c (expected hashes then come from the release)',
     )
     .option('--expected <sha256>', "with --commit: the proposal's release package hash")
+    .option(
+      '--download-source <source>',
+      'where repro-check downloads the release: systems, network or both (passed through)',
+    )
+    .option('--force', 'sign even a log repro cannot read, as not_built with that said in the note')
     .addHelpText(
       'after',
       examples([
@@ -119,6 +137,7 @@ async function proposalFacts(ctx: Ctx, id: bigint, options: CheckOptions): Promi
       os: expected === null ? null : 'guestos',
       releasePackageSha256: expected,
       releasePackageUrls: [],
+      launchMeasurements: null,
     };
   }
   if (options.expected !== undefined)
@@ -146,7 +165,83 @@ async function proposalFacts(ctx: Ctx, id: bigint, options: CheckOptions): Promi
         ? null
         : normalizeSha256(election.releasePackageSha256Hex),
     releasePackageUrls: election.releasePackageUrls,
+    launchMeasurements: election.launchMeasurements ?? null,
   };
+}
+
+/** Flags only some generations of repro-check have: asking an older one for them fails late. */
+function requireScriptFlag(script: { text: string; origin: string }, flag: string): void {
+  if (!script.text.includes(flag))
+    throw usageError(
+      `this repro-check (${script.origin}) has no ${flag} option`,
+      `drop ${flag}, or run a newer script with --script <path>`,
+    );
+}
+
+/** The argument list for repro-check, from repro's options (everything passes through). */
+function scriptArguments(args: {
+  proposal: ProposalFacts;
+  options: CheckOptions;
+  requested: readonly BuildableKind[];
+  cacheDir: string;
+  script: { text: string; origin: string };
+}): string[] {
+  const { options, script } = args;
+  const argv =
+    options.commit !== undefined ? ['-c', args.proposal.commit] : ['-p', args.proposal.id];
+  for (const kind of args.requested) {
+    if (kind === 'guestos-recovery') requireScriptFlag(script, '--recovery');
+    argv.push(REPRO_CHECK_FLAGS[kind]);
+  }
+  if (options.cacheDir !== undefined) {
+    requireScriptFlag(script, '--cache-dir');
+    argv.push('--cache-dir', args.cacheDir);
+  }
+  if (options.downloadSource !== undefined) {
+    if (!['systems', 'network', 'both'].includes(options.downloadSource))
+      throw usageError(
+        `--download-source "${options.downloadSource}" is not systems, network or both`,
+      );
+    requireScriptFlag(script, '--download-source');
+    argv.push('--download-source', options.downloadSource);
+  }
+  if (options.clean) {
+    requireScriptFlag(script, '--clean');
+    argv.push('--clean');
+  }
+  return argv;
+}
+
+/** Hashes the images repro-check built (three layers each), where it left them. */
+async function digestBuiltImages(args: {
+  ctx: Ctx;
+  tempDirectory: string;
+  commit: string;
+  kinds: readonly BuildableKind[];
+}): Promise<Partial<Record<BuildableKind, BuiltImageDigest>>> {
+  const { digestArchive } = await import('../io/archive');
+  const devImages = path.join(args.tempDirectory, 'disk-images', args.commit, 'dev-img');
+  const images: Partial<Record<BuildableKind, BuiltImageDigest>> = {};
+  for (const kind of args.kinds) {
+    for (const relative of BUILT_IMAGE_PATHS[kind]) {
+      const file = path.join(devImages, relative);
+      if (!(await fileExists(file))) continue;
+      try {
+        const digest = await withProgress(args.ctx, `${kind} members`, (onProgress) =>
+          digestArchive({ path: file, onProgress }),
+        );
+        images[kind] = digest;
+      } catch (error) {
+        args.ctx.out.info(
+          args.ctx.colors.yellow(
+            `could not read the files inside ${file}: ${(error as Error).message}`,
+          ),
+        );
+      }
+      break;
+    }
+  }
+  return images;
 }
 
 async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promise<number> {
@@ -162,6 +257,19 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
   const key = await loadKey(settings.keyPath);
   const proposal = await proposalFacts(ctx, proposalId, options);
 
+  const requested = BUILDABLE_KINDS.filter(
+    (kind) => options[kind === 'guestos-recovery' ? 'recovery' : kind] === true,
+  );
+  if (proposal.os !== null) {
+    const own: readonly string[] = ARTIFACT_KINDS_BY_OS[proposal.os];
+    const foreign = requested.filter((k) => !own.includes(k));
+    if (foreign.length > 0)
+      throw usageError(
+        `proposal ${proposal.id} elects ${OS_LABELS[proposal.os]}: ${foreign.map((k) => OS_LABELS[k]).join(', ')} belong${foreign.length === 1 ? 's' : ''} to another election`,
+        `drop ${foreign.map((k) => REPRO_CHECK_FLAGS[k]).join(' ')}`,
+      );
+  }
+
   const run = await import('../io/run-script');
   const script =
     options.script !== undefined
@@ -171,18 +279,13 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
           cacheDir: path.join(os.homedir(), '.cache', 'repro-registry'),
         });
 
-  const requested = BUILDABLE_KINDS.filter(
-    (kind) => options[kind === 'guestos-recovery' ? 'recovery' : kind] === true,
-  );
   const cacheDir =
     options.cacheDir === undefined
       ? run.defaultReproCheckCache()
       : path.resolve(ctx.io.cwd, options.cacheDir);
   const cleanCache = options.clean === true ? true : await run.isEmptyDirectory(cacheDir);
 
-  const argv = ['-p', proposal.id, ...requested.map((k) => REPRO_CHECK_FLAGS[k])];
-  if (options.cacheDir !== undefined) argv.push('--cache-dir', cacheDir);
-  if (options.clean) argv.push('--clean');
+  const argv = scriptArguments({ proposal, options, requested, cacheDir, script });
   const env: NodeJS.ProcessEnv = {};
   // repro-check deletes its build directory when done; asking it to keep it lets us hash the
   // files inside the images. The Python script keeps it with --debug, the older ones with DEBUG set.
@@ -210,55 +313,51 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
   });
   const { environment } = await environmentPromise;
 
-  const { parseReproCheckLog } = await import('../core/log-parse');
+  const { parseReproCheckLog } = await import('../core/log/parse');
   const parsed = parseReproCheckLog(result.log);
 
-  const members: Partial<Record<BuildableKind, { sha256: string; members: ArtifactMember[] }>> = {};
-  if (options.members && parsed.tempDirectory !== null) {
-    const { digestArchive } = await import('../io/archive');
-    const devImages = path.join(parsed.tempDirectory, 'disk-images', proposal.commit, 'dev-img');
-    for (const r of parsed.results) {
-      for (const relative of BUILT_IMAGE_PATHS[r.kind]) {
-        const file = path.join(devImages, relative);
-        if (!(await fileExists(file))) continue;
-        try {
-          const digest = await withProgress(ctx, `${r.kind} members`, (onProgress) =>
-            digestArchive({ path: file, onProgress }),
-          );
-          members[r.kind] = { sha256: digest.sha256, members: digest.members };
-        } catch (error) {
-          ctx.out.info(
-            ctx.colors.yellow(
-              `could not read the files inside ${file}: ${(error as Error).message}`,
-            ),
-          );
-        }
-        break;
-      }
-    }
+  if (parsed.checkedOutCommit !== null && parsed.checkedOutCommit !== proposal.commit) {
+    throw new CliError({
+      message: `repro-check built commit ${parsed.checkedOutCommit}, not ${proposal.commit} (the proposal's): nothing was signed`,
+      exitCode: ExitCode.USAGE,
+      hint: `run the script of the proposal's commit, or check --commit; the full log is ${logPath}`,
+    });
+  }
+  if (parsed.unrecognised !== null && options.force !== true) {
+    throw new CliError({
+      message: `repro cannot read this repro-check log (${parsed.unrecognised}): nothing was signed; the full log is ${logPath}`,
+      exitCode: ExitCode.USAGE,
+      hint: 'read the log; to sign it anyway as not built, run again with --force',
+    });
+  }
+
+  let images: Partial<Record<BuildableKind, BuiltImageDigest>> = {};
+  if (options.members && parsed.tempDirectory !== null && parsed.unrecognised === null) {
+    images = await digestBuiltImages({
+      ctx,
+      tempDirectory: parsed.tempDirectory,
+      commit: proposal.commit,
+      kinds: parsed.results.map((r) => r.kind),
+    });
     if (keepForMembers && !options.keepImages) {
       await run.removeKeptTemporary(parsed.tempDirectory, [cacheDir, os.tmpdir()]);
     }
   }
 
-  const outcome = outcomeFromLog({ parsed, proposal, requested, members });
+  const outcome =
+    parsed.unrecognised === null
+      ? outcomeFromLog({ parsed, proposal, requested, images, exitCode: result.exitCode })
+      : forcedOutcome({ proposal, requested, reason: parsed.unrecognised, logPath });
+  const warnings: string[] = [];
   if (
     result.exitCode === 0 &&
     outcome.artifacts.some(
       (a) => a.sha256 !== null && a.expectedSha256 !== null && a.sha256 !== a.expectedSha256,
     )
-  ) {
-    ctx.out.info(
-      ctx.colors.yellow(
-        'repro-check exited 0, but its log shows a mismatch (older versions do this): the log is what counts.',
-      ),
+  )
+    warnings.push(
+      'repro-check exited 0, but its log shows a mismatch (older versions do this): the log is what counts.',
     );
-  }
-  if (result.exitCode !== 0 && parsed.results.length === 0 && !parsed.aborted) {
-    outcome.notes.push(
-      `repro-check exited with ${result.exitCode ?? result.signal} without reporting a result.`,
-    );
-  }
   const versionLabel =
     `${parsed.format === 'unknown' ? 'unrecognised log' : parsed.format}; ${script.origin}`.slice(
       0,
@@ -267,19 +366,55 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
   const predicate = buildPredicate({
     proposal: { id: proposal.id, commit: proposal.commit },
     artifacts: outcome.artifacts,
-    tool: { name: 'repro-check', version: versionLabel, scriptSha256: script.sha256 },
+    tool: {
+      name: 'repro-check',
+      version: versionLabel,
+      scriptSha256: script.sha256,
+      exitCode: result.exitCode,
+    },
     environment,
     startedOn: result.startedOn,
     finishedOn: result.finishedOn,
     cleanCache,
     notes: [...(options.note ? [options.note] : []), ...outcome.notes],
+    failure: outcome.failure,
   });
   const delivery = await signAndDeliver(ctx, {
     predicate,
     key,
     ...(options.out !== undefined ? { out: options.out } : {}),
+    ...(options.force === true ? { force: true } : {}),
     dryRun: options.dryRun === true,
+    warnings,
   });
   ctx.out.info(ctx.colors.dim(`full log: ${logPath}`));
   return delivery.exitCode;
+}
+
+/** `--force` on a log repro cannot read: every kind not built, and the note says why. */
+function forcedOutcome(args: {
+  proposal: ProposalFacts;
+  requested: readonly BuildableKind[];
+  reason: string;
+  logPath: string;
+}) {
+  const kinds: readonly BuildableKind[] =
+    args.requested.length > 0
+      ? args.requested
+      : args.proposal.os === 'hostos'
+        ? ['hostos']
+        : ['guestos'];
+  return {
+    artifacts: kinds.map((kind) => ({
+      kind,
+      name: defaultArtifactName(kind),
+      sha256: null,
+      expectedSha256: kind === args.proposal.os ? args.proposal.releasePackageSha256 : null,
+      attempted: false,
+    })),
+    notes: [
+      `repro could not read repro-check's log (${args.reason}) and signed it with --force as not built; the log was kept at ${args.logPath}.`,
+    ],
+    failure: null,
+  };
 }

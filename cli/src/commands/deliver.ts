@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { UnsignedPredicate } from '@repro-registry/attestation';
-import { CliError, ExitCode, type ExitCode as ExitCodeT } from '../core/errors';
+import { CliError, ExitCode, usageError, type ExitCode as ExitCodeT } from '../core/errors';
 import type { BuilderKey } from '../io/keystore';
 import type { Ctx } from './shared';
 
@@ -40,7 +40,16 @@ function summaryLines(ctx: Ctx, predicate: UnsignedPredicate): string[] {
  */
 export async function signAndDeliver(
   ctx: Ctx,
-  args: { predicate: UnsignedPredicate; key: BuilderKey; out?: string; dryRun?: boolean },
+  args: {
+    predicate: UnsignedPredicate;
+    key: BuilderKey;
+    out?: string;
+    dryRun?: boolean;
+    /** Replace an existing `out` file (otherwise refused: a signed envelope is not overwritten by accident). */
+    force?: boolean;
+    /** Things the builder should know (shown on stderr, and in `--json` output as `warnings`). */
+    warnings?: string[];
+  },
 ): Promise<Delivery> {
   const { signAttestation, verifyAttestation, utf8Decode } =
     await import('@repro-registry/attestation');
@@ -63,6 +72,8 @@ export async function signAndDeliver(
     });
   const exitCode = exitCodeFor(args.predicate);
   const envelopeText = utf8Decode(signed.envelopeBytes);
+  const warnings = args.warnings ?? [];
+  for (const warning of warnings) ctx.out.info(ctx.colors.yellow(`warning: ${warning}`));
 
   if (args.dryRun) {
     ctx.out.result(
@@ -70,6 +81,7 @@ export async function signAndDeliver(
         dryRun: true,
         envelope: JSON.parse(envelopeText) as unknown,
         statement: verified.value.statement,
+        warnings,
       },
       () =>
         [
@@ -84,12 +96,24 @@ export async function signAndDeliver(
 
   if (args.out !== undefined) {
     const file = path.resolve(ctx.io.cwd, args.out);
-    await writeFile(file, envelopeText + '\n');
-    ctx.out.result({ envelopePath: file, builder: signed.builderId, submitted: false }, () =>
-      [
-        ...summaryLines(ctx, args.predicate),
-        `Signed envelope written to ${file} (not submitted; send it with \`repro submit ${args.out}\`)`,
-      ].join('\n'),
+    try {
+      await writeFile(file, envelopeText + '\n', { flag: args.force === true ? 'w' : 'wx' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST')
+        throw usageError(
+          `${args.out} already exists: nothing was written`,
+          'pick another file, or add --force to replace it',
+        );
+      throw usageError(`cannot write ${args.out}: ${code ?? (error as Error).message}`);
+    }
+    ctx.out.result(
+      { envelopePath: file, builder: signed.builderId, submitted: false, warnings },
+      () =>
+        [
+          ...summaryLines(ctx, args.predicate),
+          `Signed envelope written to ${file} (not submitted; send it with \`repro submit ${args.out}\`)`,
+        ].join('\n'),
     );
     return { envelopePath: file, submitted: false, receipt: null, exitCode };
   }
@@ -108,12 +132,14 @@ export async function signAndDeliver(
     key: args.key,
     envelopePath,
   });
+  const { registryJson } = await import('../io/json-style');
   ctx.out.result(
     {
       envelopePath,
       submitted: true,
-      receipt,
+      receipt: registryJson('submit', receipt),
       verdicts: args.predicate.artifacts.map((a) => ({ kind: a.kind, verdict: a.verdict })),
+      warnings,
     },
     () =>
       [

@@ -26,6 +26,9 @@ export function registerHash(program: Command, io: CliIo): void {
           .map((r) =>
             [
               `${r.sha256}  ${r.path}`,
+              ...(r.tarSha256 !== undefined && r.compression !== 'none'
+                ? [`  ${r.tarSha256}  (the tar stream inside)`]
+                : []),
               ...(r.members ?? []).map((m) => `  ${m.sha256}  ${m.path} (${m.size} bytes)`),
             ].join('\n'),
           )
@@ -79,6 +82,8 @@ interface HashedFile {
   sha256: string;
   size: number;
   compression?: string;
+  /** The uncompressed tar stream inside an archive. */
+  tarSha256?: string;
   members: Array<{ path: string; sha256: string; size: string }> | undefined;
 }
 
@@ -97,6 +102,7 @@ async function hashOne(ctx: Ctx, file: string, members: boolean): Promise<Hashed
           sha256: digest.sha256,
           size: digest.size,
           compression: digest.compression,
+          tarSha256: digest.tarSha256,
           members: digest.members,
         };
       }

@@ -7,16 +7,32 @@ export function registerList(program: Command, io: CliIo): void {
     .command('list')
     .description('recent proposals in the registry with their state and verdict counts')
     .option('--limit <n>', 'how many', '20')
-    .addHelpText('after', examples(['repro list', 'repro list --limit 5 --json']))
-    .action(async (options: { limit: string }, command: Command) => {
+    .option('--cursor <cursor>', 'continue after a previous page (its nextCursor)')
+    .addHelpText(
+      'after',
+      examples(['repro list', 'repro list --limit 5 --json', 'repro list --cursor 139700']),
+    )
+    .action(async (options: { limit: string; cursor?: string }, command: Command) => {
       const ctx = contextOf(command, io);
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
         throw usageError(`--limit must be a whole number from 1 to 1000, not "${options.limit}"`);
+      let cursor: bigint | undefined;
+      if (options.cursor !== undefined) {
+        if (!/^(0|[1-9]\d{0,19})$/.test(options.cursor) || BigInt(options.cursor) >= 1n << 64n)
+          throw usageError(
+            `--cursor must be the nextCursor of a previous page, not "${options.cursor}"`,
+          );
+        cursor = BigInt(options.cursor);
+      }
       const { connectRegistry } = await import('../io/registry');
+      const { registryJson } = await import('../io/json-style');
       const registry = await connectRegistry({ settings: await ctx.settings() });
-      const page = await registry.listProposals({ limit });
-      ctx.out.result(page, () => {
+      const page = await registry.listProposals({
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      ctx.out.result(registryJson('list_proposals', page), () => {
         if (page.proposals.length === 0) return 'no proposals in the registry yet';
         const rows = [
           [
@@ -47,7 +63,8 @@ export function registerList(program: Command, io: CliIo): void {
             String(p.totals.build_failed),
           ]);
         }
-        return `${table(rows, '')}\n${page.total} proposal(s) in all`;
+        const next = page.next_cursor[0];
+        return `${table(rows, '')}\n${page.total} proposal(s) in all${next !== undefined ? ` — more with --cursor ${next}` : ''}`;
       });
     });
 }

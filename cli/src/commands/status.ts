@@ -44,8 +44,10 @@ export function registerStatus(program: Command, io: CliIo): void {
           thresholdMet: agreeing >= threshold,
         };
       });
-      ctx.out.result({ summary, threshold, artifacts }, () =>
-        formatStatus(ctx, summary, threshold, artifacts),
+      const { registryJson } = await import('../io/json-style');
+      ctx.out.result(
+        { summary: registryJson('get_proposal_summary', summary), threshold, artifacts },
+        () => formatStatus(ctx, summary, threshold, artifacts),
       );
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, ExitCode, usageError } from '../core/errors';
-import { receiptLine, submitEnvelope } from './deliver';
+import { exitCodeFor, receiptLine, submitEnvelope } from './deliver';
 import { contextOf, examples, type CliIo } from './shared';
 
 export function registerSubmit(program: Command, io: CliIo): void {
@@ -55,6 +55,15 @@ export function registerSubmit(program: Command, io: CliIo): void {
         key,
         envelopePath: absolute,
       });
-      ctx.out.result({ submitted: true, receipt }, () => receiptLine(receipt));
+      const { registryJson } = await import('../io/json-style');
+      const verdicts = verified.value.predicate.artifacts.map((a) => ({
+        kind: a.kind,
+        verdict: a.verdict,
+      }));
+      ctx.out.result({ submitted: true, receipt: registryJson('submit', receipt), verdicts }, () =>
+        receiptLine(receipt),
+      );
+      // The same exit code for the same verdicts as `check` and `attest` give.
+      io.exitCode = exitCodeFor(verified.value.predicate);
     });
 }

@@ -72,6 +72,7 @@ export function registerVerify(program: Command, io: CliIo): void {
             valid: true,
             source,
             builder: verified.value.builderId,
+            predicateType: verified.value.statement.predicateType,
             predicate: verified.value.predicate,
           },
           () => formatVerified(ctx, source, verified.value),

@@ -1,32 +1,49 @@
-import type { ArtifactMember } from '@repro-registry/attestation';
+import {
+  archiveLayerDifference,
+  describeLayerDifference,
+  type ArtifactMember,
+  type LayerDifference,
+} from '@repro-registry/attestation';
 
 /** One side of a comparison: an image archive (from a file or from an attestation). */
 export interface DiffSide {
   label: string;
   sha256: string | null;
+  /** SHA-256 of the uncompressed tar stream, when known. */
+  tarSha256: string | null;
   members: ArtifactMember[] | null;
 }
 
 export interface MemberDifference {
   path: string;
-  /** `differs`: both have it with different content; `only_left` / `only_right`: one side lacks it. */
-  change: 'differs' | 'only_left' | 'only_right';
+  /** `differs`: both have it with different content; `onlyLeft` / `onlyRight`: one side lacks it. */
+  change: 'differs' | 'onlyLeft' | 'onlyRight';
   left: ArtifactMember | null;
   right: ArtifactMember | null;
 }
 
 export interface DiffResult {
   identical: boolean;
+  /** The outermost layer that explains the difference: compression, tar layout or files. */
+  layer: LayerDifference['layer'];
+  /** One line: "only the compression differs (same tar)", "root.img differs"… */
+  summary: string;
   /** Null when a side has no member list (e.g. an attestation made without one). */
   differences: MemberDifference[] | null;
   sameMembers: string[];
 }
 
-/** Names the files inside two image archives that differ ("root.img"), the forum thread's question. */
+/**
+ * Says where two image archives part — the forum thread's question: only the compression (a
+ * zstd upgrade), the tar layout around identical files (sparse map, order, metadata), or the
+ * files themselves ("root.img").
+ */
 export function diffMembers(left: DiffSide, right: DiffSide): DiffResult {
-  const identical = left.sha256 !== null && left.sha256 === right.sha256;
+  const difference = archiveLayerDifference(left, right);
+  const identical = difference.layer === 'none';
+  const base = { identical, layer: difference.layer, summary: describeLayerDifference(difference) };
   if (left.members === null || right.members === null)
-    return { identical, differences: null, sameMembers: [] };
+    return { ...base, differences: null, sameMembers: [] };
   const l = new Map(left.members.map((m) => [m.path, m]));
   const r = new Map(right.members.map((m) => [m.path, m]));
   const paths = [...new Set([...l.keys(), ...r.keys()])].sort();
@@ -39,8 +56,8 @@ export function diffMembers(left: DiffSide, right: DiffSide): DiffResult {
       if (a.sha256 === b.sha256) sameMembers.push(path);
       else differences.push({ path, change: 'differs', left: a, right: b });
     } else {
-      differences.push({ path, change: a ? 'only_left' : 'only_right', left: a, right: b });
+      differences.push({ path, change: a ? 'onlyLeft' : 'onlyRight', left: a, right: b });
     }
   }
-  return { identical, differences, sameMembers };
+  return { ...base, differences, sameMembers };
 }

@@ -1,4 +1,16 @@
-import type { Environment, Virtualization } from '@repro-registry/attestation';
+import {
+  ENVIRONMENT_FIELDS_V2,
+  type EnvironmentV2,
+  type Virtualization,
+} from '@repro-registry/attestation';
+import {
+  detectCgroupLimits,
+  detectContainer,
+  detectEngine,
+  detectFilesystem,
+  detectToolVersions,
+  type FilesystemFacts,
+} from './env-build';
 
 /*
  * Turns raw facts about the builder's host (file contents, command outputs) into the
@@ -30,9 +42,11 @@ export interface HostFacts {
   } | null;
   /** Free space of the build directory. */
   diskFree: { path: string; bytes: bigint } | null;
+  /** statfs (and findmnt) of the build directory and of /tmp; absent when not probed. */
+  filesystems?: { buildDir: FilesystemFacts | null; tmp: FilesystemFacts | null };
 }
 
-export type EnvironmentField = keyof Environment;
+export type EnvironmentField = keyof EnvironmentV2;
 
 export interface DetectedValue<T> {
   value: T;
@@ -40,23 +54,9 @@ export interface DetectedValue<T> {
   source: string;
 }
 
-export type EnvironmentReport = { [K in EnvironmentField]: DetectedValue<Environment[K]> };
+export type EnvironmentReport = { [K in EnvironmentField]: DetectedValue<EnvironmentV2[K]> };
 
-export const ENVIRONMENT_FIELDS: readonly EnvironmentField[] = [
-  'osName',
-  'osVersion',
-  'kernel',
-  'arch',
-  'virtualization',
-  'cpuModel',
-  'cpuCount',
-  'memoryBytes',
-  'swapBytes',
-  'diskFreeBytes',
-  'containerRuntimeName',
-  'containerRuntimeVersion',
-  'gitVersion',
-];
+export const ENVIRONMENT_FIELDS: readonly EnvironmentField[] = ENVIRONMENT_FIELDS_V2;
 
 /** The attestation's labels are at most 128 bytes of printable text. */
 function label(text: string | null | undefined): string | null {
@@ -178,14 +178,16 @@ const SYSTEMD_VIRT: Record<string, Virtualization> = {
   amazon: 'cloud_vm',
   google: 'cloud_vm',
   wsl: 'wsl2',
-  docker: 'container',
-  podman: 'container',
-  lxc: 'container',
-  'lxc-libvirt': 'container',
-  'systemd-nspawn': 'container',
-  'container-other': 'container',
-  rkt: 'container',
-  openvz: 'container',
+  oracle_cloud: 'cloud_vm',
+  xen: 'unknown',
+  bochs: 'unknown',
+  parallels: 'unknown',
+  bhyve: 'unknown',
+  acrn: 'unknown',
+  zvm: 'unknown',
+  powervm: 'unknown',
+  apple: 'unknown',
+  sre: 'unknown',
 };
 
 const DMI_RULES: Array<{
@@ -226,18 +228,7 @@ function detectVirtualization(facts: HostFacts): DetectedValue<Virtualization> {
     return known('wsl2', '/proc/sys/fs/binfmt_misc/WSLInterop');
   }
 
-  if (facts.exists['/.dockerenv']) return known('container', '/.dockerenv');
-  if (facts.exists['/run/.containerenv']) return known('container', '/run/.containerenv (podman)');
-  const cgroup = facts.files['/proc/1/cgroup'] ?? '';
-  const cgroupMatch = /(docker|kubepods|containerd|libpod|lxc|buildkit)/.exec(cgroup);
-  if (cgroupMatch) return known('container', `/proc/1/cgroup (${cgroupMatch[1]})`);
-  const containerCheck = facts.commands['systemd-detect-virt --container'];
-  if (containerCheck && containerCheck.exitCode === 0) {
-    const what = containerCheck.stdout.trim();
-    if (what && what !== 'none')
-      return known(SYSTEMD_VIRT[what] ?? 'container', `systemd-detect-virt --container (${what})`);
-  }
-
+  // A container is recorded apart (env-build.ts): this is the machine under it.
   const vmCheck = facts.commands['systemd-detect-virt --vm'];
   if (vmCheck) {
     const what = vmCheck.stdout.trim();
@@ -283,7 +274,7 @@ function detectVirtualization(facts: HostFacts): DetectedValue<Virtualization> {
   }
   return unknown(
     'unknown',
-    'WSL markers, container markers, systemd-detect-virt, /sys/class/dmi/id, /proc/cpuinfo',
+    'WSL markers, systemd-detect-virt --vm, /sys/class/dmi/id, /proc/cpuinfo',
   );
 }
 
@@ -348,35 +339,15 @@ function versionFrom(output: CommandOutput | null | undefined, pattern: RegExp):
   return pattern.exec(output.stdout)?.[1] ?? null;
 }
 
-function detectTools(
-  facts: HostFacts,
-): Pick<EnvironmentReport, 'containerRuntimeName' | 'containerRuntimeVersion' | 'gitVersion'> {
-  // repro-check builds with podman; docker is recorded only when podman is absent.
-  const podman = versionFrom(facts.commands['podman --version'], /podman version (\S+)/i);
-  const docker = versionFrom(facts.commands['docker --version'], /Docker version ([^,\s]+)/i);
+function detectGit(facts: HostFacts): DetectedValue<string | null> {
   const git = versionFrom(facts.commands['git --version'], /git version (\S+)/);
-  const runtime: Pick<EnvironmentReport, 'containerRuntimeName' | 'containerRuntimeVersion'> =
-    podman
-      ? {
-          containerRuntimeName: known('podman', 'podman --version'),
-          containerRuntimeVersion: known(label(podman), 'podman --version'),
-        }
-      : docker
-        ? {
-            containerRuntimeName: known('docker', 'docker --version'),
-            containerRuntimeVersion: known(label(docker), 'docker --version'),
-          }
-        : {
-            containerRuntimeName: unknown(null, 'podman --version, docker --version'),
-            containerRuntimeVersion: unknown(null, 'podman --version, docker --version'),
-          };
-  return {
-    ...runtime,
-    gitVersion: git ? known(label(git), 'git --version') : unknown(null, 'git --version'),
-  };
+  return git ? known(label(git), 'git --version') : unknown(null, 'git --version');
 }
 
 export function detectEnvironment(facts: HostFacts): EnvironmentReport {
+  const engine = detectEngine(facts);
+  const buildDir = detectFilesystem(facts.filesystems?.buildDir ?? null, 'the build directory');
+  const tmp = detectFilesystem(facts.filesystems?.tmp ?? null, '/tmp');
   return {
     ...detectOs(facts),
     kernel: detectKernel(facts),
@@ -387,13 +358,25 @@ export function detectEnvironment(facts: HostFacts): EnvironmentReport {
     diskFreeBytes: facts.diskFree
       ? known(facts.diskFree.bytes.toString(), `statfs(${facts.diskFree.path}) available blocks`)
       : unknown(null, 'statfs of the build directory'),
-    ...detectTools(facts),
+    ...(({ containerRuntimeName, containerRuntimeVersion }) => ({
+      containerRuntimeName,
+      containerRuntimeVersion,
+    }))(engine),
+    gitVersion: detectGit(facts),
+    container: detectContainer(facts),
+    containerRuntimeRootless: engine.containerRuntimeRootless,
+    buildDirFilesystem: buildDir.type,
+    buildDirBlockSize: buildDir.blockSize,
+    tmpFilesystem: tmp.type,
+    tmpBlockSize: tmp.blockSize,
+    ...detectCgroupLimits(facts),
+    ...detectToolVersions(facts),
   };
 }
 
 /** The attestation's environment: values only. */
-export function toEnvironment(report: EnvironmentReport): Environment {
+export function toEnvironment(report: EnvironmentReport): EnvironmentV2 {
   const out: Record<string, unknown> = {};
   for (const field of ENVIRONMENT_FIELDS) out[field] = report[field].value;
-  return out as unknown as Environment;
+  return out as unknown as EnvironmentV2;
 }

@@ -1,9 +1,13 @@
 import {
+  ARTIFACT_KINDS_BY_OS,
   LIMITS,
+  launchMeasurementsSha256,
   type Artifact,
   type ArtifactKind,
   type ArtifactMember,
+  type BuildFailure,
   type Environment,
+  type LaunchMeasurementValue,
   type UnsignedPredicate,
 } from '@repro-registry/attestation';
 import {
@@ -13,7 +17,8 @@ import {
   type BuildableKind,
 } from './artifacts';
 import { usageError } from './errors';
-import type { ParsedReproCheckLog } from './log-parse';
+import type { ParsedReproCheckLog } from './log/parse';
+import { OS_LABELS } from './artifacts';
 
 /** What a builder states about one artifact before the verdict is derived. */
 export interface ArtifactInput {
@@ -25,6 +30,8 @@ export interface ArtifactInput {
   /** A build was attempted for this artifact (distinguishes build_failed from not_built). */
   attempted: boolean;
   members?: ArtifactMember[];
+  /** SHA-256 of the uncompressed tar stream of the image (version 2). */
+  tarSha256?: string;
 }
 
 /** The verdict follows from the hashes, never from what a tool claimed or how it exited. */
@@ -52,6 +59,7 @@ export function toArtifact(input: ArtifactInput): Artifact {
   };
   if (input.members && input.members.length > 0)
     artifact.members = input.members.slice(0, LIMITS.membersPerArtifact);
+  if (input.tarSha256 !== undefined) artifact.tarSha256 = input.tarSha256;
   return artifact;
 }
 
@@ -85,12 +93,23 @@ export interface ProposalFacts {
   os: 'guestos' | 'hostos' | null;
   releasePackageSha256: string | null;
   releasePackageUrls: string[];
+  /** A GuestOS proposal's launch measurements as it puts them on chain; null when it has none. */
+  launchMeasurements: LaunchMeasurementValue[] | null;
 }
 
 export interface CheckOutcome {
   artifacts: ArtifactInput[];
-  /** Sentences for the note, e.g. the last error line of a failed build. */
+  /** Sentences for the note (inconsistencies, what was left out). */
   notes: string[];
+  /** Why the build failed, when an artifact is `build_failed`. */
+  failure: BuildFailure | null;
+}
+
+/** What the archive digest of a built image contributes, when its hash is the one the log reports. */
+export interface BuiltImageDigest {
+  sha256: string;
+  tarSha256: string;
+  members: ArtifactMember[];
 }
 
 function fileNameFromUrl(url: string): string | null {
@@ -99,16 +118,19 @@ function fileNameFromUrl(url: string): string | null {
 }
 
 /**
- * Turns a parsed repro-check log into per-artifact statements: local hash from the log, the
- * expected hash from the proposal on chain for the OS it elects (else the release's published
- * hash the script compared against), a failed build when the run stopped before a hash.
+ * Turns a parsed repro-check log into per-artifact statements: each image's local hash from the
+ * log, the expected hash from the proposal on chain for the OS it elects (else the release's
+ * published hash the script compared against), the launch measurements as their own artifact,
+ * a failed build with its cause. Only the kinds of the proposal's OS are attested (the script
+ * builds all of them; `ARTIFACT_KINDS_BY_OS` says which belong to the election).
  */
 export function outcomeFromLog(args: {
   parsed: ParsedReproCheckLog;
   proposal: ProposalFacts;
   /** Kinds asked of repro-check (its --guestos… flags); empty = whatever the log reports. */
   requested: readonly BuildableKind[];
-  members?: Partial<Record<BuildableKind, { sha256: string; members: ArtifactMember[] }>>;
+  images?: Partial<Record<BuildableKind, BuiltImageDigest>>;
+  exitCode: number | null;
 }): CheckOutcome {
   const { parsed, proposal } = args;
   const notes: string[] = [];
@@ -129,9 +151,18 @@ export function outcomeFromLog(args: {
   let kinds: BuildableKind[] =
     args.requested.length > 0 ? [...args.requested] : parsed.results.map((r) => r.kind);
   if (kinds.length === 0) kinds = [proposal.os ?? 'guestos'];
-  kinds = BUILDABLE_KINDS.filter((k) => kinds.includes(k));
+  const allowed: readonly ArtifactKind[] =
+    proposal.os === null
+      ? [...BUILDABLE_KINDS, 'launch-measurements']
+      : ARTIFACT_KINDS_BY_OS[proposal.os];
+  const dropped = kinds.filter((k) => !allowed.includes(k));
+  if (dropped.length > 0)
+    notes.push(
+      `${dropped.map((k) => OS_LABELS[k]).join(', ')} ${dropped.length === 1 ? 'was' : 'were'} compared too but ${dropped.length === 1 ? 'belongs' : 'belong'} to another election: not attested here.`,
+    );
+  kinds = BUILDABLE_KINDS.filter((k) => kinds.includes(k) && allowed.includes(k));
 
-  const failedRun = parsed.aborted || parsed.buildFailed;
+  const failedRun = (parsed.aborted && parsed.reportedMismatches === null) || parsed.buildFailed;
   const artifacts: ArtifactInput[] = kinds.map((kind) => {
     const result = parsed.results.find((r) => r.kind === kind);
     const name = nameOf(kind);
@@ -157,39 +188,103 @@ export function outcomeFromLog(args: {
       notes.push(
         `repro-check reported ${result.reported} for ${result.label} but printed different hashes; the hashes were used.`,
       );
-    const digest = args.members?.[kind];
+    const digest = args.images?.[kind];
+    // The archive's layers describe the attested image only if it is the one the log hashed.
+    const layers =
+      digest && digest.sha256 === result.localSha256
+        ? { members: digest.members, tarSha256: digest.tarSha256 }
+        : {};
     return {
       kind,
       name,
       sha256: result.localSha256,
       expectedSha256: expected,
       attempted: true,
-      // Members describe the archive only if it is the one whose hash is attested.
-      ...(digest && digest.sha256 === result.localSha256 ? { members: digest.members } : {}),
+      ...layers,
     };
   });
 
-  if (
-    failedRun &&
-    parsed.lastErrorLine !== null &&
-    artifacts.some((a) => a.sha256 === null && a.attempted)
-  ) {
-    notes.unshift(parsed.lastErrorLine);
-  }
+  const measurementArtifact = measurementsOutcome({ parsed, proposal, allowed, notes });
+  if (measurementArtifact !== null) artifacts.push(measurementArtifact);
+
   if (parsed.proposalCheck.status === 'mismatch')
     notes.push("repro-check found that the proposal's package hash is not the published one.");
-  return { artifacts, notes };
+  if (parsed.reportedMismatches !== null) {
+    const ours = [
+      ...parsed.results.filter((r) => r.verdict === 'mismatch').map((r) => r.label),
+      ...(parsed.measurements?.verdict === 'mismatch' ? ['launch measurements'] : []),
+    ];
+    const theirs = parsed.reportedMismatches.join(', ');
+    const covered = ours.every((label) => theirs.includes(label));
+    if (!covered || ours.length !== parsed.reportedMismatches.length)
+      notes.push(
+        `repro-check's closing error lists ${theirs}; the values in its log differ in: ${ours.join(', ') || 'nothing'}.`,
+      );
+  }
+  const failed = artifacts.some((a) => a.sha256 === null && a.attempted);
+  const failure: BuildFailure | null = !failed
+    ? null
+    : (parsed.failure ?? {
+        category: 'unknown',
+        cause:
+          parsed.stopMessage ??
+          `repro-check exited with ${args.exitCode ?? 'a signal'} before reporting a result`,
+      });
+  return { artifacts, notes, failure };
+}
+
+function measurementsOutcome(args: {
+  parsed: ParsedReproCheckLog;
+  proposal: ProposalFacts;
+  allowed: readonly ArtifactKind[];
+  notes: string[];
+}): ArtifactInput | null {
+  const { parsed, proposal, notes } = args;
+  const m = parsed.measurements;
+  if (m === null || !args.allowed.includes('launch-measurements')) return null;
+  if (m.localSha256 === null) {
+    notes.push(
+      `The launch measurements in the log could not be read (${m.problem ?? 'no value'}): not attested.`,
+    );
+    return null;
+  }
+  const onChain =
+    proposal.launchMeasurements === null
+      ? null
+      : launchMeasurementsSha256(proposal.launchMeasurements);
+  if (onChain !== null && m.remoteSha256 !== null && m.remoteSha256 !== onChain)
+    notes.push("The published launch measurements are not the proposal's.");
+  if (!m.consistent)
+    notes.push(
+      `repro-check reported ${m.reported} for the launch measurements but printed different values; the values were used.`,
+    );
+  const expected = onChain ?? m.remoteSha256;
+  if (expected === null) {
+    notes.push(
+      'The launch measurements have no expected value in the log or the proposal: not attested.',
+    );
+    return null;
+  }
+  return {
+    kind: 'launch-measurements',
+    name: 'launch-measurements.json',
+    sha256: m.localSha256,
+    expectedSha256: expected,
+    attempted: true,
+  };
 }
 
 export function buildPredicate(args: {
   proposal: { id: string; commit: string };
   artifacts: ArtifactInput[];
-  tool: { name: string; version: string; scriptSha256: string | null };
+  tool: { name: string; version: string; scriptSha256: string | null; exitCode?: number | null };
   environment: Environment;
   startedOn: Date;
   finishedOn: Date;
   cleanCache: boolean | null;
   notes: string[];
+  /** Version 2: why the build failed. */
+  failure?: BuildFailure | null;
 }): UnsignedPredicate {
   if (args.artifacts.length === 0)
     throw usageError(
@@ -210,6 +305,7 @@ export function buildPredicate(args: {
       startedOn: rfc3339(args.startedOn),
       finishedOn: rfc3339(args.finishedOn),
       cleanCache: args.cleanCache,
+      failure: args.failure ?? null,
     },
   };
   const note = cleanNote(args.notes.join('\n'));

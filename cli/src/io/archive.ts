@@ -2,25 +2,33 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Duplex, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Duplex, Transform, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
-import tar from 'tar-stream';
 import { LIMITS, type ArtifactMember } from '@repro-registry/attestation';
+import { readTar, TarFormatError, type SparseFormat } from '../core/tar/reader';
 import { findExecutable } from './which';
 
 export type Compression = 'zst' | 'gz' | 'none';
 
+/**
+ * An image archive in three layers, so a difference can be placed: the compressed file, the tar
+ * stream inside it, and the files inside that.
+ */
 export interface ArchiveDigest {
   /** SHA-256 of the archive file itself. */
   sha256: string;
   size: number;
   compression: Compression;
+  /** SHA-256 and length of the uncompressed tar stream (the file itself for a plain tar). */
+  tarSha256: string;
+  tarSize: number;
   /** Regular files inside, by path; at most `LIMITS.membersPerArtifact` (the largest ones if there are more). */
   members: ArtifactMember[];
   /** Files inside the archive in all (may exceed `members.length`). */
   memberCount: number;
+  /** Sparse members and how GNU tar stored each (`gnu-old`, `pax-0.0`, `pax-0.1`, `pax-1.0`). */
+  sparseMembers: Array<{ path: string; format: SparseFormat }>;
   /** How the archive was decompressed: the `zstd` program, the pure-JS fzstd, zlib, or nothing. */
   decoder: 'zstd-binary' | 'fzstd' | 'zlib' | 'none';
 }
@@ -97,7 +105,10 @@ function zstdBinaryStream(program: string): Duplex {
 
 /** A clean relative path for the attestation: no leading `./` or `/`, no `..`. */
 function memberPath(name: string): string | null {
-  const trimmed = name.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+  const trimmed = name
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
   if (
     trimmed === '' ||
     trimmed.split('/').some((part) => part === '..' || part === '.' || part === '')
@@ -106,10 +117,24 @@ function memberPath(name: string): string | null {
   return new TextEncoder().encode(trimmed).length <= LIMITS.memberPathBytes ? trimmed : null;
 }
 
+/** Holes are hashed from one zero buffer: a 1 GiB hole costs hashing, not allocating. */
+const ZEROS = new Uint8Array(1 << 20);
+
+function hashZeros(hash: ReturnType<typeof createHash>, count: number): void {
+  let left = count;
+  while (left > 0) {
+    const n = Math.min(left, ZEROS.length);
+    hash.update(ZEROS.subarray(0, n));
+    left -= n;
+  }
+}
+
 /**
- * Reads an image archive once: the SHA-256 of the file and the SHA-256 of every file inside
- * (`boot.img`, `root.img`, version files…), streaming, without unpacking to disk. `.tar.zst`
- * goes through the `zstd` program when there is one (much faster), otherwise through fzstd.
+ * Reads an image archive once: the SHA-256 of the file, of the tar stream inside it, and of
+ * every file inside that (`boot.img`, `root.img`, `VERSION.TXT`…) as `tar -x` would extract it —
+ * sparse members expanded, so each hash is what `sha256sum` prints for the extracted file —
+ * streaming, without unpacking to disk. `.tar.zst` goes through the `zstd` program when there
+ * is one (it decompresses on the other core), otherwise through fzstd.
  */
 export async function digestArchive(args: {
   path: string;
@@ -151,52 +176,74 @@ export async function digestArchive(args: {
       callback(null, chunk);
     },
   });
-
-  const found: Array<ArtifactMember & { bytes: number }> = [];
-  let memberCount = 0;
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const path = memberPath(header.name);
-    const isFile = header.type === 'file' || header.type === 'contiguous-file';
-    if (!isFile || path === null) {
-      stream.on('end', () => next()).resume();
-      return;
-    }
-    memberCount += 1;
-    const hash = createHash('sha256');
-    let size = 0;
-    stream.on('data', (chunk) => {
-      const data = chunk as Buffer;
-      hash.update(data);
-      size += data.length;
-    });
-    stream.on('end', () => {
-      found.push({ path, sha256: hash.digest('hex'), size: String(size), bytes: size });
-      next();
-    });
-    stream.on('error', next);
-  });
-
-  const stages: Array<NodeJS.ReadableStream | NodeJS.WritableStream | Duplex | Transform> = [
+  const stages: Array<NodeJS.ReadableStream | NodeJS.WritableStream> = [
     createReadStream(args.path, { highWaterMark: 1 << 20 }),
     tee,
   ];
   if (decompress !== null) stages.push(decompress);
-  stages.push(extract);
-  try {
-    await (pipeline as (...streams: unknown[]) => Promise<void>)(...stages);
-  } catch (error) {
-    if (error instanceof ArchiveError) throw error;
-    throw new ArchiveError(
-      `could not read ${args.path} as a tar archive: ${(error as Error).message}`,
-      { cause: error },
-    );
+  const tarStream = (pipeline as unknown as (...s: unknown[]) => NodeJS.ReadableStream)(
+    ...stages,
+    () => undefined,
+  );
+
+  const tarHash = decompress === null ? null : createHash('sha256');
+  let tarSize = 0;
+  async function* tarBytes(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of tarStream as AsyncIterable<Buffer>) {
+      tarHash?.update(chunk);
+      tarSize += chunk.length;
+      yield chunk;
+    }
   }
 
-  // A tar may hold a path twice; extracting keeps the last one, so do we.
-  const lastByPath = new Map(found.map((m) => [m.path, m]));
+  const found = new Map<string, ArtifactMember & { bytes: number }>();
+  const sparseMembers: ArchiveDigest['sparseMembers'] = [];
+  let memberCount = 0;
+  try {
+    await readTar(tarBytes(), {
+      entry(entry) {
+        const path = memberPath(entry.path);
+        if (path === null) return null;
+        if (entry.type === 'hardlink') {
+          // Extracted, a hard link is a file with its target's content.
+          const target = found.get(memberPath(entry.linkName) ?? '');
+          if (target !== undefined) {
+            memberCount++;
+            found.set(path, { ...target, path });
+          }
+          return null;
+        }
+        if (entry.type !== 'file') return null;
+        memberCount++;
+        if (entry.sparse !== null) sparseMembers.push({ path, format: entry.sparse });
+        const hash = createHash('sha256');
+        return {
+          data: (bytes) => void hash.update(bytes),
+          zeros: (count) => hashZeros(hash, count),
+          end: () => {
+            // A tar may hold a path twice; extracting keeps the last one, so do we.
+            found.delete(path);
+            found.set(path, {
+              path,
+              sha256: hash.digest('hex'),
+              size: String(entry.size),
+              bytes: entry.size,
+            });
+          },
+        };
+      },
+    });
+  } catch (error) {
+    (tarStream as unknown as { destroy?: () => void }).destroy?.();
+    if (error instanceof ArchiveError) throw error;
+    const reason = error instanceof TarFormatError ? error.message : (error as Error).message;
+    throw new ArchiveError(`could not read ${args.path} as a tar archive: ${reason}`, {
+      cause: error,
+    });
+  }
+
   // Over the format's limit, keep the largest files: the disk images, where differences live.
-  let kept = [...lastByPath.values()];
+  let kept = [...found.values()];
   if (kept.length > LIMITS.membersPerArtifact) {
     kept = [...kept]
       .sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path))
@@ -205,12 +252,16 @@ export async function digestArchive(args: {
   const members = kept
     .map(({ path, sha256, size }) => ({ path, sha256, size }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sha256 = outer.digest('hex');
   return {
-    sha256: outer.digest('hex'),
+    sha256,
     size: bytesDone,
     compression,
+    tarSha256: tarHash === null ? sha256 : tarHash.digest('hex'),
+    tarSize,
     members,
     memberCount,
+    sparseMembers,
     decoder,
   };
 }

@@ -107,21 +107,30 @@ export function resolveNetwork(name: string): { host: string; fetchRootKey: bool
 }
 
 /**
- * Canister ids a local deployment wrote, dfx's way: `CANISTER_ID_<NAME>` in the environment or
- * in a `.env` file in the working directory or one of its parents (`npm start` and
- * `npm run deploy` write it at the project root).
+ * What a local deployment wrote, dfx's way, in the environment or in a `.env` file in the
+ * working directory or one of its parents (`npm start` and `npm run deploy` write it at the
+ * project root): `CANISTER_ID_<NAME>`, and `REPRO_LOCAL_NETWORK_URL`, the network those ids
+ * live on — so `--network local` never talks to another network that has the same ids.
  */
-export async function localCanisterIds(
+export async function localDeployment(
   env: NodeJS.ProcessEnv,
   cwd: string,
-): Promise<Record<string, string>> {
+): Promise<{ ids: Record<string, string>; networkUrl: string | null; envFile: string | null }> {
   const ids: Record<string, string> = {};
+  let networkUrl: string | null = null;
+  let envFile: string | null = null;
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    const text = await readFile(path.join(dir, '.env'), 'utf8').catch(() => null);
+    const file = path.join(dir, '.env');
+    const text = await readFile(file, 'utf8').catch(() => null);
     if (text !== null) {
+      envFile = file;
       for (const line of text.split('\n')) {
         const m = /^\s*CANISTER_ID_([A-Z0-9_]+)\s*=\s*['"]?([a-z0-9-]+)['"]?\s*$/.exec(line);
         if (m) ids[m[1].toLowerCase()] = m[2];
+        const u = /^\s*REPRO_LOCAL_NETWORK_URL\s*=\s*['"]?(https?:\/\/[^'"\s]+)['"]?\s*$/.exec(
+          line,
+        );
+        if (u) networkUrl = u[1];
       }
       break;
     }
@@ -131,7 +140,8 @@ export async function localCanisterIds(
     const m = /^CANISTER_ID_([A-Z0-9_]+)$/.exec(key);
     if (m && value) ids[m[1].toLowerCase()] = value;
   }
-  return ids;
+  if (env['REPRO_LOCAL_NETWORK_URL']) networkUrl = env['REPRO_LOCAL_NETWORK_URL'];
+  return { ids, networkUrl, envFile };
 }
 
 /**
@@ -150,8 +160,18 @@ export async function resolveSettings(
     : path.join(configDir, 'config.json');
   const file = await readConfigFile(configPath, explicitConfig !== undefined);
   const networkName = options.network ?? env['REPRO_NETWORK'] ?? file.network ?? 'ic';
-  const { host, fetchRootKey } = resolveNetwork(networkName);
-  const deployed = networkName === 'ic' ? {} : await localCanisterIds(env, cwd);
+  const resolved = resolveNetwork(networkName);
+  const local =
+    networkName === 'ic'
+      ? { ids: {} as Record<string, string>, networkUrl: null }
+      : await localDeployment(env, cwd);
+  const deployed = local.ids;
+  // `local` is the network that wrote the ids, wherever it listens (dfx's 4943 otherwise).
+  const host =
+    networkName === 'local' && local.networkUrl !== null
+      ? new URL(local.networkUrl).origin
+      : resolved.host;
+  const fetchRootKey = resolved.fetchRootKey;
   return {
     configDir,
     keyPath: path.join(configDir, 'builder-key.pem'),

@@ -23,9 +23,24 @@ async function detectTree(name: string, commands: HostFacts['commands'] = {}) {
 describe('environment detection on fixture trees (injected root)', () => {
   it('bare-metal Ubuntu: os-release, kernel, CPU, RAM, swap; bare metal only because DMI and cpuinfo say so', async () => {
     const report = await detectTree('ubuntu-bare-metal', {
-      'podman --version': { stdout: 'podman version 3.4.4\n', exitCode: 0 },
-      'docker --version': null,
+      'podman info --format json': {
+        stdout: JSON.stringify({
+          host: { security: { rootless: true } },
+          version: { Version: '3.4.4' },
+        }),
+        exitCode: 0,
+      },
+      'docker version --format {{json .}}': null,
       'git --version': { stdout: 'git version 2.34.1\n', exitCode: 0 },
+      'zstd --version': {
+        stdout: '*** Zstandard CLI (64-bit) v1.4.8, by Yann Collet ***\n',
+        exitCode: 0,
+      },
+      'tar --version': {
+        stdout: 'tar (GNU tar) 1.34\nCopyright (C) 2021 Free Software Foundation, Inc.\n',
+        exitCode: 0,
+      },
+      'systemd-detect-virt --container': { stdout: 'none\n', exitCode: 1 },
     });
     expect(toEnvironment(report)).toEqual({
       osName: 'Ubuntu',
@@ -41,7 +56,19 @@ describe('environment detection on fixture trees (injected root)', () => {
       containerRuntimeName: 'podman',
       containerRuntimeVersion: '3.4.4',
       gitVersion: '2.34.1',
+      container: 'none',
+      containerRuntimeRootless: true,
+      buildDirFilesystem: null,
+      buildDirBlockSize: null,
+      tmpFilesystem: null,
+      tmpBlockSize: null,
+      cgroupMemoryMax: 'max',
+      cgroupCpuMax: '200000 100000',
+      zstdVersion: '1.4.8',
+      tarVersion: '1.34',
     });
+    expect(report.container.source).toBe('systemd-detect-virt --container (none)');
+    expect(report.cgroupCpuMax.source).toMatch(/user\.slice.*cpu\.max/);
     expect(report.osVersion.source).toBe('/etc/os-release VERSION');
     expect(report.virtualization.source).toMatch(/dmi.*no hypervisor flag/);
     expect(report.arch.source).toMatch(/^not found/);
@@ -84,12 +111,17 @@ describe('environment detection on fixture trees (injected root)', () => {
     });
   });
 
-  it('a Docker container from the cgroup of PID 1', async () => {
-    const report = await detectTree('docker-container');
-    expect(report.virtualization).toEqual({
-      value: 'container',
-      source: '/proc/1/cgroup (docker)',
+  it('a Docker container from the cgroup of PID 1, apart from the VM under it', async () => {
+    const report = await detectTree('docker-container', {
+      'systemd-detect-virt --vm': { stdout: 'kvm\n', exitCode: 0 },
     });
+    expect(report.container).toEqual({ value: 'docker', source: '/proc/1/cgroup (docker)' });
+    expect(report.virtualization).toEqual({
+      value: 'kvm',
+      source: 'systemd-detect-virt --vm (kvm)',
+    });
+    // cgroup v1 in the container: the memory limit of its own cgroup (8 GiB).
+    expect(report.cgroupMemoryMax.value).toBe(String(8 * 1024 ** 3));
     expect(report.osName.value).toBe('Debian GNU/Linux');
     expect(report.osVersion.value).toBe('12');
     expect(report.swapBytes.value).toBe('0');
@@ -118,10 +150,13 @@ describe('environment detection on fixture trees (injected root)', () => {
         commands: { 'systemd-detect-virt --vm': { stdout: 'bochs\n', exitCode: 0 } },
       }).virtualization.value,
     ).toBe('unknown');
-    expect(
-      detectEnvironment({ ...base, exists: { '/run/.containerenv': true }, commands: {} })
-        .virtualization.value,
-    ).toBe('container');
+    const podmanContainer = detectEnvironment({
+      ...base,
+      exists: { '/run/.containerenv': true },
+      commands: {},
+    });
+    expect(podmanContainer.container.value).toBe('podman');
+    expect(podmanContainer.virtualization.value).toBe('unknown');
   });
 
   it('a hypervisor flag without an identified hypervisor is unknown, not bare metal', () => {
@@ -162,16 +197,18 @@ describe('environment detection on fixture trees (injected root)', () => {
       if (detected.value === null)
         expect(detected.source, field).toMatch(/^not found \(looked at .+\)$/);
     }
+    expect(environment.container).toBe('unknown');
     const checked = validatePredicate({
       proposal: { id: '1', commit: 'a'.repeat(40) },
       builder: { id: 'x', publicKey: 'x' },
       artifacts: [],
-      tool: { name: 'repro-check', version: '1', scriptSha256: null },
+      tool: { name: 'repro-check', version: '1', scriptSha256: null, exitCode: null },
       environment,
       build: {
         startedOn: '2025-01-01T00:00:00Z',
         finishedOn: '2025-01-01T00:00:00Z',
         cleanCache: null,
+        failure: null,
       },
     });
     // The predicate as a whole is invalid here (no artifacts, fake builder): only the environment must pass.
@@ -215,6 +252,89 @@ describe('environment detection on fixture trees (injected root)', () => {
       memoryBytes: '34359738368',
       swapBytes: String(2048 * 1024 * 1024),
     });
+  });
+});
+
+describe('the container engine, file systems, cgroups and tools', () => {
+  const base = { platform: 'linux', files: {}, exists: {}, nodeOs: null, diskFree: null };
+  it('a docker client whose daemon does not answer is no engine; a docker server is, with its own version', () => {
+    const noDaemon = detectEnvironment({
+      ...base,
+      commands: {
+        'podman info --format json': null,
+        'docker version --format {{json .}}': {
+          stdout: '{"Client":{"Version":"28.2.2"},"Server":null}\n',
+          exitCode: 1,
+        },
+      },
+    });
+    expect(noDaemon.containerRuntimeName.value).toBeNull();
+    expect(noDaemon.containerRuntimeVersion.source).toMatch(/daemon does not answer/);
+    const server = detectEnvironment({
+      ...base,
+      commands: {
+        'docker version --format {{json .}}': {
+          stdout: '{"Client":{"Version":"28.2.2"},"Server":{"Version":"27.5.1"}}',
+          exitCode: 0,
+        },
+        'docker info --format {{json .SecurityOptions}}': {
+          stdout: '["name=seccomp,profile=builtin","name=rootless","name=cgroupns"]',
+          exitCode: 0,
+        },
+      },
+    });
+    expect(toEnvironment(server)).toMatchObject({
+      containerRuntimeName: 'docker',
+      containerRuntimeVersion: '27.5.1',
+      containerRuntimeRootless: true,
+    });
+  });
+
+  it('file system from findmnt, else from the statfs magic; block size from statfs', () => {
+    const fs = (type: bigint, findmnt: string | null) => ({
+      path: '/build',
+      type,
+      blockSize: 4096n,
+      findmnt: findmnt === null ? null : { stdout: `${findmnt}\n`, exitCode: 0 },
+    });
+    const report = detectEnvironment({
+      ...base,
+      commands: {},
+      filesystems: { buildDir: fs(0x58465342n, 'xfs'), tmp: fs(0x01021994n, null) },
+    });
+    expect(report.buildDirFilesystem).toEqual({ value: 'xfs', source: 'findmnt -T /build FSTYPE' });
+    expect(report.tmpFilesystem).toEqual({
+      value: 'tmpfs',
+      source: 'statfs(/build) f_type 0x1021994',
+    });
+    expect(report.buildDirBlockSize.value).toBe('4096');
+    const odd = detectEnvironment({
+      ...base,
+      commands: {},
+      filesystems: { buildDir: fs(0x1234n, null), tmp: null },
+    });
+    expect(odd.buildDirFilesystem.value).toBeNull();
+    expect(odd.buildDirFilesystem.source).toMatch(/0x1234/);
+  });
+
+  it('cgroup v2: the tightest limit of the cgroup and its ancestors', () => {
+    const report = detectEnvironment({
+      ...base,
+      commands: {},
+      files: {
+        '/proc/self/cgroup': '0::/user.slice/user-1000.slice/session-3.scope\n',
+        '/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/memory.max': 'max\n',
+        '/sys/fs/cgroup/user.slice/user-1000.slice/memory.max': '17179869184\n',
+        '/sys/fs/cgroup/user.slice/memory.max': '34359738368\n',
+        '/sys/fs/cgroup/user.slice/cpu.max': '400000 100000\n',
+        '/sys/fs/cgroup/user.slice/user-1000.slice/cpu.max': 'max 100000\n',
+      },
+    });
+    expect(report.cgroupMemoryMax.value).toBe('17179869184');
+    expect(report.cgroupCpuMax.value).toBe('400000 100000');
+    const none = detectEnvironment({ ...base, commands: {} });
+    expect(none.cgroupMemoryMax.value).toBeNull();
+    expect(none.zstdVersion.source).toMatch(/^not found/);
   });
 });
 

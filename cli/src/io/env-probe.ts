@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { access, readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { cgroupLimitFiles, type FilesystemFacts } from '../core/env-build';
 import type { CommandOutput, HostFacts } from '../core/env-detect';
 
 /** Files read on Linux, relative to the root (so tests can hand in a fixture tree). */
@@ -13,6 +14,7 @@ export const PROBED_FILES = [
   '/proc/meminfo',
   '/proc/cpuinfo',
   '/proc/1/cgroup',
+  '/proc/self/cgroup',
   '/sys/class/dmi/id/sys_vendor',
   '/sys/class/dmi/id/product_name',
 ] as const;
@@ -23,12 +25,19 @@ export const PROBED_MARKERS = [
   '/proc/sys/fs/binfmt_misc/WSLInterop',
 ] as const;
 
+const ENGINE_AND_TOOLS: Array<[string, string[]]> = [
+  ['podman', ['info', '--format', 'json']],
+  ['docker', ['version', '--format', '{{json .}}']],
+  ['docker', ['info', '--format', '{{json .SecurityOptions}}']],
+  ['git', ['--version']],
+  ['zstd', ['--version']],
+  ['tar', ['--version']],
+];
+
 const LINUX_COMMANDS: Array<[string, string[]]> = [
   ['systemd-detect-virt', ['--container']],
   ['systemd-detect-virt', ['--vm']],
-  ['podman', ['--version']],
-  ['docker', ['--version']],
-  ['git', ['--version']],
+  ...ENGINE_AND_TOOLS,
 ];
 
 const DARWIN_COMMANDS: Array<[string, string[]]> = [
@@ -38,9 +47,7 @@ const DARWIN_COMMANDS: Array<[string, string[]]> = [
   ['sysctl', ['-n', 'hw.memsize']],
   ['sysctl', ['-n', 'vm.swapusage']],
   ['sysctl', ['-n', 'kern.hv_vmm_present']],
-  ['podman', ['--version']],
-  ['docker', ['--version']],
-  ['git', ['--version']],
+  ...ENGINE_AND_TOOLS,
 ];
 
 function run(command: string, args: string[]): Promise<CommandOutput | null> {
@@ -48,7 +55,7 @@ function run(command: string, args: string[]): Promise<CommandOutput | null> {
     execFile(
       command,
       args,
-      { timeout: 5000, maxBuffer: 1 << 20, env: { ...process.env, LC_ALL: 'C' } },
+      { timeout: 10_000, maxBuffer: 1 << 20, env: { ...process.env, LC_ALL: 'C' } },
       (error, stdout) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(null);
         if (error && typeof (error as { code?: unknown }).code !== 'number') return resolve(null);
@@ -119,7 +126,35 @@ export async function probeHost(options: ProbeOptions): Promise<HostFacts> {
         .catch(() => undefined),
     );
   }
+  // The file systems of the build directory and of /tmp (where IC's build scripts unpack).
+  const filesystems: NonNullable<HostFacts['filesystems']> = { buildDir: null, tmp: null };
+  if (options.runCommands && platform !== 'darwin') {
+    const probeFs = async (dir: string): Promise<FilesystemFacts | null> => {
+      try {
+        const s = await statfs(dir, { bigint: true });
+        return {
+          path: dir,
+          type: s.type,
+          blockSize: s.bsize,
+          findmnt: await run('findmnt', ['-n', '-o', 'FSTYPE', '-T', dir]),
+        };
+      } catch {
+        return null;
+      }
+    };
+    if (options.buildDir !== null)
+      jobs.push(probeFs(options.buildDir).then((f) => void (filesystems.buildDir = f)));
+    jobs.push(probeFs(os.tmpdir()).then((f) => void (filesystems.tmp = f)));
+  }
   await Promise.all(jobs);
+  // cgroup limit files depend on which cgroup this process is in.
+  if (platform !== 'darwin') {
+    await Promise.all(
+      cgroupLimitFiles(files['/proc/self/cgroup']).map((file) =>
+        readOrNull(onRoot(file)).then((text) => void (files[file] = text)),
+      ),
+    );
+  }
 
   const cpus = options.useNodeOs ? os.cpus() : [];
   return {
@@ -137,5 +172,6 @@ export async function probeHost(options: ProbeOptions): Promise<HostFacts> {
         }
       : null,
     diskFree,
+    filesystems,
   };
 }

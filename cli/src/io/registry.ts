@@ -1,6 +1,7 @@
 import type { Identity } from '@dfinity/agent';
 import type * as Client from '@repro-registry/client';
 import { CliError, ExitCode, networkError, rejectedError, usageError } from '../core/errors';
+import { explainRefusal } from '../core/refusals';
 import type { Settings } from './config';
 
 /**
@@ -78,19 +79,31 @@ export async function connectRegistry(args: {
       result = await run();
     } catch (error) {
       if (error instanceof client.RegistryCallError && error.kind === 'rejected') {
+        const code = error.code ?? 'REJECTED';
+        // The agent's reject error spans many lines; the registry's own words follow its code.
+        const full = error.message;
+        const own =
+          error.code === null
+            ? describe(error)
+            : (full.slice(full.indexOf(`${code}: `) + code.length + 2).split('\n')[0] ?? '').trim();
+        const { meaning, todo } = explainRefusal(code, own);
         throw new CliError({
-          message: `the registry refused the request: ${describe(error)}${saved}`,
+          message: `${code}: ${meaning} (${own.slice(0, 300)})${saved}`,
           exitCode: ExitCode.REJECTED,
-          code: error.code ?? 'REJECTED',
+          code,
+          hint: todo,
         });
       }
       throw unreachable(error);
     }
-    if (!result.ok)
+    if (!result.ok) {
+      const { meaning, todo } = explainRefusal(result.error.code, result.error.message);
       throw rejectedError(
         result.error.code,
-        `the registry rejected it: ${result.error.code}: ${result.error.message}`,
+        `${result.error.code}: ${meaning} (${result.error.message})${saved}`,
+        todo,
       );
+    }
     return result.value;
   }
 

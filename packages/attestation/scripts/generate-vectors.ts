@@ -14,6 +14,8 @@ import {
   base64Decode,
   base64Encode,
   ed25519PublicKeyFromSecret,
+  PREDICATE_TYPE_V1,
+  PREDICATE_TYPE_V2,
   pae,
   principalFromEd25519PublicKey,
   signAttestation,
@@ -29,11 +31,14 @@ import {
   clone,
   craftEnvelope,
   illustrativeHash,
+  kvmContainerMismatchV2,
   kvmMatchWithMembers,
   realisticMatch,
   replaceOnce,
   statementOf,
+  v2Of,
   virtualboxBuildFailure,
+  wsl2DiskFullV2,
   wsl2Mismatch,
 } from './vectors-lib';
 import type { LoosePredicate } from './vectors-lib';
@@ -102,13 +107,27 @@ function invalidBytes(
   add(file, { description, envelopeBase64: base64Encode(bytes), expected });
 }
 
-function signed(predicate: LoosePredicate, secretKey: Uint8Array): string {
+/** Signed by `signAttestation`; version 1 unless told (the older vectors are version 1). */
+function signed(
+  predicate: LoosePredicate,
+  secretKey: Uint8Array,
+  predicateType: typeof PREDICATE_TYPE_V1 | typeof PREDICATE_TYPE_V2 = PREDICATE_TYPE_V1,
+): string {
   const unsigned = clone(predicate);
   delete unsigned['builder'];
   return new TextDecoder().decode(
-    signAttestation({ predicate: unsigned as unknown as UnsignedPredicate, secretKey })
-      .envelopeBytes,
+    signAttestation({
+      predicate: unsigned as unknown as UnsignedPredicate,
+      secretKey,
+      predicateType,
+    }).envelopeBytes,
   );
+}
+
+/** A version 2 predicate changed by `edit`, signed correctly by builder A. */
+function editedV2(edit: (p: any) => void, base = kvmContainerMismatchV2()): string {
+  edit(base);
+  return craftEnvelope({ predicate: base, predicateType: PREDICATE_TYPE_V2 });
 }
 
 /** A realistic predicate changed by `edit`, signed correctly by builder A. */
@@ -1299,6 +1318,147 @@ invalid(
   'predicate.environment.diskFreeBytes',
 );
 
+// ---------------------------------------------------------------- version 2
+
+valid(
+  'v2-kvm-container-layers-measurements',
+  'Version 2: GuestOS of bcac7ca3 (release-package hash from mainnet-icos-revisions.json) built in rootless podman inside a KVM VM on XFS; mismatch with tar layer and members naming root.img; launch measurements match (canonical-form hashes; measurement, member and tar hashes illustrative); exit code 1',
+  signed(kvmContainerMismatchV2(), KEY_A, PREDICATE_TYPE_V2),
+);
+valid(
+  'v2-wsl2-disk-full-failure',
+  'Version 2: a WSL2 build that ran out of disk: build_failed with the first real error line as cause, category environment; cgroup limits "max"',
+  signed(wsl2DiskFullV2(), KEY_B, PREDICATE_TYPE_V2),
+);
+valid(
+  'v2-from-v1-all-unknown',
+  'Version 2 from a version 1-shaped predicate: every new field unknown (null, container "unknown"), as signAttestation records it',
+  signed(v2Of(realisticMatch()), KEY_A, PREDICATE_TYPE_V2),
+);
+invalid(
+  'v2-unknown',
+  'Version 2: environment.container is "docker-desktop", not one of the containers',
+  editedV2((p) => (p.environment.container = 'docker-desktop')),
+  ErrorCode.CONTAINER_UNKNOWN,
+  'predicate.environment.container',
+);
+invalid(
+  'v2-oom',
+  'Version 2: build.failure.category "oom" is not a category (out of memory is "environment")',
+  editedV2((p) => (p.build.failure.category = 'oom'), wsl2DiskFullV2(builderOf(KEY_A))),
+  ErrorCode.FAILURE_CATEGORY_UNKNOWN,
+  'predicate.build.failure.category',
+);
+invalid(
+  'v2-container-as-virtualization',
+  'Version 2: virtualization "container" (version 2 records the VM there and the container apart)',
+  editedV2((p) => (p.environment.virtualization = 'container')),
+  ErrorCode.VIRTUALIZATION_UNKNOWN,
+  'predicate.environment.virtualization',
+);
+invalid(
+  'v2-missing-container',
+  'Version 2 without environment.container',
+  editedV2((p) => delete p.environment.container),
+  ErrorCode.MISSING_FIELD,
+  'predicate.environment.container',
+);
+invalid(
+  'v2-missing-exit-code',
+  'Version 2 without tool.exitCode',
+  editedV2((p) => delete p.tool.exitCode),
+  ErrorCode.MISSING_FIELD,
+  'predicate.tool.exitCode',
+);
+invalid(
+  'v2-missing-failure',
+  'Version 2 without build.failure',
+  editedV2((p) => delete p.build.failure),
+  ErrorCode.MISSING_FIELD,
+  'predicate.build.failure',
+);
+invalid(
+  'v2-fields-in-v1',
+  'A version 1 statement carrying version 2 field tarSha256',
+  craftEnvelope({
+    predicate: (() => {
+      const p = kvmMatchWithMembers(builderOf(KEY_A));
+      (p['artifacts'] as any)[0].tarSha256 = illustrativeHash('tar');
+      return p;
+    })(),
+  }),
+  ErrorCode.UNKNOWN_FIELD,
+  'predicate.artifacts[0].tarSha256',
+);
+invalid(
+  'v2-failure-without-failed-build',
+  'Version 2: build.failure set although every artifact was built',
+  editedV2((p) => (p.build.failure = { category: 'build', cause: 'make: *** [all] Error 2' })),
+  ErrorCode.VERDICT_INCONSISTENT,
+  'predicate.build.failure',
+);
+invalid(
+  'v2-tar-layer-without-build',
+  'Version 2: tarSha256 on an artifact that was not built',
+  editedV2(
+    (p) => (p.artifacts[0].tarSha256 = illustrativeHash('tar')),
+    wsl2DiskFullV2(builderOf(KEY_A)),
+  ),
+  ErrorCode.VERDICT_INCONSISTENT,
+  'predicate.artifacts[0].verdict',
+);
+invalid(
+  'v2-measurements-with-tar-layer',
+  'Version 2: launch measurements with a tar layer (they are not an archive)',
+  editedV2((p) => (p.artifacts[1].tarSha256 = illustrativeHash('tar'))),
+  ErrorCode.VERDICT_INCONSISTENT,
+  'predicate.artifacts[1].verdict',
+);
+invalid(
+  'v2-exit-code-256',
+  'Version 2: tool.exitCode 256 is not an exit status',
+  editedV2((p) => (p.tool.exitCode = 256)),
+  ErrorCode.NUMBER_INVALID,
+  'predicate.tool.exitCode',
+);
+invalid(
+  'v2-cgroup-cpu-max-fraction',
+  'Version 2: cgroupCpuMax "1.5" is not "<quota|max> <period>"',
+  editedV2((p) => (p.environment.cgroupCpuMax = '1.5')),
+  ErrorCode.NUMBER_INVALID,
+  'predicate.environment.cgroupCpuMax',
+);
+invalid(
+  'v2-cgroup-memory-unlimited',
+  'Version 2: cgroupMemoryMax "unlimited" (the cgroup file says "max")',
+  editedV2((p) => (p.environment.cgroupMemoryMax = 'unlimited')),
+  ErrorCode.NUMBER_INVALID,
+  'predicate.environment.cgroupMemoryMax',
+);
+invalid(
+  'v2-rootless-string',
+  'Version 2: containerRuntimeRootless "yes" instead of a boolean',
+  editedV2((p) => (p.environment.containerRuntimeRootless = 'yes')),
+  ErrorCode.WRONG_TYPE,
+  'predicate.environment.containerRuntimeRootless',
+);
+invalid(
+  'v2-cause-empty',
+  'Version 2: an empty failure cause',
+  editedV2((p) => (p.build.failure.cause = ''), wsl2DiskFullV2(builderOf(KEY_A))),
+  ErrorCode.TEXT_EMPTY,
+  'predicate.build.failure.cause',
+);
+invalid(
+  'v3',
+  'predicateType .../icos-reproduction/v3 is not a version this verifier knows',
+  craftEnvelope({
+    predicate: kvmContainerMismatchV2(),
+    predicateType: 'https://repro-registry.org/attestation/icos-reproduction/v3',
+  }),
+  ErrorCode.PREDICATE_TYPE_UNSUPPORTED,
+  'predicateType',
+);
 // ---------------------------------------------------------------- write
 
 for (const dir of ['valid', 'invalid']) {

@@ -4,8 +4,10 @@
 import * as ed from '@noble/ed25519';
 import {
   PAYLOAD_TYPE,
-  PREDICATE_TYPE,
+  PREDICATE_TYPE_V1,
+  PREDICATE_TYPE_V2,
   STATEMENT_TYPE,
+  launchMeasurementsSha256,
   base64Encode,
   ed25519PublicKeyFromSecret,
   pae,
@@ -296,11 +298,15 @@ export function looseSubjects(predicate: LoosePredicate): Json[] {
     .map((a) => ({ name: `${a.kind}/${a.name}`, digest: { sha256: a.sha256 } }));
 }
 
-export function statementOf(predicate: LoosePredicate): { [key: string]: Json } {
+/** The statement of a loose predicate; version 1 unless told (the older vectors are version 1). */
+export function statementOf(
+  predicate: LoosePredicate,
+  predicateType: string = PREDICATE_TYPE_V1,
+): { [key: string]: Json } {
   return {
     _type: STATEMENT_TYPE,
     subject: looseSubjects(predicate),
-    predicateType: PREDICATE_TYPE,
+    predicateType,
     predicate,
   };
 }
@@ -328,13 +334,16 @@ export interface Craft {
   keyid?: string;
   /** Changes the envelope object before it is serialised. */
   envelope?: (env: { [key: string]: Json }) => Json;
+  /** The statement's predicateType (default version 1). */
+  predicateType?: string;
 }
 
 /** An envelope as JSON text, signed over whatever it was told to sign. */
 export function craftEnvelope(c: Craft): string {
   const predicate = c.predicate ?? realisticMatch();
   const statementBytes =
-    c.statementBytes ?? utf8Encode(c.statementText ?? JSON.stringify(statementOf(predicate)));
+    c.statementBytes ??
+    utf8Encode(c.statementText ?? JSON.stringify(statementOf(predicate, c.predicateType)));
   const signingKey = c.signingKey ?? KEY_A;
   const message = c.signedMessage
     ? c.signedMessage(statementBytes)
@@ -348,3 +357,175 @@ export function craftEnvelope(c: Craft): string {
   };
   return JSON.stringify(c.envelope ? c.envelope(env) : env);
 }
+
+// ------------------------------------------------------------------ version 2
+
+/** Version 2's extra environment fields, all unknown (what a version 1 predicate says of them). */
+export function unknownV2Environment(): { [key: string]: Json } {
+  return {
+    container: 'unknown',
+    containerRuntimeRootless: null,
+    buildDirFilesystem: null,
+    buildDirBlockSize: null,
+    tmpFilesystem: null,
+    tmpBlockSize: null,
+    cgroupMemoryMax: null,
+    cgroupCpuMax: null,
+    zstdVersion: null,
+    tarVersion: null,
+  };
+}
+
+/**
+ * A version 2 reproduction of GuestOS release bcac7ca3 (its release-package hash from
+ * dfinity/ic's mainnet-icos-revisions.json) in a rootless podman container inside a KVM VM, on
+ * an XFS build directory: the archive differs, the tar layer too, and the members name root.img;
+ * the launch measurements match (their values and the member hashes are illustrative).
+ */
+export function kvmContainerMismatchV2(builder = builderOf(KEY_A)): LoosePredicate {
+  const measurements = launchMeasurementsSha256([
+    {
+      measurementHex: illustrativeHash('measurement bcac7ca3').slice(0, 96).padEnd(96, '0'),
+      kernelCmdline: 'root=/dev/vda5 console=ttyS0 dfinity.system=A',
+    },
+  ]);
+  return {
+    proposal: { id: '139768', commit: 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4' },
+    builder,
+    artifacts: [
+      {
+        kind: 'guestos',
+        name: 'update-img.tar.zst',
+        sha256: illustrativeHash('bcac7ca3 GuestOS built on XFS'),
+        expectedSha256: '2292b72f5e3cad65651fb8a7858cd5efdbb537b20a7388bb8a01e31f8f047bb1',
+        verdict: 'mismatch',
+        members: [
+          { path: 'VERSION.TXT', sha256: illustrativeHash('bcac7ca3 VERSION.TXT'), size: '41' },
+          { path: 'boot.img', sha256: illustrativeHash('bcac7ca3 boot.img'), size: '104857600' },
+          {
+            path: 'root.img',
+            sha256: illustrativeHash('bcac7ca3 root.img built on XFS'),
+            size: '3221225472',
+          },
+        ],
+        tarSha256: illustrativeHash('bcac7ca3 GuestOS tar built on XFS'),
+      },
+      {
+        kind: 'launch-measurements',
+        name: 'launch-measurements.json',
+        sha256: measurements,
+        expectedSha256: measurements,
+        verdict: 'match',
+      },
+    ],
+    tool: {
+      name: 'repro-check',
+      version: 'python-logging 2026-09; dfinity/ic@bcac7ca3:ci/scripts/repro-check',
+      scriptSha256: illustrativeHash('ci/scripts/repro-check at bcac7ca3'),
+      exitCode: 1,
+    },
+    environment: {
+      osName: 'Ubuntu',
+      osVersion: '24.04.1 LTS',
+      kernel: '6.8.0-49-generic',
+      arch: 'x86_64',
+      virtualization: 'kvm',
+      cpuModel: 'AMD EPYC 7543 32-Core Processor',
+      cpuCount: 16,
+      memoryBytes: '34359738368',
+      swapBytes: '0',
+      diskFreeBytes: '214748364800',
+      containerRuntimeName: 'podman',
+      containerRuntimeVersion: '4.9.3',
+      gitVersion: '2.43.0',
+      container: 'podman',
+      containerRuntimeRootless: true,
+      buildDirFilesystem: 'xfs',
+      buildDirBlockSize: '4096',
+      tmpFilesystem: 'tmpfs',
+      tmpBlockSize: '4096',
+      cgroupMemoryMax: '34359738368',
+      cgroupCpuMax: '1600000 100000',
+      zstdVersion: '1.5.5',
+      tarVersion: '1.35',
+    },
+    build: {
+      startedOn: '2026-11-20T09:12:00Z',
+      finishedOn: '2026-11-20T10:55:02Z',
+      cleanCache: true,
+      failure: null,
+    },
+  };
+}
+
+/**
+ * A version 2 build under WSL2 that ran out of disk: GuestOS build_failed with the build's
+ * first real error line as cause, classified `environment`; HostOS not built.
+ */
+export function wsl2DiskFullV2(builder = builderOf(KEY_B)): LoosePredicate {
+  return {
+    proposal: { id: '139768', commit: 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4' },
+    builder,
+    artifacts: [
+      {
+        kind: 'guestos',
+        name: 'update-img.tar.zst',
+        sha256: null,
+        expectedSha256: '2292b72f5e3cad65651fb8a7858cd5efdbb537b20a7388bb8a01e31f8f047bb1',
+        verdict: 'build_failed',
+      },
+    ],
+    tool: {
+      name: 'repro-check',
+      version: 'python-logging; dfinity/ic@bcac7ca3:ci/scripts/repro-check',
+      scriptSha256: illustrativeHash('ci/scripts/repro-check at bcac7ca3'),
+      exitCode: 1,
+    },
+    environment: {
+      osName: 'Ubuntu',
+      osVersion: '22.04.3 LTS',
+      kernel: '5.15.153.1-microsoft-standard-WSL2',
+      arch: 'x86_64',
+      virtualization: 'wsl2',
+      cpuModel: null,
+      cpuCount: 8,
+      memoryBytes: '8254390272',
+      swapBytes: '2147483648',
+      diskFreeBytes: '1048576',
+      containerRuntimeName: 'podman',
+      containerRuntimeVersion: '3.4.4',
+      gitVersion: '2.34.1',
+      container: 'none',
+      containerRuntimeRootless: true,
+      buildDirFilesystem: 'ext4',
+      buildDirBlockSize: '4096',
+      tmpFilesystem: 'ext4',
+      tmpBlockSize: '4096',
+      cgroupMemoryMax: 'max',
+      cgroupCpuMax: 'max 100000',
+      zstdVersion: '1.4.8',
+      tarVersion: '1.34',
+    },
+    build: {
+      startedOn: '2026-11-21T18:00:00Z',
+      finishedOn: '2026-11-21T18:41:10Z',
+      cleanCache: false,
+      failure: {
+        category: 'environment',
+        cause:
+          'Error: writing blob: storing blob to file "/var/tmp/storage123/1": write /var/tmp/storage123/1: no space left on device',
+      },
+    },
+  };
+}
+
+/** A version 1 predicate as version 2 with every new field unknown. */
+export function v2Of(predicate: LoosePredicate): LoosePredicate {
+  const p = clone(predicate);
+  (p['tool'] as { [key: string]: Json })['exitCode'] = null;
+  Object.assign(p['environment'] as { [key: string]: Json }, unknownV2Environment());
+  (p['build'] as { [key: string]: Json })['failure'] = null;
+  return p;
+}
+
+export { PREDICATE_TYPE_V2 };

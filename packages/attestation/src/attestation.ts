@@ -8,6 +8,7 @@ import {
   utf8Encode,
 } from './bytes';
 import { ErrorCode } from './codes';
+import { ENVIRONMENT_FIELDS_V2 } from './environment';
 import { LIMITS, PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE } from './constants';
 import { AttestationError, Rejection, reject } from './errors';
 import type { Result } from './errors';
@@ -24,6 +25,7 @@ import {
 import type {
   Envelope,
   Predicate,
+  PredicateType,
   Statement,
   UnsignedPredicate,
   VerifiedAttestation,
@@ -36,6 +38,7 @@ import {
   readStatement,
   readString,
   subjectsOf,
+  versionOf,
 } from './validate';
 
 /**
@@ -67,22 +70,48 @@ function orThrow<T>(run: () => T): T {
   }
 }
 
-/** Checks a predicate (with `builder`) against the format; returns a clean copy. */
-export function validatePredicate(value: unknown): Result<Predicate> {
-  return toResult(() => readPredicate(value, 'predicate').predicate);
+/** Checks a predicate (with `builder`) against the format of `predicateType`; returns a clean copy. */
+export function validatePredicate(
+  value: unknown,
+  predicateType: PredicateType = PREDICATE_TYPE,
+): Result<Predicate> {
+  return toResult(() => readPredicate(value, 'predicate', versionOf(predicateType)).predicate);
 }
 
 /**
  * The in-toto Statement for a predicate, with `subject` derived from its artifacts. Validates
  * the predicate first; throws `AttestationError`.
  */
-export function createStatement(predicate: Predicate): Statement {
-  const clean = orThrow(() => readPredicate(predicate, 'predicate').predicate);
+export function createStatement(
+  predicate: Predicate,
+  predicateType: PredicateType = PREDICATE_TYPE,
+): Statement {
+  const clean = orThrow(
+    () => readPredicate(predicate, 'predicate', versionOf(predicateType)).predicate,
+  );
   return {
     _type: STATEMENT_TYPE,
     subject: subjectsOf(clean.artifacts),
-    predicateType: PREDICATE_TYPE,
+    predicateType,
     predicate: clean,
+  };
+}
+
+/**
+ * A version 1-shaped predicate made version 2 by recording what it does not say as unknown:
+ * `null`, and `unknown` for the container. Fields already given are kept as they are (and
+ * validated as version 2, so `virtualization: "container"` is refused there).
+ */
+function withVersion2Unknowns(predicate: UnsignedPredicate): UnsignedPredicate {
+  const environment: Record<string, unknown> = { ...predicate.environment };
+  for (const field of ENVIRONMENT_FIELDS_V2)
+    if (environment[field] === undefined)
+      environment[field] = field === 'container' ? 'unknown' : null;
+  return {
+    ...predicate,
+    tool: { ...predicate.tool, exitCode: predicate.tool.exitCode ?? null },
+    environment: environment as unknown as UnsignedPredicate['environment'],
+    build: { ...predicate.build, failure: predicate.build.failure ?? null },
   };
 }
 
@@ -109,11 +138,17 @@ function serializeEnvelope(payload: string, keyid: string, sig: string): string 
 export function signAttestation(args: {
   predicate: UnsignedPredicate;
   secretKey: Uint8Array;
+  /** Which version to sign (default: the current one, `PREDICATE_TYPE`). */
+  predicateType?: PredicateType;
 }): SignedAttestation {
-  const { predicate, secretKey } = args;
+  const { secretKey } = args;
+  const predicateType = args.predicateType ?? PREDICATE_TYPE;
   const publicKey = ed25519PublicKeyFromSecret(secretKey);
   const builderId = principalFromEd25519PublicKey(publicKey);
-  if (isPlainObject(predicate) && (predicate as Record<string, unknown>)['builder'] !== undefined) {
+  if (
+    isPlainObject(args.predicate) &&
+    (args.predicate as Record<string, unknown>)['builder'] !== undefined
+  ) {
     throw new AttestationError({
       code: ErrorCode.UNKNOWN_FIELD,
       message: 'predicate.builder is filled in from the secret key: leave it out',
@@ -122,16 +157,23 @@ export function signAttestation(args: {
   }
   const unsigned = orThrow(() =>
     readObject({
-      value: predicate,
+      value: args.predicate,
       at: 'predicate',
       required: ['proposal', 'artifacts', 'tool', 'environment', 'build'],
       optional: ['note'],
     }),
+  ) as unknown as UnsignedPredicate;
+  const complete =
+    versionOf(predicateType) === 2 &&
+    isPlainObject(unsigned.environment) &&
+    isPlainObject(unsigned.tool) &&
+    isPlainObject(unsigned.build)
+      ? withVersion2Unknowns(unsigned)
+      : unsigned;
+  const statement = createStatement(
+    { ...complete, builder: { id: builderId, publicKey: base64Encode(publicKey) } },
+    predicateType,
   );
-  const statement = createStatement({
-    ...(unsigned as unknown as UnsignedPredicate),
-    builder: { id: builderId, publicKey: base64Encode(publicKey) },
-  });
   const statementBytes = utf8Encode(JSON.stringify(statement));
   // The verifier's own parser must accept exactly these bytes (it also catches JSON.stringify
   // spelling something our strict parser refuses).

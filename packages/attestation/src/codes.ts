@@ -82,6 +82,10 @@ export const FormatErrorCode = {
   VIRTUALIZATION_UNKNOWN: 'VIRTUALIZATION_UNKNOWN',
   /** A number or decimal-string count is malformed or out of range (fraction, exponent, leading zero, > u64). */
   NUMBER_INVALID: 'NUMBER_INVALID',
+  /** Version 2: `environment.container` is not one of `CONTAINERS`. */
+  CONTAINER_UNKNOWN: 'CONTAINER_UNKNOWN',
+  /** Version 2: `build.failure.category` is not one of `FAILURE_CATEGORIES`. */
+  FAILURE_CATEGORY_UNKNOWN: 'FAILURE_CATEGORY_UNKNOWN',
 } as const;
 
 /** Rejections by the registry canister and its clients, beyond the format. */

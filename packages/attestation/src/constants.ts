@@ -2,8 +2,19 @@
 export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 /** in-toto Statement v1. */
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-/** Our predicate: a builder's reproduction of an IC-OS release proposal. */
-export const PREDICATE_TYPE = 'https://repro-registry.org/attestation/icos-reproduction/v1';
+/** Our predicate, version 1: a builder's reproduction of an IC-OS release proposal. */
+export const PREDICATE_TYPE_V1 = 'https://repro-registry.org/attestation/icos-reproduction/v1';
+/**
+ * Version 2 adds what explains a mismatch: the tar layer of each image, the script's exit code,
+ * a failed build's cause and category, and more of the environment (the container apart from
+ * the VM, the container engine's rootless mode, file systems and block sizes, cgroup limits,
+ * zstd and tar versions). Version 1 attestations still verify.
+ */
+export const PREDICATE_TYPE_V2 = 'https://repro-registry.org/attestation/icos-reproduction/v2';
+/** The version `signAttestation` writes. */
+export const PREDICATE_TYPE = PREDICATE_TYPE_V2;
+/** Every version `verifyAttestation` accepts. */
+export const PREDICATE_TYPES = [PREDICATE_TYPE_V1, PREDICATE_TYPE_V2] as const;
 
 /** What can be built from a proposal's commit; each at most once per attestation. */
 export const ARTIFACT_KINDS = [
@@ -41,7 +52,10 @@ export const ARTIFACT_KINDS_BY_OS = {
  */
 export const VERDICTS = ['match', 'mismatch', 'build_failed', 'not_built'] as const;
 
-/** Where the build ran: the forum thread traced most mismatches to this. */
+/**
+ * Where the build ran: the forum thread traced most mismatches to this. In version 2 this is
+ * the virtual machine (or bare metal) only, never `container`: the container is its own field.
+ */
 export const VIRTUALIZATIONS = [
   'bare_metal',
   'wsl2',
@@ -53,6 +67,27 @@ export const VIRTUALIZATIONS = [
   'container',
   'unknown',
 ] as const;
+
+/** Version 2: the container the build ran in (inside whatever `virtualization` says). */
+export const CONTAINERS = [
+  'none',
+  'docker',
+  'podman',
+  'containerd',
+  'lxc',
+  'systemd_nspawn',
+  'other',
+  'unknown',
+] as const;
+
+/**
+ * Version 2: why a build failed, so a reader tells a broken machine from a broken build.
+ * - `environment`: the machine (no space left, out of memory, permissions, a missing tool).
+ * - `download`: fetching the release, the proposal or the repository failed.
+ * - `build`: the build itself failed on a sound machine.
+ * - `unknown`: the cause could not be placed.
+ */
+export const FAILURE_CATEGORIES = ['environment', 'download', 'build', 'unknown'] as const;
 
 export const LIMITS = {
   /** Whole envelope, in bytes. */
@@ -73,4 +108,8 @@ export const LIMITS = {
   labelBytes: 128,
   /** Largest `environment.cpuCount`. */
   cpuCount: 65_536,
+  /** Version 2: a failed build's cause (its first real error line), UTF-8 bytes. */
+  failureCauseBytes: 512,
+  /** Version 2: largest `tool.exitCode` (a process exit status). */
+  exitCode: 255,
 } as const;

@@ -6,25 +6,47 @@ export type { FormatError, Result } from './errors';
 export {
   ARTIFACT_KINDS,
   ARTIFACT_KINDS_BY_OS,
+  CONTAINERS,
   ELECTED_OS,
+  FAILURE_CATEGORIES,
   LIMITS,
   PAYLOAD_TYPE,
   PREDICATE_TYPE,
+  PREDICATE_TYPES,
+  PREDICATE_TYPE_V1,
+  PREDICATE_TYPE_V2,
   STATEMENT_TYPE,
   VERDICTS,
   VIRTUALIZATIONS,
 } from './constants';
+export { ENVIRONMENT_FIELDS_V1, ENVIRONMENT_FIELDS_V2 } from './environment';
+export {
+  canonicalLaunchMeasurements,
+  launchMeasurementsSha256,
+  type LaunchMeasurementValue,
+} from './measurements';
+export {
+  archiveLayerDifference,
+  describeLayerDifference,
+  type ArchiveLayers,
+  type LayerDifference,
+} from './layers';
 export type {
   Artifact,
   ArtifactKind,
   ArtifactMember,
+  BuildFailure,
   BuildInfo,
   BuilderRef,
+  Container,
   ElectedOs,
   Envelope,
   EnvelopeSignature,
   Environment,
+  EnvironmentV2,
+  FailureCategory,
   Predicate,
+  PredicateType,
   ProposalRef,
   Statement,
   Subject,

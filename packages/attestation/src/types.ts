@@ -1,8 +1,10 @@
 import type {
   ARTIFACT_KINDS,
+  CONTAINERS,
   ELECTED_OS,
+  FAILURE_CATEGORIES,
   PAYLOAD_TYPE,
-  PREDICATE_TYPE,
+  PREDICATE_TYPES,
   STATEMENT_TYPE,
   VERDICTS,
   VIRTUALIZATIONS,
@@ -12,6 +14,9 @@ export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 export type ElectedOs = (typeof ELECTED_OS)[number];
 export type Verdict = (typeof VERDICTS)[number];
 export type Virtualization = (typeof VIRTUALIZATIONS)[number];
+export type Container = (typeof CONTAINERS)[number];
+export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
+export type PredicateType = (typeof PREDICATE_TYPES)[number];
 
 /** The NNS proposal being reproduced and the git commit of dfinity/ic it elects. */
 export interface ProposalRef {
@@ -47,6 +52,11 @@ export interface Artifact {
   expectedSha256: string | null;
   verdict: Verdict;
   members?: ArtifactMember[];
+  /**
+   * Version 2, optional: SHA-256 of the uncompressed tar stream inside the image archive, so a
+   * difference can be placed in the compression, the tar layout or the files.
+   */
+  tarSha256?: string;
 }
 
 export interface ToolInfo {
@@ -54,6 +64,8 @@ export interface ToolInfo {
   version: string;
   /** SHA-256 of the verification script that ran, if it was a script. */
   scriptSha256: string | null;
+  /** Version 2 (present there, absent in version 1): the script's exit status; null if none. */
+  exitCode?: number | null;
 }
 
 /** The builder's machine. Every field is present; null means unknown, never a guess. */
@@ -74,20 +86,56 @@ export interface Environment {
   gitVersion: string | null;
 }
 
+/**
+ * Version 2's environment: version 1's fields (`virtualization` is then the VM layer only, and
+ * `containerRuntime*` the engine that would run the build: podman, or the docker server) and
+ * what else explains a mismatch.
+ */
+export interface EnvironmentV2 extends Environment {
+  /** The container the build ran in, apart from the VM; `unknown` when unknown. */
+  container: Container;
+  /** Whether the container engine runs rootless (podman `rootless`, docker `rootless` security option). */
+  containerRuntimeRootless: boolean | null;
+  /** File system type and block size of the build (cache) directory: sparse maps depend on them. */
+  buildDirFilesystem: string | null;
+  buildDirBlockSize: string | null;
+  tmpFilesystem: string | null;
+  tmpBlockSize: string | null;
+  /** The cgroup's `memory.max`: `max` or a byte count. */
+  cgroupMemoryMax: string | null;
+  /** The cgroup's `cpu.max`: `<quota|max> <period>` in microseconds. */
+  cgroupCpuMax: string | null;
+  zstdVersion: string | null;
+  tarVersion: string | null;
+}
+
+/** Version 2: why the build failed. */
+export interface BuildFailure {
+  category: FailureCategory;
+  /** The first real error line of the build (not a wrapper's "returned non-zero exit status"). */
+  cause: string;
+}
+
 export interface BuildInfo {
   /** RFC 3339 UTC, e.g. `2026-11-20T09:12:00Z`. */
   startedOn: string;
   finishedOn: string;
   /** Whether the build started from an empty cache; null if unknown. */
   cleanCache: boolean | null;
+  /** Version 2 (present there, absent in version 1): why the build failed, or null. */
+  failure?: BuildFailure | null;
 }
 
+/**
+ * A predicate of either version. Version 2 fields are optional in the type and present (null
+ * when unknown) in every version 2 predicate; `statement.predicateType` says which it is.
+ */
 export interface Predicate {
   proposal: ProposalRef;
   builder: BuilderRef;
   artifacts: Artifact[];
   tool: ToolInfo;
-  environment: Environment;
+  environment: Environment & Partial<EnvironmentV2>;
   build: BuildInfo;
   note?: string;
 }
@@ -104,7 +152,7 @@ export interface Subject {
 export interface Statement {
   _type: typeof STATEMENT_TYPE;
   subject: Subject[];
-  predicateType: typeof PREDICATE_TYPE;
+  predicateType: PredicateType;
   predicate: Predicate;
 }
 

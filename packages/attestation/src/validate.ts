@@ -5,238 +5,52 @@ import { decodeBase64OrNull, isLowerHex } from './bytes';
 import { ErrorCode } from './codes';
 import {
   ARTIFACT_KINDS,
+  FAILURE_CATEGORIES,
   LIMITS,
-  PREDICATE_TYPE,
+  PREDICATE_TYPES,
+  PREDICATE_TYPE_V1,
   STATEMENT_TYPE,
   VERDICTS,
-  VIRTUALIZATIONS,
 } from './constants';
+import { readEnvironment } from './environment';
 import { Rejection, reject, type FormatError } from './errors';
 import { isStrictEd25519PublicKey, principalFromEd25519PublicKey } from './keys';
+import {
+  isDecimalU64,
+  join,
+  readArray,
+  readEnum,
+  readNullableSha256,
+  readObject,
+  readSha256,
+  readString,
+  readText,
+  readTime,
+  readU64String,
+  wrongType,
+} from './read';
 import type {
   Artifact,
   ArtifactKind,
   ArtifactMember,
+  BuildFailure,
   BuildInfo,
   BuilderRef,
-  Environment,
   Predicate,
+  PredicateType,
   ProposalRef,
   Statement,
   Subject,
   ToolInfo,
 } from './types';
 
-type Fields = Record<string, unknown>;
+export { isPlainObject, join, readArray, readObject, readString } from './read';
 
-export function join(at: string, key: string | number): string {
-  if (typeof key === 'number') return `${at}[${key}]`;
-  return at === '' ? key : `${at}.${key}`;
-}
+/** 1 or 2, from the statement's `predicateType`. */
+export type PredicateVersion = 1 | 2;
 
-export function isPlainObject(value: unknown): value is Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === null || proto === Object.prototype;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function wrongType(at: string, expected: string, value: unknown): never {
-  return reject(ErrorCode.WRONG_TYPE, `${at} must be ${expected}, got ${describe(value)}`, at);
-}
-
-/**
- * Checks that `value` is an object with all `required` fields and nothing outside `required` and
- * `optional`. A field whose value is `undefined` counts as absent (JSON.stringify drops it).
- * `rootField` names the object in errors when `at` is the document root.
- */
-export function readObject(args: {
-  value: unknown;
-  at: string;
-  required: readonly string[];
-  optional?: readonly string[];
-  rootField?: string;
-}): Fields {
-  const { value, at, required, optional = [] } = args;
-  if (!isPlainObject(value)) {
-    const where = at === '' ? args.rootField : at;
-    return reject(
-      ErrorCode.WRONG_TYPE,
-      `${where ?? 'the envelope'} must be an object, got ${describe(value)}`,
-      where,
-    );
-  }
-  for (const key of Object.keys(value)) {
-    if (value[key] === undefined) continue;
-    if (!required.includes(key) && !optional.includes(key)) {
-      reject(ErrorCode.UNKNOWN_FIELD, `unknown field ${join(at, key)}`, join(at, key));
-    }
-  }
-  for (const key of required) {
-    if (value[key] === undefined)
-      reject(ErrorCode.MISSING_FIELD, `missing field ${join(at, key)}`, join(at, key));
-  }
-  return value;
-}
-
-export function readArray(value: unknown, at: string): unknown[] {
-  if (!Array.isArray(value)) return wrongType(at, 'an array', value);
-  return value;
-}
-
-export function readString(value: unknown, at: string): string {
-  if (typeof value !== 'string') return wrongType(at, 'a string', value);
-  return value;
-}
-
-/**
- * Characters never allowed in text: C0 and C1 controls and DEL (except tab and newline where
- * `multiline`), and the invisible formatting characters that can make a text display as
- * something else than it says (bidi embeddings, overrides and isolates, marks, zero-width
- * space, word joiner, line/paragraph separators, BOM, interlinear annotations).
- */
-function isForbiddenCharacter(c: number, multiline: boolean): boolean {
-  if (c < 0x20) return !(multiline && (c === 0x0a || c === 0x09));
-  if (c < 0x7f) return false;
-  if (c <= 0x9f) return true;
-  if (c < 0x061c) return false;
-  return (
-    c === 0x061c ||
-    c === 0x200b ||
-    c === 0x200e ||
-    c === 0x200f ||
-    (c >= 0x2028 && c <= 0x202e) ||
-    (c >= 0x2060 && c <= 0x2064) ||
-    (c >= 0x2066 && c <= 0x206f) ||
-    c === 0xfeff ||
-    (c >= 0xfff9 && c <= 0xfffb)
-  );
-}
-
-/** Non-empty text within `maxBytes` UTF-8 bytes, without forbidden characters or lone surrogates. */
-export function readText(args: {
-  value: unknown;
-  at: string;
-  maxBytes: number;
-  multiline?: boolean;
-}): string {
-  const { at, maxBytes } = args;
-  const multiline = args.multiline ?? false;
-  const text = readString(args.value, at);
-  if (text.length === 0)
-    reject(ErrorCode.TEXT_EMPTY, `${at} is empty (omit it or use null for unknown)`, at);
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = text.charCodeAt(i + 1);
-      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) {
-        reject(ErrorCode.LONE_SURROGATE, `${at} holds a lone surrogate`, at);
-      }
-      bytes += 4;
-      i++;
-      continue;
-    } else bytes += 3;
-    if (isForbiddenCharacter(c, multiline)) {
-      const hex = c.toString(16).toUpperCase().padStart(4, '0');
-      reject(
-        ErrorCode.CONTROL_CHARACTER,
-        `${at} holds the control or formatting character U+${hex} at index ${i}`,
-        at,
-      );
-    }
-  }
-  if (bytes > maxBytes)
-    reject(ErrorCode.TEXT_TOO_LONG, `${at} is ${bytes} bytes, more than ${maxBytes}`, at);
-  return text;
-}
-
-function readNullableLabel(value: unknown, at: string): string | null {
-  return value === null ? null : readText({ value, at, maxBytes: LIMITS.labelBytes });
-}
-
-export function readSha256(value: unknown, at: string): string {
-  const text = readString(value, at);
-  if (!isLowerHex(text, 64))
-    reject(ErrorCode.HEX_INVALID, `${at} must be 64 lowercase hex digits`, at);
-  return text;
-}
-
-function readNullableSha256(value: unknown, at: string): string | null {
-  return value === null ? null : readSha256(value, at);
-}
-
-const U64_MAX = '18446744073709551615';
-
-/** Decimal digits without leading zeros, at most 2^64-1. */
-function isDecimalU64(text: string): boolean {
-  if (text.length === 0 || text.length > U64_MAX.length) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  if (text.length > 1 && text.charCodeAt(0) === 48) return false;
-  return text.length < U64_MAX.length || text <= U64_MAX;
-}
-
-function readU64String(value: unknown, at: string): string {
-  const text = readString(value, at);
-  if (!isDecimalU64(text)) {
-    reject(ErrorCode.NUMBER_INVALID, `${at} must be a decimal u64 without leading zeros`, at);
-  }
-  return text;
-}
-
-function readNullableU64String(value: unknown, at: string): string | null {
-  return value === null ? null : readU64String(value, at);
-}
-
-function readEnum<T extends string>(args: {
-  value: unknown;
-  at: string;
-  allowed: readonly T[];
-  code: ErrorCode;
-}): T {
-  const text = readString(args.value, args.at);
-  if (!(args.allowed as readonly string[]).includes(text)) {
-    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-    reject(
-      args.code,
-      `${args.at} is ${JSON.stringify(shown)}, not one of ${args.allowed.join(', ')}`,
-      args.at,
-    );
-  }
-  return text as T;
-}
-
-const TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
-
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-/** An RFC 3339 UTC time, returned with a key that sorts by instant (fractions padded to ns). */
-function readTime(value: unknown, at: string): { text: string; sortKey: string } {
-  const text = readString(value, at);
-  const m = TIME_PATTERN.exec(text);
-  const invalid = (): never =>
-    reject(ErrorCode.TIME_INVALID, `${at} must be RFC 3339 UTC like 2026-11-20T09:12:00Z`, at);
-  if (m === null) return invalid();
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const daysInMonth = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth[month - 1]) invalid();
-  // No leap second: 23:59:60 cannot be ordered without a leap-second table.
-  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) invalid();
-  return { text, sortKey: text.slice(0, 19) + (m[7] ?? '').padEnd(9, '0') };
+export function versionOf(predicateType: PredicateType): PredicateVersion {
+  return predicateType === PREDICATE_TYPE_V1 ? 1 : 2;
 }
 
 function readProposal(value: unknown, at: string): ProposalRef {
@@ -351,7 +165,7 @@ function readMembers(value: unknown, at: string): ArtifactMember[] {
   return members;
 }
 
-function checkVerdict(artifact: Artifact, at: string): void {
+function checkVerdict(artifact: Artifact, at: string, version: PredicateVersion): void {
   const { verdict, sha256, expectedSha256 } = artifact;
   const memberCount = artifact.members?.length ?? 0;
   let problem: string | null = null;
@@ -370,9 +184,17 @@ function checkVerdict(artifact: Artifact, at: string): void {
     case 'not_built':
       if (sha256 !== null) problem = 'but sha256 is set (nothing was built)';
       else if (memberCount > 0) problem = 'but members are listed (nothing was built)';
+      else if (artifact.tarSha256 !== undefined)
+        problem = 'but tarSha256 is set (nothing was built)';
       break;
     default:
       verdict satisfies never;
+  }
+  // Version 1 let measurements carry members; version 2 says what they are: a value, no archive.
+  if (problem === null && version === 2 && artifact.kind === 'launch-measurements') {
+    if (memberCount > 0) problem = 'but launch measurements have no members';
+    else if (artifact.tarSha256 !== undefined)
+      problem = 'but launch measurements have no tar layer';
   }
   if (problem !== null) {
     reject(
@@ -383,7 +205,7 @@ function checkVerdict(artifact: Artifact, at: string): void {
   }
 }
 
-function readArtifacts(value: unknown, at: string): Artifact[] {
+function readArtifacts(value: unknown, at: string, version: PredicateVersion): Artifact[] {
   const items = readArray(value, at);
   if (items.length < 1 || items.length > LIMITS.artifacts) {
     reject(
@@ -400,7 +222,7 @@ function readArtifacts(value: unknown, at: string): Artifact[] {
       value: items[i],
       at: aAt,
       required: ['kind', 'name', 'sha256', 'expectedSha256', 'verdict'],
-      optional: ['members'],
+      optional: version === 1 ? ['members'] : ['members', 'tarSha256'],
     });
     const kind = readEnum({
       value: a['kind'],
@@ -434,15 +256,32 @@ function readArtifacts(value: unknown, at: string): Artifact[] {
     };
     if (a['members'] !== undefined)
       artifact.members = readMembers(a['members'], join(aAt, 'members'));
-    checkVerdict(artifact, aAt);
+    if (a['tarSha256'] !== undefined)
+      artifact.tarSha256 = readSha256(a['tarSha256'], join(aAt, 'tarSha256'));
+    checkVerdict(artifact, aAt, version);
     artifacts.push(artifact);
   }
   return artifacts;
 }
 
-function readTool(value: unknown, at: string): ToolInfo {
-  const v = readObject({ value, at, required: ['name', 'version', 'scriptSha256'] });
-  return {
+function readExitCode(value: unknown, at: string): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number') return wrongType(at, 'a number or null', value);
+  if (!Number.isSafeInteger(value) || value < 0 || value > LIMITS.exitCode)
+    reject(ErrorCode.NUMBER_INVALID, `${at} must be an integer from 0 to ${LIMITS.exitCode}`, at);
+  return value;
+}
+
+function readTool(value: unknown, at: string, version: PredicateVersion): ToolInfo {
+  const v = readObject({
+    value,
+    at,
+    required:
+      version === 1
+        ? ['name', 'version', 'scriptSha256']
+        : ['name', 'version', 'scriptSha256', 'exitCode'],
+  });
+  const tool: ToolInfo = {
     name: readText({ value: v['name'], at: join(at, 'name'), maxBytes: LIMITS.labelBytes }),
     version: readText({
       value: v['version'],
@@ -451,63 +290,37 @@ function readTool(value: unknown, at: string): ToolInfo {
     }),
     scriptSha256: readNullableSha256(v['scriptSha256'], join(at, 'scriptSha256')),
   };
+  if (version === 2) tool.exitCode = readExitCode(v['exitCode'], join(at, 'exitCode'));
+  return tool;
 }
 
-const ENVIRONMENT_FIELDS = [
-  'osName',
-  'osVersion',
-  'kernel',
-  'arch',
-  'virtualization',
-  'cpuModel',
-  'cpuCount',
-  'memoryBytes',
-  'swapBytes',
-  'diskFreeBytes',
-  'containerRuntimeName',
-  'containerRuntimeVersion',
-  'gitVersion',
-] as const;
-
-function readCpuCount(value: unknown, at: string): number | null {
+function readFailure(value: unknown, at: string): BuildFailure | null {
   if (value === null) return null;
-  if (typeof value !== 'number') return wrongType(at, 'a number or null', value);
-  if (!Number.isSafeInteger(value) || value < 1 || value > LIMITS.cpuCount) {
-    reject(ErrorCode.NUMBER_INVALID, `${at} must be an integer from 1 to ${LIMITS.cpuCount}`, at);
-  }
-  return value;
-}
-
-function readEnvironment(value: unknown, at: string): Environment {
-  const v = readObject({ value, at, required: ENVIRONMENT_FIELDS });
-  const f = (key: (typeof ENVIRONMENT_FIELDS)[number]): string => join(at, key);
+  const v = readObject({ value, at, required: ['category', 'cause'] });
   return {
-    osName: readNullableLabel(v['osName'], f('osName')),
-    osVersion: readNullableLabel(v['osVersion'], f('osVersion')),
-    kernel: readNullableLabel(v['kernel'], f('kernel')),
-    arch: readNullableLabel(v['arch'], f('arch')),
-    virtualization: readEnum({
-      value: v['virtualization'],
-      at: f('virtualization'),
-      allowed: VIRTUALIZATIONS,
-      code: ErrorCode.VIRTUALIZATION_UNKNOWN,
+    category: readEnum({
+      value: v['category'],
+      at: join(at, 'category'),
+      allowed: FAILURE_CATEGORIES,
+      code: ErrorCode.FAILURE_CATEGORY_UNKNOWN,
     }),
-    cpuModel: readNullableLabel(v['cpuModel'], f('cpuModel')),
-    cpuCount: readCpuCount(v['cpuCount'], f('cpuCount')),
-    memoryBytes: readNullableU64String(v['memoryBytes'], f('memoryBytes')),
-    swapBytes: readNullableU64String(v['swapBytes'], f('swapBytes')),
-    diskFreeBytes: readNullableU64String(v['diskFreeBytes'], f('diskFreeBytes')),
-    containerRuntimeName: readNullableLabel(v['containerRuntimeName'], f('containerRuntimeName')),
-    containerRuntimeVersion: readNullableLabel(
-      v['containerRuntimeVersion'],
-      f('containerRuntimeVersion'),
-    ),
-    gitVersion: readNullableLabel(v['gitVersion'], f('gitVersion')),
+    cause: readText({
+      value: v['cause'],
+      at: join(at, 'cause'),
+      maxBytes: LIMITS.failureCauseBytes,
+    }),
   };
 }
 
-function readBuild(value: unknown, at: string): BuildInfo {
-  const v = readObject({ value, at, required: ['startedOn', 'finishedOn', 'cleanCache'] });
+function readBuild(value: unknown, at: string, version: PredicateVersion): BuildInfo {
+  const v = readObject({
+    value,
+    at,
+    required:
+      version === 1
+        ? ['startedOn', 'finishedOn', 'cleanCache']
+        : ['startedOn', 'finishedOn', 'cleanCache', 'failure'],
+  });
   const started = readTime(v['startedOn'], join(at, 'startedOn'));
   const finished = readTime(v['finishedOn'], join(at, 'finishedOn'));
   if (finished.sortKey < started.sortKey) {
@@ -521,7 +334,9 @@ function readBuild(value: unknown, at: string): BuildInfo {
   if (cleanCache !== null && typeof cleanCache !== 'boolean') {
     wrongType(join(at, 'cleanCache'), 'a boolean or null', cleanCache);
   }
-  return { startedOn: started.text, finishedOn: finished.text, cleanCache: cleanCache };
+  const build: BuildInfo = { startedOn: started.text, finishedOn: finished.text, cleanCache };
+  if (version === 2) build.failure = readFailure(v['failure'], join(at, 'failure'));
+  return build;
 }
 
 const PREDICATE_FIELDS = [
@@ -537,6 +352,7 @@ const PREDICATE_FIELDS = [
 export function readPredicate(
   value: unknown,
   at: string,
+  version: PredicateVersion,
   check: KeyCheck = {},
 ): { predicate: Predicate; publicKey: Uint8Array } {
   const v = readObject({
@@ -551,11 +367,18 @@ export function readPredicate(
   const predicate: Predicate = {
     proposal,
     builder,
-    artifacts: readArtifacts(v['artifacts'], join(at, 'artifacts')),
-    tool: readTool(v['tool'], join(at, 'tool')),
-    environment: readEnvironment(v['environment'], join(at, 'environment')),
-    build: readBuild(v['build'], join(at, 'build')),
+    artifacts: readArtifacts(v['artifacts'], join(at, 'artifacts'), version),
+    tool: readTool(v['tool'], join(at, 'tool'), version),
+    environment: readEnvironment(v['environment'], join(at, 'environment'), version),
+    build: readBuild(v['build'], join(at, 'build'), version),
   };
+  if (
+    predicate.build.failure != null &&
+    !predicate.artifacts.some((a) => a.verdict === 'build_failed')
+  ) {
+    const fAt = join(join(at, 'build'), 'failure');
+    reject(ErrorCode.VERDICT_INCONSISTENT, `${fAt} is set but no artifact is build_failed`, fAt);
+  }
   if (v['note'] !== undefined) {
     predicate.note = readText({
       value: v['note'],
@@ -608,15 +431,21 @@ export function readStatement(
   if (readString(v['_type'], '_type') !== STATEMENT_TYPE) {
     reject(ErrorCode.STATEMENT_TYPE_UNSUPPORTED, `_type must be ${STATEMENT_TYPE}`, '_type');
   }
-  if (readString(v['predicateType'], 'predicateType') !== PREDICATE_TYPE) {
+  const predicateType = readString(v['predicateType'], 'predicateType') as PredicateType;
+  if (!(PREDICATE_TYPES as readonly string[]).includes(predicateType)) {
     reject(
       ErrorCode.PREDICATE_TYPE_UNSUPPORTED,
-      `predicateType must be ${PREDICATE_TYPE}`,
+      `predicateType must be one of ${PREDICATE_TYPES.join(', ')}`,
       'predicateType',
     );
   }
   const subject = readSubjects(v['subject'], 'subject');
-  const { predicate, publicKey } = readPredicate(v['predicate'], 'predicate', check);
+  const { predicate, publicKey } = readPredicate(
+    v['predicate'],
+    'predicate',
+    versionOf(predicateType),
+    check,
+  );
   const expected = subjectsOf(predicate.artifacts);
   if (subject.length !== expected.length) {
     reject(
@@ -637,7 +466,7 @@ export function readStatement(
     }
   }
   return {
-    statement: { _type: STATEMENT_TYPE, subject, predicateType: PREDICATE_TYPE, predicate },
+    statement: { _type: STATEMENT_TYPE, subject, predicateType, predicate },
     publicKey,
   };
 }

@@ -6,6 +6,8 @@ import {
   ErrorCode,
   LIMITS,
   PAYLOAD_TYPE,
+  PREDICATE_TYPE_V1,
+  PREDICATE_TYPE_V2,
   base64Decode,
   base64Encode,
   createStatement,
@@ -25,9 +27,12 @@ import {
   builderOf,
   clone,
   illustrativeHash,
+  kvmContainerMismatchV2,
   kvmMatchWithMembers,
   realisticMatch,
+  v2Of,
   virtualboxBuildFailure,
+  wsl2DiskFullV2,
   wsl2Mismatch,
 } from '../scripts/vectors-lib';
 import type { LoosePredicate } from '../scripts/vectors-lib';
@@ -60,12 +65,19 @@ function prng(seed: number): () => number {
   };
 }
 
-const samples: [string, LoosePredicate, Uint8Array][] = [
-  ['realistic match', realisticMatch(), KEY_A],
-  ['WSL2 mismatch', wsl2Mismatch(), KEY_B],
-  ['build failure', virtualboxBuildFailure(), KEY_A],
-  ['members and not built', kvmMatchWithMembers(), KEY_B],
-  ['all unknown', allUnknown(), KEY_A],
+const samples: [string, LoosePredicate, Uint8Array, string][] = [
+  ['realistic match', realisticMatch(), KEY_A, PREDICATE_TYPE_V1],
+  ['WSL2 mismatch', wsl2Mismatch(), KEY_B, PREDICATE_TYPE_V1],
+  ['build failure', virtualboxBuildFailure(), KEY_A, PREDICATE_TYPE_V1],
+  ['members and not built', kvmMatchWithMembers(), KEY_B, PREDICATE_TYPE_V1],
+  ['all unknown', allUnknown(), KEY_A, PREDICATE_TYPE_V1],
+  [
+    'v2: container in a KVM VM, layers and measurements',
+    kvmContainerMismatchV2(),
+    KEY_A,
+    PREDICATE_TYPE_V2,
+  ],
+  ['v2: WSL2 disk full, failure classified', wsl2DiskFullV2(), KEY_B, PREDICATE_TYPE_V2],
 ];
 
 describe('pae', () => {
@@ -79,16 +91,41 @@ describe('pae', () => {
 });
 
 describe('sign → verify', () => {
-  it.each(samples)('%s round-trips', (_name, predicate, key) => {
-    const signed = signAttestation({ predicate: unsigned(predicate), secretKey: key });
+  it.each(samples)('%s round-trips', (_name, predicate, key, predicateType) => {
+    const signed = signAttestation({
+      predicate: unsigned(predicate),
+      secretKey: key,
+      predicateType: predicateType as typeof PREDICATE_TYPE_V1,
+    });
     const result = verifyAttestation(signed.envelopeBytes);
     if (!result.ok) expect.fail(result.error.message);
     expect(result.value.predicate).toEqual(predicate);
+    expect(result.value.statement.predicateType).toBe(predicateType);
     expect(result.value.builderId).toBe(builderOf(key).id);
     expect(signed.builderId).toBe(builderOf(key).id);
     expect(result.value.statementBytes).toEqual(signed.statementBytes);
     expect(result.value.envelope).toEqual(signed.envelope);
     expect(base64Decode(signed.envelope.payload)).toEqual(signed.statementBytes);
+  });
+
+  it('signs version 2 by default, recording what a version 1-shaped predicate lacks as unknown', () => {
+    const signed = signAttestation({ predicate: unsigned(realisticMatch()), secretKey: KEY_A });
+    const result = verifyAttestation(signed.envelopeBytes);
+    if (!result.ok) expect.fail(result.error.message);
+    expect(result.value.statement.predicateType).toBe(PREDICATE_TYPE_V2);
+    expect(result.value.predicate).toEqual(v2Of(realisticMatch()));
+  });
+
+  it('refuses virtualization "container" in version 2 (the container has its own field)', () => {
+    const p = unsigned(realisticMatch());
+    (p.environment as any).virtualization = 'container';
+    expect(thrown(() => signAttestation({ predicate: p, secretKey: KEY_A })).code).toBe(
+      ErrorCode.VIRTUALIZATION_UNKNOWN,
+    );
+    expect(
+      signAttestation({ predicate: p, secretKey: KEY_A, predicateType: PREDICATE_TYPE_V1 })
+        .builderId,
+    ).toBe(builderOf(KEY_A).id);
   });
 
   it('is deterministic: the same predicate and key give the same bytes', () => {
@@ -130,21 +167,26 @@ describe('tampering', () => {
       }),
     );
 
-  it('changing any byte of the signed statement makes verification fail', () => {
-    const statement = signed.statementBytes;
-    const codes = new Set<string>();
-    for (let i = 0; i < statement.length; i++) {
-      const changed = statement.slice();
-      changed[i] ^= 0x01;
-      const result = verifyAttestation(withPayload(changed));
-      expect(result.ok, `byte ${i}`).toBe(false);
-      if (!result.ok) codes.add(result.error.code);
-    }
-    // Most flips still parse and are caught by the signature itself.
-    expect(codes.has(ErrorCode.SIGNATURE_INVALID)).toBe(true);
-  });
+  it(
+    'changing any byte of the signed statement makes verification fail',
+    { timeout: 60_000 },
+    () => {
+      const statement = signed.statementBytes;
+      const codes = new Set<string>();
+      for (let i = 0; i < statement.length; i++) {
+        const changed = statement.slice();
+        changed[i] ^= 0x01;
+        const result = verifyAttestation(withPayload(changed));
+        expect(result.ok, `byte ${i}`).toBe(false);
+        if (!result.ok) codes.add(result.error.code);
+      }
+      // Most flips still parse and are caught by the signature itself.
+      expect(codes.has(ErrorCode.SIGNATURE_INVALID)).toBe(true);
+    },
+  );
 
-  it('changing any bit of the signature makes verification fail', () => {
+  // 512 full verifications: seconds on a loaded 2-core machine.
+  it('changing any bit of the signature makes verification fail', { timeout: 60_000 }, () => {
     const sig = base64Decode(envelope.signatures[0].sig);
     for (let i = 0; i < 64 * 8; i++) {
       const changed = sig.slice();
@@ -154,7 +196,7 @@ describe('tampering', () => {
     }
   });
 
-  it('never throws on mangled envelopes (seeded random edits)', () => {
+  it('never throws on mangled envelopes (seeded random edits)', { timeout: 60_000 }, () => {
     const random = prng(20261120);
     const bytes = signed.envelopeBytes;
     for (let round = 0; round < 3000; round++) {
@@ -284,6 +326,7 @@ describe('signAttestation refuses what verifyAttestation would reject', () => {
 
   it('refuses an envelope over the size limit before signing', () => {
     const p = unsigned(realisticMatch()) as any;
+    // Version 1 lets every kind carry members, the largest envelope one can build.
     const kinds = ['guestos', 'hostos', 'setupos', 'guestos-recovery', 'launch-measurements'];
     p.artifacts = kinds.map((kind) => ({
       kind,
@@ -297,7 +340,9 @@ describe('signAttestation refuses what verifyAttestation would reject', () => {
         size: '1',
       })),
     }));
-    const error = thrown(() => signAttestation({ predicate: p, secretKey: KEY_A }));
+    const error = thrown(() =>
+      signAttestation({ predicate: p, secretKey: KEY_A, predicateType: PREDICATE_TYPE_V1 }),
+    );
     expect(error.code).toBe(ErrorCode.ENVELOPE_TOO_LARGE);
   });
 
@@ -312,10 +357,14 @@ describe('signAttestation refuses what verifyAttestation would reject', () => {
 describe('validatePredicate', () => {
   it('accepts a complete predicate and returns a fresh copy', () => {
     const p = realisticMatch();
-    const result = validatePredicate(p);
+    const result = validatePredicate(p, PREDICATE_TYPE_V1);
     if (!result.ok) expect.fail(result.error.message);
     expect(result.value).toEqual(p);
     expect(result.value).not.toBe(p);
+    // Version 2 (the default) requires its fields.
+    const v2 = validatePredicate(p);
+    expect(v2.ok ? 'ok' : v2.error.code).toBe(ErrorCode.MISSING_FIELD);
+    expect(validatePredicate(kvmContainerMismatchV2()).ok).toBe(true);
   });
 
   it('returns errors instead of throwing', () => {
@@ -335,7 +384,10 @@ describe('validatePredicate', () => {
 
 describe('createStatement', () => {
   it('derives one subject per built artifact, in order, named kind/name', () => {
-    const statement = createStatement(kvmMatchWithMembers() as unknown as Predicate);
+    const statement = createStatement(
+      kvmMatchWithMembers() as unknown as Predicate,
+      PREDICATE_TYPE_V1,
+    );
     expect(statement.subject).toEqual([
       {
         name: 'guestos/update-img.tar.zst',

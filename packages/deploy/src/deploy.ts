@@ -9,7 +9,8 @@
  *   raw wasm is installed (in chunks when large), so it equals the build's SHA-256.
  * - Init and upgrade arguments come from `deploy.config.ts` at the project root (see
  *   `DeployConfig`), or an empty argument list.
- * - `.env` gets `DFX_NETWORK` and `CANISTER_ID_<NAME>` like dfx writes them.
+ * - `.env` gets `DFX_NETWORK` and `CANISTER_ID_<NAME>` like dfx writes them (and, for a local
+ *   network, `REPRO_LOCAL_NETWORK_URL`: where the CLI finds it).
  */
 import { HttpAgent } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
@@ -223,6 +224,8 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     const envPath = join(projectRoot, '.env');
     const existing = existsSync(envPath) ? await readFile(envPath, 'utf8') : '';
     const vars: Record<string, string> = { DFX_NETWORK: target.name };
+    // The CLI's `--network local` talks to this network, not any other with the same ids.
+    if (target.name === 'local') vars['REPRO_LOCAL_NETWORK_URL'] = target.url;
     for (const [name, id] of Object.entries(known)) {
       vars[`CANISTER_ID_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = id;
     }

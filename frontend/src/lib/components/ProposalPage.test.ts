@@ -62,29 +62,37 @@ function show(registry: MemoryRegistry) {
 }
 
 describe('ProposalPage', () => {
-  it('shows hash groups, the expected group, where the mismatch is, and a verification mark per attestation', async () => {
-    const { target } = show(seeded());
-    await vi.waitFor(() => expect(all(target, '[data-verification="verified"]')).toHaveLength(5));
+  it(
+    'shows hash groups, the expected group, where the mismatch is, and a verification mark per attestation',
+    { timeout: 30_000 },
+    async () => {
+      const { target } = show(seeded());
+      // Five Ed25519 verifications on the main thread: allow for a loaded machine.
+      await vi.waitFor(
+        () => expect(all(target, '[data-verification="verified"]')).toHaveLength(5),
+        { timeout: 20_000 },
+      );
 
-    const groups = all(target, '[data-hash-group]');
-    expect(groups.map((g) => g.getAttribute('data-hash-group'))).toEqual([GOOD_HASH, BAD_HASH]);
-    expect(groups.map((g) => g.getAttribute('data-expected-group'))).toEqual(['true', 'false']);
-    expect(groups[0]?.textContent).toContain('4 builders');
-    expect(groups[0]?.textContent).toContain("✓ the proposal's hash");
-    expect(text(target, '[data-member-diff]')).toContain('differs in root.img');
-    expect(text(target, '[data-expected-hash]')).toBe(GOOD_HASH);
-    expect(text(target, '[data-onchain-hash]')).toBe(GOOD_HASH);
-    const url = target.querySelector('.urls a');
-    expect(url?.getAttribute('href')).toMatch(/^https:\/\/download\.dfinity\.systems\//);
-    expect(url?.getAttribute('rel')).toContain('noopener');
-    expect(text(target, '[data-threshold]')).toBe('threshold met: 4 of 3');
-    expect(text(target, '[data-verification-summary]')).toContain(
-      '5 of 5 signatures verified in your browser',
-    );
-    expect(text(target, '[data-factor="virtualization"] figcaption')).toContain(
-      'The mismatch ran on WSL2; no matching build did.',
-    );
-  });
+      const groups = all(target, '[data-hash-group]');
+      expect(groups.map((g) => g.getAttribute('data-hash-group'))).toEqual([GOOD_HASH, BAD_HASH]);
+      expect(groups.map((g) => g.getAttribute('data-expected-group'))).toEqual(['true', 'false']);
+      expect(groups[0]?.textContent).toContain('4 builders');
+      expect(groups[0]?.textContent).toContain("✓ the proposal's hash");
+      expect(text(target, '[data-member-diff]')).toContain('root.img differs');
+      expect(text(target, '[data-expected-hash]')).toBe(GOOD_HASH);
+      expect(text(target, '[data-onchain-hash]')).toBe(GOOD_HASH);
+      const url = target.querySelector('.urls a');
+      expect(url?.getAttribute('href')).toMatch(/^https:\/\/download\.dfinity\.systems\//);
+      expect(url?.getAttribute('rel')).toContain('noopener');
+      expect(text(target, '[data-threshold]')).toBe('threshold met: 4 of 3');
+      expect(text(target, '[data-verification-summary]')).toContain(
+        '5 of 5 signatures verified in your browser',
+      );
+      expect(text(target, '[data-factor="virtualization"] figcaption')).toContain(
+        'The mismatch ran on WSL2; no matching build did.',
+      );
+    },
+  );
 
   it('shows user text as text, never as markup', async () => {
     const { target } = show(seeded());

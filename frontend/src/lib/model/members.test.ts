@@ -78,3 +78,41 @@ describe('diffMembers', () => {
     expect(differenceSummary([])).toBe('the listed files are identical');
   });
 });
+
+describe('compareHashGroups places the difference in a layer', () => {
+  const tar = (label: string) => label.repeat(64).slice(0, 64);
+  it('same tar stream: only the compression differs, even without member lists', () => {
+    const [comparison] = compareHashGroups({
+      groups,
+      signed: [
+        { sha256: GOOD_HASH, members: undefined, tarSha256: tar('a') },
+        { sha256: BAD_HASH, members: undefined, tarSha256: tar('a') },
+      ],
+    });
+    expect(comparison).toMatchObject({
+      status: 'compared',
+      layer: 'compression',
+      summary: 'only the compression differs (same tar)',
+      differences: [],
+    });
+  });
+
+  it('same files in another tar layout, and files that differ', () => {
+    const [layout] = compareHashGroups({
+      groups,
+      signed: [
+        { sha256: GOOD_HASH, members: ROOT_MEMBERS, tarSha256: tar('a') },
+        { sha256: BAD_HASH, members: ROOT_MEMBERS, tarSha256: tar('b') },
+      ],
+    });
+    expect(layout).toMatchObject({ layer: 'tar', differences: [] });
+    const [files] = compareHashGroups({
+      groups,
+      signed: [
+        { sha256: GOOD_HASH, members: ROOT_MEMBERS, tarSha256: tar('a') },
+        { sha256: BAD_HASH, members: ROOT_MEMBERS_DIFFERENT, tarSha256: tar('b') },
+      ],
+    });
+    expect(files).toMatchObject({ layer: 'files', summary: 'root.img differs' });
+  });
+});

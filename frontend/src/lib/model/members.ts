@@ -3,6 +3,11 @@
  * files whose hashes differ between two hash groups say where the builds diverge ("differs in
  * root.img") — the first thing a release engineer asks.
  */
+import {
+  archiveLayerDifference,
+  describeLayerDifference,
+  type LayerDifference,
+} from '@repro-registry/attestation';
 import type { MemberHash } from '../verification/verify';
 import type { HashGroup } from './types';
 
@@ -15,14 +20,24 @@ export interface MemberDifference {
 }
 
 export type GroupComparison =
-  | { status: 'compared'; sha256: string; referenceSha256: string; differences: MemberDifference[] }
-  /** One of the two groups has no verified attestation listing its files. */
+  | {
+      status: 'compared';
+      sha256: string;
+      referenceSha256: string;
+      /** Where the archives part: only the compression, the tar layout, or the files. */
+      layer: 'compression' | 'tar' | 'archive' | 'files';
+      /** "only the compression differs (same tar)", "root.img differs"… */
+      summary: string;
+      differences: MemberDifference[];
+    }
+  /** One of the two groups has no verified attestation listing its files or its tar layer. */
   | { status: 'no_members'; sha256: string; referenceSha256: string };
 
-/** A verified attestation's artifact: the hash it built and the files it listed. */
+/** A verified attestation's artifact: the hash it built, the files it listed, its tar layer. */
 export interface SignedArtifact {
   sha256: string | null;
   members: MemberHash[] | undefined;
+  tarSha256?: string | undefined;
 }
 
 /**
@@ -40,19 +55,31 @@ export function compareHashGroups(args: {
   const membersOf = (sha256: string): MemberHash[] | null =>
     signed.find((s) => s.sha256 === sha256 && s.members !== undefined && s.members.length > 0)
       ?.members ?? null;
-  const referenceMembers = membersOf(reference.sha256);
+  const tarOf = (sha256: string): string | null =>
+    signed.find((s) => s.sha256 === sha256 && s.tarSha256 !== undefined)?.tarSha256 ?? null;
+  const layersOf = (sha256: string) => ({
+    sha256,
+    tarSha256: tarOf(sha256),
+    members: membersOf(sha256)?.map((m) => ({ ...m, size: '0' })) ?? null,
+  });
+  const referenceLayers = layersOf(reference.sha256);
   return groups
     .filter((g) => g !== reference)
     .map((g): GroupComparison => {
-      const members = membersOf(g.sha256);
-      if (referenceMembers === null || members === null) {
+      const layers = layersOf(g.sha256);
+      const difference: LayerDifference = archiveLayerDifference(referenceLayers, layers);
+      if (difference.layer === 'unknown' || difference.layer === 'none')
         return { status: 'no_members', sha256: g.sha256, referenceSha256: reference.sha256 };
-      }
       return {
         status: 'compared',
         sha256: g.sha256,
         referenceSha256: reference.sha256,
-        differences: diffMembers(referenceMembers, members),
+        layer: difference.layer,
+        summary: describeLayerDifference(difference),
+        differences:
+          referenceLayers.members !== null && layers.members !== null
+            ? diffMembers(referenceLayers.members, layers.members)
+            : [],
       };
     });
 }

@@ -60,7 +60,13 @@ export class ProposalPageState {
         const outcome = this.verification.get(a.id.toString());
         const built = a.artifacts.find((x) => x.kind === artifact.kind);
         if (outcome?.ok !== true || built === undefined) return [];
-        return [{ sha256: built.sha256, members: outcome.members[artifact.kind] }];
+        return [
+          {
+            sha256: built.sha256,
+            members: outcome.members[artifact.kind],
+            tarSha256: outcome.details.tarSha256[artifact.kind],
+          },
+        ];
       });
       result.set(artifact.kind, compareHashGroups({ groups: artifact.hashGroups, signed }));
     }

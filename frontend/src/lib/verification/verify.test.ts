@@ -10,6 +10,7 @@ import {
   type Verdict,
 } from '@repro-registry/attestation';
 import { describe, expect, it } from 'vitest';
+import { unknownV2Environment } from '../../../../packages/attestation/scripts/vectors-lib';
 
 import { overallVerdict } from '../model/verdicts';
 import { ROOT_MEMBERS, WSL2, attestation, testBuilder } from '../test-support/fixtures';
@@ -23,6 +24,9 @@ function withPayload(envelope: Uint8Array, edit: (statement: string) => string):
   e.payload = base64Encode(utf8Encode(edit(utf8Decode(base64Decode(e.payload)))));
   return utf8Encode(JSON.stringify(e));
 }
+
+// What signAttestation records for version 2's fields a version 1-shaped predicate lacks.
+const v2Unknowns = unknownV2Environment();
 
 describe('verifyStoredAttestation', () => {
   it('verifies a stored attestation against its envelope and returns the signed file hashes', () => {
@@ -38,6 +42,13 @@ describe('verifyStoredAttestation', () => {
       ok: true,
       members: { guestos: ROOT_MEMBERS.map(({ path, sha256 }) => ({ path, sha256 })) },
       envelopeSha256: createHash('sha256').update(a.envelope!).digest('hex'),
+      // Version 2's fields come from the signed statement (the registry's index has v1's only).
+      details: {
+        tarSha256: {},
+        environment: { ...WSL2, ...v2Unknowns },
+        exitCode: null,
+        failure: null,
+      },
     });
   });
 

@@ -5,6 +5,7 @@
  * runs the same in a worker, on the main thread and in tests.
  */
 import {
+  ENVIRONMENT_FIELDS_V1,
   sha256Hex,
   verifyAttestation,
   verifyAttestationAsync,
@@ -36,9 +37,21 @@ export type VerificationFailure =
   /** A field the registry shows differs from what the builder signed. */
   | { kind: 'field_differs'; field: string; signed: string; stored: string };
 
+/**
+ * What only the signed statement says (the registry's index keeps the version 1 fields): the
+ * tar layer of each image, and version 2's environment, exit code and failure cause.
+ */
+export interface SignedDetails {
+  /** Per artifact kind, SHA-256 of the uncompressed tar stream (version 2). */
+  tarSha256: Record<string, string>;
+  environment: Predicate['environment'];
+  exitCode: number | null;
+  failure: { category: string; cause: string } | null;
+}
+
 export type VerificationOutcome =
   /** `envelopeSha256`: of the bytes as received, to compare with `sha256sum` of a download. */
-  | { ok: true; members: SignedMembers; envelopeSha256: string }
+  | { ok: true; members: SignedMembers; envelopeSha256: string; details: SignedDetails }
   | { ok: false; failure: VerificationFailure };
 
 /** The parts of a stored attestation that verification compares (no envelope, no registry-derived fields). */
@@ -78,8 +91,10 @@ function firstDifference(signed: Predicate, stored: StoredAttestation): Verifica
     );
   });
   pairs.push(['verdict', overallVerdict(signed.artifacts.map((a) => a.verdict)), stored.verdict]);
+  // The registry's index keeps version 1's environment; version 2's extra fields are read
+  // from the signed statement itself (`SignedDetails`).
   const env = signed.environment;
-  for (const key of Object.keys(env) as (keyof typeof env)[]) {
+  for (const key of ENVIRONMENT_FIELDS_V1) {
     pairs.push([`environment.${key}`, env[key], stored.environment[key]]);
   }
   pairs.push(
@@ -152,12 +167,20 @@ function judge(
   const difference = firstDifference(v.predicate, stored);
   if (difference !== null) return { ok: false, failure: difference };
   const members: SignedMembers = {};
+  const tarSha256: Record<string, string> = {};
   for (const a of v.predicate.artifacts) {
     if (a.members !== undefined && a.members.length > 0) {
       members[a.kind] = a.members.map((m) => ({ path: m.path, sha256: m.sha256 }));
     }
+    if (a.tarSha256 !== undefined) tarSha256[a.kind] = a.tarSha256;
   }
-  return { ok: true, members, envelopeSha256: digest(envelope) };
+  const details: SignedDetails = {
+    tarSha256,
+    environment: v.predicate.environment,
+    exitCode: v.predicate.tool.exitCode ?? null,
+    failure: v.predicate.build.failure ?? null,
+  };
+  return { ok: true, members, envelopeSha256: digest(envelope), details };
 }
 
 /** One line for people about a failed verification. */

@@ -1,0 +1,144 @@
+// The `environment` object of both predicate versions. Version 2 keeps version 1's fields (in
+// the same order, so a version 1 reader finds them), narrows `virtualization` to the VM layer,
+// and adds the fields after `gitVersion`.
+import { ErrorCode } from './codes';
+import { CONTAINERS, LIMITS, VIRTUALIZATIONS } from './constants';
+import { reject } from './errors';
+import {
+  isDecimalU64,
+  join,
+  readEnum,
+  readNullableLabel,
+  readNullableU64String,
+  readObject,
+  readString,
+  wrongType,
+} from './read';
+import type { Environment, EnvironmentV2, Virtualization } from './types';
+
+export const ENVIRONMENT_FIELDS_V1 = [
+  'osName',
+  'osVersion',
+  'kernel',
+  'arch',
+  'virtualization',
+  'cpuModel',
+  'cpuCount',
+  'memoryBytes',
+  'swapBytes',
+  'diskFreeBytes',
+  'containerRuntimeName',
+  'containerRuntimeVersion',
+  'gitVersion',
+] as const;
+
+export const ENVIRONMENT_FIELDS_V2 = [
+  ...ENVIRONMENT_FIELDS_V1,
+  'container',
+  'containerRuntimeRootless',
+  'buildDirFilesystem',
+  'buildDirBlockSize',
+  'tmpFilesystem',
+  'tmpBlockSize',
+  'cgroupMemoryMax',
+  'cgroupCpuMax',
+  'zstdVersion',
+  'tarVersion',
+] as const;
+
+const VM_LAYERS: readonly Virtualization[] = VIRTUALIZATIONS.filter((v) => v !== 'container');
+
+function readCpuCount(value: unknown, at: string): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number') return wrongType(at, 'a number or null', value);
+  if (!Number.isSafeInteger(value) || value < 1 || value > LIMITS.cpuCount) {
+    reject(ErrorCode.NUMBER_INVALID, `${at} must be an integer from 1 to ${LIMITS.cpuCount}`, at);
+  }
+  return value;
+}
+
+function readNullableBoolean(value: unknown, at: string): boolean | null {
+  if (value !== null && typeof value !== 'boolean') wrongType(at, 'a boolean or null', value);
+  return value;
+}
+
+/** `max` or a decimal u64 (the cgroup v2 `memory.max` file). */
+function readMemoryMax(value: unknown, at: string): string | null {
+  if (value === null) return null;
+  const text = readString(value, at);
+  if (text !== 'max' && !isDecimalU64(text))
+    reject(ErrorCode.NUMBER_INVALID, `${at} must be "max" or a decimal u64`, at);
+  return text;
+}
+
+/** `<quota|max> <period>` (the cgroup v2 `cpu.max` file), decimal without leading zeros. */
+function readCpuMax(value: unknown, at: string): string | null {
+  if (value === null) return null;
+  const text = readString(value, at);
+  const parts = text.split(' ');
+  const ok =
+    parts.length === 2 &&
+    (parts[0] === 'max' || (isDecimalU64(parts[0]) && parts[0] !== '0')) &&
+    isDecimalU64(parts[1]) &&
+    parts[1] !== '0';
+  if (!ok) reject(ErrorCode.NUMBER_INVALID, `${at} must be "<quota|max> <period>"`, at);
+  return text;
+}
+
+export function readEnvironment(
+  value: unknown,
+  at: string,
+  version: 1 | 2,
+): Environment | EnvironmentV2 {
+  const v = readObject({
+    value,
+    at,
+    required: version === 1 ? ENVIRONMENT_FIELDS_V1 : ENVIRONMENT_FIELDS_V2,
+  });
+  const f = (key: (typeof ENVIRONMENT_FIELDS_V2)[number]): string => join(at, key);
+  const base: Environment = {
+    osName: readNullableLabel(v['osName'], f('osName')),
+    osVersion: readNullableLabel(v['osVersion'], f('osVersion')),
+    kernel: readNullableLabel(v['kernel'], f('kernel')),
+    arch: readNullableLabel(v['arch'], f('arch')),
+    virtualization: readEnum({
+      value: v['virtualization'],
+      at: f('virtualization'),
+      allowed: version === 1 ? VIRTUALIZATIONS : VM_LAYERS,
+      code: ErrorCode.VIRTUALIZATION_UNKNOWN,
+    }),
+    cpuModel: readNullableLabel(v['cpuModel'], f('cpuModel')),
+    cpuCount: readCpuCount(v['cpuCount'], f('cpuCount')),
+    memoryBytes: readNullableU64String(v['memoryBytes'], f('memoryBytes')),
+    swapBytes: readNullableU64String(v['swapBytes'], f('swapBytes')),
+    diskFreeBytes: readNullableU64String(v['diskFreeBytes'], f('diskFreeBytes')),
+    containerRuntimeName: readNullableLabel(v['containerRuntimeName'], f('containerRuntimeName')),
+    containerRuntimeVersion: readNullableLabel(
+      v['containerRuntimeVersion'],
+      f('containerRuntimeVersion'),
+    ),
+    gitVersion: readNullableLabel(v['gitVersion'], f('gitVersion')),
+  };
+  if (version === 1) return base;
+  return {
+    ...base,
+    container: readEnum({
+      value: v['container'],
+      at: f('container'),
+      allowed: CONTAINERS,
+      code: ErrorCode.CONTAINER_UNKNOWN,
+    }),
+    containerRuntimeRootless: readNullableBoolean(
+      v['containerRuntimeRootless'],
+      f('containerRuntimeRootless'),
+    ),
+    buildDirFilesystem: readNullableLabel(v['buildDirFilesystem'], f('buildDirFilesystem')),
+    buildDirBlockSize: readNullableU64String(v['buildDirBlockSize'], f('buildDirBlockSize')),
+    tmpFilesystem: readNullableLabel(v['tmpFilesystem'], f('tmpFilesystem')),
+    tmpBlockSize: readNullableU64String(v['tmpBlockSize'], f('tmpBlockSize')),
+    cgroupMemoryMax: readMemoryMax(v['cgroupMemoryMax'], f('cgroupMemoryMax')),
+    cgroupCpuMax: readCpuMax(v['cgroupCpuMax'], f('cgroupCpuMax')),
+    zstdVersion: readNullableLabel(v['zstdVersion'], f('zstdVersion')),
+    tarVersion: readNullableLabel(v['tarVersion'], f('tarVersion')),
+  };
+}
