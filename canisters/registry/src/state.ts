@@ -26,6 +26,9 @@ function table<V>(memoryId: number, values: 'bytes' | 'json'): Table<V> {
     insert: (key, value) => {
       map.insert(key, value);
     },
+    remove: (key) => {
+      map.remove(key);
+    },
     containsKey: (key) => map.containsKey(key),
     len: () => Number(map.len()),
     keys: (startIndex, length) => map.keys(startIndex, length),
@@ -46,5 +49,15 @@ export function stableTables(): RegistryTables {
     builderAttestations: table(9, 'bytes'),
     rateBuckets: table(10, 'json'),
     attestationReplies: table(11, 'bytes'),
+    standings: table(12, 'json'),
+    builderProposals: table(13, 'bytes'),
+    confirmedProposals: table(14, 'bytes'),
+    names: table(15, 'json'),
+    trustLists: table(16, 'json'),
+    trustListVersions: table(17, 'json'),
+    trustListOwners: table(18, 'json'),
+    memberships: table(19, 'json'),
+    listTallies: table(20, 'json'),
+    listQueue: table(21, 'bytes'),
   };
 }
