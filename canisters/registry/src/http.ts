@@ -274,7 +274,7 @@ const GREY = '#6b7280';
 export interface Badge {
   /** What the badge says, short. */
   value: string;
-  /** The same as a sentence (the SVG's title and accessible name). */
+  /** The whole badge as a sentence (the SVG's title and accessible name). */
   title: string;
   color: string;
 }
@@ -287,7 +287,7 @@ const builders = (n: number) => `${n} ${n === 1 ? 'builder' : 'builders'}`;
  * says whose count it is: "5/5 on list CodeGov; 7 in all".
  */
 export function badgeOf(summary: Result<ProposalSummaryView>): Badge {
-  const grey = (value: string, title = value) => ({ value, title, color: GREY });
+  const grey = (value: string, title = `reproduced: ${value}`) => ({ value, title, color: GREY });
   if (!summary.ok) {
     switch (summary.error.code) {
       case ErrorCode.PROPOSAL_PENDING:
@@ -314,7 +314,8 @@ export function badgeOf(summary: Result<ProposalSummaryView>): Badge {
   const attempted = v === undefined ? 0 : v.match + v.mismatch + v.build_failed;
   if (v === undefined || attempted === 0) return grey(`no reproduction yet${onList}${inAll}`);
   const value = `${v.match}/${attempted}${onList}${inAll}`;
-  const title = `reproduced by ${builders(v.match)} of ${attempted}${onList}${inAll}`;
+  const of = attempted === v.match ? builders(v.match) : `${v.match} of ${builders(attempted)}`;
+  const title = `reproduced by ${of}${onList}${inAll}`;
   if (v.mismatch === 0 && v.build_failed === 0) return { value, title, color: GREEN };
   return { value, title, color: v.match > 0 ? AMBER : RED };
 }
@@ -344,7 +345,7 @@ export function badgeSvg(args: {
   const lw = w(label);
   const vw = w(value);
   const total = lw + vw;
-  const title = xmlText(`${label}: ${args.title}`);
+  const title = xmlText(args.title);
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${title}">` +
     `<title>${title}</title>` +
