@@ -289,7 +289,7 @@ await ensureCanisterBuilt('registry', ['canisters/registry/src', 'packages/attes
     lists.push(list.id);
   }
   await filling.settle(5);
-  const listZero = lists[0] as bigint;
+  const listZero = lists[0];
   let submitted = 0;
   const started = Date.now();
   for (const checkpoint of CHECKPOINTS) {

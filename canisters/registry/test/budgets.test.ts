@@ -54,7 +54,7 @@ describe('instruction budgets (instrumented host)', () => {
       });
       const lists = await publishTrustLists(registry);
       await registry.settle();
-      const list = lists[7] as bigint;
+      const list = lists[7];
       const summaryAt = async (trustList?: bigint) => {
         const s = okOf(
           await registry.call<{ Ok: T.ProposalSummary }>('get_consensus', [
@@ -109,7 +109,7 @@ describe('instruction budgets (instrumented host)', () => {
   it('sync_proposal stays within budget', { timeout: 300_000 }, async () => {
     const { registry } = await startWithGovernance({ instrumented: true });
     const { putProposals, proposal } = await import('./governance-standin');
-    const governance = registry.host.canisterIds()[0] as Principal;
+    const governance = registry.host.canisterIds()[0];
     await putProposals(registry.host, governance, [proposal(134567n)]);
     const summary = okOf(
       await registry.call<{ Ok: T.ProposalSummary }>(

@@ -153,6 +153,28 @@ export function primaryArtifact(consensus: Consensus): ArtifactConsensus | undef
   return consensus.artifacts.find((a) => a.expectedSource === 'proposal') ?? consensus.artifacts[0];
 }
 
+/**
+ * Builders whose result for the primary artifact (as `primaryArtifact` picks it) matches, read
+ * from cells directly: a trust list's summary states it for everyone without a second consensus.
+ */
+export function primaryMatches(
+  cells: ConsensusCell[],
+  onChain: OnChainProposalJson | null,
+): number {
+  const inScope = cells.filter((c) => c.commit === undefined);
+  const kind =
+    onChainArtifactKind(onChain) ?? ARTIFACT_KINDS.find((k) => inScope.some((c) => c.kind === k));
+  let n = 0;
+  for (const c of inScope) {
+    if (
+      c.kind === kind &&
+      effectiveVerdict({ kind, sha256: c.sha256, verdict: c.verdict }, onChain) === 'match'
+    )
+      n += c.n;
+  }
+  return n;
+}
+
 /** The commit consensus is about: the one the proposal elects (every counted result is for it). */
 export function consensusCommit(proposal: ProposalRecordJson): string | null {
   return proposal.onChain?.electedCommit ?? null;

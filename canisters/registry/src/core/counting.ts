@@ -11,6 +11,7 @@ import { ARTIFACT_KINDS_BY_OS, environmentClass } from '@repro-registry/attestat
 import { applyCell, onChainExpected, trackedKey } from './consensus';
 import type {
   AttestationRecordJson,
+  BuilderRecordJson,
   CellKey,
   OnChainProposalJson,
   ProposalRecordJson,
@@ -59,16 +60,46 @@ export interface CountingContext {
 }
 
 /**
- * Counts a stored attestation of a confirmed proposal (new, or reached by a recount walk).
- * Older records whose flags change are marked in `records`; the caller saves them.
+ * The builder's standing on the proposal, created (and indexed under the builder) when new.
+ * The builder record is changed in place when given (the caller saves it), else read and saved.
  */
-export function countAttestation(ctx: CountingContext, record: AttestationRecordJson): void {
+export function standingOf(
+  store: RegistryStore,
+  args: { proposalId: bigint; builderKey: Uint8Array; builder?: BuilderRecordJson },
+): { key: Uint8Array; standing: StandingJson } {
+  const key = standingKey(args.proposalId, args.builderKey);
+  const standing = store.tables.standings.get(key);
+  if (standing !== undefined) return { key, standing };
+  // Index the proposal under the builder, so trust lists can find a member's standings.
+  const profile = args.builder ?? store.tables.builders.get(args.builderKey);
+  if (profile !== undefined) {
+    const seq = profile.proposalCount ?? 0;
+    store.tables.builderProposals.insert(
+      compositeKey(args.builderKey, seq),
+      u64Key(args.proposalId),
+    );
+    profile.proposalCount = seq + 1;
+    if (args.builder === undefined) store.tables.builders.insert(args.builderKey, profile);
+  }
+  return { key, standing: { kinds: {} } };
+}
+
+/**
+ * Counts a stored attestation of a confirmed proposal (new, or reached by a recount walk) into
+ * the builder's standing, and saves the standing. Older records whose flags change are marked
+ * in `records`; the caller saves them.
+ */
+export function countAttestation(
+  ctx: CountingContext,
+  record: AttestationRecordJson,
+  at?: { key: Uint8Array; standing: StandingJson; builderKey: Uint8Array },
+): void {
   const { store, proposal } = ctx;
-  const proposalId = BigInt(proposal.id);
-  const builder = Principal.fromText(record.builder).toUint8Array();
-  const key = standingKey(proposalId, builder);
-  const standing = store.tables.standings.get(key) ?? newStanding(store, proposalId, builder);
+  const builderKey = at?.builderKey ?? Principal.fromText(record.builder).toUint8Array();
+  const { key, standing } =
+    at ?? standingOf(store, { proposalId: BigInt(proposal.id), builderKey });
   const before = counted(standing).length > 0;
+  standing.listed ??= counted(standing);
   const env = environmentClass(record.environment);
   const visible = record.hidden === null;
 
@@ -107,7 +138,7 @@ export function countAttestation(ctx: CountingContext, record: AttestationRecord
     a.laterAttemptFailed = false;
   }
   proposal.currentBuilders += Number(counted(standing).length > 0) - Number(before);
-  saveStanding(store, key, standing, builder);
+  saveStanding(store, key, standing, builderKey);
 }
 
 /** Counts (hide = false) or stops counting (hide = true) what a record's standing results add. */
@@ -122,6 +153,7 @@ export function setVisibility(
   const standing = store.tables.standings.get(key);
   if (standing === undefined) return;
   const before = counted(standing).length > 0;
+  standing.listed ??= counted(standing);
   for (const entry of Object.values(standing.kinds)) {
     if (entry === undefined || entry.id !== record.id || entry.counted === visible) continue;
     if (visible) addTracked(proposal, entry);
@@ -146,38 +178,36 @@ function addTracked(proposal: ProposalRecordJson, entry: StandingEntryJson): voi
   else delete entry.tracked;
 }
 
-function newStanding(store: RegistryStore, proposalId: bigint, builder: Uint8Array): StandingJson {
-  // Index the proposal under the builder, so trust lists can find a member's standings.
-  const profile = store.tables.builders.get(builder);
-  if (profile !== undefined) {
-    const seq = profile.proposalCount ?? 0;
-    store.tables.builderProposals.insert(compositeKey(builder, seq), u64Key(proposalId));
-    profile.proposalCount = seq + 1;
-    store.tables.builders.insert(builder, profile);
-  }
-  return { kinds: {}, listed: [] };
-}
-
 /**
  * Saves a standing. Trust lists that hold the builder learn of the change from a queue (their
  * aggregates are updated in messages of their own, so a submission costs the same however
  * many lists hold its builder); a builder on no list has nothing to propagate.
  */
-function saveStanding(
+export function saveStanding(
   store: RegistryStore,
   key: Uint8Array,
   standing: StandingJson,
   builder: Uint8Array,
 ): void {
   const cells = counted(standing);
-  const memberships = store.tables.memberships.get(builder);
-  if (memberships === undefined || Object.keys(memberships).length === 0) standing.listed = cells;
-  else if (!sameCells(cells, standing.listed)) enqueueListUpdate(store, key);
+  // A builder on no list has no memberships entry (it is removed when emptied).
+  if (
+    standing.listed === undefined ||
+    !store.tables.memberships.containsKey(builder) ||
+    sameCells(cells, standing.listed)
+  )
+    delete standing.listed;
+  else enqueueListUpdate(store, key);
   store.tables.standings.insert(key, standing);
 }
 
 export function countedCells(standing: StandingJson): CellKey[] {
   return counted(standing);
+}
+
+/** What the trust lists holding the builder count of this standing now. */
+export function listedCells(standing: StandingJson): CellKey[] {
+  return standing.listed ?? counted(standing);
 }
 
 function sameCells(a: CellKey[], b: CellKey[]): boolean {

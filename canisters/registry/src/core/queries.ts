@@ -7,7 +7,7 @@ import type { Verdict } from '@repro-registry/attestation';
 import { ErrorCode, VERDICTS } from '@repro-registry/attestation';
 
 import type { Consensus } from './consensus';
-import { computeConsensus, consensusCommit, primaryArtifact, proposalConsensus } from './consensus';
+import { computeConsensus, consensusCommit, primaryMatches, proposalConsensus } from './consensus';
 import type { Result } from './errors';
 import { err, ok } from './errors';
 import type { BuilderRecordJson, ProposalRecordJson, TrustListJson } from './records';
@@ -74,12 +74,11 @@ function summaryOf(
 ): ProposalSummaryView {
   const walking = record.recounting === true && record.renderCursor !== null;
   const commit = consensusCommit(record);
-  const everyone = proposalConsensus(record);
-  const matchingInAll = primaryArtifact(everyone)?.verdicts.match ?? 0;
+  const matchingInAll = primaryMatches(record.cells, record.onChain);
   if (list === null) {
     return {
       record,
-      consensus: everyone,
+      consensus: proposalConsensus(record),
       commit,
       builderCount: record.currentBuilders,
       scope: {

@@ -173,9 +173,13 @@ export interface BuilderRecordJson {
  * older one added.
  */
 export interface StandingJson {
+  /** The builder's newest attestation for the proposal (the next one supersedes it). Absent in
+   *  layout 1, which kept it in `currentAttestation`. */
+  latest?: U64String;
   kinds: Partial<Record<ArtifactKind, StandingEntryJson>>;
-  /** The cells as last applied to the aggregates of the trust lists that hold the builder. */
-  listed: CellKey[];
+  /** The cells as last applied to the aggregates of the trust lists that hold the builder;
+   *  absent while that is what counts now (so it is stored only while a change is queued). */
+  listed?: CellKey[];
 }
 
 export interface StandingEntryJson {

@@ -54,10 +54,11 @@ export interface RenderedAttestation {
 export type AttestationRenderer = (view: AttestationView) => RenderedAttestation;
 
 /**
- * Renderings redone per message when a proposal's data arrives (each costs about 8 M
- * instructions: 2,000 stay far below an update's 40 B limit).
+ * Attestations walked per message when a proposal is confirmed or recounted: each is counted
+ * and rendered again (about 20 M instructions with its stable writes), so 1,000 stay far below
+ * an update's 40 B limit.
  */
-export const RERENDER_PER_MESSAGE = 2_000;
+export const RERENDER_PER_MESSAGE = 1_000;
 
 /** The current stable layout (see `migration.ts`). */
 export const LAYOUT = 2;

@@ -16,7 +16,7 @@ import {
 } from '@repro-registry/attestation';
 
 import { overallVerdict } from './consensus';
-import { countAttestation } from './counting';
+import { countAttestation, saveStanding, standingOf } from './counting';
 import type { Result } from './errors';
 import { err, ok } from './errors';
 import { buildTimeProblem } from './plausibility';
@@ -42,8 +42,12 @@ export interface SubmitReceipt {
 const VERDICT_INDEX = { match: 0, mismatch: 1, build_failed: 2, not_built: 3 } as const;
 
 /** Updates are refused below the minimum cycle balance; queries keep working. */
-export function checkCycles(store: RegistryStore, cycles: bigint): Result<void> {
-  const min = store.limits().minCycles;
+export function checkCycles(
+  store: RegistryStore,
+  cycles: bigint,
+  meta: MetaJson = store.meta(),
+): Result<void> {
+  const min = store.limits(meta).minCycles;
   if (cycles < min) {
     return err(
       ErrorCode.LOW_CYCLES,
@@ -146,21 +150,44 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** The stored receipt when the caller resends an envelope the registry stored for them. */
+/**
+ * What the signature index says of the envelope's signature (by its hint): the stored
+ * attestation's key if any, and the receipt when the caller resends exactly the envelope the
+ * registry stored for them.
+ */
+function lookUpSignature(
+  store: RegistryStore,
+  caller: Principal,
+  envelope: Uint8Array,
+): {
+  signature: Uint8Array | null;
+  stored: Uint8Array | undefined;
+  duplicate: SubmitReceipt | null;
+} {
+  const signature = signatureHint(envelope);
+  if (signature === null) return { signature, stored: undefined, duplicate: null };
+  const idKey = store.tables.signatureIndex.get(signature);
+  if (idKey === undefined) return { signature, stored: idKey, duplicate: null };
+  const storedEnvelope = store.tables.envelopes.get(idKey);
+  const record = store.tables.attestations.get(idKey);
+  const same =
+    storedEnvelope !== undefined &&
+    sameBytes(storedEnvelope, envelope) &&
+    record !== undefined &&
+    record.builder === caller.toText();
+  return { signature, stored: idKey, duplicate: same ? receiptOf(record, true) : null };
+}
+
 function storedDuplicate(
   store: RegistryStore,
   caller: Principal,
   envelope: Uint8Array,
 ): SubmitReceipt | null {
-  const signature = signatureHint(envelope);
-  if (signature === null) return null;
-  const idKey = store.tables.signatureIndex.get(signature);
-  if (idKey === undefined) return null;
-  const stored = store.tables.envelopes.get(idKey);
-  if (stored === undefined || !sameBytes(stored, envelope)) return null;
-  const record = store.tables.attestations.get(idKey);
-  if (record === undefined || record.builder !== caller.toText()) return null;
-  return receiptOf(record, true);
+  return lookUpSignature(store, caller, envelope).duplicate;
+}
+
+function legacyLatest(idKey: Uint8Array | undefined): string | undefined {
+  return idKey === undefined ? undefined : u64FromKey(idKey).toString();
 }
 
 export function receiptOf(record: AttestationRecordJson, duplicate: boolean): SubmitReceipt {
@@ -182,14 +209,14 @@ export function submit(
   args: { caller: Principal; envelope: Uint8Array; now: bigint; cycles: bigint },
 ): Result<{ receipt: SubmitReceipt; readProposal: boolean }> {
   const { caller, envelope, now } = args;
-  const cycles = checkCycles(store, args.cycles);
+  const meta = store.meta();
+  const cycles = checkCycles(store, args.cycles, meta);
   if (!cycles.ok) return cycles;
   const pre = precheck({ caller, argBytes: envelope.length });
   if (!pre.ok) return pre;
-  const duplicate = storedDuplicate(store, caller, envelope);
-  if (duplicate !== null) return ok({ receipt: duplicate, readProposal: false });
+  const known = lookUpSignature(store, caller, envelope);
+  if (known.duplicate !== null) return ok({ receipt: known.duplicate, readProposal: false });
 
-  const meta = store.meta();
   const token = takeCallerToken(store, caller, now, meta);
   if (!token.ok) return token;
 
@@ -218,7 +245,11 @@ export function submit(
     );
   }
   // The same signature over a differently formatted envelope: the statement is stored already.
-  const bySignature = store.tables.signatureIndex.get(verified.value.signature);
+  // (The hint found the signature that verified in all but crafted envelopes: no second lookup.)
+  const bySignature =
+    known.signature !== null && sameBytes(known.signature, verified.value.signature)
+      ? known.stored
+      : store.tables.signatureIndex.get(verified.value.signature);
   if (bySignature !== undefined) {
     const record = store.tables.attestations.get(bySignature) as AttestationRecordJson;
     return ok({ receipt: receiptOf(record, true), readProposal: false });
@@ -375,17 +406,32 @@ function record(
     rejection: null,
   };
   const records = new RecordCache(store);
+  const builder: BuilderRecordJson = args.builder ?? {
+    principal: verified.builderId,
+    publicKey: base64Encode(verified.publicKey),
+    displayName: null,
+    url: null,
+    firstSeen: submittedAt,
+    lastSeen: submittedAt,
+    attestationCount: 0,
+  };
+  const at = standingOf(store, {
+    proposalId: BigInt(proposal.id),
+    builderKey: callerKey,
+    builder,
+  });
 
   // The newest attestation of a builder supersedes the older one in the history; what counts
   // is decided per artifact (`countAttestation`).
-  const currentKey = compositeKey(proposalKey, callerKey);
-  const previousId = store.tables.currentAttestation.get(currentKey);
+  const previousId =
+    at.standing.latest ?? legacyLatest(store.tables.currentAttestation.get(at.key));
   if (previousId !== undefined) {
-    const previous = records.touch(u64FromKey(previousId).toString());
+    const previous = records.touch(previousId);
     previous.supersededBy = attestation.id;
     attestation.supersedes = previous.id;
     proposal.supersededCount += 1;
   }
+  at.standing.latest = attestation.id;
 
   const idKey = u64Key(id);
   store.tables.proposalAttestations.insert(compositeKey(proposalKey, attestation.seq), idKey);
@@ -397,17 +443,7 @@ function record(
   proposal.verdictCounts[verdict] += 1;
   proposal.firstAttestationAt ??= submittedAt;
   proposal.lastAttestationAt = submittedAt;
-  store.tables.currentAttestation.insert(currentKey, idKey);
 
-  const builder: BuilderRecordJson = args.builder ?? {
-    principal: verified.builderId,
-    publicKey: base64Encode(verified.publicKey),
-    displayName: null,
-    url: null,
-    firstSeen: submittedAt,
-    lastSeen: submittedAt,
-    attestationCount: 0,
-  };
   store.tables.builderAttestations.insert(compositeKey(callerKey, builder.attestationCount), idKey);
   builder.attestationCount += 1;
   builder.lastSeen = submittedAt;
@@ -421,7 +457,6 @@ function record(
     const all = meta.pendingProposals ?? [];
     if (!all.includes(proposal.id)) meta.pendingProposals = [...all, proposal.id];
   }
-  // Saved before counting: counting may index the proposal under the builder.
   store.tables.builders.insert(callerKey, builder);
   if (args.builder === undefined) meta.builderCount += 1;
 
@@ -434,7 +469,8 @@ function record(
   // While a walk recounts the proposal, attestations past its cursor are left to it.
   const walking = proposal.recounting === true && proposal.renderCursor !== null;
   if (state === 'confirmed' && !walking)
-    countAttestation({ store, proposal, records }, attestation);
+    countAttestation({ store, proposal, records }, attestation, { ...at, builderKey: callerKey });
+  else saveStanding(store, at.key, at.standing, callerKey);
   records.saveAll(proposal);
   store.saveProposal(proposal);
   return receiptOf(attestation, false);

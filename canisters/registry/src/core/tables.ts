@@ -31,7 +31,8 @@ export interface RegistryTables {
   proposalAttestations: Table<Uint8Array>;
   /** proposal id ‖ verdict ‖ seq → attestation id, seq dense per (proposal, verdict). */
   proposalVerdictAttestations: Table<Uint8Array>;
-  /** proposal id ‖ builder principal → the builder's current attestation id for it. */
+  /** proposal id ‖ builder principal → the builder's newest attestation id for it (layout 1;
+   *  layout 2 keeps it in the builder's standing). Read only. */
   currentAttestation: Table<Uint8Array>;
   /** builder principal → profile. */
   builders: Table<BuilderRecordJson>;
@@ -41,7 +42,7 @@ export interface RegistryTables {
   rateBuckets: Table<RateBucketJson>;
   /** singleton settings and counters, key `meta`. */
   meta: Table<MetaJson>;
-  /** proposal id ‖ builder principal → the builder's standing results (layout 2). */
+  /** proposal id ‖ builder principal → the builder's newest attestation and standing results. */
   standings: Table<StandingJson>;
   /** builder principal ‖ seq → proposal id, seq dense per builder: the proposals it stands on. */
   builderProposals: Table<Uint8Array>;

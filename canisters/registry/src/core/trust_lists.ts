@@ -12,7 +12,7 @@ import { Principal } from '@dfinity/principal';
 import { ErrorCode } from '@repro-registry/attestation';
 
 import { applyCell } from './consensus';
-import { countedCells } from './counting';
+import { countedCells, listedCells } from './counting';
 import type { Result } from './errors';
 import { err, ok } from './errors';
 import { nameKey, nameProblem, normalizeName } from './names';
@@ -296,13 +296,13 @@ function applyQueuedStanding(store: RegistryStore, key: Uint8Array): number {
     for (const [version, index] of Object.entries(versions)) {
       if (!counts(list, Number(version), index)) continue;
       applyToTally(store, tallyKey(BigInt(listId), Number(version), proposalId), {
-        remove: standing.listed,
+        remove: listedCells(standing),
         add: cells,
       });
       work += 1;
     }
   }
-  standing.listed = cells;
+  delete standing.listed;
   store.tables.standings.insert(key, standing);
   return work;
 }
@@ -328,8 +328,8 @@ function stepJob(store: RegistryStore, id: bigint): number | null {
       const key = tallyKey(id, job.version, u64FromKey(proposalKey));
       if (job.phase === 'build') {
         const standing = store.tables.standings.get(compositeKey(proposalKey, memberKey));
-        if (standing !== undefined && standing.listed.length > 0)
-          applyToTally(store, key, { remove: [], add: standing.listed });
+        const listed = standing === undefined ? [] : listedCells(standing);
+        if (listed.length > 0) applyToTally(store, key, { remove: [], add: listed });
       } else {
         store.tables.listTallies.remove(key);
       }
