@@ -17,7 +17,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { localNetwork } from '../support/network-context';
+import { confirmProposals } from '../support/proposals';
 import {
+  COMMIT,
   ENVIRONMENTS,
   GOOD_HASH,
   HOSTILE_NOTE,
@@ -40,6 +42,19 @@ beforeAll(async () => {
   const target = { url: network.url, canisterId: network.canisterIds['registry'] };
   distDir = await mkdtemp(join(tmpdir(), 'repro-frontend-'));
   buildFrontend(distDir);
+  const controller = identityFromPem(await readFile(network.deployerPemPath, 'utf8'));
+  // The proposals as governance has them: the registry counts only proposals it confirmed.
+  await confirmProposals({
+    url: network.url,
+    governanceId: network.canisterIds['governance'],
+    registryId: target.canisterId,
+    controller,
+    proposals: Object.values(PROPOSALS).map((id) => ({
+      id: BigInt(id),
+      commit: COMMIT,
+      sha256: GOOD_HASH,
+    })),
+  });
   ids = await submitReproductions(target, world.reproductions);
   await setProfile(target, world.builders['alice'], {
     displayName: "Alice's bare-metal box",
@@ -50,7 +65,6 @@ beforeAll(async () => {
   });
   // The controller hides the grey proposal's only attestation: the proposal stays listed with no
   // attestation that counts.
-  const controller = identityFromPem(await readFile(network.deployerPemPath, 'utf8'));
   const admin = await createRegistryClient({
     host: target.url,
     canisterId: target.canisterId,

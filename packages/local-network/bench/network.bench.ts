@@ -203,8 +203,12 @@ async function main(): Promise<void> {
       agent,
       canisterId: registryId,
       wasm: new Uint8Array(await readFile(registryWasm)),
-      // No rate limit to speak of: the benchmark measures the network, not the policy.
-      arg: encodeInitArgs({ rateLimit: { capacity: 1_000_000, refillIntervalSeconds: 1 } }),
+      // No rate limit or holding limit to speak of: the benchmark measures the network, not the
+      // policy (every submission is for a new proposal, held unconfirmed: no governance here).
+      arg: encodeInitArgs({
+        rateLimit: { capacity: 1_000_000, refillIntervalSeconds: 1 },
+        limits: { pendingProposalsPerBuilder: 1_000_000, pendingProposalsTotal: 1_000_000 },
+      }),
       mode: { install: null },
     });
     log(`registry submits: 8 clients (full verification) for ${durationMs / 1000} s…`);
