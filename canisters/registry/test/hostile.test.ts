@@ -333,6 +333,18 @@ describe('hostile and Sybil submissions (real wasm)', () => {
     expect(errOf(await publish('Reviewers', [list.id]))).toBe(ErrorCode.NOT_LIST_OWNER);
     expect(errOf(await publish('REVIEWERS'))).toBe(ErrorCode.NAME_TAKEN);
     expect(errOf(await publish('Rеviewers'))).toBe(ErrorCode.NAME_CONFUSABLE); // Cyrillic е
+    // An unknown list is answered with its code wherever a consensus is read.
+    await expect(
+      registry.call('list_proposals', [{ cursor: [], limit: [], trust_list: [999n] }]),
+    ).rejects.toThrow(/TRUST_LIST_NOT_FOUND: /);
+    const json = await registry.http(`/api/v1/proposals/${GUESTOS_ELECTION}?list=999`);
+    expect(json.status).toBe(404);
+    expect(JSON.parse(json.body)).toMatchObject({
+      error: { code: ErrorCode.TRUST_LIST_NOT_FOUND },
+    });
+    expect((await registry.http(`/badge/${GUESTOS_ELECTION}.svg?list=999`)).body).toContain(
+      'no such trust list',
+    );
     const v = okOf(
       await registry.call<{ Ok: T.TrustList }>('get_trust_list', [{ id: list.id, version: [] }]),
     );
