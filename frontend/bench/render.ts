@@ -12,13 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createRegistryClient } from '@repro-registry/client';
-import { startLocalNetwork } from '@repro-registry/local-network';
+import { identityFromPem, startLocalNetwork } from '@repro-registry/local-network';
+import { readFile } from 'node:fs/promises';
 
 import { deploy } from '@repro-registry/deploy';
 import { toAttestation } from '../src/lib/api/registry.api';
 import { jobOf, type VerificationJob } from '../src/lib/services/verification.service';
 import {
   BAD_HASH,
+  COMMIT,
   ENVIRONMENTS,
   GOOD_HASH,
   MEMBERS,
@@ -28,6 +30,7 @@ import {
   type ReproductionSpec,
 } from '../../test/browser/seed';
 import { buildFrontend, launchChromium, serveFrontend } from '../../test/browser/support';
+import { confirmProposals } from '../../test/support/proposals';
 import { FRONTEND_ROOT } from './size';
 
 export const BENCH_PROPOSAL = '7400001';
@@ -118,6 +121,16 @@ export async function measureRender(
     const canisterId = deployed.canisters.find((c) => c.name === 'registry')?.canisterId;
     if (canisterId === undefined) throw new Error('the registry was not deployed');
     const target = { url: network.url, canisterId };
+    // The registry counts the proposal once it has read it from governance.
+    const governanceId = deployed.canisters.find((c) => c.name === 'governance')?.canisterId;
+    if (governanceId === undefined) throw new Error('the governance stand-in was not deployed');
+    await confirmProposals({
+      url: network.url,
+      governanceId,
+      registryId: canisterId,
+      controller: identityFromPem(await readFile(join(stateDir, 'deploy-identity.pem'), 'utf8')),
+      proposals: [{ id: BigInt(BENCH_PROPOSAL), commit: COMMIT, sha256: GOOD_HASH }],
+    });
 
     const reader = await createRegistryClient({
       host: network.url,

@@ -54,7 +54,12 @@ async function submits(results: Record<string, number>): Promise<void> {
       canisterId: canister_id,
       wasm: new Uint8Array(await readFile(wasm)),
       // No rate limit to speak of: the benchmark measures the network, not the policy.
-      arg: encodeInitArgs({ rateLimit: { capacity: 1_000_000, refillIntervalSeconds: 1 } }),
+      // No rate limit or holding limit to speak of: the benchmark measures the network, not the
+      // policy (every submission is for a new proposal, held unconfirmed: no governance here).
+      arg: encodeInitArgs({
+        rateLimit: { capacity: 1_000_000, refillIntervalSeconds: 1 },
+        limits: { pendingProposalsPerBuilder: 1_000_000, pendingProposalsTotal: 1_000_000 },
+      }),
       mode: { install: null },
     });
     const durationMs = quick ? 4000 : 10_000;

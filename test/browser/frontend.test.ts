@@ -11,13 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { base64Decode, base64Encode, utf8Decode, utf8Encode } from '@repro-registry/attestation';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem } from '@repro-registry/local-network';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { localNetwork } from '../support/network-context';
+import { confirmProposals } from '../support/proposals';
 import {
+  COMMIT,
   ENVIRONMENTS,
   GOOD_HASH,
   HOSTILE_NOTE,
@@ -40,6 +43,19 @@ beforeAll(async () => {
   const target = { url: network.url, canisterId: network.canisterIds['registry'] };
   distDir = await mkdtemp(join(tmpdir(), 'repro-frontend-'));
   buildFrontend(distDir);
+  const controller = identityFromPem(await readFile(network.deployerPemPath, 'utf8'));
+  // The proposals as governance has them: the registry counts only proposals it confirmed.
+  await confirmProposals({
+    url: network.url,
+    governanceId: network.canisterIds['governance'],
+    registryId: target.canisterId,
+    controller,
+    proposals: Object.values(PROPOSALS).map((id) => ({
+      id: BigInt(id),
+      commit: COMMIT,
+      sha256: GOOD_HASH,
+    })),
+  });
   ids = await submitReproductions(target, world.reproductions);
   await setProfile(target, world.builders['alice'], {
     displayName: "Alice's bare-metal box",
@@ -50,7 +66,6 @@ beforeAll(async () => {
   });
   // The controller hides the grey proposal's only attestation: the proposal stays listed with no
   // attestation that counts.
-  const controller = identityFromPem(await readFile(network.deployerPemPath, 'utf8'));
   const admin = await createRegistryClient({
     host: target.url,
     canisterId: target.canisterId,
@@ -96,6 +111,52 @@ async function open(
 }
 
 const row = (page: Page, proposalId: string) => page.locator(`[data-proposal-id="${proposalId}"]`);
+
+describe('trust lists', () => {
+  it('counts only the builders on the list the reader chooses, and says so', async () => {
+    const network = localNetwork();
+    const lead = await createRegistryClient({
+      host: network.url,
+      canisterId: network.canisterIds['registry'],
+      identity: Ed25519KeyIdentity.generate(),
+      fetchRootKey: true,
+      retryTimes: 0,
+    });
+    const name = `Bare metal ${Date.now() % 100000}`;
+    const published = await lead.publishTrustList({
+      name,
+      description: 'two builders on bare metal',
+      members: [world.builders['alice'].principal, world.builders['carol'].principal],
+    });
+    if (!published.ok) throw new Error(published.error.code);
+    const id = published.value.id;
+    for (let i = 0; i < 50; i++) {
+      const s = await lead.getProposalSummary(BigInt(PROPOSALS.mixed), { trustList: id });
+      if (s.ok && s.value.scope.up_to_date) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const page = await open('#/');
+    await row(page, PROPOSALS.mixed).waitFor();
+    await page.locator('[data-trust-list-selector]').selectOption(id.toString());
+    const badge = row(page, PROPOSALS.mixed).locator('[data-tone]');
+    await page.waitForFunction(
+      (text) => document.body.innerText.includes(text),
+      `on list ${name}; 4 in all`,
+    );
+    expect(await badge.locator('[data-badge-text]').innerText()).toBe(
+      `2 builders · 2 match on list ${name}; 4 in all`,
+    );
+    // Two agreeing builders are below the default threshold of three: not green yet.
+    expect(await badge.getAttribute('data-tone')).toBe('pending');
+    await page.goto(new URL(`#/proposal/${PROPOSALS.mixed}`, site.url).href);
+    await page.locator('[data-scope]').waitFor();
+    expect(await page.locator('[data-scope]').innerText()).toContain(
+      `Reproduced by 2 builders on list ${name}; 4 in all.`,
+    );
+    await page.screenshot({ path: await outputPath('trust-list.png'), fullPage: true });
+    await page.close();
+  });
+});
 
 describe('proposal list', () => {
   it('shows each proposal with the right consensus badge', async () => {

@@ -12,7 +12,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import { createRegistryClient } from '@repro-registry/client';
+import { identityFromPem } from '@repro-registry/local-network';
 import { localNetwork } from '../support/network-context';
+import { confirmProposals } from '../support/proposals';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'cli', 'bin', 'repro.js');
@@ -69,6 +73,20 @@ beforeAll(async () => {
       error ? reject(new Error(`building the CLI failed: ${error.message}`)) : resolve(),
     ),
   );
+  // The proposals the builders reproduce, as governance has them (the registry counts only
+  // proposals it confirmed on chain): image A is what they elect.
+  const net = localNetwork();
+  await confirmProposals({
+    url: net.url,
+    governanceId: net.canisterIds['governance'],
+    registryId: net.canisterIds['registry'],
+    controller: identityFromPem(readFileSync(net.deployerPemPath, 'utf8')),
+    proposals: [
+      { id: 139768n, commit: COMMIT, sha256: sha256Of(IMAGE_A) },
+      { id: 139769n, commit: COMMIT, sha256: sha256Of(IMAGE_A) },
+      { id: 139770n, os: 'hostos', commit: COMMIT, sha256: null },
+    ],
+  });
 }, 120_000);
 
 describe('repro against the local network', () => {
@@ -111,6 +129,39 @@ describe('repro against the local network', () => {
     const human = await repro(['status', '139768'], { configDir });
     expect(human.stdout).toContain(expected);
     expect(human.stdout).toMatch(/verdicts: 1 match, 0 mismatch/);
+
+    // A trust list holding this builder: `--list` counts only its builders and says so.
+    const lead = await createRegistryClient({
+      host: localNetwork().url,
+      canisterId: localNetwork().canisterIds['registry'],
+      identity: Ed25519KeyIdentity.generate(),
+      fetchRootKey: true,
+      retryTimes: 0,
+    });
+    const trusted = await lead.publishTrustList({
+      name: `CLI reviewers ${key.principal.slice(0, 5)}`,
+      description: 'the builders this test trusts',
+      members: [key.principal],
+    });
+    if (!trusted.ok) throw new Error(trusted.error.code);
+    for (let i = 0; i < 50; i++) {
+      const s = await lead.getProposalSummary(139768n, { trustList: trusted.value.id });
+      if (s.ok && s.value.scope.up_to_date) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const onList = await repro(['status', '139768', '--list', String(trusted.value.id), '--json'], {
+      configDir,
+    });
+    expect(onList.code).toBe(0);
+    expect(json(onList).summary.scope.trust_list[0].name).toBe(trusted.value.name);
+    expect(json(onList).summary.builder_count).toBe('1');
+    const onListHuman = await repro(['status', '139768', '--list', String(trusted.value.id)], {
+      configDir,
+    });
+    expect(onListHuman.stdout).toContain(`1 builder(s) on list ${trusted.value.name}`);
+    const noList = await repro(['status', '139768', '--list', '999999', '--json'], { configDir });
+    expect(noList.code).toBe(4);
+    expect(json(noList).error.code).toBe('TRUST_LIST_NOT_FOUND');
 
     const verified = await repro(['verify', '--attestation', attestationId, '--json'], {
       configDir,
@@ -211,15 +262,15 @@ describe('repro against the local network', () => {
   it('a rejected submission exits 4 with the registry code', async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'repro-e2e-reject-'));
     await repro(['key', 'new'], { configDir, network: false });
-    const h = 'ab'.repeat(32);
     let last: Run | null = null;
     // The registry lets a builder submit 10 attestations at once (rate_limit.ts); the 11th is refused.
     for (let i = 0; i < 11; i++) {
+      const h = createHash('sha256').update(`hostos build ${i}`).digest('hex');
       last = await repro(
         [
           'attest',
           '--proposal',
-          String(200 + i),
+          '139770',
           '--commit',
           COMMIT,
           '--artifact',

@@ -127,14 +127,26 @@ describe('the registry reads NNS governance (local network)', () => {
     if (!s.ok) throw new Error(s.error.message);
     return s.value;
   };
-  /** A proposal read runs in a message of its own after a submission: wait for its outcome. */
-  const settled = async (id: bigint, until: (state: string) => boolean = (s) => s !== 'never') => {
+  type Summary = Awaited<ReturnType<RegistryClient['getProposalSummary']>>;
+  /**
+   * A proposal read runs in a message of its own after a submission: wait until the summary
+   * answers other than "still pending" (or until `until` holds).
+   */
+  const settled = async (
+    id: bigint,
+    until: (s: Summary) => boolean = (s) => s.ok || s.error.code !== 'PROPOSAL_PENDING',
+  ) => {
     for (let i = 0; i < 100; i++) {
-      const s = await summaryOf(id);
-      if (until(s.sync.state)) return s;
+      const s = await controllerRegistry.getProposalSummary(id);
+      if (until(s)) return s;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`proposal ${id} was not read as expected`);
+  };
+  const confirmed = async (id: bigint) => {
+    const s = await settled(id);
+    if (!s.ok) throw new Error(`${s.error.code}: ${s.error.message}`);
+    return s.value;
   };
 
   beforeAll(async () => {
@@ -161,7 +173,7 @@ describe('the registry reads NNS governance (local network)', () => {
     await governance.put_proposal(proposal(id));
     const honest = await builder();
     expect((await honest.submit(predicate(id))).ok).toBe(true);
-    const s = await settled(id);
+    const s = await confirmed(id);
     expect(s.sync.state).toBe('ok');
     expect(s.artifacts[0]).toMatchObject({ expected_sha256: [HASH], expected_source: 'proposal' });
 
@@ -180,24 +192,20 @@ describe('the registry reads NNS governance (local network)', () => {
     expect(refused.ok || refused.error.code).toBe(ErrorCode.COMMIT_MISMATCH);
   });
 
-  it('accepts before the proposal exists, and evaluates once it is synced', async () => {
+  it('holds an attestation for a proposal governance does not know, then rejects it and refuses more', async () => {
     const id = nextId++;
     const early = await builder();
-    expect((await early.submit(predicate(id))).ok).toBe(true);
-    const before = await settled(id);
-    expect(before.sync).toMatchObject({
-      state: 'error',
-      error: [`governance has no proposal ${id}`],
-    });
-    await governance.put_proposal(proposal(id));
-    // The next attestation has the registry read the proposal again.
+    const held = await early.submit(predicate(id));
+    if (!held.ok) throw new Error(held.error.message);
+    const answer = await settled(id);
+    expect(answer.ok || answer.error.code).toBe(ErrorCode.PROPOSAL_NOT_ON_CHAIN);
+    const stored = await controllerRegistry.getAttestation(held.value.attestation_id);
+    expect(stored.ok && stored.value.rejection).toEqual([`governance has no proposal ${id}`]);
     const later = await builder();
-    expect((await later.submit(predicate(id))).ok).toBe(true);
-    const synced = await settled(id, (state) => state === 'ok');
-    expect(synced.artifacts[0]).toMatchObject({
-      expected_source: 'proposal',
-      verdicts: { match: 2n, mismatch: 0n, build_failed: 0n, not_built: 0n },
-    });
+    const refused = await later.submit(predicate(id));
+    expect(refused.ok || refused.error.code).toBe(ErrorCode.PROPOSAL_NOT_ON_CHAIN);
+    const page = await controllerRegistry.listProposals({ limit: 100 });
+    expect(page.proposals.map((p) => p.proposal_id)).not.toContain(id);
   });
 
   it('keeps attestations while governance is down, says why, and recovers', async () => {
@@ -207,16 +215,15 @@ describe('the registry reads NNS governance (local network)', () => {
     try {
       const patient = await builder();
       expect((await patient.submit(predicate(id))).ok).toBe(true);
-      const down = await settled(id);
-      expect(down.sync.state).toBe('error');
-      expect(down.sync.error[0]).toMatch(/^could not read proposal: /);
-      expect(down.builder_count).toBe(1n);
+      // Held, not counted, and the reason is given: governance could not be read.
+      const down = await settled(id, (s) => !s.ok && /could not read/.test(s.error.message));
+      expect(!down.ok && down.error.code).toBe(ErrorCode.PROPOSAL_PENDING);
     } finally {
       await governance.set_failure_mode({ none: null });
     }
     const next = await builder();
     expect((await next.submit(predicate(id))).ok).toBe(true);
-    const recovered = await settled(id, (state) => state === 'ok');
+    const recovered = await confirmed(id);
     expect(recovered.sync.error).toEqual([]);
     expect(recovered.builder_count).toBe(2n);
   });

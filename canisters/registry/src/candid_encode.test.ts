@@ -6,37 +6,32 @@ import { artifact, hashOf, predicate, sign, testBuilder } from '../test/builders
 import * as C from './candid_types';
 import { encodeReply } from './candid_encode';
 import type { OnChainProposalJson } from './core/records';
-import { Registry } from './core/registry';
-import { memoryTables } from './core/tables';
+import type { Registry } from './core/registry';
 import { handleHttp } from './http';
 import {
   candidAttestationPage,
   candidBuilder,
+  candidProposalPage,
   candidSummary,
   renderAttestation,
   renderedAttestationPage,
 } from './views';
+import { PLENTY, T0, accepted, confirm, newRegistry, submit } from '../test/core-support';
 
-const T0 = 1_764_000_000_000_000_000n;
-
-function populated(): Registry {
-  const r = new Registry(memoryTables(), renderAttestation);
+/** Six attestations of GuestOS and its recovery image; held, or counted when `confirmed`. */
+function populated(options: { confirmed: boolean }): Registry {
+  const r = newRegistry({ renderer: renderAttestation });
+  if (options.confirmed) confirm(r, 134567n);
   for (let i = 0; i < 6; i++) {
     const b = testBuilder(`enc-${i}`);
     const p = predicate({
       artifacts: [
         artifact({ kind: 'guestos', sha256: i % 3 === 0 ? hashOf('x') : undefined }),
-        artifact({ kind: 'hostos' }),
+        artifact({ kind: 'guestos-recovery', sha256: hashOf('r'), expectedSha256: hashOf('r') }),
       ],
       ...(i === 2 ? { note: 'ünïcödé ✓ and <script>alert(1)</script>' } : {}),
     });
-    const v = r.verifySubmission({
-      caller: b.principal,
-      envelope: sign(b, p),
-      now: T0 + BigInt(i),
-    });
-    if (!v.ok || !('verified' in v.value)) throw new Error('setup');
-    r.recordSubmission({ caller: b.principal, verified: v.value.verified, now: T0 + BigInt(i) });
+    accepted(submit(r, b, sign(b, p), T0 + BigInt(i)));
   }
   return r;
 }
@@ -67,7 +62,7 @@ const same = (type: IDL.Type, value: unknown) =>
 
 describe('encodeReply', () => {
   it('writes what IDL.encode writes for the registry’s replies', () => {
-    const r = populated();
+    const r = populated({ confirmed: true });
     const summary = r.summary(134567n);
     if (!summary.ok) throw new Error('no summary');
     same(C.SummaryResult, { Ok: candidSummary(summary.value) });
@@ -84,25 +79,26 @@ describe('encodeReply', () => {
       },
     });
     const list = r.listProposals({});
-    same(C.ProposalPage, {
-      proposals: list.items.map(candidSummary),
-      next_cursor: [],
-      total: list.total,
-    });
+    if (!list.ok) throw new Error('no list');
+    same(C.ProposalPage, candidProposalPage(list.value));
     same(
       C.HttpResponse,
-      handleHttp(r, {
-        method: 'GET',
-        url: '/api/v1/proposals/134567',
-        headers: [],
-        body: new Uint8Array(),
-        certificate_version: [],
-      }),
+      handleHttp(
+        r,
+        {
+          method: 'GET',
+          url: '/api/v1/proposals/134567',
+          headers: [],
+          body: new Uint8Array(),
+          certificate_version: [],
+        },
+        PLENTY,
+      ),
     );
   });
 
   it('serves stored renderings that equal a fresh encoding, also after they change', () => {
-    const r = populated();
+    const r = populated({ confirmed: false });
     const check = () => {
       for (const withEnvelopes of [false, true]) {
         const ids = r.listAttestationIds({ proposalId: 134567n });
@@ -149,19 +145,16 @@ describe('encodeReply', () => {
   });
 
   it('redoes out-of-date renderings a bounded number at a time', () => {
-    const r = new Registry(memoryTables(), renderAttestation, { rerenderPerMessage: 4 });
+    const r = newRegistry({ renderer: renderAttestation, rerenderPerMessage: 4 });
     for (let i = 0; i < 10; i++) {
       const b = testBuilder(`batch-${i}`);
-      const v = r.verifySubmission({
-        caller: b.principal,
-        envelope: sign(
+      accepted(
+        submit(
+          r,
           b,
           predicate({ artifacts: [artifact({ kind: 'guestos', sha256: hashOf('x') })] }),
         ),
-        now: T0,
-      });
-      if (!v.ok || !('verified' in v.value)) throw new Error('setup');
-      r.recordSubmission({ caller: b.principal, verified: v.value.verified, now: T0 });
+      );
     }
     const renderedVerdicts = () => {
       const ids = r.listAttestationIds({ proposalId: 134567n });

@@ -17,15 +17,63 @@ export const RateLimitSettings = IDL.Record({
 });
 export type RateLimitSettings = { capacity: number; refill_interval_seconds: number };
 
+export const LimitSettings = IDL.Record({
+  attestations_per_builder: IDL.Opt(IDL.Nat32),
+  attestations_total: IDL.Opt(IDL.Nat64),
+  pending_proposals_per_builder: IDL.Opt(IDL.Nat32),
+  pending_proposals_total: IDL.Opt(IDL.Nat32),
+  held_per_proposal: IDL.Opt(IDL.Nat32),
+  trust_lists_per_owner: IDL.Opt(IDL.Nat32),
+  trust_lists_total: IDL.Opt(IDL.Nat32),
+  trust_list_members: IDL.Opt(IDL.Nat32),
+  min_cycles: IDL.Opt(IDL.Nat),
+});
+export type LimitSettings = {
+  attestations_per_builder: [] | [number];
+  attestations_total: [] | [bigint];
+  pending_proposals_per_builder: [] | [number];
+  pending_proposals_total: [] | [number];
+  held_per_proposal: [] | [number];
+  trust_lists_per_owner: [] | [number];
+  trust_lists_total: [] | [number];
+  trust_list_members: [] | [number];
+  min_cycles: [] | [bigint];
+};
+
+export const Limits = IDL.Record({
+  attestations_per_builder: IDL.Nat32,
+  attestations_total: IDL.Nat64,
+  pending_proposals_per_builder: IDL.Nat32,
+  pending_proposals_total: IDL.Nat32,
+  held_per_proposal: IDL.Nat32,
+  trust_lists_per_owner: IDL.Nat32,
+  trust_lists_total: IDL.Nat32,
+  trust_list_members: IDL.Nat32,
+  min_cycles: IDL.Nat,
+});
+export type Limits = {
+  attestations_per_builder: number;
+  attestations_total: bigint;
+  pending_proposals_per_builder: number;
+  pending_proposals_total: number;
+  held_per_proposal: number;
+  trust_lists_per_owner: number;
+  trust_lists_total: number;
+  trust_list_members: number;
+  min_cycles: bigint;
+};
+
 export const InitArgs = IDL.Record({
   governance_canister_id: IDL.Opt(IDL.Principal),
   rate_limit: IDL.Opt(RateLimitSettings),
   proposal_refresh_seconds: IDL.Opt(IDL.Nat32),
+  limits: IDL.Opt(LimitSettings),
 });
 export type InitArgs = {
   governance_canister_id: [] | [Principal];
   rate_limit: [] | [RateLimitSettings];
   proposal_refresh_seconds: [] | [number];
+  limits: [] | [LimitSettings];
 };
 
 export const VerdictCounts = IDL.Record({
@@ -45,8 +93,14 @@ export const HashGroup = IDL.Record({
   sha256: IDL.Text,
   builder_count: IDL.Nat64,
   matches_expected: IDL.Opt(IDL.Bool),
+  environment_classes: IDL.Nat64,
 });
-export type HashGroup = { sha256: string; builder_count: bigint; matches_expected: [] | [boolean] };
+export type HashGroup = {
+  sha256: string;
+  builder_count: bigint;
+  matches_expected: [] | [boolean];
+  environment_classes: bigint;
+};
 
 export const ArtifactConsensus = IDL.Record({
   kind: IDL.Text,
@@ -55,6 +109,7 @@ export const ArtifactConsensus = IDL.Record({
   hash_groups: IDL.Vec(HashGroup),
   verdicts: VerdictCounts,
   expected_claim_mismatches: IDL.Nat64,
+  untracked_builder_count: IDL.Nat64,
 });
 export type ArtifactConsensus = {
   kind: string;
@@ -63,6 +118,7 @@ export type ArtifactConsensus = {
   hash_groups: HashGroup[];
   verdicts: VerdictCounts;
   expected_claim_mismatches: bigint;
+  untracked_builder_count: bigint;
 };
 
 export const OnChainProposal = IDL.Record({
@@ -115,6 +171,27 @@ export type ProposalSync = {
   final: boolean;
 };
 
+export const TrustListRef = IDL.Record({
+  id: IDL.Nat64,
+  name: IDL.Text,
+  version: IDL.Nat32,
+  owner: IDL.Principal,
+});
+export type TrustListRef = { id: bigint; name: string; version: number; owner: Principal };
+
+export const ConsensusScope = IDL.Record({
+  trust_list: IDL.Opt(TrustListRef),
+  builders_in_all: IDL.Nat64,
+  matching_in_all: IDL.Nat64,
+  up_to_date: IDL.Bool,
+});
+export type ConsensusScope = {
+  trust_list: [] | [TrustListRef];
+  builders_in_all: bigint;
+  matching_in_all: bigint;
+  up_to_date: boolean;
+};
+
 export const ProposalSummary = IDL.Record({
   proposal_id: IDL.Nat64,
   commit: IDL.Opt(IDL.Text),
@@ -129,6 +206,8 @@ export const ProposalSummary = IDL.Record({
   artifacts: IDL.Vec(ArtifactConsensus),
   on_chain: IDL.Opt(OnChainProposal),
   sync: ProposalSync,
+  scope: ConsensusScope,
+  rejected_count: IDL.Nat64,
 });
 export type ProposalSummary = {
   proposal_id: bigint;
@@ -144,6 +223,8 @@ export type ProposalSummary = {
   artifacts: ArtifactConsensus[];
   on_chain: [] | [OnChainProposal];
   sync: ProposalSync;
+  scope: ConsensusScope;
+  rejected_count: bigint;
 };
 
 export const Environment = IDL.Record({
@@ -186,6 +267,8 @@ export const ArtifactResult = IDL.Record({
   effective_verdict: IDL.Text,
   expected_differs_from_proposal: IDL.Bool,
   member_count: IDL.Nat32,
+  counted: IDL.Bool,
+  later_attempt_failed: IDL.Bool,
 });
 export type ArtifactResult = {
   kind: string;
@@ -196,6 +279,8 @@ export type ArtifactResult = {
   effective_verdict: string;
   expected_differs_from_proposal: boolean;
   member_count: number;
+  counted: boolean;
+  later_attempt_failed: boolean;
 };
 
 export const ToolInfo = IDL.Record({
@@ -232,6 +317,9 @@ export const Attestation = IDL.Record({
   superseded_by: IDL.Opt(IDL.Nat64),
   hidden: IDL.Opt(HiddenMark),
   commit_differs_from_proposal: IDL.Bool,
+  held: IDL.Bool,
+  rejection: IDL.Opt(IDL.Text),
+  environment_class: IDL.Text,
   envelope: IDL.Opt(IDL.Vec(IDL.Nat8)),
 });
 export type Attestation = {
@@ -251,6 +339,9 @@ export type Attestation = {
   superseded_by: [] | [bigint];
   hidden: [] | [HiddenMark];
   commit_differs_from_proposal: boolean;
+  held: boolean;
+  rejection: [] | [string];
+  environment_class: string;
   envelope: [] | [Uint8Array];
 };
 
@@ -308,8 +399,19 @@ export type SubmitReceipt = {
 export const ListProposalsRequest = IDL.Record({
   cursor: IDL.Opt(IDL.Nat64),
   limit: IDL.Opt(IDL.Nat32),
+  trust_list: IDL.Opt(IDL.Nat64),
 });
-export type ListProposalsRequest = { cursor: [] | [bigint]; limit: [] | [number] };
+export type ListProposalsRequest = {
+  cursor: [] | [bigint];
+  limit: [] | [number];
+  trust_list: [] | [bigint];
+};
+
+export const ConsensusRequest = IDL.Record({
+  proposal_id: IDL.Nat64,
+  trust_list: IDL.Opt(IDL.Nat64),
+});
+export type ConsensusRequest = { proposal_id: bigint; trust_list: [] | [bigint] };
 
 export const ProposalPage = IDL.Record({
   proposals: IDL.Vec(ProposalSummary),
@@ -363,6 +465,10 @@ export const RegistryInfo = IDL.Record({
   proposal_refresh_seconds: IDL.Nat32,
   max_envelope_bytes: IDL.Nat32,
   max_page_size: IDL.Nat32,
+  pending_proposal_count: IDL.Nat64,
+  trust_list_count: IDL.Nat64,
+  limits: Limits,
+  cycles: IDL.Nat,
 });
 export type RegistryInfo = {
   version: string;
@@ -374,6 +480,95 @@ export type RegistryInfo = {
   proposal_refresh_seconds: number;
   max_envelope_bytes: number;
   max_page_size: number;
+  pending_proposal_count: bigint;
+  trust_list_count: bigint;
+  limits: Limits;
+  cycles: bigint;
+};
+
+export const PublishTrustListRequest = IDL.Record({
+  id: IDL.Opt(IDL.Nat64),
+  name: IDL.Text,
+  description: IDL.Text,
+  members: IDL.Vec(IDL.Principal),
+});
+export type PublishTrustListRequest = {
+  id: [] | [bigint];
+  name: string;
+  description: string;
+  members: Principal[];
+};
+
+export const TrustList = IDL.Record({
+  id: IDL.Nat64,
+  owner: IDL.Principal,
+  version: IDL.Nat32,
+  latest_version: IDL.Nat32,
+  counted_version: IDL.Nat32,
+  counting: IDL.Bool,
+  name: IDL.Text,
+  description: IDL.Text,
+  members: IDL.Vec(IDL.Principal),
+  published_at: IDL.Nat64,
+  created_at: IDL.Nat64,
+});
+export type TrustList = {
+  id: bigint;
+  owner: Principal;
+  version: number;
+  latest_version: number;
+  counted_version: number;
+  counting: boolean;
+  name: string;
+  description: string;
+  members: Principal[];
+  published_at: bigint;
+  created_at: bigint;
+};
+
+export const TrustListSummary = IDL.Record({
+  id: IDL.Nat64,
+  owner: IDL.Principal,
+  version: IDL.Nat32,
+  counted_version: IDL.Nat32,
+  counting: IDL.Bool,
+  name: IDL.Text,
+  description: IDL.Text,
+  member_count: IDL.Nat32,
+  published_at: IDL.Nat64,
+  created_at: IDL.Nat64,
+});
+export type TrustListSummary = {
+  id: bigint;
+  owner: Principal;
+  version: number;
+  counted_version: number;
+  counting: boolean;
+  name: string;
+  description: string;
+  member_count: number;
+  published_at: bigint;
+  created_at: bigint;
+};
+
+export const GetTrustListRequest = IDL.Record({ id: IDL.Nat64, version: IDL.Opt(IDL.Nat32) });
+export type GetTrustListRequest = { id: bigint; version: [] | [number] };
+
+export const ListTrustListsRequest = IDL.Record({
+  cursor: IDL.Opt(IDL.Nat64),
+  limit: IDL.Opt(IDL.Nat32),
+});
+export type ListTrustListsRequest = { cursor: [] | [bigint]; limit: [] | [number] };
+
+export const TrustListPage = IDL.Record({
+  trust_lists: IDL.Vec(TrustListSummary),
+  next_cursor: IDL.Opt(IDL.Nat64),
+  total: IDL.Nat64,
+});
+export type TrustListPage = {
+  trust_lists: TrustListSummary[];
+  next_cursor: [] | [bigint];
+  total: bigint;
 };
 
 export const HeaderField = IDL.Tuple(IDL.Text, IDL.Text);
@@ -411,3 +606,4 @@ export const AttestationResult = result(Attestation);
 export const BuilderPageResult = result(BuilderPage);
 export const BuilderProfileResult = result(BuilderProfile);
 export const UnitResult = result(IDL.Null);
+export const TrustListResult = result(TrustList);

@@ -6,14 +6,24 @@ import { Principal } from '@dfinity/principal';
 import { ErrorCode, LIMITS, utf8Encode } from '@repro-registry/attestation';
 
 import * as C from './candid_types';
-import type { ArtifactConsensus } from './core/consensus';
+import { primaryArtifact } from './core/consensus';
 import type { RegistryError } from './core/errors';
-import { DEFAULT_REFRESH_SECONDS, PAGE_LIMIT, rateLimitOf, type Registry } from './core/registry';
+import {
+  DEFAULT_REFRESH_SECONDS,
+  PAGE_LIMIT,
+  rateLimitOf,
+  type ProposalSummaryView,
+  type Registry,
+} from './core/registry';
+import type { Result } from './core/errors';
 import {
   candidAttestation,
   candidAttestationPage,
   candidBuilder,
+  candidProposalPage,
   candidSummary,
+  candidTrustList,
+  candidTrustListPage,
   toJson,
 } from './views';
 
@@ -23,9 +33,12 @@ interface Response {
   body: Uint8Array;
 }
 
-const CORS: [string, string][] = [
+// Every response: readable from any origin (read-only data), and never sniffed into another
+// type (a JSON body holding user text must not become HTML).
+const COMMON: [string, string][] = [
   ['access-control-allow-origin', '*'],
   ['access-control-allow-methods', 'GET, HEAD, OPTIONS'],
+  ['x-content-type-options', 'nosniff'],
 ];
 
 function json(status: number, value: unknown): Response {
@@ -34,7 +47,7 @@ function json(status: number, value: unknown): Response {
     headers: [
       ['content-type', 'application/json; charset=utf-8'],
       ['cache-control', 'no-cache'],
-      ...CORS,
+      ...COMMON,
     ],
     body: utf8Encode(JSON.stringify(value)),
   };
@@ -79,8 +92,12 @@ function numberParam(params: Map<string, string>, name: string): bigint | undefi
   return raw === undefined ? undefined : parseU64(raw);
 }
 
-export function handleHttp(registry: Registry, request: C.HttpRequest): C.HttpResponse {
-  const response = route(registry, request);
+export function handleHttp(
+  registry: Registry,
+  request: C.HttpRequest,
+  cycles: bigint,
+): C.HttpResponse {
+  const response = route(registry, request, cycles);
   return {
     status_code: response.status,
     headers: response.headers,
@@ -89,9 +106,9 @@ export function handleHttp(registry: Registry, request: C.HttpRequest): C.HttpRe
   };
 }
 
-function route(registry: Registry, request: C.HttpRequest): Response {
+function route(registry: Registry, request: C.HttpRequest, cycles: bigint): Response {
   const method = request.method.toUpperCase();
-  if (method === 'OPTIONS') return { status: 204, headers: CORS, body: new Uint8Array() };
+  if (method === 'OPTIONS') return { status: 204, headers: COMMON, body: new Uint8Array() };
   if (method !== 'GET' && method !== 'HEAD') {
     return error(405, {
       code: ErrorCode.INVALID_ARGUMENT,
@@ -106,6 +123,10 @@ function route(registry: Registry, request: C.HttpRequest): Response {
   if (cursor === null) return badRequest('cursor must be a non-negative integer');
   if (limit === null) return badRequest('limit must be a non-negative integer');
   const limitNumber = limit === undefined ? undefined : Number(limit > 1000n ? 1000n : limit);
+  // `?list=<id>`: count only the builders on that trust list.
+  const list = numberParam(params, 'list');
+  if (list === null) return badRequest('list must be a trust list id (a non-negative integer)');
+  const scope = list === undefined ? {} : { trustList: list };
 
   let m: RegExpMatchArray | null;
   if (path === '/' || path === '/api/v1') {
@@ -113,31 +134,49 @@ function route(registry: Registry, request: C.HttpRequest): Response {
       name: 'repro-registry',
       endpoints: [
         '/api/v1/info',
-        '/api/v1/proposals?cursor=&limit=',
-        '/api/v1/proposals/<id>',
+        '/api/v1/proposals?cursor=&limit=&list=',
+        '/api/v1/proposals/<id>?list=',
         '/api/v1/proposals/<id>/attestations?verdict=&cursor=&limit=',
         '/api/v1/attestations/<id>',
         '/api/v1/builders/<principal>',
-        '/badge/<proposal id>.svg',
+        '/api/v1/trust-lists?cursor=&limit=',
+        '/api/v1/trust-lists/<id>?version=',
+        '/badge/<proposal id>.svg?list=',
       ],
     });
   }
   if (path === '/api/v1/info') {
-    return json(200, toJson(C.RegistryInfo, registryInfo(registry)));
+    return json(200, toJson(C.RegistryInfo, registryInfo(registry, cycles)));
   }
   if (path === '/api/v1/proposals') {
-    const page = registry.listProposals({ cursor, limit: limitNumber });
-    const value: C.ProposalPage = {
-      proposals: page.items.map(candidSummary),
-      next_cursor: page.next === null ? [] : [page.next],
-      total: page.total,
-    };
-    return json(200, toJson(C.ProposalPage, value));
+    const page = registry.listProposals({ cursor, limit: limitNumber, ...scope });
+    if (!page.ok) return error(statusOf(page.error), page.error);
+    return json(200, toJson(C.ProposalPage, candidProposalPage(page.value)));
+  }
+  if (path === '/api/v1/trust-lists') {
+    const page = registry.listTrustLists({
+      cursor: Number(cursor ?? 0n),
+      limit: Math.min(limitNumber ?? PAGE_LIMIT.default, PAGE_LIMIT.max) || PAGE_LIMIT.default,
+    });
+    return json(200, toJson(C.TrustListPage, candidTrustListPage(page)));
+  }
+  if ((m = path.match(/^\/api\/v1\/trust-lists\/([^/]+)$/))) {
+    const id = parseU64(m[1]);
+    if (id === null) return notFound(`"${m[1]}" is not a trust list id`);
+    const version = numberParam(params, 'version');
+    if (version === null || (version !== undefined && version > 0xffffffffn))
+      return badRequest('version must be a version number');
+    const found = registry.getTrustList({
+      id,
+      ...(version === undefined ? {} : { version: Number(version) }),
+    });
+    if (!found.ok) return error(statusOf(found.error), found.error);
+    return json(200, toJson(C.TrustList, candidTrustList(found.value)));
   }
   if ((m = path.match(/^\/api\/v1\/proposals\/([^/]+)$/))) {
     const id = parseU64(m[1]);
     if (id === null) return notFound(`"${m[1]}" is not a proposal id`);
-    const summary = registry.summary(id);
+    const summary = registry.summary({ proposalId: id, ...scope });
     if (!summary.ok) return error(statusOf(summary.error), summary.error);
     return json(200, toJson(C.ProposalSummary, candidSummary(summary.value)));
   }
@@ -181,23 +220,21 @@ function route(registry: Registry, request: C.HttpRequest): Response {
   if ((m = path.match(/^\/badge\/([^/]+)\.svg$/))) {
     const id = parseU64(m[1]);
     if (id === null) return notFound(`"${m[1]}" is not a proposal id`);
-    const summary = registry.summary(id);
-    const badge = summary.ok
-      ? badgeOf(summary.value.consensus.artifacts)
-      : { text: 'no reproduction yet', color: GREY };
+    const badge = badgeOf(registry.summary({ proposalId: id, ...scope }));
     return {
       status: 200,
-      headers: [['content-type', 'image/svg+xml'], ['cache-control', 'max-age=60'], ...CORS],
-      body: utf8Encode(badgeSvg('reproduced', badge.text, badge.color)),
+      headers: [['content-type', 'image/svg+xml'], ['cache-control', 'max-age=60'], ...COMMON],
+      body: utf8Encode(badgeSvg({ label: 'reproduced', ...badge })),
     };
   }
   return notFound(`no such endpoint: ${path}`);
 }
 
-export function registryInfo(registry: Registry): C.RegistryInfo {
+export function registryInfo(registry: Registry, cycles: bigint): C.RegistryInfo {
   const stats = registry.stats();
   const meta = registry.meta();
   const limit = rateLimitOf(meta);
+  const limits = registry.limits(meta);
   return {
     version: '1',
     attestation_count: stats.attestations,
@@ -212,6 +249,20 @@ export function registryInfo(registry: Registry): C.RegistryInfo {
     proposal_refresh_seconds: meta.refreshSeconds ?? DEFAULT_REFRESH_SECONDS,
     max_envelope_bytes: LIMITS.envelopeBytes,
     max_page_size: PAGE_LIMIT.max,
+    pending_proposal_count: stats.pendingProposals,
+    trust_list_count: stats.trustLists,
+    limits: {
+      attestations_per_builder: limits.attestationsPerBuilder,
+      attestations_total: BigInt(limits.attestationsTotal),
+      pending_proposals_per_builder: limits.pendingProposalsPerBuilder,
+      pending_proposals_total: limits.pendingProposalsTotal,
+      held_per_proposal: limits.heldPerProposal,
+      trust_lists_per_owner: limits.trustListsPerOwner,
+      trust_lists_total: limits.trustListsTotal,
+      trust_list_members: limits.trustListMembers,
+      min_cycles: limits.minCycles,
+    },
+    cycles,
   };
 }
 
@@ -220,35 +271,89 @@ const AMBER = '#b26a00';
 const RED = '#c62828';
 const GREY = '#6b7280';
 
-/**
- * The badge counts builders on the artifact the proposal's hash is about (the first artifact
- * with results otherwise): "5/5" means five of five builders reproduced it.
- */
-export function badgeOf(artifacts: ArtifactConsensus[]): { text: string; color: string } {
-  const primary = artifacts.find((a) => a.expectedSource === 'proposal') ?? artifacts[0];
-  if (primary === undefined) return { text: 'no reproduction yet', color: GREY };
-  const v = primary.verdicts;
-  const attempted = v.match + v.mismatch + v.build_failed;
-  if (attempted === 0) return { text: 'no reproduction yet', color: GREY };
-  const text = `${v.match}/${attempted}`;
-  if (v.mismatch === 0 && v.build_failed === 0) return { text, color: GREEN };
-  return { text, color: v.match > 0 ? AMBER : RED };
+export interface Badge {
+  /** What the badge says, short. */
+  value: string;
+  /** The whole badge as a sentence (the SVG's title and accessible name). */
+  title: string;
+  color: string;
 }
 
-/** A flat two-part badge; only digits and fixed words reach it, so no escaping is needed. */
-export function badgeSvg(label: string, value: string, color: string): string {
-  const w = (s: string) => 6.5 * s.length + 12;
+const builders = (n: number) => `${n} ${n === 1 ? 'builder' : 'builders'}`;
+
+/**
+ * The badge counts builders on the artifact the proposal's hash is about (the first artifact
+ * with results otherwise): "5/5" means five of five builders reproduced it. With a trust list it
+ * says whose count it is: "5/5 on list CodeGov; 7 in all".
+ */
+export function badgeOf(summary: Result<ProposalSummaryView>): Badge {
+  const grey = (value: string, title = `reproduced: ${value}`) => ({ value, title, color: GREY });
+  if (!summary.ok) {
+    switch (summary.error.code) {
+      case ErrorCode.PROPOSAL_PENDING:
+        return grey(
+          'unconfirmed proposal',
+          'the registry has not confirmed this proposal on chain yet',
+        );
+      case ErrorCode.PROPOSAL_NOT_ON_CHAIN:
+        return grey('no such proposal', 'NNS governance has no such proposal');
+      case ErrorCode.PROPOSAL_NOT_ICOS_ELECTION:
+        return grey('not an IC-OS election', 'the proposal elects no IC-OS version');
+      case ErrorCode.TRUST_LIST_NOT_FOUND:
+        return grey('no such trust list');
+      default:
+        return grey('no reproduction yet');
+    }
+  }
+  const { consensus, scope } = summary.value;
+  const list = scope.trustList;
+  const onList = list === null ? '' : ` on list ${list.name}`;
+  const inAll = list === null ? '' : `; ${scope.matchingInAll} in all`;
+  const primary = primaryArtifact(consensus);
+  const v = primary?.verdicts;
+  const attempted = v === undefined ? 0 : v.match + v.mismatch + v.build_failed;
+  if (v === undefined || attempted === 0) return grey(`no reproduction yet${onList}${inAll}`);
+  const value = `${v.match}/${attempted}${onList}${inAll}`;
+  const of = attempted === v.match ? builders(v.match) : `${v.match} of ${builders(attempted)}`;
+  const title = `reproduced by ${of}${onList}${inAll}`;
+  if (v.mismatch === 0 && v.build_failed === 0) return { value, title, color: GREEN };
+  return { value, title, color: v.match > 0 ? AMBER : RED };
+}
+
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Trust-list names are user text: escaped wherever they enter the SVG. */
+function xmlText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+}
+
+/** A flat two-part badge. */
+export function badgeSvg(args: {
+  label: string;
+  value: string;
+  title: string;
+  color: string;
+}): string {
+  const { label, value, color } = args;
+  const w = (s: string) => 6.5 * [...s].length + 12;
   const lw = w(label);
   const vw = w(value);
   const total = lw + vw;
+  const title = xmlText(args.title);
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${label}: ${value}">` +
-    `<title>${label}: ${value}</title>` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${title}">` +
+    `<title>${title}</title>` +
     `<rect width="${lw}" height="20" fill="#555"/>` +
     `<rect x="${lw}" width="${vw}" height="20" fill="${color}"/>` +
     `<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">` +
-    `<text x="${lw / 2}" y="14">${label}</text>` +
-    `<text x="${lw + vw / 2}" y="14">${value}</text>` +
+    `<text x="${lw / 2}" y="14">${xmlText(label)}</text>` +
+    `<text x="${lw + vw / 2}" y="14">${xmlText(value)}</text>` +
     `</g></svg>`
   );
 }

@@ -5,6 +5,7 @@
  */
 import {
   IDL,
+  canisterCycleBalance,
   init,
   inspectMessage,
   isController,
@@ -27,16 +28,21 @@ import * as C from './candid_types';
 import { encodeReply, prepareReplyTypes } from './candid_encode';
 import type { Principal } from '@dfinity/principal';
 
-import type { Result as CoreResult } from './core/errors';
+import type { RegistryError, Result as CoreResult } from './core/errors';
+import type { ReadOutcome } from './core/governance';
 import { DEFAULT_REFRESH_SECONDS, RERENDER_PER_MESSAGE, Registry } from './core/registry';
+import { tokensAvailable, rateLimitOf } from './core/rate_limit';
 import { readProposal } from './governance';
 import { handleHttp, registryInfo } from './http';
 import { stableTables } from './state';
 import {
   candidBuilder,
   candidError,
+  candidProposalPage,
   candidReceipt,
   candidSummary,
+  candidTrustList,
+  candidTrustListPage,
   renderAttestation,
   renderedAttestationPage,
 } from './views';
@@ -44,8 +50,22 @@ import { Encoded } from './candid_encode';
 
 /** Open proposals read again per timer tick: bounded work however many there are. */
 const REFRESH_PER_TICK = 5;
+/** Unconfirmed proposals read per timer tick (each gets a few reads in all: `PENDING_TIMER_READS`). */
+const PENDING_READS_PER_TICK = 2;
 /** `sync_proposal` reads a given proposal at most this often. */
 const SYNC_INTERVAL_NS = 30n * 1_000_000_000n;
+
+/** A refusal of a method whose reply type has no `Err`: answered as a reject "CODE: message". */
+class CodedRefusal extends Error {
+  constructor(readonly error: RegistryError) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+function valueOrRefuse<T>(result: CoreResult<T>): T {
+  if (!result.ok) throw new CodedRefusal(result.error);
+  return result.value;
+}
 
 function toResult<T, U>(result: CoreResult<T>, convert: (value: T) => U): C.Result<U> {
   return result.ok ? { Ok: convert(result.value) } : candidError(result.error);
@@ -80,10 +100,13 @@ function candidMethod(kind: 'update' | 'query', argTypes: IDL.Type[], returnType
         return msgReply(encodeReply(returnType, err));
       }
       // Updates may await calls to other canisters (governance); azle awaits this handler.
-      const value: unknown = await (original as (this: This, ...a: unknown[]) => unknown).apply(
-        this,
-        args,
-      );
+      let value: unknown;
+      try {
+        value = await (original as (this: This, ...a: unknown[]) => unknown).apply(this, args);
+      } catch (e) {
+        if (e instanceof CodedRefusal) return msgReject(e.message);
+        throw e;
+      }
       msgReply(encodeReply(returnType, value));
     }
     azleDecorator(handler as never, context as never);
@@ -97,14 +120,18 @@ export default class {
 
   @init([IDL.Opt(C.InitArgs)])
   init(args: [] | [C.InitArgs]): void {
+    this.registry.markCurrentLayout();
     this.configure(args);
     this.warmUp();
   }
 
   @postUpgrade([IDL.Opt(C.InitArgs)])
   postUpgrade(args: [] | [C.InitArgs]): void {
+    // Older state is brought to the current layout; its aggregates are rebuilt by timers.
+    this.registry.migrate();
     this.configure(args);
     this.warmUp();
+    this.scheduleBackgroundWork();
   }
 
   /**
@@ -143,24 +170,77 @@ export default class {
         trap(`${ErrorCode.INVALID_ARGUMENT}: proposal_refresh_seconds must be at least 1`);
       meta.refreshSeconds = refresh;
     }
+    const limits = given?.limits[0];
+    if (limits !== undefined) {
+      const set = { ...(meta.limits ?? {}) };
+      const positive = (name: string, v: number | bigint | undefined) => {
+        if (v !== undefined && v < 1)
+          trap(`${ErrorCode.INVALID_ARGUMENT}: limits.${name} must be at least 1`);
+        return v;
+      };
+      const n = (v: [] | [number]) => v[0];
+      const pairs: [keyof typeof set, number | undefined][] = [
+        ['attestationsPerBuilder', n(limits.attestations_per_builder)],
+        ['pendingProposalsPerBuilder', n(limits.pending_proposals_per_builder)],
+        ['pendingProposalsTotal', n(limits.pending_proposals_total)],
+        ['heldPerProposal', n(limits.held_per_proposal)],
+        ['trustListsPerOwner', n(limits.trust_lists_per_owner)],
+        ['trustListsTotal', n(limits.trust_lists_total)],
+        ['trustListMembers', n(limits.trust_list_members)],
+      ];
+      for (const [name, v] of pairs)
+        if (positive(name, v) !== undefined) Object.assign(set, { [name]: v });
+      const total = positive('attestations_total', limits.attestations_total[0]);
+      if (total !== undefined) set.attestationsTotal = Number(total);
+      const cycles = limits.min_cycles[0];
+      if (cycles !== undefined) set.minCycles = cycles.toString();
+      meta.limits = set;
+    }
     this.registry.saveMeta(meta);
   }
 
   /** Reads a proposal from governance and records what came back; never throws. */
-  private async syncFromGovernance(proposalId: bigint): Promise<void> {
+  private async syncFromGovernance(proposalId: bigint): Promise<ReadOutcome | null> {
     const governance = this.registry.meta().governanceCanisterId;
-    if (governance === null) return;
+    if (governance === null) return null;
     const outcome = await readProposal(governance, proposalId);
     this.registry.recordProposalRead({ proposalId, now: time(), outcome });
+    // A confirmation may leave counting to do (more held attestations than one message counts).
+    this.scheduleBackgroundWork();
+    return outcome;
   }
 
-  /** The refresh timer: a few open proposals per tick, round robin. */
+  /**
+   * The refresh timer: a few open proposals per tick, round robin, and a few reads of
+   * unconfirmed ones; unfinished walks and trust-list work continue. Paused while cycles run low.
+   */
   private async refreshOpenProposals(): Promise<void> {
-    this.registry.renderStale(RERENDER_PER_MESSAGE);
+    if (!this.registry.checkCycles(canisterCycleBalance()).ok) return;
+    this.doBackgroundWork();
     if (this.registry.meta().governanceCanisterId === null) return;
-    for (const id of this.registry.proposalsToRefresh(REFRESH_PER_TICK)) {
-      await this.syncFromGovernance(id);
-    }
+    const due = [
+      ...this.registry.openProposalsToRefresh(REFRESH_PER_TICK),
+      ...this.registry.pendingProposalsToRead(PENDING_READS_PER_TICK),
+    ];
+    for (const id of due) await this.syncFromGovernance(id);
+  }
+
+  private backgroundScheduled = false;
+
+  /** Walks (recounts) and trust-list upkeep, in messages of their own until done. */
+  private scheduleBackgroundWork(): void {
+    if (this.backgroundScheduled || !this.registry.hasBackgroundWork()) return;
+    this.backgroundScheduled = true;
+    setTimer(0, () => {
+      this.backgroundScheduled = false;
+      this.doBackgroundWork();
+      this.scheduleBackgroundWork();
+    });
+  }
+
+  private doBackgroundWork(): void {
+    this.registry.renderStale(RERENDER_PER_MESSAGE);
+    this.registry.processTrustListWork();
   }
 
   /**
@@ -171,17 +251,34 @@ export default class {
   inspectMessage(): boolean {
     const method = msgMethodName();
     const caller = msgCaller();
+    const refuse = (e: RegistryError) => trap(`${e.code}: ${e.message}`);
     if (method === 'submit') {
-      const check = this.registry.precheckSubmit({
+      const arg = msgArgData();
+      const check = this.registry.inspectSubmit({
         caller,
-        argBytes: msgArgData().length,
+        envelope: envelopeOf(arg),
+        argBytes: arg.length,
         now: time(),
+        cycles: canisterCycleBalance(),
       });
-      if (!check.ok) trap(`${check.error.code}: ${check.error.message}`);
+      if (!check.ok) refuse(check.error);
       return true;
     }
-    if (method === 'set_builder_profile' && caller.isAnonymous()) {
-      trap(`${ErrorCode.ANONYMOUS_CALLER}: sign in with your builder key to set your profile`);
+    const cycles = this.registry.checkCycles(canisterCycleBalance());
+    if (!cycles.ok) refuse(cycles.error);
+    if (
+      (method === 'set_builder_profile' || method === 'publish_trust_list') &&
+      caller.isAnonymous()
+    ) {
+      trap(`${ErrorCode.ANONYMOUS_CALLER}: sign in with your own key for ${method}`);
+    }
+    if ((method === 'publish_trust_list' || method === 'sync_proposal') && !isController(caller)) {
+      const limit = rateLimitOf(this.registry.meta());
+      const bucket = this.registry.tables.rateBuckets.get(caller.toUint8Array());
+      if (tokensAvailable(bucket, limit, time()) < 1)
+        trap(
+          `${ErrorCode.RATE_LIMITED}: too many requests from ${caller.toText()}: wait a few minutes`,
+        );
     }
     if (
       (method === 'hide_attestation' ||
@@ -197,25 +294,20 @@ export default class {
 
   @updateMethod([C.SubmitRequest], C.SubmitResult)
   submit(request: C.SubmitRequest): C.Result<C.SubmitReceipt> {
-    const caller = msgCaller();
-    const verified = this.registry.verifySubmission({
-      caller,
+    const submitted = this.registry.submit({
+      caller: msgCaller(),
       envelope: request.envelope,
       now: time(),
+      cycles: canisterCycleBalance(),
     });
-    if (!verified.ok) return candidError(verified.error);
-    if ('duplicate' in verified.value) return { Ok: candidReceipt(verified.value.duplicate) };
-    const { proposalId } = verified.value;
-    const recorded = this.registry.recordSubmission({
-      caller,
-      verified: verified.value.verified,
-      now: time(),
-    });
-    // The first attestation of a proposal has it read from governance — in a message of its own,
-    // so a submission never waits on (or fails with) governance. Until the proposal data
-    // arrives, its attestations are kept and then judged against it.
-    if (recorded.ok && this.registry.proposalNeedsRead(proposalId)) this.scheduleRead(proposalId);
-    return toResult(recorded, candidReceipt);
+    if (!submitted.ok) return candidError(submitted.error);
+    const { receipt, readProposal } = submitted.value;
+    // An unconfirmed proposal is read from governance — in a message of its own, so a
+    // submission never waits on (or fails with) governance. Until the proposal is confirmed its
+    // attestations are held; then they are checked and counted, or rejected with the reason.
+    if (readProposal) this.scheduleRead(receipt.proposalId);
+    this.scheduleBackgroundWork();
+    return { Ok: candidReceipt(receipt) };
   }
 
   /** Proposals whose first read is scheduled (heap only: a lost entry is re-read by the timer). */
@@ -236,25 +328,55 @@ export default class {
 
   @updateMethod([IDL.Nat64], C.SummaryResult)
   async sync_proposal(proposalId: bigint): Promise<C.Result<C.ProposalSummary>> {
+    const caller = msgCaller();
+    const cycles = this.registry.checkCycles(canisterCycleBalance());
+    if (!cycles.ok) return candidError(cycles.error);
     if (this.registry.meta().governanceCanisterId === null) {
       return candidError({
         code: ErrorCode.GOVERNANCE_UNAVAILABLE,
         message: 'this registry has no governance canister configured',
       });
     }
-    const last = this.registry.proposal(proposalId)?.sync.lastAttemptAt;
+    const known = this.registry.proposal(proposalId);
+    // A rejected proposal stays rejected: governance's answer about it does not change.
+    if (known !== undefined && known.rejection)
+      return toResult(this.registry.summary(proposalId), candidSummary);
+    const last = known?.sync.lastAttemptAt;
     if (last != null && time() - BigInt(last) < SYNC_INTERVAL_NS) {
       return candidError({
         code: ErrorCode.RATE_LIMITED,
         message: `proposal ${proposalId} was read from governance less than 30 seconds ago`,
       });
     }
-    await this.syncFromGovernance(proposalId);
+    // Every read costs a call to governance: callers other than controllers pay a token.
+    if (!isController(caller)) {
+      const token = this.registry.takeToken(caller, time());
+      if (!token.ok) return candidError(token.error);
+    }
+    const outcome = await this.syncFromGovernance(proposalId);
+    if (this.registry.proposal(proposalId) === undefined && outcome !== null) {
+      // Nothing stored: say what governance said.
+      return candidError(
+        outcome.ok
+          ? {
+              code: ErrorCode.PROPOSAL_NOT_ICOS_ELECTION,
+              message: `proposal ${proposalId} does not elect an IC-OS version: there is nothing to reproduce`,
+            }
+          : {
+              code: outcome.absent
+                ? ErrorCode.PROPOSAL_NOT_ON_CHAIN
+                : ErrorCode.GOVERNANCE_UNAVAILABLE,
+              message: outcome.error,
+            },
+      );
+    }
     return toResult(this.registry.summary(proposalId), candidSummary);
   }
 
   @updateMethod([IDL.Principal], C.UnitResult)
   set_governance_canister(governance: Principal): C.Result<null> {
+    const cycles = this.registry.checkCycles(canisterCycleBalance());
+    if (!cycles.ok) return candidError(cycles.error);
     if (!isController(msgCaller())) {
       return candidError({
         code: ErrorCode.NOT_CONTROLLER,
@@ -272,17 +394,66 @@ export default class {
     return toResult(this.registry.summary(proposalId), candidSummary);
   }
 
+  @queryMethod([C.ConsensusRequest], C.SummaryResult)
+  get_consensus(request: C.ConsensusRequest): C.Result<C.ProposalSummary> {
+    const trustList = request.trust_list[0];
+    return toResult(
+      this.registry.summary({
+        proposalId: request.proposal_id,
+        ...(trustList === undefined ? {} : { trustList }),
+      }),
+      candidSummary,
+    );
+  }
+
   @queryMethod([C.ListProposalsRequest], C.ProposalPage)
   list_proposals(request: C.ListProposalsRequest): C.ProposalPage {
+    const trustList = request.trust_list[0];
     const page = this.registry.listProposals({
       cursor: request.cursor[0],
       limit: request.limit[0],
+      ...(trustList === undefined ? {} : { trustList }),
     });
-    return {
-      proposals: page.items.map(candidSummary),
-      next_cursor: page.next === null ? [] : [page.next],
-      total: page.total,
-    };
+    return candidProposalPage(valueOrRefuse(page));
+  }
+
+  @updateMethod([C.PublishTrustListRequest], C.TrustListResult)
+  publish_trust_list(request: C.PublishTrustListRequest): C.Result<C.TrustList> {
+    const cycles = this.registry.checkCycles(canisterCycleBalance());
+    if (!cycles.ok) return candidError(cycles.error);
+    const published = this.registry.publishTrustList({
+      caller: msgCaller(),
+      id: request.id[0] ?? null,
+      name: request.name,
+      description: request.description,
+      members: request.members,
+      now: time(),
+    });
+    if (published.ok) this.scheduleBackgroundWork();
+    return toResult(published, candidTrustList);
+  }
+
+  @queryMethod([C.GetTrustListRequest], C.TrustListResult)
+  get_trust_list(request: C.GetTrustListRequest): C.Result<C.TrustList> {
+    const version = request.version[0];
+    return toResult(
+      this.registry.getTrustList({
+        id: request.id,
+        ...(version === undefined ? {} : { version }),
+      }),
+      candidTrustList,
+    );
+  }
+
+  @queryMethod([C.ListTrustListsRequest], C.TrustListPage)
+  list_trust_lists(request: C.ListTrustListsRequest): C.TrustListPage {
+    const limit = request.limit[0];
+    return candidTrustListPage(
+      this.registry.listTrustLists({
+        cursor: Number(request.cursor[0] ?? 0n),
+        limit: limit === undefined || limit === 0 ? 50 : Math.min(limit, 100),
+      }),
+    );
   }
 
   @queryMethod([C.ListAttestationsRequest], C.AttestationPageResult)
@@ -321,12 +492,13 @@ export default class {
 
   @updateMethod([C.SetBuilderProfileRequest], C.BuilderProfileResult)
   set_builder_profile(request: C.SetBuilderProfileRequest): C.Result<C.BuilderProfile> {
+    const cycles = this.registry.checkCycles(canisterCycleBalance());
+    if (!cycles.ok) return candidError(cycles.error);
     return toResult(
       this.registry.setBuilderProfile({
         caller: msgCaller(),
         displayName: request.display_name,
         url: request.url[0] ?? null,
-        now: time(),
       }),
       candidBuilder,
     );
@@ -334,28 +506,30 @@ export default class {
 
   @updateMethod([C.HideAttestationRequest], C.AttestationResult)
   hide_attestation(request: C.HideAttestationRequest): C.Result<C.Attestation> {
+    const cycles = this.registry.checkCycles(canisterCycleBalance());
+    if (!cycles.ok) return candidError(cycles.error);
     const caller = msgCaller();
-    return toResult(
-      this.registry.hide({
-        caller: { principal: caller, isController: isController(caller) },
-        attestationId: request.attestation_id,
-        reason: request.reason,
-        now: time(),
-      }),
-      (view) => this.rendered(this.idKeyOf(view), false),
-    );
+    const hidden = this.registry.hide({
+      caller: { principal: caller, isController: isController(caller) },
+      attestationId: request.attestation_id,
+      reason: request.reason,
+      now: time(),
+    });
+    this.scheduleBackgroundWork(); // trust lists that hold the builder count it no more
+    return toResult(hidden, (view) => this.rendered(this.idKeyOf(view), false));
   }
 
   @updateMethod([IDL.Nat64], C.AttestationResult)
   unhide_attestation(id: bigint): C.Result<C.Attestation> {
+    const cycles = this.registry.checkCycles(canisterCycleBalance());
+    if (!cycles.ok) return candidError(cycles.error);
     const caller = msgCaller();
-    return toResult(
-      this.registry.unhide({
-        caller: { principal: caller, isController: isController(caller) },
-        attestationId: id,
-      }),
-      (view) => this.rendered(this.idKeyOf(view), false),
-    );
+    const shown = this.registry.unhide({
+      caller: { principal: caller, isController: isController(caller) },
+      attestationId: id,
+    });
+    this.scheduleBackgroundWork();
+    return toResult(shown, (view) => this.rendered(this.idKeyOf(view), false));
   }
 
   /** An attestation as stored for replies (see `RenderedAttestation`), typed for Candid. */
@@ -373,11 +547,20 @@ export default class {
 
   @queryMethod([], C.RegistryInfo)
   get_registry_info(): C.RegistryInfo {
-    return registryInfo(this.registry);
+    return registryInfo(this.registry, canisterCycleBalance());
   }
 
   @queryMethod([C.HttpRequest], C.HttpResponse)
   http_request(request: C.HttpRequest): C.HttpResponse {
-    return handleHttp(this.registry, request);
+    return handleHttp(this.registry, request, canisterCycleBalance());
+  }
+}
+
+/** The envelope of a `submit` argument, or null when it is not Candid (the update says so). */
+function envelopeOf(arg: Uint8Array): Uint8Array | null {
+  try {
+    return (IDL.decode([C.SubmitRequest], arg)[0] as unknown as C.SubmitRequest).envelope;
+  } catch {
+    return null;
   }
 }

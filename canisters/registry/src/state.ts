@@ -20,11 +20,22 @@ const json = {
 };
 
 function table<V>(memoryId: number, values: 'bytes' | 'json'): Table<V> {
-  const map = new StableBTreeMap<Uint8Array, V>(memoryId, bytes, values === 'bytes' ? bytes : json);
+  // Values cross into the map as bytes; JSON is encoded here. azle's `insert` hands back the
+  // value it replaced, decoded by the map's serializer: with bytes that costs nothing, where a
+  // JSON serializer would parse every replaced record again. The stored bytes are the same.
+  const map = new StableBTreeMap<Uint8Array, Uint8Array>(memoryId, bytes, bytes);
+  const encode = values === 'bytes' ? bytes.toBytes : json.toBytes;
+  const decode = values === 'bytes' ? bytes.fromBytes : json.fromBytes;
   return {
-    get: (key) => map.get(key),
+    get: (key) => {
+      const value = map.get(key);
+      return value === undefined ? undefined : (decode(value) as V);
+    },
     insert: (key, value) => {
-      map.insert(key, value);
+      map.insert(key, encode(value as Uint8Array));
+    },
+    remove: (key) => {
+      map.remove(key);
     },
     containsKey: (key) => map.containsKey(key),
     len: () => Number(map.len()),
@@ -46,5 +57,15 @@ export function stableTables(): RegistryTables {
     builderAttestations: table(9, 'bytes'),
     rateBuckets: table(10, 'json'),
     attestationReplies: table(11, 'bytes'),
+    standings: table(12, 'json'),
+    builderProposals: table(13, 'bytes'),
+    confirmedProposals: table(14, 'bytes'),
+    names: table(15, 'json'),
+    trustLists: table(16, 'json'),
+    trustListVersions: table(17, 'json'),
+    trustListOwners: table(18, 'json'),
+    memberships: table(19, 'json'),
+    listTallies: table(20, 'json'),
+    listQueue: table(21, 'bytes'),
   };
 }

@@ -14,11 +14,13 @@ import type { RegistryError } from './core/errors';
 import type { BuilderRecordJson, OnChainProposalJson, U64String } from './core/records';
 import type {
   AttestationView,
+  ConsensusScope,
   Page,
   ProposalSummaryView,
   Registry,
   RenderedAttestation,
   SubmitReceipt,
+  TrustListView,
 } from './core/registry';
 
 const opt = <T>(v: T | null | undefined): [] | [T] => (v === null || v === undefined ? [] : [v]);
@@ -69,7 +71,8 @@ function candidConsensus(
 ): Pick<C.ProposalSummary, 'artifacts' | 'totals' | 'other_commit_count'> {
   return {
     totals: counts(c.totals),
-    other_commit_count: BigInt(c.otherCommitAttestations),
+    // Attestations for another commit are refused, or rejected when held (`rejected_count`).
+    other_commit_count: 0n,
     artifacts: c.artifacts.map((a) => ({
       kind: a.kind,
       expected_sha256: opt(a.expectedSha256),
@@ -78,10 +81,32 @@ function candidConsensus(
         sha256: g.sha256,
         builder_count: BigInt(g.builderCount),
         matches_expected: opt(g.matchesExpected),
+        environment_classes: BigInt(g.environmentClasses),
       })),
       verdicts: counts(a.verdicts),
       expected_claim_mismatches: BigInt(a.expectedClaimMismatches),
+      untracked_builder_count: BigInt(a.untrackedBuilders),
     })),
+  };
+}
+
+function candidScope(scope: ConsensusScope): C.ConsensusScope {
+  const list = scope.trustList;
+  return {
+    trust_list:
+      list === null
+        ? []
+        : [
+            {
+              id: BigInt(list.id),
+              name: list.name,
+              version: list.version,
+              owner: Principal.fromText(list.owner),
+            },
+          ],
+    builders_in_all: BigInt(scope.buildersInAll),
+    matching_in_all: BigInt(scope.matchingInAll),
+    up_to_date: scope.upToDate,
   };
 }
 
@@ -91,7 +116,7 @@ export function candidSummary(v: ProposalSummaryView): C.ProposalSummary {
     proposal_id: BigInt(r.id),
     commit: opt(v.commit),
     attestation_count: BigInt(r.attestationCount),
-    builder_count: BigInt(r.currentBuilders),
+    builder_count: BigInt(v.builderCount),
     superseded_count: BigInt(r.supersededCount),
     hidden_count: BigInt(r.hiddenCount),
     first_attestation_at: optU64(r.firstAttestationAt),
@@ -105,6 +130,8 @@ export function candidSummary(v: ProposalSummaryView): C.ProposalSummary {
       error: opt(r.sync.error),
       final: r.sync.final,
     },
+    scope: candidScope(v.scope),
+    rejected_count: BigInt(r.rejectedCount ?? 0),
   };
 }
 
@@ -129,6 +156,8 @@ export function candidAttestation(v: AttestationView): C.Attestation {
       effective_verdict: v.effective[i]?.verdict ?? a.verdict,
       expected_differs_from_proposal: v.effective[i]?.expectedDiffersFromProposal ?? false,
       member_count: a.memberCount,
+      counted: v.effective[i]?.counted ?? false,
+      later_attempt_failed: v.effective[i]?.laterAttemptFailed ?? false,
     })),
     environment: {
       os_name: opt(e.osName),
@@ -165,6 +194,9 @@ export function candidAttestation(v: AttestationView): C.Attestation {
             },
           ],
     commit_differs_from_proposal: v.commitDiffersFromProposal,
+    held: v.held,
+    rejection: opt(v.rejection),
+    environment_class: v.environmentClass,
     envelope: v.envelope === null ? [] : [v.envelope],
   };
 }
@@ -219,6 +251,50 @@ export function candidBuilder(b: BuilderRecordJson): C.BuilderProfile {
     first_seen: BigInt(b.firstSeen),
     last_seen: BigInt(b.lastSeen),
     attestation_count: BigInt(b.attestationCount),
+  };
+}
+
+export function candidTrustList(v: TrustListView): C.TrustList {
+  const { list, version } = v;
+  return {
+    id: BigInt(list.id),
+    owner: Principal.fromText(list.owner),
+    version: version.version,
+    latest_version: list.version,
+    counted_version: list.readyVersion,
+    counting: list.job !== null,
+    name: version.name,
+    description: version.description,
+    members: version.members.map((m) => Principal.fromText(m)),
+    published_at: BigInt(version.publishedAt),
+    created_at: BigInt(list.createdAt),
+  };
+}
+
+export function candidTrustListPage(page: ReturnType<Registry['listTrustLists']>): C.TrustListPage {
+  return {
+    trust_lists: page.items.map((l) => ({
+      id: BigInt(l.id),
+      owner: Principal.fromText(l.owner),
+      version: l.version,
+      counted_version: l.readyVersion,
+      counting: l.job !== null,
+      name: l.name,
+      description: l.description,
+      member_count: l.memberCount,
+      published_at: BigInt(l.publishedAt),
+      created_at: BigInt(l.createdAt),
+    })),
+    next_cursor: opt(page.next),
+    total: page.total,
+  };
+}
+
+export function candidProposalPage(page: Page<ProposalSummaryView>): C.ProposalPage {
+  return {
+    proposals: page.items.map(candidSummary),
+    next_cursor: opt(page.next),
+    total: page.total,
   };
 }
 

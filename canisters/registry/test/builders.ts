@@ -68,8 +68,8 @@ export function predicate(
       gitVersion: '2.43.0',
     },
     build: {
-      startedOn: '2026-11-20T09:12:00Z',
-      finishedOn: '2026-11-20T10:40:31Z',
+      startedOn: '2025-11-20T09:12:00Z',
+      finishedOn: '2025-11-20T10:40:31Z',
       cleanCache: true,
     },
     ...rest,

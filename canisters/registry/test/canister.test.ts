@@ -11,9 +11,10 @@ import { ErrorCode, LIMITS } from '@repro-registry/attestation';
 import type * as T from '@repro-registry/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { PROJECT_ROOT } from '../../../scripts/build-canister';
+import { PROJECT_ROOT } from '@repro-registry/deploy';
 import { COMMIT, GUESTOS_HASH, artifact, hashOf, predicate, sign, testBuilder } from './builders';
 import { dataDigest } from './data';
+import { startWithGovernance } from './governance-standin';
 import { CONTROLLER, RegistryUnderTest, errOf, okOf } from './harness';
 
 const PROPOSAL = 134567n;
@@ -21,7 +22,7 @@ const PROPOSAL = 134567n;
 describe('registry canister (real wasm)', () => {
   let registry: RegistryUnderTest;
   beforeAll(async () => {
-    registry = await RegistryUnderTest.start();
+    ({ registry } = await startWithGovernance({ confirmed: [PROPOSAL] }));
   });
 
   const submit = (envelope: Uint8Array, caller: Principal) =>
@@ -43,8 +44,14 @@ describe('registry canister (real wasm)', () => {
     expect(summary.builder_count).toBe(1n);
     expect(summary.commit).toEqual([COMMIT]);
     expect(summary.artifacts[0]?.hash_groups).toEqual([
-      { sha256: GUESTOS_HASH, builder_count: 1n, matches_expected: [true] },
+      {
+        sha256: GUESTOS_HASH,
+        builder_count: 1n,
+        matches_expected: [true],
+        environment_classes: 1n,
+      },
     ]);
+    expect(summary.scope).toMatchObject({ trust_list: [], builders_in_all: 1n, up_to_date: true });
 
     const stored = okOf(
       await registry.call<{ Ok: T.Attestation }>('get_attestation', [receipt.attestation_id]),
@@ -52,6 +59,12 @@ describe('registry canister (real wasm)', () => {
     expect(stored.envelope[0]).toEqual(sign(alice)); // Ed25519 is deterministic: same bytes
     expect(stored.environment.virtualization).toBe('bare_metal');
     expect(stored.environment.memory_bytes).toEqual([68719476736n]);
+    expect(stored).toMatchObject({
+      held: false,
+      rejection: [],
+      environment_class: 'ubuntu / bare_metal / podman',
+    });
+    expect(stored.artifacts[0]).toMatchObject({ counted: true, later_attempt_failed: false });
   });
 
   it('is idempotent for the same envelope', async () => {
@@ -172,7 +185,7 @@ describe('registry canister (real wasm)', () => {
     );
     expect(next.attestations.map((a) => a.id)).toEqual(ids.slice(2, 4));
     const proposals = await registry.call<T.ProposalPage>('list_proposals', [
-      { cursor: [], limit: [] },
+      { cursor: [], limit: [], trust_list: [] },
     ]);
     expect(proposals.proposals.map((p) => p.proposal_id)).toContain(PROPOSAL);
   });
@@ -212,9 +225,13 @@ describe('registry canister (real wasm)', () => {
     const badge = await registry.http(`/badge/${PROPOSAL}.svg`);
     expect(badge.headers.get('content-type')).toBe('image/svg+xml');
     expect(badge.body).toMatch(/^<svg /);
-    expect(badge.body).toMatch(/reproduced: \d+\/\d+/);
+    expect(badge.body).toMatch(/aria-label="reproduced by \d+ builders"/);
+    expect(badge.body).toMatch(/>\d+\/\d+</);
     const none = await registry.http('/badge/424242.svg');
     expect(none.body).toContain('no reproduction yet');
+    // Every response says what it is and may not be sniffed as something else.
+    for (const r of [list, missing, badge, none, await registry.http('/', 'OPTIONS')])
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 

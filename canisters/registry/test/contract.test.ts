@@ -14,7 +14,7 @@ import {
   DID_PATH,
   renderBindings,
 } from '../../../packages/client/scripts/generate-bindings';
-import { PROJECT_ROOT } from '../../../scripts/build-canister';
+import { PROJECT_ROOT } from '@repro-registry/deploy';
 
 async function serviceOf(didPath: string): Promise<IDL.ServiceClass> {
   const dir = await mkdtemp(join(tmpdir(), 'did-'));

@@ -7,6 +7,9 @@ import type * as T from '@repro-registry/client';
 import { GUESTOS_HASH, artifact, hashOf, predicate, sign, testBuilder } from './builders';
 import { okOf, type RegistryUnderTest } from './harness';
 
+/** The proposals the population attests: GuestOS elections of `COMMIT`. */
+export const POPULATION_PROPOSALS = Array.from({ length: 10 }, (_, i) => 130000n + BigInt(i));
+
 /** A realistic spread: ten proposals, several environments, some mismatches and failures. */
 export function populationEnvelope(i: number) {
   const builder = testBuilder(`pop-${i}`);
@@ -55,7 +58,7 @@ export async function dataDigest(registry: RegistryUnderTest): Promise<string> {
   const builders = new Set<string>();
   for (;;) {
     const page: T.ProposalPage = await registry.call<T.ProposalPage>('list_proposals', [
-      { cursor, limit: [100] },
+      { cursor, limit: [100], trust_list: [] },
     ]);
     for (const p of page.proposals) {
       add(p);

@@ -1,4 +1,4 @@
-import { ensureCanisterBuilt } from '../../../scripts/fresh-build';
+import { ensureCanisterBuilt } from '@repro-registry/deploy';
 
 export default async function setup(): Promise<void> {
   await ensureCanisterBuilt('registry', ['canisters/registry/src', 'packages/attestation/src']);

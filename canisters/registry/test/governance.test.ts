@@ -107,26 +107,32 @@ describe('the registry reads proposals from governance (real wasm)', () => {
     expect(errOf(await submit(wrong, predicate({ commit: 'c'.repeat(40) })))).toBe(
       ErrorCode.COMMIT_MISMATCH,
     );
-    // Anyone may have the registry read a proposal; then attestations for it are checked.
-    okOf(await registry.call('sync_proposal', [777n], Principal.anonymous()));
-    expect(errOf(await submit(wrong, predicate({ proposalId: '777' })))).toBe(
+    // Anyone may have the registry read a proposal; one that elects nothing is not stored.
+    expect(errOf(await registry.call('sync_proposal', [777n], Principal.anonymous()))).toBe(
+      ErrorCode.PROPOSAL_NOT_ICOS_ELECTION,
+    );
+    // An attestation for it is held until the registry reads it, then rejected; later ones refused.
+    okOf(await submit(wrong, predicate({ proposalId: '777' })));
+    expect(errOf(await submit(wrong, predicate({ proposalId: '777', note: 'again' })))).toBe(
       ErrorCode.PROPOSAL_NOT_ICOS_ELECTION,
     );
     const info = await registry.call<T.RegistryInfo>('get_registry_info', []);
-    expect(info.attestation_count).toBe(2n);
+    expect(info.attestation_count).toBe(3n);
+    expect(info.proposal_count).toBe(1n);
   });
 
-  it('accepts an attestation before the proposal is known, and evaluates it once synced', async () => {
+  it('holds an attestation until the proposal is confirmed, then counts it', async () => {
+    await fail('reject');
     const early = testBuilder('gov-early');
     okOf(await submit(early, predicate({ proposalId: '200000' })));
-    let s = await summary(200000n);
-    expect(s.sync.state).toBe('error');
-    expect(s.sync.error[0]).toMatch(/no proposal 200000/);
-    expect(s.artifacts[0]?.expected_source).toBe('builders');
+    const held = await registry.call<{ Err: T.RegistryError }>('get_proposal_summary', [200000n]);
+    expect(errOf(held)).toBe(ErrorCode.PROPOSAL_PENDING);
+    expect(held.Err.message).toMatch(/could not read proposal/);
 
+    await fail('none');
     await put(proposal(200000n));
     clock += 31n * SECOND;
-    s = okOf(
+    const s = okOf(
       await registry.call<{ Ok: T.ProposalSummary }>(
         'sync_proposal',
         [200000n],
@@ -134,6 +140,7 @@ describe('the registry reads proposals from governance (real wasm)', () => {
       ),
     );
     expect(s.sync.state).toBe('ok');
+    expect(s.builder_count).toBe(1n);
     expect(s.artifacts[0]).toMatchObject({
       expected_source: 'proposal',
       expected_sha256: [GUESTOS_HASH],
@@ -151,14 +158,13 @@ describe('the registry reads proposals from governance (real wasm)', () => {
       await fail(mode);
       const builder = testBuilder(`gov-down-${mode}`);
       okOf(await submit(builder, predicate({ proposalId: id.toString() })));
-      let s = await summary(id);
-      expect(s.builder_count).toBe(1n);
-      expect(s.sync.state).toBe('error');
-      expect(s.sync.error[0]).toMatch(/^could not read proposal: governance rejected the call/);
+      const held = await registry.call<{ Err: T.RegistryError }>('get_proposal_summary', [id]);
+      expect(errOf(held)).toBe(ErrorCode.PROPOSAL_PENDING);
+      expect(held.Err.message).toMatch(/could not read proposal: governance rejected the call/);
 
       await fail('none');
       clock += 31n * SECOND;
-      s = okOf(
+      const s = okOf(
         await registry.call<{ Ok: T.ProposalSummary }>(
           'sync_proposal',
           [id],

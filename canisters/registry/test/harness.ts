@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { IcHost, type CallResult } from '@repro-registry/ic-host';
-import { encodeInitArgs, idlFactory } from '@repro-registry/client';
+import { encodeInitArgs, idlFactory, type LimitSettings } from '@repro-registry/client';
 
-import { PROJECT_ROOT } from '../../../scripts/build-canister';
+import { PROJECT_ROOT } from '@repro-registry/deploy';
 
 const service = idlFactory({ IDL });
 const methods = new Map(service._fields);
@@ -26,6 +26,7 @@ export interface InitOptions {
   governance?: Principal;
   rateLimit?: { capacity: number; refill_interval_seconds: number };
   proposalRefreshSeconds?: number;
+  limits?: LimitSettings;
 }
 
 export function initArg(options: InitOptions = {}): Uint8Array {
@@ -38,6 +39,7 @@ export function initArg(options: InitOptions = {}): Uint8Array {
         }
       : null,
     proposalRefreshSeconds: options.proposalRefreshSeconds ?? null,
+    limits: options.limits ?? null,
   });
 }
 
@@ -56,12 +58,20 @@ export class RegistryUnderTest {
   ) {}
 
   static async start(
-    options: InitOptions & { instrumented?: boolean; host?: IcHost } = {},
+    options: InitOptions & {
+      instrumented?: boolean;
+      host?: IcHost;
+      /** The canister's cycle balance (default: the host's provisional amount). */
+      cycles?: bigint;
+    } = {},
   ): Promise<RegistryUnderTest> {
     const host =
       options.host ??
       (await IcHost.create({ instrumented: options.instrumented ?? false, log: () => {} }));
-    const canisterId = await host.createCanister({ controllers: [CONTROLLER] });
+    const canisterId = await host.createCanister({
+      controllers: [CONTROLLER],
+      ...(options.cycles === undefined ? {} : { cycles: options.cycles }),
+    });
     await host.installCode({
       canisterId,
       wasm: await registryWasm(),
@@ -112,6 +122,14 @@ export class RegistryUnderTest {
     const result = await this.host.update({ canisterId: this.canisterId, method, arg, sender });
     this.lastInstructions = result.instructions;
     return result;
+  }
+
+  /** Runs what the registry's timers left to do (governance reads, counting), like replica rounds. */
+  async settle(rounds = 3): Promise<void> {
+    for (let i = 0; i < rounds; i++) {
+      await this.host.tick();
+      await this.host.idle();
+    }
   }
 
   async upgrade(options: InitOptions = {}): Promise<void> {

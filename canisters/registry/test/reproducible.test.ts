@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { PROJECT_ROOT } from '../../../scripts/build-canister';
+import { PROJECT_ROOT } from '@repro-registry/deploy';
 
 function run(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

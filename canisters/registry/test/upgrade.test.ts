@@ -5,12 +5,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type * as T from '@repro-registry/client';
-import { dataDigest, populationEnvelope } from './data';
-import { RegistryUnderTest, okOf } from './harness';
+import { POPULATION_PROPOSALS, dataDigest, populationEnvelope } from './data';
+import { startWithGovernance } from './governance-standin';
+import { okOf } from './harness';
 
 describe('upgrade', () => {
   it('keeps every byte of 1,000 attestations', { timeout: 300_000 }, async () => {
-    const registry = await RegistryUnderTest.start();
+    const { registry } = await startWithGovernance({ confirmed: POPULATION_PROPOSALS });
     for (let i = 0; i < 1000; i++) {
       const { builder, envelope } = populationEnvelope(i);
       okOf(
@@ -26,6 +27,10 @@ describe('upgrade', () => {
     const before = await dataDigest(registry);
     const info = await registry.call<T.RegistryInfo>('get_registry_info', []);
     expect(info.attestation_count).toBe(1000n);
+    const counted = okOf(
+      await registry.call<{ Ok: T.ProposalSummary }>('get_proposal_summary', [130001n]),
+    );
+    expect(counted.builder_count).toBeGreaterThan(90n);
 
     await registry.upgrade();
     expect(await dataDigest(registry)).toBe(before);

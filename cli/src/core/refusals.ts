@@ -65,6 +65,70 @@ const REGISTRY: Record<RegistryErrorCode, Explanation> = {
     meaning: 'the request is larger than the registry accepts',
     todo: 'attest fewer member hashes or a shorter note',
   },
+  PROPOSAL_NOT_ON_CHAIN: {
+    meaning: 'NNS governance has no proposal with that id: there is nothing to reproduce',
+    todo: 'check the proposal id (repro proposal <id>)',
+  },
+  PROPOSAL_PENDING: {
+    meaning: 'the registry has not confirmed the proposal on chain yet; attestations are held',
+    todo: 'wait until the registry has read the proposal from governance, then ask again',
+  },
+  BUILDER_PENDING_LIMIT: {
+    meaning: 'you already wait on the most unconfirmed proposals a builder may',
+    todo: 'wait until the registry has confirmed your earlier proposals, then submit again',
+  },
+  PENDING_LIMIT: {
+    meaning: 'the registry holds the most unconfirmed proposals (or held attestations) it may',
+    todo: 'wait until governance has confirmed the proposal, then submit again',
+  },
+  ARTIFACT_NOT_FOR_PROPOSAL: {
+    meaning: 'an artifact is not built for the OS this proposal elects',
+    todo: "attest only the proposal's OS (GuestOS: guestos, guestos-recovery, launch-measurements; HostOS: hostos, setupos)",
+  },
+  BUILD_TIME_IMPLAUSIBLE: {
+    meaning: "the build's start or end time is before the IC's genesis, in the future or too long",
+    todo: "check this machine's clock and the --started/--finished times, then attest again",
+  },
+  BUILDER_STORAGE_LIMIT: {
+    meaning: 'you have stored the most attestations a builder may',
+    todo: "ask the registry's controllers",
+  },
+  STORAGE_FULL: {
+    meaning: 'the registry has stored the most attestations it may',
+    todo: "ask the registry's controllers",
+  },
+  LOW_CYCLES: {
+    meaning: "the registry's cycles run low: it answers reads but refuses updates",
+    todo: 'try again once its controllers have topped it up; the envelope is kept for `repro submit <file>`',
+  },
+  NAME_TAKEN: {
+    meaning: 'another builder or trust list already has that name (ignoring case)',
+    todo: 'choose another name',
+  },
+  NAME_CONFUSABLE: {
+    meaning: 'the name mixes scripts in a way that can imitate another name',
+    todo: 'write the name in one script',
+  },
+  TRUST_LIST_NOT_FOUND: {
+    meaning: 'no trust list with that id (or version)',
+    todo: 'check the list id',
+  },
+  TRUST_LIST_INVALID: {
+    meaning: "a trust list's name, description or members are invalid",
+    todo: 'fix the field the message names',
+  },
+  NOT_LIST_OWNER: {
+    meaning: 'only the principal who published a trust list may publish new versions of it',
+    todo: 'publish it with the key that owns it, or publish a list of your own',
+  },
+  TRUST_LIST_LIMIT: {
+    meaning: 'the most trust lists allowed are published already',
+    todo: "ask the registry's controllers",
+  },
+  TRUST_LIST_BUSY: {
+    meaning: "the trust list's previous version is still being counted",
+    todo: 'publish again in a minute',
+  },
 };
 
 /** The meaning and remedy of a refusal; format codes all mean the envelope broke a format rule. */

@@ -12,7 +12,8 @@ export interface RegistryGateway {
   host: string;
   canisterId: string;
   submit(envelope: Uint8Array): Promise<Client.SubmitReceipt>;
-  proposalSummary(proposalId: bigint): Promise<Client.ProposalSummary>;
+  /** Consensus over everyone, or over one trust list's builders. */
+  proposalSummary(proposalId: bigint, trustList?: bigint): Promise<Client.ProposalSummary>;
   listProposals(args: { limit?: number; cursor?: bigint }): Promise<Client.ProposalPage>;
   getAttestation(id: bigint): Promise<Client.Attestation>;
 }
@@ -115,7 +116,8 @@ export async function connectRegistry(args: {
     host: settings.host,
     canisterId,
     submit: (envelope) => call(() => registry.submit(envelope)),
-    proposalSummary: (id) => call(() => registry.getProposalSummary(id)),
+    proposalSummary: (id, trustList) =>
+      call(() => registry.getProposalSummary(id, { trustList: trustList ?? null })),
     listProposals: (a) => plain(() => registry.listProposals(a)),
     getAttestation: (id) => call(() => registry.getAttestation(id)),
   };

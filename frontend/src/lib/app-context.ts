@@ -6,11 +6,14 @@ import { Clock } from './state/clock.svelte';
 import { Preferences } from './state/preferences.svelte';
 import { RegistryInfoState } from './state/registry-info.svelte';
 import { Router } from './state/router.svelte';
+import { TrustListSelection } from './state/trust-list-selection.svelte';
 
 export interface AppContext {
   config: ConfigResult;
   api: RegistryApi | null;
   info: RegistryInfoState | null;
+  /** Whose builders the pages count (everyone, or one trust list's). */
+  trustLists: TrustListSelection | null;
   /** Created on first use: the list page needs no workers. */
   verifier(): Verifier;
   preferences: Preferences;
@@ -42,6 +45,7 @@ export async function createAppContext(win: Window): Promise<AppContext> {
     config,
     api,
     info: api === null ? null : new RegistryInfoState(api),
+    trustLists: api === null ? null : new TrustListSelection(api, localStorageOrNull(win)),
     verifier: () => (verifier ??= createVerifier()),
     preferences: new Preferences(localStorageOrNull(win)),
     router: new Router(win),

@@ -122,6 +122,38 @@ export const RegistryErrorCode = {
   GOVERNANCE_UNAVAILABLE: 'GOVERNANCE_UNAVAILABLE',
   /** The request is larger than the registry accepts. */
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
+  /** NNS governance says there is no proposal with that id: nothing to reproduce. */
+  PROPOSAL_NOT_ON_CHAIN: 'PROPOSAL_NOT_ON_CHAIN',
+  /** The registry has not confirmed the proposal on chain yet: its attestations are held, not counted. */
+  PROPOSAL_PENDING: 'PROPOSAL_PENDING',
+  /** The builder already waits on the most unconfirmed proposals a builder may. */
+  BUILDER_PENDING_LIMIT: 'BUILDER_PENDING_LIMIT',
+  /** The registry already holds the most unconfirmed proposals (or held attestations for one). */
+  PENDING_LIMIT: 'PENDING_LIMIT',
+  /** An artifact kind does not belong to the OS the proposal elects (`ARTIFACT_KINDS_BY_OS`). */
+  ARTIFACT_NOT_FOR_PROPOSAL: 'ARTIFACT_NOT_FOR_PROPOSAL',
+  /** Build times before the IC's genesis, after the registry's clock, or of an implausible length. */
+  BUILD_TIME_IMPLAUSIBLE: 'BUILD_TIME_IMPLAUSIBLE',
+  /** The builder has stored the most attestations a builder may. */
+  BUILDER_STORAGE_LIMIT: 'BUILDER_STORAGE_LIMIT',
+  /** The registry has stored the most attestations it may. */
+  STORAGE_FULL: 'STORAGE_FULL',
+  /** The registry's cycles run low: it answers queries but refuses updates until topped up. */
+  LOW_CYCLES: 'LOW_CYCLES',
+  /** Another builder or trust list already has that name (compared after NFKC, ignoring case). */
+  NAME_TAKEN: 'NAME_TAKEN',
+  /** A name mixes scripts in a way that can imitate another name (e.g. Latin with Cyrillic). */
+  NAME_CONFUSABLE: 'NAME_CONFUSABLE',
+  /** No trust list with that id (or version). */
+  TRUST_LIST_NOT_FOUND: 'TRUST_LIST_NOT_FOUND',
+  /** A trust list's name, description or members are invalid. */
+  TRUST_LIST_INVALID: 'TRUST_LIST_INVALID',
+  /** Only the principal who published a trust list may publish new versions of it. */
+  NOT_LIST_OWNER: 'NOT_LIST_OWNER',
+  /** The caller, or the registry, has published the most trust lists allowed. */
+  TRUST_LIST_LIMIT: 'TRUST_LIST_LIMIT',
+  /** The trust list's previous version is still being counted: publish again when it is ready. */
+  TRUST_LIST_BUSY: 'TRUST_LIST_BUSY',
 } as const;
 
 export const ErrorCode = { ...FormatErrorCode, ...RegistryErrorCode } as const;

@@ -15,12 +15,29 @@ import type * as T from './declarations/registry.did';
 export type * from './declarations/registry.did';
 export { idlFactory, idlInitArgs } from './declarations/registry.did';
 
+const opt = <V>(v: V | undefined | null): [] | [V] => (v === undefined || v === null ? [] : [v]);
+
+/** Storage, holding and trust-list limits of the registry (absent: keep the current value). */
+export interface LimitSettings {
+  attestationsPerBuilder?: number;
+  attestationsTotal?: bigint;
+  pendingProposalsPerBuilder?: number;
+  pendingProposalsTotal?: number;
+  heldPerProposal?: number;
+  trustListsPerOwner?: number;
+  trustListsTotal?: number;
+  trustListMembers?: number;
+  minCycles?: bigint;
+}
+
 /** The registry's init and upgrade argument (`opt InitArgs`), Candid-encoded. */
 export function encodeInitArgs(args: {
   governanceCanisterId?: Principal | string | null;
   rateLimit?: { capacity: number; refillIntervalSeconds: number } | null;
   proposalRefreshSeconds?: number | null;
+  limits?: LimitSettings | null;
 }): Uint8Array {
+  const l = args.limits;
   const governance = args.governanceCanisterId;
   return new Uint8Array(
     IDL.encode(idlInitArgs, [
@@ -42,6 +59,22 @@ export function encodeInitArgs(args: {
             args.proposalRefreshSeconds === undefined || args.proposalRefreshSeconds === null
               ? []
               : [args.proposalRefreshSeconds],
+          limits:
+            l === undefined || l === null
+              ? []
+              : [
+                  {
+                    attestations_per_builder: opt(l.attestationsPerBuilder),
+                    attestations_total: opt(l.attestationsTotal),
+                    pending_proposals_per_builder: opt(l.pendingProposalsPerBuilder),
+                    pending_proposals_total: opt(l.pendingProposalsTotal),
+                    held_per_proposal: opt(l.heldPerProposal),
+                    trust_lists_per_owner: opt(l.trustListsPerOwner),
+                    trust_lists_total: opt(l.trustListsTotal),
+                    trust_list_members: opt(l.trustListMembers),
+                    min_cycles: opt(l.minCycles),
+                  },
+                ],
         },
       ],
     ]),
@@ -99,15 +132,22 @@ function unwrap<V>(result: { Ok: V } | { Err: T.RegistryError }): Result<V> {
   return 'Ok' in result ? { ok: true, value: result.Ok } : { ok: false, error: result.Err };
 }
 
-const opt = <V>(v: V | undefined | null): [] | [V] => (v === undefined || v === null ? [] : [v]);
-
 export interface RegistryClient {
   readonly canisterId: Principal;
   readonly agent: HttpAgent;
   readonly actor: ActorSubclass<_SERVICE>;
   submit(envelope: Uint8Array): Promise<Result<T.SubmitReceipt>>;
-  getProposalSummary(proposalId: bigint): Promise<Result<T.ProposalSummary>>;
-  listProposals(args?: { cursor?: bigint; limit?: number }): Promise<T.ProposalPage>;
+  /** Consensus over everyone, or over one trust list's builders when `trustList` is given. */
+  getProposalSummary(
+    proposalId: bigint,
+    options?: { trustList?: bigint | null },
+  ): Promise<Result<T.ProposalSummary>>;
+  /** Confirmed proposals newest first; throws `RegistryCallError` (TRUST_LIST_NOT_FOUND) for an unknown list. */
+  listProposals(args?: {
+    cursor?: bigint;
+    limit?: number;
+    trustList?: bigint | null;
+  }): Promise<T.ProposalPage>;
   listAttestations(args: {
     proposalId: bigint;
     verdict?: string;
@@ -128,6 +168,15 @@ export interface RegistryClient {
   hideAttestation(args: { attestationId: bigint; reason: string }): Promise<Result<T.Attestation>>;
   unhideAttestation(attestationId: bigint): Promise<Result<T.Attestation>>;
   getRegistryInfo(): Promise<T.RegistryInfo>;
+  /** Publishes a new trust list (no `id`) or a new version of the caller's list. */
+  publishTrustList(args: {
+    id?: bigint | null;
+    name: string;
+    description: string;
+    members: (Principal | string)[];
+  }): Promise<Result<T.TrustList>>;
+  getTrustList(args: { id: bigint; version?: number }): Promise<Result<T.TrustList>>;
+  listTrustLists(args?: { cursor?: bigint; limit?: number }): Promise<T.TrustListPage>;
 }
 
 export async function createRegistryClient(
@@ -165,9 +214,22 @@ export async function createRegistryClient(
     agent,
     actor,
     submit: (envelope) => call(async () => unwrap(await actor.submit({ envelope }))),
-    getProposalSummary: (id) => call(async () => unwrap(await actor.get_proposal_summary(id))),
+    getProposalSummary: (id, options = {}) =>
+      call(async () =>
+        unwrap(
+          options.trustList === undefined || options.trustList === null
+            ? await actor.get_proposal_summary(id)
+            : await actor.get_consensus({ proposal_id: id, trust_list: [options.trustList] }),
+        ),
+      ),
     listProposals: (args = {}) =>
-      call(() => actor.list_proposals({ cursor: opt(args.cursor), limit: opt(args.limit) })),
+      call(() =>
+        actor.list_proposals({
+          cursor: opt(args.cursor),
+          limit: opt(args.limit),
+          trust_list: opt(args.trustList),
+        }),
+      ),
     listAttestations: (args) =>
       call(async () =>
         unwrap(
@@ -206,5 +268,22 @@ export async function createRegistryClient(
       ),
     unhideAttestation: (id) => call(async () => unwrap(await actor.unhide_attestation(id))),
     getRegistryInfo: () => call(() => actor.get_registry_info()),
+    publishTrustList: (args) =>
+      call(async () =>
+        unwrap(
+          await actor.publish_trust_list({
+            id: opt(args.id),
+            name: args.name,
+            description: args.description,
+            members: args.members.map((m) => (typeof m === 'string' ? Principal.fromText(m) : m)),
+          }),
+        ),
+      ),
+    getTrustList: (args) =>
+      call(async () =>
+        unwrap(await actor.get_trust_list({ id: args.id, version: opt(args.version) })),
+      ),
+    listTrustLists: (args = {}) =>
+      call(() => actor.list_trust_lists({ cursor: opt(args.cursor), limit: opt(args.limit) })),
   };
 }

@@ -1,12 +1,19 @@
+/**
+ * Consensus from aggregates: per artifact, hash groups with their builders and environment
+ * classes, verdict counts and where the expected hash comes from. Computed from cells (see
+ * `ConsensusCell`), never from attestations, so a summary costs the same at 10 or 10,000.
+ */
 import type { ArtifactKind, Verdict } from '@repro-registry/attestation';
 import { ARTIFACT_KINDS } from '@repro-registry/attestation';
 
 import type {
   ArtifactRecord,
+  CellKey,
   ConsensusCell,
   OnChainProposalJson,
   ProposalRecordJson,
 } from './records';
+import { UNTRACKED } from './records';
 
 export interface VerdictCounts {
   match: number;
@@ -20,6 +27,8 @@ export interface HashGroup {
   builderCount: number;
   /** null when no expected hash is known for this artifact. */
   matchesExpected: boolean | null;
+  /** Distinct environment classes (OS + virtualization + container runtime) among the builders. */
+  environmentClasses: number;
 }
 
 export type ExpectedSource = 'proposal' | 'builders' | 'none';
@@ -33,14 +42,23 @@ export interface ArtifactConsensus {
   verdicts: VerdictCounts;
   /** Builders whose stated expected hash differs from the on-chain one: counted apart. */
   expectedClaimMismatches: number;
+  /** Builders whose hash is not in `hashGroups`: the proposal has more distinct results than the
+   *  aggregate tracks (`CELL_LIMIT`), as a flood of new keys would cause. */
+  untrackedBuilders: number;
 }
 
 export interface Consensus {
   artifacts: ArtifactConsensus[];
   totals: VerdictCounts;
-  /** Current attestations for another commit than the proposal's: not part of the consensus. */
-  otherCommitAttestations: number;
 }
+
+/**
+ * Distinct cells an aggregate tracks. Honest results fall into a few dozen (artifacts × hashes ×
+ * environment classes); past the limit a new result is counted with its environment, then its
+ * claimed hash, then its hash (unless it is the proposal's) marked untracked, so free keys can
+ * make a summary neither slow nor large, and never take the proposal's own hash from a count.
+ */
+export const CELL_LIMIT = 200;
 
 export function emptyCounts(): VerdictCounts {
   return { match: 0, mismatch: 0, build_failed: 0, not_built: 0 };
@@ -52,6 +70,14 @@ export function onChainArtifactKind(onChain: OnChainProposalJson | null): Artifa
   return onChain.os === 'hostos' ? 'hostos' : onChain.os === 'guestos' ? 'guestos' : null;
 }
 
+/** The on-chain expected hash of `kind`, if the proposal states one. */
+export function onChainExpected(
+  onChain: OnChainProposalJson | null,
+  kind: ArtifactKind,
+): string | null {
+  return onChainArtifactKind(onChain) === kind ? (onChain?.releasePackageSha256Hex ?? null) : null;
+}
+
 /**
  * The verdict that counts for consensus: against the on-chain expected hash when the proposal
  * states one for this artifact, otherwise the builder's own comparison.
@@ -61,9 +87,8 @@ export function effectiveVerdict(
   onChain: OnChainProposalJson | null,
 ): Verdict {
   if (artifact.sha256 === null) return artifact.verdict;
-  const expected =
-    onChainArtifactKind(onChain) === artifact.kind ? onChain?.releasePackageSha256Hex : null;
-  if (expected === null || expected === undefined) return artifact.verdict;
+  const expected = onChainExpected(onChain, artifact.kind);
+  if (expected === null) return artifact.verdict;
   return artifact.sha256 === expected ? 'match' : 'mismatch';
 }
 
@@ -72,9 +97,9 @@ export function expectedClaimDiffers(
   artifact: Pick<ArtifactRecord, 'kind' | 'expectedSha256'>,
   onChain: OnChainProposalJson | null,
 ): boolean {
-  if (onChainArtifactKind(onChain) !== artifact.kind) return false;
+  const expected = onChainExpected(onChain, artifact.kind);
   return (
-    artifact.expectedSha256 !== null && artifact.expectedSha256 !== onChain?.releasePackageSha256Hex
+    expected !== null && artifact.expectedSha256 !== null && artifact.expectedSha256 !== expected
   );
 }
 
@@ -86,89 +111,131 @@ export function overallVerdict(verdicts: Verdict[]): Verdict {
   return 'not_built';
 }
 
-function sameCell(a: ConsensusCell, b: Omit<ConsensusCell, 'n'>): boolean {
+function sameCell(a: ConsensusCell, b: CellKey): boolean {
   return (
-    a.commit === b.commit &&
     a.kind === b.kind &&
     a.sha256 === b.sha256 &&
     a.claimed === b.claimed &&
-    a.verdict === b.verdict
+    a.verdict === b.verdict &&
+    a.env === b.env &&
+    a.commit === undefined
   );
 }
 
-/** Adds (delta = 1) or removes (delta = -1) one attestation's artifacts from the aggregate. */
-export function applyToCells(
-  proposal: ProposalRecordJson,
-  attestation: { commit: string; artifacts: ArtifactRecord[] },
-  delta: 1 | -1,
-): void {
-  for (const a of attestation.artifacts) {
-    const cell = {
-      commit: attestation.commit,
-      kind: a.kind,
-      sha256: a.sha256,
-      claimed: a.expectedSha256,
-      verdict: a.verdict,
-    };
-    const index = proposal.cells.findIndex((c) => sameCell(c, cell));
-    if (index >= 0) {
-      const existing = proposal.cells[index];
-      existing.n += delta;
-      if (existing.n === 0) proposal.cells.splice(index, 1);
-    } else if (delta === 1) {
-      proposal.cells.push({ ...cell, n: 1 });
-    }
+/** Adds (delta = 1) or removes (delta = -1) one result from an aggregate's cells, in place. */
+export function applyCell(cells: ConsensusCell[], key: CellKey, delta: 1 | -1): void {
+  const index = cells.findIndex((c) => sameCell(c, key));
+  if (index >= 0) {
+    const cell = cells[index];
+    cell.n += delta;
+    if (cell.n <= 0) cells.splice(index, 1);
+  } else if (delta === 1) {
+    cells.push({ ...key, n: 1 });
   }
-  proposal.currentBuilders += delta;
-  const n = (proposal.commits[attestation.commit] ?? 0) + delta;
-  if (n === 0) delete proposal.commits[attestation.commit];
-  else proposal.commits[attestation.commit] = n;
 }
 
-/** The commit consensus is about: the proposal's when known, else the most attested one. */
+/** The key a new result is counted under in `cells` (see `CELL_LIMIT`). */
+export function trackedKey(cells: ConsensusCell[], raw: CellKey, expected: string | null): CellKey {
+  const has = (k: CellKey) => cells.some((c) => sameCell(c, k));
+  if (cells.length < CELL_LIMIT || has(raw)) return raw;
+  const withoutEnv = { ...raw, env: UNTRACKED };
+  if (has(withoutEnv)) return withoutEnv;
+  const withoutClaim = { ...withoutEnv, claimed: raw.claimed === null ? null : UNTRACKED };
+  if (raw.sha256 === null || raw.sha256 === expected || has(withoutClaim)) return withoutClaim;
+  return { ...withoutClaim, sha256: UNTRACKED };
+}
+
+/**
+ * The artifact a headline or badge speaks of: the one whose hash the proposal states, else the
+ * first with results.
+ */
+export function primaryArtifact(consensus: Consensus): ArtifactConsensus | undefined {
+  return consensus.artifacts.find((a) => a.expectedSource === 'proposal') ?? consensus.artifacts[0];
+}
+
+/**
+ * Builders whose result for the primary artifact (as `primaryArtifact` picks it) matches, read
+ * from cells directly: a trust list's summary states it for everyone without a second consensus.
+ */
+export function primaryMatches(
+  cells: ConsensusCell[],
+  onChain: OnChainProposalJson | null,
+): number {
+  const inScope = cells.filter((c) => c.commit === undefined);
+  const kind =
+    onChainArtifactKind(onChain) ?? ARTIFACT_KINDS.find((k) => inScope.some((c) => c.kind === k));
+  let n = 0;
+  for (const c of inScope) {
+    if (
+      c.kind === kind &&
+      effectiveVerdict({ kind, sha256: c.sha256, verdict: c.verdict }, onChain) === 'match'
+    )
+      n += c.n;
+  }
+  return n;
+}
+
+/** The commit consensus is about: the one the proposal elects (every counted result is for it). */
 export function consensusCommit(proposal: ProposalRecordJson): string | null {
-  if (proposal.onChain?.electedCommit) return proposal.onChain.electedCommit;
-  return mostCommon(Object.entries(proposal.commits));
+  return proposal.onChain?.electedCommit ?? null;
 }
 
-export function computeConsensus(proposal: ProposalRecordJson): Consensus {
-  const commit = consensusCommit(proposal);
-  const onChain = proposal.onChain;
+/** A proposal's consensus over all builders. */
+export function proposalConsensus(proposal: ProposalRecordJson): Consensus {
+  return computeConsensus({ cells: proposal.cells, onChain: proposal.onChain });
+}
+
+export function computeConsensus(args: {
+  cells: ConsensusCell[];
+  onChain: OnChainProposalJson | null;
+}): Consensus {
+  const { onChain } = args;
   const totals = emptyCounts();
   const artifacts: ArtifactConsensus[] = [];
+  // Cells of layout 1 (with a commit) are replaced by an upgrade's recount before anyone reads.
+  const inScope = args.cells.filter((c) => c.commit === undefined);
 
   for (const kind of ARTIFACT_KINDS) {
-    const cells = proposal.cells.filter((c) => c.kind === kind);
-    if (cells.length === 0) continue;
-    const mine = cells.filter((c) => c.commit === commit);
+    const mine = inScope.filter((c) => c.kind === kind);
     if (mine.length === 0) continue;
 
-    const onChainExpected =
-      onChainArtifactKind(onChain) === kind ? (onChain?.releasePackageSha256Hex ?? null) : null;
-    let expected = onChainExpected;
-    let source: ExpectedSource = onChainExpected !== null ? 'proposal' : 'none';
+    const onChainHash = onChainExpected(onChain, kind);
+    let expected = onChainHash;
+    let source: ExpectedSource = onChainHash !== null ? 'proposal' : 'none';
     if (expected === null) {
       expected = mostCommon(
-        mine.filter((c) => c.claimed !== null).map((c) => [c.claimed as string, c.n]),
+        mine
+          .filter((c) => c.claimed !== null && c.claimed !== UNTRACKED)
+          .map((c) => [c.claimed as string, c.n]),
       );
       if (expected !== null) source = 'builders';
     }
 
-    const groups = new Map<string, number>();
+    const groups = new Map<string, { n: number; envs: Set<string> }>();
     const verdicts = emptyCounts();
     let claimMismatches = 0;
+    let untracked = 0;
     for (const c of mine) {
-      if (c.sha256 !== null) groups.set(c.sha256, (groups.get(c.sha256) ?? 0) + c.n);
-      const verdict = effectiveVerdict({ kind, sha256: c.sha256, verdict: c.verdict }, onChain);
-      verdicts[verdict] += c.n;
-      if (expectedClaimDiffers({ kind, expectedSha256: c.claimed }, onChain))
+      if (c.sha256 === UNTRACKED) untracked += c.n;
+      else if (c.sha256 !== null) {
+        const group = groups.get(c.sha256) ?? { n: 0, envs: new Set<string>() };
+        group.n += c.n;
+        if (c.env !== undefined && c.env !== UNTRACKED) group.envs.add(c.env);
+        groups.set(c.sha256, group);
+      }
+      verdicts[effectiveVerdict({ kind, sha256: c.sha256, verdict: c.verdict }, onChain)] += c.n;
+      if (
+        c.claimed !== UNTRACKED &&
+        expectedClaimDiffers({ kind, expectedSha256: c.claimed }, onChain)
+      )
         claimMismatches += c.n;
     }
     const hashGroups = [...groups]
-      .map(([sha256, builderCount]) => ({
+      .map(([sha256, g]) => ({
         sha256,
-        builderCount,
+        builderCount: g.n,
         matchesExpected: expected === null ? null : sha256 === expected,
+        environmentClasses: g.envs.size,
       }))
       // The expected group first, then larger groups; ties by hash so the order is stable.
       .sort(
@@ -185,10 +252,10 @@ export function computeConsensus(proposal: ProposalRecordJson): Consensus {
       hashGroups,
       verdicts,
       expectedClaimMismatches: claimMismatches,
+      untrackedBuilders: untracked,
     });
   }
-  const inConsensus = commit === null ? 0 : (proposal.commits[commit] ?? 0);
-  return { artifacts, totals, otherCommitAttestations: proposal.currentBuilders - inConsensus };
+  return { artifacts, totals };
 }
 
 function mostCommon(entries: [string, number][]): string | null {

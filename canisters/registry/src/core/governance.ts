@@ -6,8 +6,14 @@ import { decodeGetProposalInfoReply, summarizeProposalInfo } from '@repro-regist
 
 import type { OnChainProposalJson, ProposalStatusName } from './records';
 
+/**
+ * What a read of governance gave: the proposal (of whatever kind), or a failure. `absent`:
+ * governance answered that there is no such proposal. `final`: reading again cannot help (an
+ * answer that does not decode, or no such proposal).
+ */
 export type ReadOutcome =
-  { ok: true; onChain: OnChainProposalJson } | { ok: false; error: string; final: boolean };
+  | { ok: true; onChain: OnChainProposalJson }
+  | { ok: false; error: string; final: boolean; absent: boolean };
 
 const STATUSES: readonly ProposalStatusName[] = [
   'open',
@@ -27,11 +33,17 @@ export function outcomeOfProposalInfoReply(proposalId: bigint, reply: Uint8Array
       ok: false,
       error: `governance answered with something that is not a ProposalInfo: ${firstLine(e)}`,
       final: false,
+      absent: false,
     };
   }
-  // Proposal ids are handed out in order: one governance doesn't know yet may exist later.
+  // A builder attests a proposal they read: one governance does not know is not one to hold.
   if (info === null)
-    return { ok: false, error: `governance has no proposal ${proposalId}`, final: false };
+    return {
+      ok: false,
+      error: `governance has no proposal ${proposalId}`,
+      final: true,
+      absent: true,
+    };
 
   const summary = summarizeProposalInfo(info);
   const status = (STATUSES as readonly string[]).includes(summary.status)
@@ -49,7 +61,7 @@ export function outcomeOfProposalInfoReply(proposalId: bigint, reply: Uint8Array
     if (election.code === 'PAYLOAD_UNDECODABLE') {
       // An IC-OS election whose payload doesn't decode: nothing to compare builds with, and
       // reading it again won't change that.
-      return { ok: false, error: election.message, final: true };
+      return { ok: false, error: election.message, final: true, absent: false };
     }
     return {
       ok: true,
@@ -90,7 +102,7 @@ export function outcomeOfProposalInfoReply(proposalId: bigint, reply: Uint8Array
 
 /** A governance call that did not produce a reply: rejected, trapped, or not made. */
 export function outcomeOfFailedCall(reason: string): ReadOutcome {
-  return { ok: false, error: `could not read proposal: ${reason}`, final: false };
+  return { ok: false, error: `could not read proposal: ${reason}`, final: false, absent: false };
 }
 
 function firstLine(e: unknown): string {

@@ -1,9 +1,11 @@
-import type { RateBucketJson } from './records';
+import type { MetaJson, RateBucketJson } from './records';
 
 /**
  * A token bucket per caller: `capacity` submissions at once, then one more every
  * `refillIntervalNs`. Verification is the expensive part of a submission (about 200 M
- * instructions), so the bucket is checked before execution, in canister_inspect_message.
+ * instructions), so every submission that reaches it takes a token, valid or not, and the
+ * bucket is checked before execution, in canister_inspect_message. Publishing a trust list and
+ * asking for a governance read take tokens from the same bucket.
  */
 export interface RateLimit {
   capacity: number;
@@ -44,4 +46,19 @@ export function takeToken(
       BigInt(bucket.updatedAt) + (elapsed / limit.refillIntervalNs) * limit.refillIntervalNs;
   }
   return { tokens: available - 1, updatedAt: updatedAt.toString() };
+}
+
+/** The rate limit `meta` sets, or the default. */
+export function rateLimitOf(meta: MetaJson): RateLimit {
+  return meta.rateLimit === null
+    ? DEFAULT_RATE_LIMIT
+    : {
+        capacity: meta.rateLimit.capacity,
+        refillIntervalNs: BigInt(meta.rateLimit.refillSeconds) * 1_000_000_000n,
+      };
+}
+
+export function rateLimitMessage(limit: RateLimit): string {
+  const minutes = Number(limit.refillIntervalNs / 60_000_000_000n);
+  return `too many requests: a caller may make ${limit.capacity} at once, then one every ${minutes} minutes (invalid submissions count too)`;
 }

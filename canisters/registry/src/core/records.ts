@@ -1,3 +1,4 @@
+import type { RegistryLimits } from './limits';
 import type {
   ArtifactKind,
   BuildInfo,
@@ -17,6 +18,14 @@ export interface ArtifactRecord {
   expectedSha256: string | null;
   verdict: Verdict;
   memberCount: number;
+  /**
+   * This artifact is the builder's standing result for its kind on the proposal: the latest one
+   * carrying a hash, else the latest attempt. Absent in records stored before layout 2 (read as
+   * "the attestation is not superseded").
+   */
+  current?: boolean;
+  /** A later attestation of the builder failed to build (or skipped) this kind; this hash stands. */
+  laterAttemptFailed?: boolean;
 }
 
 export interface HiddenMark {
@@ -44,20 +53,38 @@ export interface AttestationRecordJson {
   supersedes: U64String | null;
   supersededBy: U64String | null;
   hidden: HiddenMark | null;
+  /** Why the registry does not count it (wrong OS artifact, other commit); absent: not rejected. */
+  rejection?: string | null;
 }
 
+/** The marker of a value the aggregate does not track separately (see `consensus.ts`). */
+export const UNTRACKED = '*';
+
 /**
- * One cell of a proposal's consensus aggregate: how many current, visible attestations
- * reported this (commit, artifact, hash, claimed expected hash, verdict). Distinct hashes are
- * few, so the summary is computed from cells in time independent of the attestation count.
+ * One cell of a consensus aggregate: how many builders' standing results are this (artifact,
+ * hash, claimed expected hash, verdict, environment class). Distinct cells are few and capped,
+ * so a summary is computed from cells in time independent of the attestation count. Every
+ * counted result is for the commit the proposal elects; `commit` only appears in aggregates
+ * stored before layout 2.
  */
 export interface ConsensusCell {
-  commit: string;
   kind: ArtifactKind;
   sha256: string | null;
   claimed: string | null;
   verdict: Verdict;
+  /** `environmentClass(...)` of the build; absent before layout 2. */
+  env?: string;
+  commit?: string;
   n: number;
+}
+
+/** A cell without its count: what one builder's result for one artifact adds to an aggregate. */
+export type CellKey = Omit<ConsensusCell, 'n' | 'commit'> & { env: string };
+
+/** Why a proposal is not reproducible, as governance told it; held attestations are rejected. */
+export interface ProposalRejectionJson {
+  code: 'PROPOSAL_NOT_ON_CHAIN' | 'PROPOSAL_NOT_ICOS_ELECTION';
+  reason: string;
 }
 
 export interface ProposalRecordJson {
@@ -67,18 +94,28 @@ export interface ProposalRecordJson {
   verdictCounts: Record<Verdict, number>;
   firstAttestationAt: U64String | null;
   lastAttestationAt: U64String | null;
-  /** Builders whose current attestation for this proposal is visible. */
+  /** Builders with at least one counted result for this proposal. */
   currentBuilders: number;
   supersededCount: number;
   hiddenCount: number;
   cells: ConsensusCell[];
-  /** Current, visible attestations per attested commit. */
+  /** Before layout 2: current, visible attestations per attested commit (now always empty). */
   commits: Record<string, number>;
   /** What governance says about the proposal (issue 4); null until first read. */
   onChain: OnChainProposalJson | null;
   sync: ProposalSyncJson;
   /** Next arrival position whose stored rendering is out of date; null: all are current. */
   renderCursor: number | null;
+  /**
+   * The walk from `renderCursor` also counts each attestation (held ones when the proposal is
+   * confirmed, all after an upgrade from layout 1). Attestations at or after the cursor are
+   * left to the walk: nothing else counts or uncounts them meanwhile.
+   */
+  recounting?: boolean;
+  /** Set when governance says the proposal does not exist or is not an IC-OS election. */
+  rejection?: ProposalRejectionJson | null;
+  /** Attestations rejected one by one (wrong OS artifact, other commit). */
+  rejectedCount?: number;
 }
 
 export type ProposalStatusName =
@@ -112,6 +149,8 @@ export interface ProposalSyncJson {
   error: string | null;
   /** No more refreshes: the proposal is decided (or governance says it does not exist). */
   final: boolean;
+  /** Reads of governance so far (the refresh timer gives an unconfirmed proposal a few). */
+  attempts?: number;
 }
 
 export interface BuilderRecordJson {
@@ -122,6 +161,37 @@ export interface BuilderRecordJson {
   firstSeen: U64String;
   lastSeen: U64String;
   attestationCount: number;
+  /** Proposals with a standing of this builder (`builderProposals` index size). */
+  proposalCount?: number;
+  /** Unconfirmed proposals the builder has held attestations for (pruned when they resolve). */
+  pending?: U64String[];
+}
+
+/**
+ * One builder's standing on one proposal: per artifact kind, the attestation whose result
+ * counts and the cell it adds to the aggregates, so a newer result replaces exactly what the
+ * older one added.
+ */
+export interface StandingJson {
+  /** The builder's newest attestation for the proposal (the next one supersedes it). Absent in
+   *  layout 1, which kept it in `currentAttestation`. */
+  latest?: U64String;
+  kinds: Partial<Record<ArtifactKind, StandingEntryJson>>;
+  /** The cells as last applied to the aggregates of the trust lists that hold the builder;
+   *  absent while that is what counts now (so it is stored only while a change is queued). */
+  listed?: CellKey[];
+}
+
+export interface StandingEntryJson {
+  id: U64String;
+  hasHash: boolean;
+  /** The result as it is: what trust lists count. */
+  cell: CellKey;
+  /** Where the proposal's aggregate over all builders counts it, when that is not `cell`
+   *  (the aggregate was full: see `CELL_LIMIT`). */
+  tracked?: CellKey;
+  /** Visible and counted (false while hidden). */
+  counted: boolean;
 }
 
 export interface RateBucketJson {
@@ -141,4 +211,60 @@ export interface MetaJson {
   refreshSeconds: number | null;
   /** Proposals with out-of-date renderings left to redo (see `Registry.renderStale`). */
   staleRenderings: string[];
+  /** Stable layout: absent = 1 (before trust lists and per-artifact standings), then 2. */
+  layout?: number;
+  /** Limits set by init/upgrade arguments; absent fields take the defaults (`limits.ts`). */
+  limits?: Partial<RegistryLimitsJson>;
+  /** Unconfirmed proposals holding attestations. */
+  pendingProposals?: U64String[];
+  /** Next index into `pendingProposals` the refresh timer reads. */
+  pendingCursor?: number;
+  /** Confirmed proposals still open for voting: the refresh timer's round robin. */
+  openProposals?: U64String[];
+  nextTrustListId?: U64String;
+  /** Trust lists with a version being counted or an old one being removed. */
+  listJobs?: U64String[];
+}
+
+/** `RegistryLimits` as stored (JSON has no bigint). */
+export type RegistryLimitsJson = Omit<RegistryLimits, 'minCycles'> & { minCycles: string };
+
+export interface TrustListJson {
+  id: U64String;
+  owner: string;
+  name: string;
+  description: string;
+  /** The newest published version (1, 2, ...). */
+  version: number;
+  /** The version the aggregates count (0 until the first is counted). */
+  readyVersion: number;
+  createdAt: U64String;
+  publishedAt: U64String;
+  /** A version being counted (`build`), then the previous one's aggregates removed (`clean`). */
+  job: TrustListJobJson | null;
+}
+
+export interface TrustListJobJson {
+  phase: 'build' | 'clean';
+  version: number;
+  /** Next member index to walk. */
+  member: number;
+}
+
+export interface TrustListVersionJson {
+  version: number;
+  name: string;
+  description: string;
+  /** Principals (text), sorted, unique. */
+  members: string[];
+  publishedAt: U64String;
+}
+
+/** Per trust list, per version containing the builder, the builder's index in its members. */
+export type MembershipsJson = Record<string, Record<string, number>>;
+
+/** A trust list's aggregate for one proposal. */
+export interface ListTallyJson {
+  cells: ConsensusCell[];
+  builders: number;
 }

@@ -7,6 +7,7 @@
 export interface Table<V> {
   get(key: Uint8Array): V | undefined;
   insert(key: Uint8Array, value: V): void;
+  remove(key: Uint8Array): void;
   containsKey(key: Uint8Array): boolean;
   len(): number;
   /** Keys in ascending byte order, from position `startIndex`, at most `length` of them. */
@@ -30,7 +31,8 @@ export interface RegistryTables {
   proposalAttestations: Table<Uint8Array>;
   /** proposal id ‖ verdict ‖ seq → attestation id, seq dense per (proposal, verdict). */
   proposalVerdictAttestations: Table<Uint8Array>;
-  /** proposal id ‖ builder principal → the builder's current attestation id for it. */
+  /** proposal id ‖ builder principal → the builder's newest attestation id for it (layout 1;
+   *  layout 2 keeps it in the builder's standing). Read only. */
   currentAttestation: Table<Uint8Array>;
   /** builder principal → profile. */
   builders: Table<BuilderRecordJson>;
@@ -40,6 +42,32 @@ export interface RegistryTables {
   rateBuckets: Table<RateBucketJson>;
   /** singleton settings and counters, key `meta`. */
   meta: Table<MetaJson>;
+  /** proposal id ‖ builder principal → the builder's newest attestation and standing results. */
+  standings: Table<StandingJson>;
+  /** builder principal ‖ seq → proposal id, seq dense per builder: the proposals it stands on. */
+  builderProposals: Table<Uint8Array>;
+  /** proposal id → nothing: the confirmed proposals, the ones listed. */
+  confirmedProposals: Table<Uint8Array>;
+  /** name key (NFKC, lower case) → who holds the name: a builder's display name or a trust list's. */
+  names: Table<NameHolderJson>;
+  /** trust list id → the list. */
+  trustLists: Table<TrustListJson>;
+  /** trust list id ‖ version → that version (history is kept). */
+  trustListVersions: Table<TrustListVersionJson>;
+  /** principal → ids of the trust lists it published. */
+  trustListOwners: Table<string[]>;
+  /** principal → the trust lists (and versions) that hold it. */
+  memberships: Table<MembershipsJson>;
+  /** trust list id ‖ version ‖ proposal id → the list's aggregate for the proposal. */
+  listTallies: Table<ListTallyJson>;
+  /** proposal id ‖ builder principal → nothing: standings changed since trust lists counted them. */
+  listQueue: Table<Uint8Array>;
+}
+
+export interface NameHolderJson {
+  kind: 'builder' | 'trust_list';
+  /** Principal text of the builder, or the trust list id. */
+  id: string;
 }
 
 // The record types are JSON-shaped (strings for u64 values) because they are stored as JSON:
@@ -47,9 +75,14 @@ export interface RegistryTables {
 import type {
   AttestationRecordJson,
   BuilderRecordJson,
+  ListTallyJson,
+  MembershipsJson,
   MetaJson,
   ProposalRecordJson,
   RateBucketJson,
+  StandingJson,
+  TrustListJson,
+  TrustListVersionJson,
 } from './records';
 
 export function u64Key(value: bigint): Uint8Array {
@@ -103,6 +136,9 @@ export class MemoryTable<V> implements Table<V> {
     // logic that mutates a record after inserting it behaves the same in both.
     this.#entries.set(id, { key: key.slice(), value: cloneValue(value) });
   }
+  remove(key: Uint8Array): void {
+    if (this.#entries.delete(hexOf(key))) this.#sorted = undefined;
+  }
   containsKey(key: Uint8Array): boolean {
     return this.#entries.has(hexOf(key));
   }
@@ -141,5 +177,15 @@ export function memoryTables(): RegistryTables {
     builderAttestations: new MemoryTable(),
     rateBuckets: new MemoryTable(),
     meta: new MemoryTable(),
+    standings: new MemoryTable(),
+    builderProposals: new MemoryTable(),
+    confirmedProposals: new MemoryTable(),
+    names: new MemoryTable(),
+    trustLists: new MemoryTable(),
+    trustListVersions: new MemoryTable(),
+    trustListOwners: new MemoryTable(),
+    memberships: new MemoryTable(),
+    listTallies: new MemoryTable(),
+    listQueue: new MemoryTable(),
   };
 }

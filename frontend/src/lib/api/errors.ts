@@ -90,6 +90,14 @@ function registryCodeTitle(code: ErrorCode | null): string {
       return 'The registry did not accept the request';
     case 'RATE_LIMITED':
       return 'Too many requests: wait a moment';
+    case 'PROPOSAL_PENDING':
+      return 'The registry has not confirmed this proposal on chain yet: nothing is counted';
+    case 'PROPOSAL_NOT_ON_CHAIN':
+      return 'NNS governance has no such proposal';
+    case 'PROPOSAL_NOT_ICOS_ELECTION':
+      return 'This proposal elects no IC-OS version: there is nothing to reproduce';
+    case 'TRUST_LIST_NOT_FOUND':
+      return 'The trust list chosen is gone: choose another or count every builder';
     default:
       return 'The registry answered with an error';
   }

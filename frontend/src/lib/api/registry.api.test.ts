@@ -35,9 +35,17 @@ describe('wire → model', () => {
           kind: 'guestos',
           expected_sha256: ['a'.repeat(64)],
           expected_source: 'proposal',
-          hash_groups: [{ sha256: 'a'.repeat(64), builder_count: 1n, matches_expected: [true] }],
+          hash_groups: [
+            {
+              sha256: 'a'.repeat(64),
+              builder_count: 1n,
+              matches_expected: [true],
+              environment_classes: 1n,
+            },
+          ],
           verdicts: counts(1, 1),
           expected_claim_mismatches: 0n,
+          untracked_builder_count: 0n,
         },
       ],
       on_chain: [
@@ -60,14 +68,28 @@ describe('wire → model', () => {
         },
       ],
       sync: { state: 'ok', last_attempt_at: [], last_success_at: [], error: [], final: false },
+      scope: {
+        trust_list: [{ id: 3n, name: 'CodeGov', version: 2, owner: builder }],
+        builders_in_all: 7n,
+        matching_in_all: 6n,
+        up_to_date: true,
+      },
+      rejected_count: 1n,
     };
     const s = toProposalSummary(wire);
+    expect(s.scope).toEqual({
+      trustList: { id: 3n, name: 'CodeGov', version: 2, owner: builder.toText() },
+      buildersInAll: 7,
+      matchingInAll: 6,
+      upToDate: true,
+    });
     expect(s.firstAttestationAt).toBe(1_700_000_000_000);
     expect(s.lastAttestationAt).toBeNull();
     expect(s.artifacts[0]?.hashGroups[0]).toEqual({
       sha256: 'a'.repeat(64),
       builderCount: 1,
       matchesExpected: true,
+      environmentClasses: 1,
     });
     // A status the registry adds later reads as unknown rather than breaking the page.
     expect(s.onChain).toMatchObject({
@@ -97,6 +119,8 @@ describe('wire → model', () => {
           effective_verdict: 'match',
           expected_differs_from_proposal: false,
           member_count: 2,
+          counted: false,
+          later_attempt_failed: true,
         },
       ],
       environment: {
@@ -121,9 +145,14 @@ describe('wire → model', () => {
       superseded_by: [3n],
       hidden: [],
       commit_differs_from_proposal: false,
+      held: false,
+      rejection: ['artifact kind hostos does not belong to a GuestOS election'],
+      environment_class: 'ubuntu / kvm / unknown',
       envelope: [new Uint8Array([1, 2, 3])],
     };
     const a = toAttestation(wire);
+    expect(a.rejection).toMatch(/does not belong/);
+    expect(a.artifacts[0]).toMatchObject({ counted: false, laterAttemptFailed: true });
     expect(a).toMatchObject({
       builder: builder.toText(),
       submittedAt: 1_700_000_000_000,

@@ -29,8 +29,17 @@ export interface RegistryConnection {
 /** The registry's read API, in the frontend's model. */
 export interface RegistryApi {
   readonly connection: RegistryConnection;
-  listProposals(args: { cursor?: bigint; limit?: number }): Promise<M.ProposalPage>;
-  getProposalSummary(proposalId: bigint): Promise<M.ProposalSummary>;
+  /** `trustList`: count only that list's builders (null or absent: everyone). */
+  listProposals(args: {
+    cursor?: bigint;
+    limit?: number;
+    trustList?: bigint | null;
+  }): Promise<M.ProposalPage>;
+  getProposalSummary(proposalId: bigint, trustList?: bigint | null): Promise<M.ProposalSummary>;
+  /** The registry's trust lists (the first hundred). */
+  listTrustLists(): Promise<M.TrustList[]>;
+  /** The members (principal text) of a trust list's counted version. */
+  getTrustListMembers(id: bigint, version: number): Promise<string[]>;
   listAttestations(args: {
     proposalId: bigint;
     cursor?: bigint;
@@ -102,9 +111,11 @@ export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
         sha256: g.sha256,
         builderCount: Number(g.builder_count),
         matchesExpected: opt(g.matches_expected),
+        environmentClasses: Number(g.environment_classes),
       })),
       verdicts: counts(a.verdicts),
       expectedClaimMismatches: Number(a.expected_claim_mismatches),
+      untrackedBuilders: Number(a.untracked_builder_count),
     })),
     onChain:
       onChain === null
@@ -132,6 +143,21 @@ export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
       error: opt(s.sync.error),
       final: s.sync.final,
     },
+    scope: toScope(s.scope),
+    rejectedCount: Number(s.rejected_count),
+  };
+}
+
+function toScope(s: W.ConsensusScope): M.ConsensusScope {
+  const list = opt(s.trust_list);
+  return {
+    trustList:
+      list === null
+        ? null
+        : { id: list.id, name: list.name, version: list.version, owner: list.owner.toText() },
+    buildersInAll: Number(s.builders_in_all),
+    matchingInAll: Number(s.matching_in_all),
+    upToDate: s.up_to_date,
   };
 }
 
@@ -155,6 +181,8 @@ export function toAttestation(a: W.Attestation): M.Attestation {
       effectiveVerdict: verdictOf(r.effective_verdict, `artifacts[${i}].effective_verdict`),
       expectedDiffersFromProposal: r.expected_differs_from_proposal,
       memberCount: r.member_count,
+      counted: r.counted,
+      laterAttemptFailed: r.later_attempt_failed,
     })),
     environment: {
       osName: opt(e.os_name),
@@ -185,6 +213,9 @@ export function toAttestation(a: W.Attestation): M.Attestation {
         ? null
         : { reason: hidden.reason, at: nsToMs(hidden.at), by: hidden.by.toText() },
     commitDiffersFromProposal: a.commit_differs_from_proposal,
+    held: a.held,
+    rejection: opt(a.rejection),
+    environmentClass: a.environment_class,
     // A fresh copy: the decoder's array may be a view into a larger buffer, and the envelope
     // is transferred to a worker for verification.
     envelope: a.envelope.length === 0 ? null : new Uint8Array(a.envelope[0]),
@@ -260,8 +291,27 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
           total: Number(page.total),
         };
       }),
-    getProposalSummary: (proposalId) =>
-      call(async (c) => toProposalSummary(unwrap(await c.getProposalSummary(proposalId)))),
+    getProposalSummary: (proposalId, trustList) =>
+      call(async (c) =>
+        toProposalSummary(unwrap(await c.getProposalSummary(proposalId, { trustList }))),
+      ),
+    listTrustLists: () =>
+      call(async (c) => {
+        const page = await c.listTrustLists({ limit: 100 });
+        return page.trust_lists.map((l) => ({
+          id: l.id,
+          name: l.name,
+          description: l.description,
+          owner: l.owner.toText(),
+          version: l.version,
+          countedVersion: l.counted_version,
+          memberCount: l.member_count,
+        }));
+      }),
+    getTrustListMembers: (id, version) =>
+      call(async (c) =>
+        unwrap(await c.getTrustList({ id, version })).members.map((m) => m.toText()),
+      ),
     listAttestations: (args) =>
       call(async (c) => toAttestationPage(unwrap(await c.listAttestations(args)))),
     getBuilder: (args) =>

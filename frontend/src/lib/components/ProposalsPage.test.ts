@@ -38,7 +38,7 @@ afterEach(() => {
   cleanup = [];
 });
 
-function show(registry: MemoryRegistry, initialQuery = '') {
+function show(registry: MemoryRegistry, initialQuery = '', trustList: bigint | null = null) {
   const clock = new Clock({ read: () => T0 + 10 * 3_600_000 });
   const router = new Router(window);
   const view = render(ProposalsPage, {
@@ -47,6 +47,7 @@ function show(registry: MemoryRegistry, initialQuery = '') {
     preferences: new Preferences(null),
     clock,
     initialQuery,
+    trustList,
     backoff: FAST,
   });
   cleanup.push(
@@ -81,6 +82,24 @@ describe('ProposalsPage', () => {
     expect(row.querySelector('a')?.getAttribute('href')).toBe('#/proposal/101');
     expect(row.textContent).toContain('0ef2aebde');
     expect(row.textContent).toContain('voting ends');
+  });
+
+  it('counts only a trust list’s builders when one is chosen, and says so on every badge', async () => {
+    const registry = seeded();
+    // The first three builders keep a list; builder 3 (a mismatch on 102) is not on it.
+    const list = registry.addTrustList(
+      'CodeGov',
+      builders.slice(0, 3).map((b) => b.principal),
+    );
+    const { target } = show(registry, '', list.id);
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+    expect(badges(target)).toEqual([
+      ['104', 'none', 'no reproduction yet on list CodeGov; 0 in all'],
+      ['103', 'bad', '0 match · 2 mismatch on list CodeGov; 0 in all'],
+      ['102', 'good', '3 builders · 3 match on list CodeGov; 3 in all'],
+      ['101', 'good', '3 builders · 3 match on list CodeGov; 5 in all'],
+    ]);
+    expect(registry.calls).toContain('listProposals');
   });
 
   it('filters by id or commit prefix as the reader types', async () => {

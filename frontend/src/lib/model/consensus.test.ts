@@ -33,6 +33,25 @@ describe('consensusBadge', () => {
     expect(badge).toMatchObject({ tone: 'bad', text: '0 match · 2 mismatch' });
   });
 
+  it('says whose count it is when a trust list is chosen: the list’s builders, then all', () => {
+    const attestations = [GOOD_HASH, GOOD_HASH, BAD_HASH, BAD_HASH, GOOD_HASH].map((sha256, i) =>
+      attestation({ id: BigInt(i + 1), builder: builders[i], sha256 }),
+    );
+    const onList = summaryOf({
+      attestations,
+      trustList: {
+        ref: { id: 3n, name: 'CodeGov', version: 1, owner: 'aaaaa-aa' },
+        members: new Set([builders[0].principal, builders[1].principal]),
+      },
+    });
+    const badge = consensusBadge(onList, 2);
+    expect(badge).toMatchObject({
+      tone: 'good',
+      text: '2 builders · 2 match on list CodeGov; 3 in all',
+    });
+    expect(badge.description).toMatch(/^Reproduced by 2 builders on list CodeGov; 3 in all\. /);
+  });
+
   it('is grey before any reproduction', () => {
     const badge = consensusBadge(summaryOf({ attestations: [] }), 3);
     expect(badge).toMatchObject({ tone: 'none', text: 'no reproduction yet' });
@@ -90,8 +109,8 @@ describe('thresholdStatus', () => {
       expectedSha256: null,
       expectedSource: 'none' as const,
       hashGroups: [
-        { sha256: GOOD_HASH, builderCount: 1, matchesExpected: null },
-        { sha256: BAD_HASH, builderCount: 2, matchesExpected: null },
+        { sha256: GOOD_HASH, builderCount: 1, matchesExpected: null, environmentClasses: 1 },
+        { sha256: BAD_HASH, builderCount: 2, matchesExpected: null, environmentClasses: 1 },
       ],
     };
     expect(thresholdStatus(artifact, 2)).toMatchObject({

@@ -36,14 +36,38 @@ export interface ConsensusBadge {
 
 const builders = (n: number) => `${n} ${n === 1 ? 'builder' : 'builders'}`;
 
+/**
+ * Whose count a badge shows, when it is a trust list's: "on list CodeGov; 7 in all", and the
+ * sentence "Reproduced by 5 builders on list CodeGov; 7 in all." (empty for everyone).
+ */
+export function scopeWording(summary: ProposalSummary): { suffix: string; sentence: string } {
+  const list = summary.scope.trustList;
+  if (list === null) return { suffix: '', sentence: '' };
+  const match = primaryArtifact(summary)?.verdicts.match ?? 0;
+  const inAll = summary.scope.matchingInAll;
+  return {
+    suffix: ` on list ${list.name}; ${inAll} in all`,
+    sentence: `Reproduced by ${builders(match)} on list ${list.name}; ${inAll} in all. `,
+  };
+}
+
 export function consensusBadge(summary: ProposalSummary, threshold: number): ConsensusBadge {
+  const badge = unscopedBadge(summary, threshold);
+  const { suffix, sentence } = scopeWording(summary);
+  return { ...badge, text: badge.text + suffix, description: sentence + badge.description };
+}
+
+function unscopedBadge(summary: ProposalSummary, threshold: number): ConsensusBadge {
   const artifact = primaryArtifact(summary);
   const v = artifact?.verdicts;
   if (artifact === null || v === undefined || v.match + v.mismatch + v.build_failed === 0) {
     return {
       tone: 'none',
       text: 'no reproduction yet',
-      description: 'No builder has reported a build of this proposal yet.',
+      description:
+        summary.scope.trustList === null
+          ? 'No builder has reported a build of this proposal yet.'
+          : 'No builder on this trust list has reported a build of this proposal yet.',
     };
   }
   const reporting = v.match + v.mismatch + v.build_failed + v.not_built;

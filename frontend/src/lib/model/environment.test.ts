@@ -76,15 +76,21 @@ describe('environmentFactors', () => {
 });
 
 describe('consensusAttestations', () => {
-  it('leaves out superseded, hidden and other-commit attestations', () => {
+  it('keeps the attestations whose results the registry counts, and a list’s builders only', () => {
     const a = attestation({ id: 1n, builder: b(1) });
+    const notCounted = (x: typeof a) => ({
+      ...x,
+      artifacts: x.artifacts.map((r) => ({ ...r, counted: false })),
+    });
     const list = [
       a,
-      { ...a, id: 2n, supersededBy: 3n },
-      { ...a, id: 3n, hidden: { reason: 'spam', at: 0, by: 'aaaaa-aa' } },
-      { ...a, id: 4n, commitDiffersFromProposal: true },
+      notCounted({ ...a, id: 2n, supersededBy: 3n }),
+      notCounted({ ...a, id: 3n, hidden: { reason: 'spam', at: 0, by: 'aaaaa-aa' } }),
+      notCounted({ ...a, id: 4n, held: true }),
+      { ...attestation({ id: 5n, builder: b(5) }) },
     ];
-    expect(consensusAttestations(list).map((x) => x.id)).toEqual([1n]);
+    expect(consensusAttestations(list).map((x) => x.id)).toEqual([1n, 5n]);
+    expect(consensusAttestations(list, new Set([b(5).principal])).map((x) => x.id)).toEqual([5n]);
   });
 });
 

@@ -120,9 +120,14 @@ const PHRASES: Record<FactorId, (value: string) => string> = {
 const emptyCounts = (): VerdictCounts => ({ match: 0, mismatch: 0, build_failed: 0, not_built: 0 });
 
 /** Attestations that count: current, visible, for the proposal's commit. */
-export function consensusAttestations(attestations: Iterable<Attestation>): Attestation[] {
+export function consensusAttestations(
+  attestations: Iterable<Attestation>,
+  members: ReadonlySet<string> | null = null,
+): Attestation[] {
+  // The registry says which results count (a builder's newest with a hash, visible, not held
+  // or rejected); with a trust list selected only its builders'.
   return [...attestations].filter(
-    (a) => a.supersededBy === null && a.hidden === null && !a.commitDiffersFromProposal,
+    (a) => a.artifacts.some((r) => r.counted) && (members === null || members.has(a.builder)),
   );
 }
 

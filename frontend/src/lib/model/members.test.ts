@@ -9,8 +9,8 @@ import {
 import { compareHashGroups, differenceSummary, diffMembers } from './members';
 
 const groups = [
-  { sha256: GOOD_HASH, builderCount: 3, matchesExpected: true },
-  { sha256: BAD_HASH, builderCount: 2, matchesExpected: false },
+  { sha256: GOOD_HASH, builderCount: 3, matchesExpected: true, environmentClasses: 2 },
+  { sha256: BAD_HASH, builderCount: 2, matchesExpected: false, environmentClasses: 1 },
 ];
 
 describe('compareHashGroups', () => {

@@ -24,6 +24,8 @@ export interface HashGroup {
   builderCount: number;
   /** Whether this is the expected hash; null when no expected hash is known. */
   matchesExpected: boolean | null;
+  /** Distinct environment classes (OS + virtualization + container runtime) among them. */
+  environmentClasses: number;
 }
 
 export interface ArtifactConsensus {
@@ -33,6 +35,8 @@ export interface ArtifactConsensus {
   hashGroups: HashGroup[];
   verdicts: VerdictCounts;
   expectedClaimMismatches: number;
+  /** Builders whose hash the registry does not track one by one (too many distinct results). */
+  untrackedBuilders: number;
 }
 
 export interface OnChainProposal {
@@ -60,6 +64,25 @@ export interface ProposalSync {
   final: boolean;
 }
 
+/** A trust list as a consensus names it. */
+export interface TrustListRef {
+  id: bigint;
+  name: string;
+  version: number;
+  owner: string;
+}
+
+/** Whose results a consensus counts: everyone, or the builders on one trust list. */
+export interface ConsensusScope {
+  trustList: TrustListRef | null;
+  /** Builders with a counted result over everyone. */
+  buildersInAll: number;
+  /** Builders over everyone whose result for the proposal's artifact matches ("7 in all"). */
+  matchingInAll: number;
+  /** False for a moment while new attestations or a list's new version are counted. */
+  upToDate: boolean;
+}
+
 export interface ProposalSummary {
   proposalId: bigint;
   commit: string | null;
@@ -74,6 +97,9 @@ export interface ProposalSummary {
   artifacts: ArtifactConsensus[];
   onChain: OnChainProposal | null;
   sync: ProposalSync;
+  scope: ConsensusScope;
+  /** Attestations held before the proposal was confirmed that could not count. */
+  rejectedCount: number;
 }
 
 export interface ProposalPage {
@@ -108,6 +134,10 @@ export interface ArtifactResult {
   effectiveVerdict: Verdict;
   expectedDiffersFromProposal: boolean;
   memberCount: number;
+  /** This result counts now (the builder's standing one, visible, not held or rejected). */
+  counted: boolean;
+  /** A later attempt of the builder failed; this hash still counts. */
+  laterAttemptFailed: boolean;
 }
 
 export interface ToolInfo {
@@ -146,6 +176,12 @@ export interface Attestation {
   supersededBy: bigint | null;
   hidden: HiddenMark | null;
   commitDiffersFromProposal: boolean;
+  /** Waiting for the registry to confirm the proposal on chain. */
+  held: boolean;
+  /** Why the registry does not count it; null when it is not rejected. */
+  rejection: string | null;
+  /** OS / virtualization / container runtime (`environmentClass` of the attestation package). */
+  environmentClass: string;
   /** The DSSE envelope exactly as submitted; null when the query did not ask for it. */
   envelope: Uint8Array | null;
 }
@@ -177,4 +213,16 @@ export interface RegistryInfo {
   proposalCount: number;
   builderCount: number;
   maxPageSize: number;
+}
+
+/** A trust list: a named, versioned set of builders someone vouches for. */
+export interface TrustList {
+  id: bigint;
+  name: string;
+  description: string;
+  owner: string;
+  /** The newest version, and the one consensus counts now. */
+  version: number;
+  countedVersion: number;
+  memberCount: number;
 }

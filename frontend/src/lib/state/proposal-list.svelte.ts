@@ -38,13 +38,20 @@ export class ProposalListState {
   private poller: Poller | null = null;
   private searchRun = 0;
 
-  constructor(private readonly api: RegistryApi) {}
+  constructor(
+    private readonly api: RegistryApi,
+    /** Count only this trust list's builders (null: everyone). */
+    private readonly trustList: bigint | null = null,
+  ) {}
 
   async load(): Promise<void> {
     this.status = 'loading';
     this.error = null;
     try {
-      const page = await this.api.listProposals({ limit: PROPOSAL_PAGE_SIZE });
+      const page = await this.api.listProposals({
+        limit: PROPOSAL_PAGE_SIZE,
+        trustList: this.trustList,
+      });
       this.proposals = page.proposals;
       this.total = page.total;
       this.nextCursor = page.nextCursor;
@@ -64,6 +71,7 @@ export class ProposalListState {
       const page = await this.api.listProposals({
         cursor: this.nextCursor,
         limit: PROPOSAL_PAGE_SIZE,
+        trustList: this.trustList,
       });
       const known = new Set(this.proposals.map((p) => p.proposalId));
       this.proposals = [
@@ -99,7 +107,10 @@ export class ProposalListState {
 
   /** Re-reads the first page and merges it: new proposals appear, changed badges update. */
   async refresh(): Promise<'changed' | 'unchanged'> {
-    const page = await this.api.listProposals({ limit: PROPOSAL_PAGE_SIZE });
+    const page = await this.api.listProposals({
+      limit: PROPOSAL_PAGE_SIZE,
+      trustList: this.trustList,
+    });
     const fresh = new Map(page.proposals.map((p) => [p.proposalId, p]));
     const before = this.proposals;
     const merged = before.map((p) => fresh.get(p.proposalId) ?? p);

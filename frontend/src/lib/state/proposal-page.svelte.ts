@@ -44,8 +44,8 @@ export class ProposalPageState {
 
   updateError = $state.raw<ApiError | null>(null);
 
-  /** Attestations that count for consensus: current, visible, for the proposal's commit. */
-  readonly counted = $derived(consensusAttestations(this.attestations));
+  /** Attestations that count for consensus (with a trust list selected, its builders' only). */
+  readonly counted = $derived.by(() => consensusAttestations(this.attestations, this.members()));
   readonly factors = $derived(environmentFactors(this.counted));
   readonly allVerified = $derived(
     this.attestationsStatus === 'ready' &&
@@ -79,11 +79,23 @@ export class ProposalPageState {
   private pendingVerifications = 0;
 
   constructor(
-    private readonly args: { api: RegistryApi; verifier: Verifier; proposalId: bigint },
+    private readonly args: {
+      api: RegistryApi;
+      verifier: Verifier;
+      proposalId: bigint;
+      /** Count only this trust list's builders (null or absent: everyone). */
+      trustList?: bigint | null;
+      /** The selected list's builders, read reactively. */
+      members?: () => ReadonlySet<string> | null;
+    },
   ) {}
 
   get proposalId(): bigint {
     return this.args.proposalId;
+  }
+
+  private members(): ReadonlySet<string> | null {
+    return this.args.members?.() ?? null;
   }
 
   async load(): Promise<void> {
@@ -98,7 +110,7 @@ export class ProposalPageState {
     });
     firstPage.catch(() => {}); // handled in loadAttestations; don't report it unhandled meanwhile
     try {
-      this.summary = await api.getProposalSummary(proposalId);
+      this.summary = await api.getProposalSummary(proposalId, this.args.trustList);
       this.status = 'ready';
     } catch (e) {
       this.error = asApiError(e);
@@ -203,7 +215,7 @@ export class ProposalPageState {
     const { api, proposalId } = this.args;
     let fresh: ProposalSummary;
     try {
-      fresh = await api.getProposalSummary(proposalId);
+      fresh = await api.getProposalSummary(proposalId, this.args.trustList);
     } catch (e) {
       if (isNotFound(e) && this.status === 'not_found') return 'unchanged';
       throw e;
@@ -237,13 +249,20 @@ export class ProposalPageState {
       cursor = page.nextCursor;
     }
     this.attestationTotal = fresh.attestationCount;
-    // A builder's new attestation replaces their older one in the consensus.
+    // A builder's new attestation replaces their older one: in the history, and in the count
+    // for each artifact the newer one's result counts for (a later failure leaves it counted).
     const superseded = new Map(
-      added.filter((a) => a.supersedes !== null).map((a) => [a.supersedes as bigint, a.id]),
+      added.filter((a) => a.supersedes !== null).map((a) => [a.supersedes as bigint, a]),
     );
     const updated = this.attestations.map((a) => {
       const by = superseded.get(a.id);
-      return by === undefined ? a : { ...a, supersededBy: by };
+      if (by === undefined) return a;
+      const replaced = new Set(by.artifacts.filter((r) => r.counted).map((r) => r.kind));
+      return {
+        ...a,
+        supersededBy: by.id,
+        artifacts: a.artifacts.map((r) => (replaced.has(r.kind) ? { ...r, counted: false } : r)),
+      };
     });
     this.attestations = updated;
     this.add(added);

@@ -5,6 +5,7 @@
  */
 import {
   ed25519PublicKeyFromSecret,
+  environmentClass,
   hexToBytes,
   principalFromEd25519PublicKey,
   sha256Hex,
@@ -143,6 +144,8 @@ export function attestation(spec: AttestationSpec): M.Attestation {
         expectedDiffersFromProposal:
           onChain !== null && expectedSha256 !== null && expectedSha256 !== onChain,
         memberCount: spec.members?.length ?? 0,
+        counted: true,
+        laterAttemptFailed: false,
       },
     ],
     environment,
@@ -153,6 +156,9 @@ export function attestation(spec: AttestationSpec): M.Attestation {
     supersededBy: null,
     hidden: null,
     commitDiffersFromProposal: false,
+    held: false,
+    rejection: null,
+    environmentClass: environmentClass(environment),
     envelope: signed.envelopeBytes,
   };
 }
@@ -179,29 +185,49 @@ export function onChainProposal(over: Partial<M.OnChainProposal> = {}): M.OnChai
   };
 }
 
-/** A summary tallied from the attestations that count, like the registry's. */
+/**
+ * A summary tallied from the attestations that count, like the registry's; with `trustList`,
+ * from its members' only (and saying so).
+ */
 export function summaryOf(args: {
   proposalId?: bigint;
   attestations: M.Attestation[];
   onChain?: M.OnChainProposal | null;
+  trustList?: { ref: M.TrustListRef; members: ReadonlySet<string> };
 }): M.ProposalSummary {
   const onChain = args.onChain === undefined ? onChainProposal() : args.onChain;
-  const counting = args.attestations.filter((a) => a.supersededBy === null && a.hidden === null);
+  // Per artifact, what the registry counts: each builder's standing result, visible.
+  const everyone = args.attestations.filter(
+    (a) => a.hidden === null && a.artifacts.some((r) => r.counted),
+  );
+  const members = args.trustList?.members;
+  const counting =
+    members === undefined ? everyone : everyone.filter((a) => members.has(a.builder));
   const artifacts: M.ArtifactConsensus[] = [];
-  const kinds = [...new Set(counting.flatMap((a) => a.artifacts.map((r) => r.kind)))];
+  const kinds = [
+    ...new Set(counting.flatMap((a) => a.artifacts.filter((r) => r.counted).map((r) => r.kind))),
+  ];
   const totals = { match: 0, mismatch: 0, build_failed: 0, not_built: 0 };
   for (const kind of kinds) {
-    const results = counting.flatMap((a) => a.artifacts.filter((r) => r.kind === kind));
+    const results = counting.flatMap((a) =>
+      a.artifacts.filter((r) => r.kind === kind && r.counted),
+    );
     const expected =
       onChain?.os === kind
         ? onChain.releasePackageSha256
         : (results.find((r) => r.expectedSha256 !== null)?.expectedSha256 ?? null);
     const groups = new Map<string, number>();
+    const classes = new Map<string, Set<string>>();
     const verdicts = { match: 0, mismatch: 0, build_failed: 0, not_built: 0 };
-    for (const r of results) {
-      if (r.sha256 !== null) groups.set(r.sha256, (groups.get(r.sha256) ?? 0) + 1);
-      verdicts[r.effectiveVerdict] += 1;
-      totals[r.effectiveVerdict] += 1;
+    for (const a of counting) {
+      for (const r of a.artifacts.filter((x) => x.kind === kind && x.counted)) {
+        if (r.sha256 !== null) {
+          groups.set(r.sha256, (groups.get(r.sha256) ?? 0) + 1);
+          classes.set(r.sha256, (classes.get(r.sha256) ?? new Set()).add(a.environmentClass));
+        }
+        verdicts[r.effectiveVerdict] += 1;
+        totals[r.effectiveVerdict] += 1;
+      }
     }
     artifacts.push({
       kind,
@@ -217,6 +243,7 @@ export function summaryOf(args: {
           sha256,
           builderCount,
           matchesExpected: expected === null ? null : sha256 === expected,
+          environmentClasses: classes.get(sha256)?.size ?? 0,
         }))
         .sort(
           (a, b) =>
@@ -225,8 +252,13 @@ export function summaryOf(args: {
         ),
       verdicts,
       expectedClaimMismatches: 0,
+      untrackedBuilders: 0,
     });
   }
+  const primary = onChain?.os ?? 'guestos';
+  const matchingInAll = everyone.filter((a) =>
+    a.artifacts.some((r) => r.kind === primary && r.counted && r.effectiveVerdict === 'match'),
+  ).length;
   const times = args.attestations.map((a) => a.submittedAt);
   return {
     proposalId: args.proposalId ?? PROPOSAL_ID,
@@ -248,6 +280,13 @@ export function summaryOf(args: {
       error: null,
       final: false,
     },
+    scope: {
+      trustList: args.trustList?.ref ?? null,
+      buildersInAll: everyone.length,
+      matchingInAll,
+      upToDate: true,
+    },
+    rejectedCount: 0,
   };
 }
 

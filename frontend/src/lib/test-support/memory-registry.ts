@@ -23,6 +23,7 @@ export class MemoryRegistry implements RegistryApi {
     fetchRootKey: true,
   };
   readonly proposals = new Map<bigint, StoredProposal>();
+  readonly trustLists = new Map<bigint, { list: M.TrustList; members: string[] }>();
   /** When true every call fails as an unreachable network does. */
   down = false;
   /** Rewrites attestations on their way out (a registry that lies). */
@@ -37,6 +38,17 @@ export class MemoryRegistry implements RegistryApi {
     if (previous !== undefined) {
       previous.supersededBy = attestation.id;
       attestation.supersedes = previous.id;
+      // Per artifact, as the registry counts: a newer hash replaces the older result; a later
+      // failure leaves the older hash counted, marked.
+      for (const r of previous.artifacts) {
+        const newer = attestation.artifacts.find((x) => x.kind === r.kind);
+        if (newer === undefined || !r.counted) continue;
+        if (newer.sha256 !== null || r.sha256 === null) r.counted = false;
+        else {
+          r.laterAttemptFailed = true;
+          newer.counted = false;
+        }
+      }
     }
     p.attestations.push(attestation);
     this.proposals.set(attestation.proposalId, p);
@@ -58,27 +70,87 @@ export class MemoryRegistry implements RegistryApi {
     return p;
   }
 
-  private summary(id: bigint): M.ProposalSummary {
-    const p = this.proposal(id);
-    return summaryOf({ proposalId: id, attestations: p.attestations, onChain: p.onChain });
+  /** Publishes a trust list of these builders (counted at once). */
+  addTrustList(name: string, members: string[]): M.TrustList {
+    const list: M.TrustList = {
+      id: BigInt(this.trustLists.size + 1),
+      name,
+      description: `${name}'s reviewers`,
+      owner: 'rwlgt-iiaaa-aaaaa-aaaaa-cai',
+      version: 1,
+      countedVersion: 1,
+      memberCount: members.length,
+    };
+    this.trustLists.set(list.id, { list, members });
+    return list;
   }
 
-  async listProposals(args: { cursor?: bigint; limit?: number }): Promise<M.ProposalPage> {
+  private summary(id: bigint, trustList?: bigint | null): M.ProposalSummary {
+    const p = this.proposal(id);
+    const scope = trustList === undefined || trustList === null ? undefined : this.list(trustList);
+    return summaryOf({
+      proposalId: id,
+      attestations: p.attestations,
+      onChain: p.onChain,
+      ...(scope === undefined
+        ? {}
+        : {
+            trustList: {
+              ref: {
+                id: scope.list.id,
+                name: scope.list.name,
+                version: scope.list.countedVersion,
+                owner: scope.list.owner,
+              },
+              members: new Set(scope.members),
+            },
+          }),
+    });
+  }
+
+  private list(id: bigint): { list: M.TrustList; members: string[] } {
+    const found = this.trustLists.get(id);
+    if (found === undefined)
+      throw ApiError.registry({
+        code: 'TRUST_LIST_NOT_FOUND',
+        message: `there is no trust list ${id}`,
+      });
+    return found;
+  }
+
+  async listTrustLists(): Promise<M.TrustList[]> {
+    this.check('listTrustLists');
+    return [...this.trustLists.values()].map((l) => l.list);
+  }
+
+  async getTrustListMembers(id: bigint): Promise<string[]> {
+    this.check('getTrustListMembers');
+    return this.list(id).members;
+  }
+
+  async listProposals(args: {
+    cursor?: bigint;
+    limit?: number;
+    trustList?: bigint | null;
+  }): Promise<M.ProposalPage> {
     this.check('listProposals');
     const ids = [...this.proposals.keys()].sort((a, b) => (a < b ? 1 : -1));
     const offset = Number(args.cursor ?? 0n);
     const limit = args.limit ?? 50;
     const page = ids.slice(offset, offset + limit);
     return {
-      proposals: page.map((id) => this.summary(id)),
+      proposals: page.map((id) => this.summary(id, args.trustList)),
       nextCursor: offset + page.length < ids.length ? BigInt(offset + page.length) : null,
       total: ids.length,
     };
   }
 
-  async getProposalSummary(proposalId: bigint): Promise<M.ProposalSummary> {
+  async getProposalSummary(
+    proposalId: bigint,
+    trustList?: bigint | null,
+  ): Promise<M.ProposalSummary> {
     this.check('getProposalSummary');
-    return this.summary(proposalId);
+    return this.summary(proposalId, trustList);
   }
 
   async listAttestations(args: {

@@ -189,6 +189,8 @@ function storedFieldsOf(bytes: Uint8Array): Parameters<typeof verifyStoredAttest
         effectiveVerdict: a.verdict,
         expectedDiffersFromProposal: false,
         memberCount: a.members?.length ?? 0,
+        counted: true,
+        laterAttemptFailed: false,
       })),
       environment: p.environment,
       tool: p.tool,

@@ -14,6 +14,11 @@ export interface ArtifactConsensus {
   'verdicts' : VerdictCounts,
   'kind' : string,
   /**
+   * Builders whose hash is not in hash_groups: the proposal has more distinct results than the
+   * registry tracks one by one (trust lists track theirs all).
+   */
+  'untracked_builder_count' : bigint,
+  /**
    * Builders whose stated expected hash differs from the proposal's (counted apart).
    */
   'expected_claim_mismatches' : bigint,
@@ -27,6 +32,11 @@ export interface ArtifactConsensus {
 }
 export interface ArtifactResult {
   'sha256' : [] | [string],
+  /**
+   * This result counts now: the builder's standing result for the artifact (their newest with a
+   * hash, else their newest attempt), visible, not held or rejected.
+   */
+  'counted' : boolean,
   'kind' : string,
   'name' : string,
   /**
@@ -37,6 +47,10 @@ export interface ArtifactResult {
    * The builder's own verdict.
    */
   'verdict' : string,
+  /**
+   * A later attempt of this builder failed or skipped the artifact; this hash still counts.
+   */
+  'later_attempt_failed' : boolean,
   'expected_differs_from_proposal' : boolean,
   'expected_sha256' : [] | [string],
   /**
@@ -53,13 +67,25 @@ export interface Attestation {
   'superseded_by' : [] | [bigint],
   'artifacts' : Array<ArtifactResult>,
   'commit_differs_from_proposal' : boolean,
+  /**
+   * Waiting for the registry to confirm the proposal on chain: stored, not counted.
+   */
+  'held' : boolean,
   'supersedes' : [] | [bigint],
   'note' : string,
   'hidden' : [] | [HiddenMark],
   'tool' : ToolInfo,
   'effective_verdict' : string,
+  /**
+   * Why it does not count (no such proposal, wrong OS artifact, other commit); kept as history.
+   */
+  'rejection' : [] | [string],
   'builder' : Principal,
   'verdict' : string,
+  /**
+   * OS / virtualization / container runtime, as `environmentClass` in packages/attestation.
+   */
+  'environment_class' : string,
   'proposal_id' : bigint,
   'environment' : Environment,
   'build' : BuildInfo,
@@ -89,6 +115,26 @@ export interface BuilderProfile {
   'last_seen' : bigint,
   'attestation_count' : bigint,
 }
+export interface ConsensusRequest {
+  'trust_list' : [] | [bigint],
+  'proposal_id' : bigint,
+}
+export interface ConsensusScope {
+  'matching_in_all' : bigint,
+  /**
+   * Builders with a counted result over everyone, and those whose result for the proposal's
+   * artifact matches ("reproduced by 5 builders on list CodeGov; 7 in all").
+   */
+  'builders_in_all' : bigint,
+  /**
+   * The trust list whose builders are counted (the version counted); absent: everyone.
+   */
+  'trust_list' : [] | [TrustListRef],
+  /**
+   * False for a moment while new attestations, a list's new version or a recount are applied.
+   */
+  'up_to_date' : boolean,
+}
 export interface Environment {
   'git_version' : [] | [string],
   'memory_bytes' : [] | [bigint],
@@ -112,8 +158,17 @@ export interface GetBuilderRequest {
   'builder' : Principal,
   'limit' : [] | [number],
 }
+export interface GetTrustListRequest {
+  'id' : bigint,
+  'version' : [] | [number],
+}
 export interface HashGroup {
   'sha256' : string,
+  /**
+   * Distinct environment classes (OS + virtualization + container runtime) among those
+   * builders: ten keys on one machine are one class.
+   */
+  'environment_classes' : bigint,
   /**
    * Distinct builders whose current attestation reports this hash.
    */
@@ -156,6 +211,42 @@ export interface InitArgs {
    * NNS governance: rrkah-fqaaa-aaaaa-aaaaq-cai on mainnet; the stand-in on a local network.
    */
   'governance_canister_id' : [] | [Principal],
+  'limits' : [] | [LimitSettings],
+}
+/**
+ * Absent fields keep their current value (the defaults at install).
+ */
+export interface LimitSettings {
+  'attestations_per_builder' : [] | [number],
+  'trust_lists_total' : [] | [number],
+  'attestations_total' : [] | [bigint],
+  'pending_proposals_per_builder' : [] | [number],
+  'trust_lists_per_owner' : [] | [number],
+  'trust_list_members' : [] | [number],
+  'held_per_proposal' : [] | [number],
+  'pending_proposals_total' : [] | [number],
+  /**
+   * Below this cycle balance updates are refused with LOW_CYCLES; queries keep working.
+   */
+  'min_cycles' : [] | [bigint],
+}
+export interface Limits {
+  /**
+   * Attestations one builder may store (BUILDER_STORAGE_LIMIT), and all (STORAGE_FULL).
+   */
+  'attestations_per_builder' : number,
+  'trust_lists_total' : number,
+  'attestations_total' : bigint,
+  /**
+   * Unconfirmed proposals a builder (BUILDER_PENDING_LIMIT) and the registry (PENDING_LIMIT)
+   * may hold attestations for, and attestations held per unconfirmed proposal (PENDING_LIMIT).
+   */
+  'pending_proposals_per_builder' : number,
+  'trust_lists_per_owner' : number,
+  'trust_list_members' : number,
+  'held_per_proposal' : number,
+  'pending_proposals_total' : number,
+  'min_cycles' : bigint,
 }
 export interface ListAttestationsRequest {
   'cursor' : [] | [bigint],
@@ -165,6 +256,11 @@ export interface ListAttestationsRequest {
   'proposal_id' : bigint,
 }
 export interface ListProposalsRequest {
+  'cursor' : [] | [bigint],
+  'trust_list' : [] | [bigint],
+  'limit' : [] | [number],
+}
+export interface ListTrustListsRequest {
   'cursor' : [] | [bigint],
   'limit' : [] | [number],
 }
@@ -206,13 +302,18 @@ export interface ProposalSummary {
   'first_attestation_at' : [] | [bigint],
   'last_attestation_at' : [] | [bigint],
   /**
-   * Current attestations for a commit other than `commit`: not part of the consensus.
+   * Always 0: attestations for another commit are refused, or rejected when held.
    */
   'other_commit_count' : bigint,
   'artifacts' : Array<ArtifactConsensus>,
   'sync' : ProposalSync,
   /**
-   * Builders with a current, visible attestation.
+   * Attestations held before the proposal was confirmed that could not count (see `rejection`).
+   */
+  'rejected_count' : bigint,
+  'scope' : ConsensusScope,
+  /**
+   * Builders (in the scope) with a counted result.
    */
   'builder_count' : bigint,
   /**
@@ -245,6 +346,15 @@ export interface ProposalSync {
   'state' : string,
   'last_attempt_at' : [] | [bigint],
 }
+export interface PublishTrustListRequest {
+  /**
+   * Absent: a new list; present: a new version of the caller's list.
+   */
+  'id' : [] | [bigint],
+  'members' : Array<Principal>,
+  'name' : string,
+  'description' : string,
+}
 export interface RateLimitSettings {
   'capacity' : number,
   'refill_interval_seconds' : number,
@@ -253,13 +363,20 @@ export interface RegistryError { 'code' : string, 'message' : string }
 export interface RegistryInfo {
   'proposal_refresh_seconds' : number,
   'rate_limit' : RateLimitSettings,
+  /**
+   * Unconfirmed proposals holding attestations (`proposal_count` counts confirmed ones).
+   */
+  'pending_proposal_count' : bigint,
   'max_page_size' : number,
   'builder_count' : bigint,
   'version' : string,
+  'cycles' : bigint,
   'governance_canister_id' : [] | [Principal],
   'attestation_count' : bigint,
   'proposal_count' : bigint,
   'max_envelope_bytes' : number,
+  'limits' : Limits,
+  'trust_list_count' : bigint,
 }
 export interface SetBuilderProfileRequest {
   'url' : [] | [string],
@@ -284,6 +401,48 @@ export interface ToolInfo {
   'version' : string,
   'script_sha256' : [] | [string],
 }
+export interface TrustList {
+  'id' : bigint,
+  'members' : Array<Principal>,
+  'owner' : Principal,
+  'name' : string,
+  'description' : string,
+  'published_at' : bigint,
+  'created_at' : bigint,
+  /**
+   * This version; the newest; the one consensus counts (0 before the first is counted).
+   */
+  'version' : number,
+  'counted_version' : number,
+  /**
+   * A version is being counted (or an old one removed).
+   */
+  'counting' : boolean,
+  'latest_version' : number,
+}
+export interface TrustListPage {
+  'total' : bigint,
+  'trust_lists' : Array<TrustListSummary>,
+  'next_cursor' : [] | [bigint],
+}
+export interface TrustListRef {
+  'id' : bigint,
+  'owner' : Principal,
+  'name' : string,
+  'version' : number,
+}
+export interface TrustListSummary {
+  'id' : bigint,
+  'owner' : Principal,
+  'name' : string,
+  'description' : string,
+  'published_at' : bigint,
+  'created_at' : bigint,
+  'version' : number,
+  'counted_version' : number,
+  'counting' : boolean,
+  'member_count' : number,
+}
 export interface VerdictCounts {
   'match' : bigint,
   'mismatch' : bigint,
@@ -301,12 +460,29 @@ export interface _SERVICE {
     { 'Ok' : BuilderPage } |
       { 'Err' : RegistryError }
   >,
+  /**
+   * Consensus over everyone or over one trust list's builders.
+   */
+  'get_consensus' : ActorMethod<
+    [ConsensusRequest],
+    { 'Ok' : ProposalSummary } |
+      { 'Err' : RegistryError }
+  >,
+  /**
+   * Consensus over everyone. Unconfirmed proposals answer PROPOSAL_PENDING; rejected ones
+   * PROPOSAL_NOT_ON_CHAIN or PROPOSAL_NOT_ICOS_ELECTION.
+   */
   'get_proposal_summary' : ActorMethod<
     [bigint],
     { 'Ok' : ProposalSummary } |
       { 'Err' : RegistryError }
   >,
   'get_registry_info' : ActorMethod<[], RegistryInfo>,
+  'get_trust_list' : ActorMethod<
+    [GetTrustListRequest],
+    { 'Ok' : TrustList } |
+      { 'Err' : RegistryError }
+  >,
   /**
    * Controllers only: hidden attestations stay visible as hidden, with the reason.
    */
@@ -316,7 +492,7 @@ export interface _SERVICE {
       { 'Err' : RegistryError }
   >,
   /**
-   * The JSON API (/api/v1/...) and badges (/badge/<proposal id>.svg).
+   * The JSON API (/api/v1/...) and badges (/badge/<proposal id>.svg?list=<trust list id>).
    */
   'http_request' : ActorMethod<[HttpRequest], HttpResponse>,
   /**
@@ -328,9 +504,19 @@ export interface _SERVICE {
       { 'Err' : RegistryError }
   >,
   /**
-   * Newest proposals first; `cursor` is the number of proposals already seen.
+   * Confirmed proposals, newest first; `cursor` is the number of proposals already seen. An
+   * unknown trust list is rejected with "TRUST_LIST_NOT_FOUND: ...".
    */
   'list_proposals' : ActorMethod<[ListProposalsRequest], ProposalPage>,
+  'list_trust_lists' : ActorMethod<[ListTrustListsRequest], TrustListPage>,
+  /**
+   * Publish a trust list or a new version of yours (the history is kept).
+   */
+  'publish_trust_list' : ActorMethod<
+    [PublishTrustListRequest],
+    { 'Ok' : TrustList } |
+      { 'Err' : RegistryError }
+  >,
   'set_builder_profile' : ActorMethod<
     [SetBuilderProfileRequest],
     { 'Ok' : BuilderProfile } |
@@ -370,17 +556,31 @@ export const RateLimitSettings = IDL.Record({
   'capacity' : IDL.Nat32,
   'refill_interval_seconds' : IDL.Nat32,
 });
+export const LimitSettings = IDL.Record({
+  'attestations_per_builder' : IDL.Opt(IDL.Nat32),
+  'trust_lists_total' : IDL.Opt(IDL.Nat32),
+  'attestations_total' : IDL.Opt(IDL.Nat64),
+  'pending_proposals_per_builder' : IDL.Opt(IDL.Nat32),
+  'trust_lists_per_owner' : IDL.Opt(IDL.Nat32),
+  'trust_list_members' : IDL.Opt(IDL.Nat32),
+  'held_per_proposal' : IDL.Opt(IDL.Nat32),
+  'pending_proposals_total' : IDL.Opt(IDL.Nat32),
+  'min_cycles' : IDL.Opt(IDL.Nat),
+});
 export const InitArgs = IDL.Record({
   'proposal_refresh_seconds' : IDL.Opt(IDL.Nat32),
   'rate_limit' : IDL.Opt(RateLimitSettings),
   'governance_canister_id' : IDL.Opt(IDL.Principal),
+  'limits' : IDL.Opt(LimitSettings),
 });
 export const ArtifactResult = IDL.Record({
   'sha256' : IDL.Opt(IDL.Text),
+  'counted' : IDL.Bool,
   'kind' : IDL.Text,
   'name' : IDL.Text,
   'effective_verdict' : IDL.Text,
   'verdict' : IDL.Text,
+  'later_attempt_failed' : IDL.Bool,
   'expected_differs_from_proposal' : IDL.Bool,
   'expected_sha256' : IDL.Opt(IDL.Text),
   'member_count' : IDL.Nat32,
@@ -421,13 +621,16 @@ export const Attestation = IDL.Record({
   'superseded_by' : IDL.Opt(IDL.Nat64),
   'artifacts' : IDL.Vec(ArtifactResult),
   'commit_differs_from_proposal' : IDL.Bool,
+  'held' : IDL.Bool,
   'supersedes' : IDL.Opt(IDL.Nat64),
   'note' : IDL.Text,
   'hidden' : IDL.Opt(HiddenMark),
   'tool' : ToolInfo,
   'effective_verdict' : IDL.Text,
+  'rejection' : IDL.Opt(IDL.Text),
   'builder' : IDL.Principal,
   'verdict' : IDL.Text,
+  'environment_class' : IDL.Text,
   'proposal_id' : IDL.Nat64,
   'environment' : Environment,
   'build' : BuildInfo,
@@ -461,6 +664,10 @@ export const BuilderPage = IDL.Record({
   'attestations' : AttestationPage,
   'profile' : BuilderProfile,
 });
+export const ConsensusRequest = IDL.Record({
+  'trust_list' : IDL.Opt(IDL.Nat64),
+  'proposal_id' : IDL.Nat64,
+});
 export const VerdictCounts = IDL.Record({
   'match' : IDL.Nat64,
   'mismatch' : IDL.Nat64,
@@ -469,12 +676,14 @@ export const VerdictCounts = IDL.Record({
 });
 export const HashGroup = IDL.Record({
   'sha256' : IDL.Text,
+  'environment_classes' : IDL.Nat64,
   'builder_count' : IDL.Nat64,
   'matches_expected' : IDL.Opt(IDL.Bool),
 });
 export const ArtifactConsensus = IDL.Record({
   'verdicts' : VerdictCounts,
   'kind' : IDL.Text,
+  'untracked_builder_count' : IDL.Nat64,
   'expected_claim_mismatches' : IDL.Nat64,
   'expected_sha256' : IDL.Opt(IDL.Text),
   'expected_source' : IDL.Text,
@@ -486,6 +695,18 @@ export const ProposalSync = IDL.Record({
   'error' : IDL.Opt(IDL.Text),
   'state' : IDL.Text,
   'last_attempt_at' : IDL.Opt(IDL.Nat64),
+});
+export const TrustListRef = IDL.Record({
+  'id' : IDL.Nat64,
+  'owner' : IDL.Principal,
+  'name' : IDL.Text,
+  'version' : IDL.Nat32,
+});
+export const ConsensusScope = IDL.Record({
+  'matching_in_all' : IDL.Nat64,
+  'builders_in_all' : IDL.Nat64,
+  'trust_list' : IDL.Opt(TrustListRef),
+  'up_to_date' : IDL.Bool,
 });
 export const OnChainProposal = IDL.Record({
   'os' : IDL.Opt(IDL.Text),
@@ -510,6 +731,8 @@ export const ProposalSummary = IDL.Record({
   'other_commit_count' : IDL.Nat64,
   'artifacts' : IDL.Vec(ArtifactConsensus),
   'sync' : ProposalSync,
+  'rejected_count' : IDL.Nat64,
+  'scope' : ConsensusScope,
   'builder_count' : IDL.Nat64,
   'totals' : VerdictCounts,
   'proposal_id' : IDL.Nat64,
@@ -519,16 +742,48 @@ export const ProposalSummary = IDL.Record({
   'hidden_count' : IDL.Nat64,
   'on_chain' : IDL.Opt(OnChainProposal),
 });
+export const Limits = IDL.Record({
+  'attestations_per_builder' : IDL.Nat32,
+  'trust_lists_total' : IDL.Nat32,
+  'attestations_total' : IDL.Nat64,
+  'pending_proposals_per_builder' : IDL.Nat32,
+  'trust_lists_per_owner' : IDL.Nat32,
+  'trust_list_members' : IDL.Nat32,
+  'held_per_proposal' : IDL.Nat32,
+  'pending_proposals_total' : IDL.Nat32,
+  'min_cycles' : IDL.Nat,
+});
 export const RegistryInfo = IDL.Record({
   'proposal_refresh_seconds' : IDL.Nat32,
   'rate_limit' : RateLimitSettings,
+  'pending_proposal_count' : IDL.Nat64,
   'max_page_size' : IDL.Nat32,
   'builder_count' : IDL.Nat64,
   'version' : IDL.Text,
+  'cycles' : IDL.Nat,
   'governance_canister_id' : IDL.Opt(IDL.Principal),
   'attestation_count' : IDL.Nat64,
   'proposal_count' : IDL.Nat64,
   'max_envelope_bytes' : IDL.Nat32,
+  'limits' : Limits,
+  'trust_list_count' : IDL.Nat64,
+});
+export const GetTrustListRequest = IDL.Record({
+  'id' : IDL.Nat64,
+  'version' : IDL.Opt(IDL.Nat32),
+});
+export const TrustList = IDL.Record({
+  'id' : IDL.Nat64,
+  'members' : IDL.Vec(IDL.Principal),
+  'owner' : IDL.Principal,
+  'name' : IDL.Text,
+  'description' : IDL.Text,
+  'published_at' : IDL.Nat64,
+  'created_at' : IDL.Nat64,
+  'version' : IDL.Nat32,
+  'counted_version' : IDL.Nat32,
+  'counting' : IDL.Bool,
+  'latest_version' : IDL.Nat32,
 });
 export const HideAttestationRequest = IDL.Record({
   'attestation_id' : IDL.Nat64,
@@ -557,12 +812,40 @@ export const ListAttestationsRequest = IDL.Record({
 });
 export const ListProposalsRequest = IDL.Record({
   'cursor' : IDL.Opt(IDL.Nat64),
+  'trust_list' : IDL.Opt(IDL.Nat64),
   'limit' : IDL.Opt(IDL.Nat32),
 });
 export const ProposalPage = IDL.Record({
   'total' : IDL.Nat64,
   'next_cursor' : IDL.Opt(IDL.Nat64),
   'proposals' : IDL.Vec(ProposalSummary),
+});
+export const ListTrustListsRequest = IDL.Record({
+  'cursor' : IDL.Opt(IDL.Nat64),
+  'limit' : IDL.Opt(IDL.Nat32),
+});
+export const TrustListSummary = IDL.Record({
+  'id' : IDL.Nat64,
+  'owner' : IDL.Principal,
+  'name' : IDL.Text,
+  'description' : IDL.Text,
+  'published_at' : IDL.Nat64,
+  'created_at' : IDL.Nat64,
+  'version' : IDL.Nat32,
+  'counted_version' : IDL.Nat32,
+  'counting' : IDL.Bool,
+  'member_count' : IDL.Nat32,
+});
+export const TrustListPage = IDL.Record({
+  'total' : IDL.Nat64,
+  'trust_lists' : IDL.Vec(TrustListSummary),
+  'next_cursor' : IDL.Opt(IDL.Nat64),
+});
+export const PublishTrustListRequest = IDL.Record({
+  'id' : IDL.Opt(IDL.Nat64),
+  'members' : IDL.Vec(IDL.Principal),
+  'name' : IDL.Text,
+  'description' : IDL.Text,
 });
 export const SetBuilderProfileRequest = IDL.Record({
   'url' : IDL.Opt(IDL.Text),
@@ -588,12 +871,22 @@ export const idlService: IDL.ServiceClass = IDL.Service({
       [IDL.Variant({ 'Ok' : BuilderPage, 'Err' : RegistryError })],
       ['query'],
     ),
+  'get_consensus' : IDL.Func(
+      [ConsensusRequest],
+      [IDL.Variant({ 'Ok' : ProposalSummary, 'Err' : RegistryError })],
+      ['query'],
+    ),
   'get_proposal_summary' : IDL.Func(
       [IDL.Nat64],
       [IDL.Variant({ 'Ok' : ProposalSummary, 'Err' : RegistryError })],
       ['query'],
     ),
   'get_registry_info' : IDL.Func([], [RegistryInfo], ['query']),
+  'get_trust_list' : IDL.Func(
+      [GetTrustListRequest],
+      [IDL.Variant({ 'Ok' : TrustList, 'Err' : RegistryError })],
+      ['query'],
+    ),
   'hide_attestation' : IDL.Func(
       [HideAttestationRequest],
       [IDL.Variant({ 'Ok' : Attestation, 'Err' : RegistryError })],
@@ -609,6 +902,16 @@ export const idlService: IDL.ServiceClass = IDL.Service({
       [ListProposalsRequest],
       [ProposalPage],
       ['query'],
+    ),
+  'list_trust_lists' : IDL.Func(
+      [ListTrustListsRequest],
+      [TrustListPage],
+      ['query'],
+    ),
+  'publish_trust_list' : IDL.Func(
+      [PublishTrustListRequest],
+      [IDL.Variant({ 'Ok' : TrustList, 'Err' : RegistryError })],
+      [],
     ),
   'set_builder_profile' : IDL.Func(
       [SetBuilderProfileRequest],
@@ -644,17 +947,31 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'capacity' : IDL.Nat32,
     'refill_interval_seconds' : IDL.Nat32,
   });
+  const LimitSettings = IDL.Record({
+    'attestations_per_builder' : IDL.Opt(IDL.Nat32),
+    'trust_lists_total' : IDL.Opt(IDL.Nat32),
+    'attestations_total' : IDL.Opt(IDL.Nat64),
+    'pending_proposals_per_builder' : IDL.Opt(IDL.Nat32),
+    'trust_lists_per_owner' : IDL.Opt(IDL.Nat32),
+    'trust_list_members' : IDL.Opt(IDL.Nat32),
+    'held_per_proposal' : IDL.Opt(IDL.Nat32),
+    'pending_proposals_total' : IDL.Opt(IDL.Nat32),
+    'min_cycles' : IDL.Opt(IDL.Nat),
+  });
   const InitArgs = IDL.Record({
     'proposal_refresh_seconds' : IDL.Opt(IDL.Nat32),
     'rate_limit' : IDL.Opt(RateLimitSettings),
     'governance_canister_id' : IDL.Opt(IDL.Principal),
+    'limits' : IDL.Opt(LimitSettings),
   });
   const ArtifactResult = IDL.Record({
     'sha256' : IDL.Opt(IDL.Text),
+    'counted' : IDL.Bool,
     'kind' : IDL.Text,
     'name' : IDL.Text,
     'effective_verdict' : IDL.Text,
     'verdict' : IDL.Text,
+    'later_attempt_failed' : IDL.Bool,
     'expected_differs_from_proposal' : IDL.Bool,
     'expected_sha256' : IDL.Opt(IDL.Text),
     'member_count' : IDL.Nat32,
@@ -695,13 +1012,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'superseded_by' : IDL.Opt(IDL.Nat64),
     'artifacts' : IDL.Vec(ArtifactResult),
     'commit_differs_from_proposal' : IDL.Bool,
+    'held' : IDL.Bool,
     'supersedes' : IDL.Opt(IDL.Nat64),
     'note' : IDL.Text,
     'hidden' : IDL.Opt(HiddenMark),
     'tool' : ToolInfo,
     'effective_verdict' : IDL.Text,
+    'rejection' : IDL.Opt(IDL.Text),
     'builder' : IDL.Principal,
     'verdict' : IDL.Text,
+    'environment_class' : IDL.Text,
     'proposal_id' : IDL.Nat64,
     'environment' : Environment,
     'build' : BuildInfo,
@@ -732,6 +1052,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'attestations' : AttestationPage,
     'profile' : BuilderProfile,
   });
+  const ConsensusRequest = IDL.Record({
+    'trust_list' : IDL.Opt(IDL.Nat64),
+    'proposal_id' : IDL.Nat64,
+  });
   const VerdictCounts = IDL.Record({
     'match' : IDL.Nat64,
     'mismatch' : IDL.Nat64,
@@ -740,12 +1064,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
   });
   const HashGroup = IDL.Record({
     'sha256' : IDL.Text,
+    'environment_classes' : IDL.Nat64,
     'builder_count' : IDL.Nat64,
     'matches_expected' : IDL.Opt(IDL.Bool),
   });
   const ArtifactConsensus = IDL.Record({
     'verdicts' : VerdictCounts,
     'kind' : IDL.Text,
+    'untracked_builder_count' : IDL.Nat64,
     'expected_claim_mismatches' : IDL.Nat64,
     'expected_sha256' : IDL.Opt(IDL.Text),
     'expected_source' : IDL.Text,
@@ -757,6 +1083,18 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'error' : IDL.Opt(IDL.Text),
     'state' : IDL.Text,
     'last_attempt_at' : IDL.Opt(IDL.Nat64),
+  });
+  const TrustListRef = IDL.Record({
+    'id' : IDL.Nat64,
+    'owner' : IDL.Principal,
+    'name' : IDL.Text,
+    'version' : IDL.Nat32,
+  });
+  const ConsensusScope = IDL.Record({
+    'matching_in_all' : IDL.Nat64,
+    'builders_in_all' : IDL.Nat64,
+    'trust_list' : IDL.Opt(TrustListRef),
+    'up_to_date' : IDL.Bool,
   });
   const OnChainProposal = IDL.Record({
     'os' : IDL.Opt(IDL.Text),
@@ -781,6 +1119,8 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'other_commit_count' : IDL.Nat64,
     'artifacts' : IDL.Vec(ArtifactConsensus),
     'sync' : ProposalSync,
+    'rejected_count' : IDL.Nat64,
+    'scope' : ConsensusScope,
     'builder_count' : IDL.Nat64,
     'totals' : VerdictCounts,
     'proposal_id' : IDL.Nat64,
@@ -790,16 +1130,48 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'hidden_count' : IDL.Nat64,
     'on_chain' : IDL.Opt(OnChainProposal),
   });
+  const Limits = IDL.Record({
+    'attestations_per_builder' : IDL.Nat32,
+    'trust_lists_total' : IDL.Nat32,
+    'attestations_total' : IDL.Nat64,
+    'pending_proposals_per_builder' : IDL.Nat32,
+    'trust_lists_per_owner' : IDL.Nat32,
+    'trust_list_members' : IDL.Nat32,
+    'held_per_proposal' : IDL.Nat32,
+    'pending_proposals_total' : IDL.Nat32,
+    'min_cycles' : IDL.Nat,
+  });
   const RegistryInfo = IDL.Record({
     'proposal_refresh_seconds' : IDL.Nat32,
     'rate_limit' : RateLimitSettings,
+    'pending_proposal_count' : IDL.Nat64,
     'max_page_size' : IDL.Nat32,
     'builder_count' : IDL.Nat64,
     'version' : IDL.Text,
+    'cycles' : IDL.Nat,
     'governance_canister_id' : IDL.Opt(IDL.Principal),
     'attestation_count' : IDL.Nat64,
     'proposal_count' : IDL.Nat64,
     'max_envelope_bytes' : IDL.Nat32,
+    'limits' : Limits,
+    'trust_list_count' : IDL.Nat64,
+  });
+  const GetTrustListRequest = IDL.Record({
+    'id' : IDL.Nat64,
+    'version' : IDL.Opt(IDL.Nat32),
+  });
+  const TrustList = IDL.Record({
+    'id' : IDL.Nat64,
+    'members' : IDL.Vec(IDL.Principal),
+    'owner' : IDL.Principal,
+    'name' : IDL.Text,
+    'description' : IDL.Text,
+    'published_at' : IDL.Nat64,
+    'created_at' : IDL.Nat64,
+    'version' : IDL.Nat32,
+    'counted_version' : IDL.Nat32,
+    'counting' : IDL.Bool,
+    'latest_version' : IDL.Nat32,
   });
   const HideAttestationRequest = IDL.Record({
     'attestation_id' : IDL.Nat64,
@@ -828,12 +1200,40 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
   });
   const ListProposalsRequest = IDL.Record({
     'cursor' : IDL.Opt(IDL.Nat64),
+    'trust_list' : IDL.Opt(IDL.Nat64),
     'limit' : IDL.Opt(IDL.Nat32),
   });
   const ProposalPage = IDL.Record({
     'total' : IDL.Nat64,
     'next_cursor' : IDL.Opt(IDL.Nat64),
     'proposals' : IDL.Vec(ProposalSummary),
+  });
+  const ListTrustListsRequest = IDL.Record({
+    'cursor' : IDL.Opt(IDL.Nat64),
+    'limit' : IDL.Opt(IDL.Nat32),
+  });
+  const TrustListSummary = IDL.Record({
+    'id' : IDL.Nat64,
+    'owner' : IDL.Principal,
+    'name' : IDL.Text,
+    'description' : IDL.Text,
+    'published_at' : IDL.Nat64,
+    'created_at' : IDL.Nat64,
+    'version' : IDL.Nat32,
+    'counted_version' : IDL.Nat32,
+    'counting' : IDL.Bool,
+    'member_count' : IDL.Nat32,
+  });
+  const TrustListPage = IDL.Record({
+    'total' : IDL.Nat64,
+    'trust_lists' : IDL.Vec(TrustListSummary),
+    'next_cursor' : IDL.Opt(IDL.Nat64),
+  });
+  const PublishTrustListRequest = IDL.Record({
+    'id' : IDL.Opt(IDL.Nat64),
+    'members' : IDL.Vec(IDL.Principal),
+    'name' : IDL.Text,
+    'description' : IDL.Text,
   });
   const SetBuilderProfileRequest = IDL.Record({
     'url' : IDL.Opt(IDL.Text),
@@ -859,12 +1259,22 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [IDL.Variant({ 'Ok' : BuilderPage, 'Err' : RegistryError })],
         ['query'],
       ),
+    'get_consensus' : IDL.Func(
+        [ConsensusRequest],
+        [IDL.Variant({ 'Ok' : ProposalSummary, 'Err' : RegistryError })],
+        ['query'],
+      ),
     'get_proposal_summary' : IDL.Func(
         [IDL.Nat64],
         [IDL.Variant({ 'Ok' : ProposalSummary, 'Err' : RegistryError })],
         ['query'],
       ),
     'get_registry_info' : IDL.Func([], [RegistryInfo], ['query']),
+    'get_trust_list' : IDL.Func(
+        [GetTrustListRequest],
+        [IDL.Variant({ 'Ok' : TrustList, 'Err' : RegistryError })],
+        ['query'],
+      ),
     'hide_attestation' : IDL.Func(
         [HideAttestationRequest],
         [IDL.Variant({ 'Ok' : Attestation, 'Err' : RegistryError })],
@@ -880,6 +1290,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [ListProposalsRequest],
         [ProposalPage],
         ['query'],
+      ),
+    'list_trust_lists' : IDL.Func(
+        [ListTrustListsRequest],
+        [TrustListPage],
+        ['query'],
+      ),
+    'publish_trust_list' : IDL.Func(
+        [PublishTrustListRequest],
+        [IDL.Variant({ 'Ok' : TrustList, 'Err' : RegistryError })],
+        [],
       ),
     'set_builder_profile' : IDL.Func(
         [SetBuilderProfileRequest],
@@ -914,10 +1334,22 @@ export const init: (args: { IDL: typeof IDL }) => IDL.Type[] = ({ IDL }) => {
     'capacity' : IDL.Nat32,
     'refill_interval_seconds' : IDL.Nat32,
   });
+  const LimitSettings = IDL.Record({
+    'attestations_per_builder' : IDL.Opt(IDL.Nat32),
+    'trust_lists_total' : IDL.Opt(IDL.Nat32),
+    'attestations_total' : IDL.Opt(IDL.Nat64),
+    'pending_proposals_per_builder' : IDL.Opt(IDL.Nat32),
+    'trust_lists_per_owner' : IDL.Opt(IDL.Nat32),
+    'trust_list_members' : IDL.Opt(IDL.Nat32),
+    'held_per_proposal' : IDL.Opt(IDL.Nat32),
+    'pending_proposals_total' : IDL.Opt(IDL.Nat32),
+    'min_cycles' : IDL.Opt(IDL.Nat),
+  });
   const InitArgs = IDL.Record({
     'proposal_refresh_seconds' : IDL.Opt(IDL.Nat32),
     'rate_limit' : IDL.Opt(RateLimitSettings),
     'governance_canister_id' : IDL.Opt(IDL.Principal),
+    'limits' : IDL.Opt(LimitSettings),
   });
   
   return [IDL.Opt(InitArgs)];
