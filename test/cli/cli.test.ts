@@ -153,8 +153,8 @@ describe('repro against the local network', () => {
       configDir,
     });
     expect(onList.code).toBe(0);
-    expect(json(onList).summary.scope.trust_list[0].name).toBe(trusted.value.name);
-    expect(json(onList).summary.builder_count).toBe('1');
+    expect(json(onList).summary.scope.trustList.name).toBe(trusted.value.name);
+    expect(json(onList).summary.builderCount).toBe('1');
     const onListHuman = await repro(['status', '139768', '--list', String(trusted.value.id)], {
       configDir,
     });

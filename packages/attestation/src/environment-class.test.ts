@@ -45,6 +45,7 @@ describe('environmentClass of a version 2 environment', () => {
   it('tells a container inside a VM from the bare VM, and from another container', () => {
     const vm = { ...ubuntu, virtualization: 'kvm', container: 'none' } as const;
     expect(environmentClass(vm)).toBe('ubuntu / kvm / podman');
+    expect(environmentClass({ ...vm, container: 'unknown' })).toBe('ubuntu / kvm / podman');
     expect(environmentClass({ ...vm, container: 'docker' })).toBe('ubuntu / kvm+docker / podman');
     expect(
       new Set([

@@ -7,7 +7,8 @@ import type { Container, Environment } from './types';
  * frontend all call it (a new environment field that tells machines apart belongs here).
  *
  * Virtualization is the VM and, in version 2 attestations, the container the build ran in
- * (`kvm+docker`): a container inside a VM is another kind of machine than the bare VM.
+ * (`kvm+docker`): a container inside a VM is another kind of machine than the bare VM. An
+ * unknown container adds nothing: not knowing is no evidence of another machine.
  * Versions, CPU and memory are left out on purpose: they tell builds apart, not machines of a
  * different kind, and a builder controls them freely. Names are compared case-insensitively
  * with runs of white space collapsed; an unknown part is `unknown`.
@@ -19,7 +20,7 @@ export function environmentClass(
 ): string {
   const container = environment.container;
   const virtualization =
-    container === undefined || container === 'none'
+    container === undefined || container === 'none' || container === 'unknown'
       ? environment.virtualization
       : `${environment.virtualization}+${container}`;
   return [part(environment.osName), virtualization, part(environment.containerRuntimeName)].join(
