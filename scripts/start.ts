@@ -6,46 +6,73 @@
  *
  * - The network listens on 127.0.0.1:<port> (dfx's default 4943); its state (keys, canisters,
  *   stable memory) lives in the state directory and survives restarts and crashes.
- * - Canisters of dfx.json with a wasm are built when missing and deployed with the same code as
- *   `npm run deploy` (upgraded when their module changed).
- * - `http://127.0.0.1:<port>/` serves `frontend/dist` when it exists (with `/env.json` giving the
- *   canister ids), otherwise — or when the frontend fails to build — a page that says so.
+ * - Canisters of dfx.json with a wasm are built when their sources changed and deployed with the
+ *   same code as `npm run deploy` (upgraded when their module changed). The frontend canister
+ *   embeds the built app, so the page is served as on mainnet: by the canister, through the
+ *   gateway, its certification verified (`http://<frontend-id>.localhost:<port>/`).
+ * - `http://127.0.0.1:<port>/` redirects there (a convenience); while the frontend canister could
+ *   not be built or deployed, it shows a page that says why.
  * - Ctrl-C (SIGINT) or SIGTERM stops it cleanly.
  */
-import { startLocalNetwork, staticSite, type LocalNetwork } from '@repro-registry/local-network';
-import { rm, stat } from 'node:fs/promises';
+import { startLocalNetwork, type LocalNetwork } from '@repro-registry/local-network';
+import { rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { spawnSync } from 'node:child_process';
 
 import {
   PROJECT_ROOT,
   deploy,
   ensureCanisterBuilt,
-  newestMtime,
+  readDfxJson,
   type DeployResult,
 } from '@repro-registry/deploy';
 import { FRONTEND_CANISTER_SOURCES } from '../canisters/frontend/scripts/assets';
 
-/** The page `/` shows while the frontend is not built (or could not be). */
-function placeholderPage(args: { env: Record<string, string>; port: number; why: string }): string {
-  const ids: Record<string, string> = {};
-  for (const [k, v] of Object.entries(args.env)) {
-    if (k.startsWith('CANISTER_ID_')) ids[k.slice('CANISTER_ID_'.length).toLowerCase()] = v;
-  }
-  const port = args.port;
-  const registry = ids.registry;
-  const api = registry ? `http://${registry}.localhost:${port}/api/v1/proposals` : undefined;
+/** The page `/` shows while there is no frontend canister to redirect to. */
+function placeholderPage(args: { canisterIds: Record<string, string>; port: number }): string {
+  const registry = args.canisterIds.registry;
+  const api = registry
+    ? `http://${registry}.raw.localhost:${args.port}/api/v1/proposals`
+    : undefined;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>repro-registry (local)</title>
 <style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:0 .25rem}</style>
 </head><body>
 <h1>repro-registry — local network</h1>
-<p>${args.why}</p>
+<p>The frontend canister could not be built or deployed: <code>npm start</code> printed why where it runs. Fix it and start again.</p>
 ${api ? `<p>The registry canister's JSON API: <a href="${api}">${api}</a></p>` : '<p>The registry canister is not deployed.</p>'}
-<p>Canister ids: <code>${JSON.stringify(ids)}</code> (also at <a href="/env.json">/env.json</a>).</p>
+<p>Canister ids: <code>${JSON.stringify(args.canisterIds)}</code></p>
 </body></html>
 `;
+}
+
+/**
+ * What `http://127.0.0.1:<port>/…` answers (requests that address no canister): a redirect to
+ * the same path on the frontend canister's gateway host, or the placeholder page.
+ */
+function frontendRedirect(site: {
+  frontendId: () => string | undefined;
+  placeholder: () => string;
+}): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const frontendId = site.frontendId();
+    if (frontendId === undefined) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : site.placeholder());
+      return true;
+    }
+    const port = /:(\d+)$/.exec(req.headers.host ?? '')?.[1];
+    const target = `http://${frontendId}.localhost${port ? `:${port}` : ''}${req.url ?? '/'}`;
+    // 307: the address of the page is the canister's; this host only points there.
+    res.writeHead(307, { location: target, 'cache-control': 'no-store' });
+    res.end();
+    return true;
+  };
 }
 
 export interface StartOptions {
@@ -57,7 +84,8 @@ export interface StartOptions {
 
 /**
  * Builds the canisters whose sources changed since their wasm was built (a fresh clone has
- * none) and the frontend when it has no build yet: `npm start` runs what the checkout says.
+ * none): `npm start` runs what the checkout says. The frontend canister's build builds the app
+ * (frontend/dist) too; when it fails, everything else still starts.
  */
 async function buildWhatIsStale(
   log: (line: string) => void,
@@ -69,30 +97,13 @@ async function buildWhatIsStale(
     'packages/proposals/src',
   ]);
   await ensureCanisterBuilt('consumer', ['examples/consumer/src']);
-  // The frontend canister embeds the built app (its build builds frontend/dist too).
-  await ensureCanisterBuilt('frontend', FRONTEND_CANISTER_SOURCES);
-  const builtAt = await stat(join(PROJECT_ROOT, 'frontend', 'dist', 'index.html')).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = await Promise.all(
-    ['frontend/src', 'frontend/index.html', 'packages/attestation/src', 'packages/client/src'].map(
-      (d) => newestMtime(join(PROJECT_ROOT, d)).catch(() => 0),
-    ),
-  );
-  if (builtAt === 0 || Math.max(...sources) > builtAt) {
-    log('Building the frontend (frontend/dist)…');
-    const built = spawnSync('npm', ['run', 'build', '--silent', '-w', 'frontend'], {
-      cwd: PROJECT_ROOT,
-      stdio: 'inherit',
-    });
-    // The network, the canisters and their APIs work without it: serve the placeholder page.
-    if (built.status !== 0) {
-      log('The frontend could not be built (see above): http://127.0.0.1:<port>/ shows why.');
-      return { frontend: 'failed' };
-    }
+  try {
+    await ensureCanisterBuilt('frontend', FRONTEND_CANISTER_SOURCES);
+    return { frontend: 'ok' };
+  } catch (e) {
+    log(`The frontend canister could not be built: ${(e as Error).message}`);
+    return { frontend: 'failed' };
   }
-  return { frontend: 'ok' };
 }
 
 export async function start(
@@ -106,49 +117,55 @@ export async function start(
     await rm(join(stateDir, 'canister_ids.json'), { force: true });
   }
   const built = await buildWhatIsStale(log);
-  let env: Record<string, string> = {};
+  const canisterIds: Record<string, string> = {};
   let port = 0;
   const network = await startLocalNetwork({
     port: options.port ?? 4943,
     stateDir,
     clean: options.clean,
     log,
-    fallback: staticSite({
-      distDir: join(PROJECT_ROOT, 'frontend', 'dist'),
-      env: () => env,
-      placeholder: () =>
-        placeholderPage({
-          env,
-          port,
-          why:
-            built.frontend === 'failed'
-              ? 'The frontend could not be built: the build printed why where <code>npm start</code> runs.'
-              : 'The frontend is not built yet (<code>frontend/dist</code> does not exist). Build it and reload this page.',
-        }),
-      usePlaceholder: () => built.frontend === 'failed',
+    fallback: frontendRedirect({
+      frontendId: () => (built.frontend === 'ok' ? canisterIds.frontend : undefined),
+      placeholder: () => placeholderPage({ canisterIds, port }),
     }),
   });
   port = network.port;
   try {
     const deployStarted = performance.now();
-    const deployed = await deploy({ network: 'local', url: network.url, stateDir, log });
+    const deployed = await deploy({
+      network: 'local',
+      url: network.url,
+      stateDir,
+      log,
+      // A frontend that failed to build is not deployed from an older wasm.
+      ...(built.frontend === 'failed'
+        ? {
+            canisters: Object.keys((await readDfxJson()).canisters).filter((n) => n !== 'frontend'),
+          }
+        : {}),
+    });
     const deployMs = performance.now() - deployStarted;
-    env = { DFX_NETWORK: 'local', IC_HOST: network.url };
-    for (const c of deployed.canisters) env[`CANISTER_ID_${c.name.toUpperCase()}`] = c.canisterId;
+    for (const c of deployed.canisters) canisterIds[c.name] = c.canisterId;
     const readyMs = performance.now() - started;
-    const registry = deployed.canisters.find((c) => c.name === 'registry');
     log('');
     log(
       `Local network ready in ${readyMs.toFixed(0)} ms (network ${network.readyMs.toFixed(0)} ms, deploy ${deployMs.toFixed(0)} ms; state: ${stateDir})`,
     );
     log(`  IC HTTP interface:  ${network.url}  (root key from ${network.url}/api/v2/status)`);
-    if (registry) {
-      log(`  Registry canister:  ${registry.canisterId}`);
+    if (canisterIds.registry) {
+      log(`  Registry canister:  ${canisterIds.registry}`);
       log(
-        `  Registry JSON API:  http://${registry.canisterId}.localhost:${network.port}/api/v1/proposals`,
+        `  Registry JSON API:  http://${canisterIds.registry}.raw.localhost:${network.port}/api/v1/proposals`,
       );
     }
-    log(`  Frontend:           http://127.0.0.1:${network.port}/`);
+    if (canisterIds.frontend && built.frontend === 'ok') {
+      log(`  Frontend:           http://${canisterIds.frontend}.localhost:${network.port}/`);
+      log(`                      (http://127.0.0.1:${network.port}/ redirects there)`);
+    } else {
+      log(
+        `  Frontend:           not deployed (see above); http://127.0.0.1:${network.port}/ says why`,
+      );
+    }
     log('Press Ctrl-C to stop.');
     return { network, deployed };
   } catch (e) {

@@ -110,7 +110,7 @@ describe('the frontend canister behind the local gateway', () => {
     const registry = Principal.fromText(canisterIds.registry);
     const before = await moduleHash(agent, registry);
     const registryConfigBefore = await get(`/api/v1/proposals?limit=1`, {
-      host: `${canisterIds.registry}.localhost`,
+      host: `${canisterIds.registry}.raw.localhost`,
     });
     const result = await deploy({
       url,
@@ -124,8 +124,9 @@ describe('the frontend canister behind the local gateway', () => {
     expect(result.canisters.map((c) => [c.name, c.action])).toEqual([['frontend', 'upgrade']]);
     expect(await moduleHash(agent, registry)).toEqual(before);
     const registryConfigAfter = await get(`/api/v1/proposals?limit=1`, {
-      host: `${canisterIds.registry}.localhost`,
+      host: `${canisterIds.registry}.raw.localhost`,
     });
+    expect(registryConfigAfter.status).toBe(200);
     expect(registryConfigAfter.body).toEqual(registryConfigBefore.body);
     const index = await get('/index.html', { 'accept-encoding': 'gzip' });
     expect(verify('/index.html', index, [['accept-encoding', 'gzip']]).response?.statusCode).toBe(

@@ -51,20 +51,31 @@ describe('HTTP gateway and CORS', () => {
     probeId = await installProbe(await createAgent(Ed25519KeyIdentity.generate()));
   });
 
-  it('serves http_request at <canister-id>.localhost and with ?canisterId=', async () => {
-    const byHost = await httpRequest({
+  it('serves an uncertified http_request only on <canister-id>.raw.localhost', async () => {
+    const raw = await httpRequest({
       path: '/count',
-      host: `${probeId.toText()}.localhost:${localNetwork().port}`,
+      host: `${probeId.toText()}.raw.localhost:${localNetwork().port}`,
     });
-    expect(byHost.status).toBe(200);
-    expect(byHost.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(byHost.body)).toEqual({ count: '0' });
-    const byQuery = await httpRequest({ path: `/count?canisterId=${probeId.toText()}` });
-    expect(byQuery.status).toBe(200);
-    expect(JSON.parse(byQuery.body)).toEqual({ count: '0' });
-    const raw = await httpRequest({ path: '/nothing', host: `${probeId.toText()}.raw.localhost` });
-    expect(raw.status).toBe(404);
-    expect(JSON.parse(raw.body)).toMatchObject({ error: 'not found', url: '/nothing' });
+    expect(raw.status).toBe(200);
+    expect(raw.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(raw.body)).toEqual({ count: '0' });
+    const missing = await httpRequest({
+      path: '/nothing',
+      host: `${probeId.toText()}.raw.localhost`,
+    });
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ error: 'not found', url: '/nothing' });
+    // The probe certifies nothing: like the IC's gateways on <id>.icp0.io, the verified domains
+    // refuse its answers instead of passing on what one node said.
+    for (const r of [
+      await httpRequest({ path: '/count', host: `${probeId.toText()}.localhost` }),
+      await httpRequest({ path: `/count?canisterId=${probeId.toText()}` }),
+    ]) {
+      expect(r.status).toBe(503);
+      expect(r.body).toMatch(/^response_verification_error: the response from canister /);
+      expect(r.body).toContain(`${probeId.toText()}.raw.localhost`);
+      expect(r.body).not.toContain('count');
+    }
   });
 
   it('upgrades to http_request_update when the canister asks for it, and keeps the change', async () => {

@@ -28,6 +28,9 @@ export const FRONTEND_CANISTER_SOURCES = [
   'canisters/frontend/src',
   'canisters/frontend/scripts',
   'packages/certification/src',
+  // The app's own imports: a change there changes frontend/dist, so the canister.
+  'packages/attestation/src',
+  'packages/client/src',
   'frontend/src',
   'frontend/index.html',
 ];

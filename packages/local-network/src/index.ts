@@ -1,5 +1,4 @@
 export { startLocalNetwork, formatLogLine } from './network';
-export { staticSite } from './static-site';
 export type { LocalNetwork, LocalNetworkOptions, NetworkStats } from './network';
 export { NetworkError, NetworkErrorCode, RejectCode } from './errors';
 export { decodeCbor, encodeCbor, CborError } from './cbor';

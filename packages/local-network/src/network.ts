@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { loadOrCreateKeys } from './certification';
 import { hexToBytes } from '@noble/hashes/utils';
 import { NetworkError, NetworkErrorCode } from './errors';
-import { gatewayTarget, serveGatewayRequest } from './gateway';
+import { gatewayTarget, serveGatewayRequest, type GatewayTarget } from './gateway';
 import { IcHttpApi, type ApiResponse, type RequestLogEntry } from './http-api';
 import { CertifiedState } from './state-tree';
 import { DurableStore } from './store';
@@ -316,8 +316,9 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     req: IncomingMessage,
     res: ServerResponse,
     url: URL,
-    canisterId: Principal,
+    target: GatewayTarget,
   ): Promise<void> => {
+    const { canisterId } = target;
     const started = performance.now();
     let status = 500;
     let outcome = 'error';
@@ -329,7 +330,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       }
       const r = await serveGatewayRequest({
         host,
-        request: { canisterId, method: req.method ?? 'GET', url, headers, body },
+        request: { ...target, method: req.method ?? 'GET', url, headers, body },
+        verification: { rootKey: keys.root.der, now: clock },
         dataCertificate: (id) => {
           const v = host.canister(id);
           return v ? state.dataCertificate(id.toUint8Array(), v.certifiedData) : undefined;
@@ -382,8 +384,8 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       // The IC's API paths win on every host (as on the IC's canister domains); any other path
       // on a canister's host, `/api/v1/...` included, is the canister's own.
       if (IC_API_PATH.test(url.pathname)) return handleApi(req, res, url.pathname);
-      const canisterId = gatewayTarget(req.headers.host, url);
-      if (canisterId) return handleGateway(req, res, url, canisterId);
+      const target = gatewayTarget(req.headers.host, url);
+      if (target) return handleGateway(req, res, url, target);
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url.pathname);
       if (options.fallback && (await options.fallback(req, res))) return;
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
