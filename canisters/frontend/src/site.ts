@@ -10,11 +10,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8Encode } from '@repro-registry/attestation';
 import {
-  certificateHeader,
   certifyResponse,
   encodedExprPath,
   encodeHashTree,
+  encodeHttpResponse,
   HttpCertificationTree,
+  PreparedReply,
   requestPathOf,
   type CertificationEntry,
   type CertificationExpression,
@@ -35,12 +36,6 @@ export interface SiteFile {
   bodyHashes?: Partial<Record<ContentEncoding, Uint8Array>>;
 }
 
-export interface SiteResponse {
-  statusCode: number;
-  headers: HeaderField[];
-  body: Uint8Array;
-}
-
 /** Method, body and response headers certified; no request header or query parameter. */
 const EXPRESSION: CertificationExpression = {
   kind: 'full',
@@ -57,8 +52,8 @@ interface Variant {
   body: Uint8Array;
   entry: CertificationEntry;
   exprPath: string;
-  /** CBOR of the witness, for exact routes (it does not depend on the request). */
-  witness?: Uint8Array;
+  /** The Candid reply laid out once the tree is complete (the witness is then final). */
+  reply?: PreparedReply;
 }
 
 interface Route {
@@ -92,10 +87,19 @@ export class CertifiedSite {
     for (const r of [...this.exact.values(), this.fallback]) {
       for (const v of r.variants) this.tree.insert(v.entry);
     }
-    // Witnesses hold the digests of the final tree: computed once everything is in it.
+    // Witnesses hold the digests of the final tree: computed once everything is in it. An
+    // exact route's witness does not depend on the request; the fallback's does.
+    const prepare = (v: Variant, witness?: Uint8Array): PreparedReply =>
+      new PreparedReply(
+        { statusCode: 200, headers: v.headers, body: v.body },
+        { exprPath: v.exprPath, ...(witness === undefined ? {} : { witness }) },
+      );
     for (const [path, r] of this.exact) {
-      for (const v of r.variants) v.witness = encodeHashTree(this.tree.witness(v.entry, path));
+      for (const v of r.variants) {
+        v.reply = prepare(v, encodeHashTree(this.tree.witness(v.entry, path)));
+      }
     }
+    for (const v of this.fallback.variants) v.reply = prepare(v);
   }
 
   private variants(
@@ -138,48 +142,44 @@ export class CertifiedSite {
     return this.tree.rootHash();
   }
 
-  /** Answers a gateway's request; `certificate` is `data_certificate()` (absent in updates). */
+  /**
+   * Answers a gateway's request with the Candid reply of `http_request`; `certificate` is
+   * `data_certificate()` (absent in updates).
+   */
   serve(
     request: { method: string; url: string; headers: readonly HeaderField[] },
     certificate: Uint8Array | undefined,
-  ): SiteResponse {
+  ): Uint8Array {
     if (request.method !== 'GET') {
       // Not certified, on purpose: a `no_certification` route would also let a node answer
       // GETs of the same paths with anything it likes. A gateway refuses this answer; only
       // GET is served anyway.
-      const response = plainText(405, 'only GET is served here\n');
-      response.headers.push(['allow', 'GET']);
-      return response;
+      return plainText(405, 'only GET is served here\n', [['allow', 'GET']]);
     }
     const path = requestPathOf(request.url);
     if (path === null) {
       // Percent-escapes that are not UTF-8: no certified route can match such a path.
       return plainText(400, 'the path is not UTF-8\n');
     }
-    const route = this.exact.get(path) ?? this.fallback;
+    const exact = this.exact.get(path);
+    const route = exact ?? this.fallback;
     const encoding = chooseEncoding(
       request.headers,
       route.variants.map((v) => v.encoding),
     );
     const variant = route.variants.find((v) => v.encoding === encoding) ?? route.variants.at(-1)!;
-    const headers = [...variant.headers];
-    if (certificate !== undefined) {
-      headers.push(
-        certificateHeader({
-          certificate,
-          tree: variant.witness ?? this.tree.witness(variant.entry, request.url),
-          exprPath: variant.exprPath,
-        }),
-      );
-    }
-    return { statusCode: 200, headers, body: variant.body };
+    const witness =
+      exact === undefined && certificate !== undefined
+        ? encodeHashTree(this.tree.witness(variant.entry, request.url))
+        : undefined;
+    return variant.reply!.encode(certificate, witness);
   }
 }
 
-function plainText(statusCode: number, text: string): SiteResponse {
-  return {
+function plainText(statusCode: number, text: string, extra: HeaderField[] = []): Uint8Array {
+  return encodeHttpResponse({
     statusCode,
-    headers: [['content-type', 'text/plain; charset=utf-8']],
+    headers: [['content-type', 'text/plain; charset=utf-8'], ...extra],
     body: utf8Encode(text),
-  };
+  });
 }

@@ -6,6 +6,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
+import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -144,5 +145,25 @@ describe('the frontend canister', () => {
     await expect(
       FrontendUnderTest.start({ init: { registry_canister_id: REGISTRY, network: 'Bad Net' } }),
     ).rejects.toThrow(/INVALID_ARGUMENT/);
+  });
+
+  it('rejects an argument that is not an HttpRequest, and serves index.html within 5 M instructions', async () => {
+    const instrumented = await FrontendUnderTest.start({ instrumented: true });
+    const rejected = await instrumented.host.query({
+      canisterId: instrumented.canisterId,
+      method: 'http_request',
+      arg: new Uint8Array(IDL.encode([IDL.Text], ['GET /index.html'])),
+      sender: Principal.anonymous(),
+    });
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.status === 'rejected' && rejected.rejectMessage).toMatch(
+      /INVALID_ARGUMENT: not an HttpRequest: the argument is not a record/,
+    );
+    // Deterministic (IC cost model); the goal for the page's first request.
+    for (const accept of ['identity', 'gzip, deflate, br']) {
+      const page = await instrumented.get('/index.html', [['accept-encoding', accept]]);
+      instrumented.verify('/index.html', page, [['accept-encoding', accept]]);
+      expect(page.instructions).toBeLessThanOrEqual(5_000_000n);
+    }
   });
 });

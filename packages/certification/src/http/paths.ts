@@ -41,8 +41,10 @@ const hexValue = (c: number): number =>
  */
 export function requestPathOf(url: string): string | null {
   const end = url.search(/[?#]/);
-  const raw = utf8Encode(end < 0 ? url : url.slice(0, end));
-  if (!raw.includes(37)) return end < 0 ? url : url.slice(0, end);
+  const path = end < 0 ? url : url.slice(0, end);
+  // Most paths have no escapes: no per-character work (costly in a canister's interpreter).
+  if (!path.includes('%')) return path;
+  const raw = utf8Encode(path);
   const out: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     const hi = raw[i] === 37 ? hexValue(raw[i + 1] ?? -1) : -1;
