@@ -46,10 +46,6 @@ export type { CertifiedPath } from './http/paths';
 export { HttpCertificationTree, WildcardMismatchError } from './http/tree';
 export type { CertificationEntry } from './http/tree';
 export { certificateHeader, certifyResponse, encodedExprPath } from './http/response';
-export {
-  decodeHttpRequest,
-  encodeHttpResponse,
-  GatewayCandidError,
-} from './http/gateway-candid';
+export { decodeHttpRequest, encodeHttpResponse, GatewayCandidError } from './http/gateway-candid';
 export type { GatewayReply, GatewayRequest } from './http/gateway-candid';
 export { base64AsciiBytes, PreparedReply } from './http/prepared-reply';
