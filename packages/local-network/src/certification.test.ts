@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateKeys, RootKey, verifyCertificate, encodeCertificate } from './certification';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
-import { LabeledMap, Leaf } from './hash-tree';
+import { LabeledMap, Leaf } from '@repro-registry/certification';
 
 describe('root key', () => {
   it('signs root hashes as the IC does (the agent’s BLS check accepts them)', () => {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { decodeCbor, encodeCbor, isCborMap, type CborValue } from './cbor';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { bytesEqual, sha256 } from './encoding';
-import { lookupPath, reconstruct, type HashTree } from './hash-tree';
+import { lookupPath, reconstruct, type HashTree } from '@repro-registry/certification';
 import { selfAuthenticatingPrincipal } from './keys';
 
 export const BLS_DER_PREFIX = hexToBytes(

@@ -1,7 +1,7 @@
 /**
  * Byte helpers the network needs that its dependencies do not provide: SHA-2 digests through
- * node:crypto (faster than a JavaScript SHA-256 on the request path) and byte comparison in the
- * order hash-tree labels are sorted. Hex, UTF-8 and concatenation come from `@noble/hashes`,
+ * node:crypto (faster than a JavaScript SHA-256 on the request path) and byte equality. Label
+ * order comes from `@repro-registry/certification`, hex, UTF-8 and concatenation come from `@noble/hashes`,
  * LEB128 from `@dfinity/candid`.
  */
 import { createHash } from 'node:crypto';
@@ -20,14 +20,4 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** Lexicographic byte order (a shorter prefix sorts first), as labels in hash trees. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a[i] - b[i];
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
 }

@@ -5,8 +5,10 @@ export { decodeCbor, encodeCbor, CborError } from './cbor';
 export type { CborValue, CborMap } from './cbor';
 /** The request id (representation-independent hash), as agent-js computes it. */
 export { hashOfMap, requestIdOf } from '@dfinity/agent';
-export { reconstruct, lookupPath, LabeledMap, Leaf } from './hash-tree';
-export type { HashTree, LookupResult } from './hash-tree';
+// The hash tree is @repro-registry/certification's (one implementation for canisters, the
+// network and clients); re-exported for the network's users.
+export { reconstruct, lookupPath, LabeledMap, Leaf } from '@repro-registry/certification';
+export type { HashTree, LookupResult } from '@repro-registry/certification';
 export { verifyCertificate, BLS_DER_PREFIX } from './certification';
 export { selfAuthenticatingPrincipal, parsePublicKey } from './keys';
 export { DurableStore } from './store';

@@ -5,7 +5,7 @@ import { encodeCertificate, RootKey, verifyCanisterSignature } from './certifica
 import { concatBytes, hexToBytes } from '@noble/hashes/utils';
 import { sha256 } from './encoding';
 import { NetworkError } from './errors';
-import { LabeledMap, Leaf, pathRequestOf } from './hash-tree';
+import { LabeledMap, Leaf, pathRequestOf } from '@repro-registry/certification';
 import {
   parsePublicKey,
   selfAuthenticatingPrincipal,

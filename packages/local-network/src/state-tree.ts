@@ -16,17 +16,18 @@
 import { encodeCbor } from './cbor';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import { lebEncode } from '@dfinity/candid';
-import { bytesEqual, compareBytes } from './encoding';
+import { bytesEqual } from './encoding';
 import { encodeCertificate, type NodeKey, type RootKey } from './certification';
 import { NetworkError, NetworkErrorCode } from './errors';
 import {
+  compareBytes,
   LabeledMap,
   Leaf,
   pathRequestOf,
   type HashTree,
   type PathRequest,
   type TreeNode,
-} from './hash-tree';
+} from '@repro-registry/certification';
 import { selfAuthenticatingPrincipal } from './keys';
 
 /** How long a certification round may wait for calls that are about to finish. */
