@@ -43,6 +43,13 @@ export {
   wildcardCovers,
 } from './http/paths';
 export type { CertifiedPath } from './http/paths';
-export { HttpCertificationTree, WildcardMismatchError } from './http/tree';
+export {
+  HttpCertificationTree,
+  WildcardMismatchError,
+  httpEntryPath,
+  httpWitnessPaths,
+} from './http/tree';
 export type { CertificationEntry } from './http/tree';
 export { certificateHeader, certifyResponse, encodedExprPath } from './http/response';
+export { MemoryNodeStore, type NodeStore } from './stored/store';
+export { StoredLabeledTree, TreeShapeError } from './stored/tree';
