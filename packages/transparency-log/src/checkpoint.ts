@@ -10,9 +10,10 @@
  * The log's head is not signed by an operator key: the signature line carries the IC
  * certificate of the canister's certified data and the witness that shows `log/size` and
  * `log/root` in it. Signature type 0xff ("no identifier byte assigned") followed by
- * "ic-certified-data"; the key is the IC root key (DER) followed by the canister id, so
+ * "ic-certified-data"; the key is the canister id (the IC root key that signs the certificate is
+ * the reader's configuration, as the network's), so
  *
- *   key ID    = SHA-256(origin || 0x0A || 0xFF || "ic-certified-data" || rootKeyDer || canisterId)[:4]
+ *   key ID    = SHA-256(origin || 0x0A || 0xFF || "ic-certified-data" || canisterId)[:4]
  *   signature = certificate length (u32, big endian) || certificate (CBOR) || witness (CBOR)
  *
  * Tools that know signed notes but not this type ignore the line, as the note format asks.
@@ -53,16 +54,11 @@ export interface ParsedCheckpoint extends CheckpointBody {
 /** The log's origin line for a registry canister. */
 export const originOf = (canisterId: string): string => `${canisterId}.icp0.io/log`;
 
-export function keyId(args: {
-  origin: string;
-  rootKeyDer: Uint8Array;
-  canisterId: Uint8Array;
-}): Uint8Array {
+export function keyId(args: { origin: string; canisterId: Uint8Array }): Uint8Array {
   const digest = sha256(
     utf8Encode(args.origin),
     Uint8Array.of(0x0a, 0xff),
     utf8Encode(SIGNATURE_TYPE),
-    args.rootKeyDer,
     args.canisterId,
   );
   return digest.slice(0, 4);

@@ -19,3 +19,5 @@ export {
   signedCheckpoint,
 } from './checkpoint';
 export type { CheckpointBody, CheckpointSignature, ParsedCheckpoint } from './checkpoint';
+export { LABELS, attestationRecordBytes, u64FromLabel, u64Label } from './certified';
+export type { CertifiedAttestation } from './certified';
