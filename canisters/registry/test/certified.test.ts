@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { idlFactory } from '@repro-registry/client';
+import {
+  idlFactory,
+  verifyCertifiedAttestation,
+  verifyCertifiedSummary,
+  verifyCheckpoint,
+  verifyConsistencyProof,
+  verifyInclusionProof,
+} from '@repro-registry/client';
 import type * as T from '@repro-registry/client';
 import {
   decodeHashTree,
@@ -237,6 +244,79 @@ describe('certified registry (real wasm)', () => {
         id: ids[1].toString(),
         hidden: null,
         envelope_sha256: hex(sha(ca.envelope)),
+      });
+
+      // What a reader does (packages/client): every certified reply checked under the root key.
+      const context = { canisterId: registry.canisterId, rootKey: rootKey.der };
+      const head = await verifyCheckpoint(context, checkpoint);
+      expect(head).toMatchObject({ ok: true, value: { size: Number(checkpoint.size) } });
+      expect((await verifyCertifiedSummary(context, cs)).ok).toBe(true);
+      const verified = await verifyCertifiedSummary(context, cs);
+      if (verified.ok) expect(verified.value.summary).toEqual(live);
+      // A node that inflates the count is caught: the summary does not match its certificate.
+      const forgedSummary = { ...cs, summary: new Uint8Array(inflated) };
+      expect(await verifyCertifiedSummary(context, forgedSummary)).toMatchObject({
+        ok: false,
+        code: 'WITNESS_MISMATCH',
+      });
+      // A certificate under another root key, or no certificate, is refused.
+      const otherKey = { ...context, rootKey: RootKey.generate().der };
+      expect(await verifyCertifiedSummary(otherKey, cs)).toMatchObject({
+        ok: false,
+        code: 'CERTIFICATE_INVALID',
+      });
+      expect(await verifyCertifiedSummary(context, { ...cs, certificate: [] })).toMatchObject({
+        ok: false,
+        code: 'CERTIFICATE_INVALID',
+      });
+      // A checkpoint claiming another size or root than the certified one.
+      expect(
+        await verifyCheckpoint(context, { ...checkpoint, size: checkpoint.size + 1n }),
+      ).toMatchObject({
+        ok: false,
+        code: 'CHECKPOINT_SIZE_MISMATCH',
+      });
+      expect(await verifyCheckpoint(context, { ...checkpoint, root: start.root })).toMatchObject({
+        ok: false,
+        code: 'CHECKPOINT_ROOT_MISMATCH',
+      });
+      const inclusion = okOf(
+        await certifiedQuery<{ Ok: T.InclusionProof }>(registry, 'get_inclusion_proof', [
+          { attestation_id: ids[3], tree_size: [] },
+        ]),
+      );
+      expect(await verifyInclusionProof(context, inclusion)).toMatchObject({
+        ok: true,
+        value: { event: { event: 'attestation_accepted', attestation: ids[3].toString() } },
+      });
+      const badProof = {
+        ...inclusion,
+        proof: inclusion.proof.map((p, i) => (i === 0 ? sha(p) : p)),
+      };
+      expect((await verifyInclusionProof(context, badProof)).ok).toBe(false);
+      expect(
+        await verifyConsistencyProof(
+          context,
+          { size: Number(start.size), root: start.root },
+          consistency,
+        ),
+      ).toMatchObject({ ok: true });
+      // A log that rewrote its history: the old root no longer leads to the new one.
+      expect(
+        (
+          await verifyConsistencyProof(
+            context,
+            { size: Number(start.size), root: sha(start.root) },
+            consistency,
+          )
+        ).ok,
+      ).toBe(false);
+      const attested = await verifyCertifiedAttestation(context, ca);
+      expect(attested).toMatchObject({ ok: true, value: { record: { id: ids[1].toString() } } });
+      const otherEnvelope = { ...ca, envelope: populationEnvelope(990).envelope };
+      expect(await verifyCertifiedAttestation(context, otherEnvelope)).toMatchObject({
+        ok: false,
+        code: 'WITNESS_MISMATCH',
       });
     },
   );
