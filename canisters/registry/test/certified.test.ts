@@ -320,4 +320,62 @@ describe('certified registry (real wasm)', () => {
       });
     },
   );
+
+  it(
+    'keeps the log byte-identical across an upgrade and goes on from it',
+    { timeout: 300_000 },
+    async () => {
+      const { registry } = await startWithGovernance({ confirmed: [130000n] });
+      for (let i = 0; i < 4; i++) {
+        const { builder, envelope } = populationEnvelope(i * 10);
+        okOf(
+          await registry.call<{ Ok: T.SubmitReceipt }>('submit', [{ envelope }], builder.principal),
+        );
+      }
+      await registry.settle();
+      const before = await certifiedQuery<T.Checkpoint>(registry, 'get_checkpoint', []);
+      const proofsBefore = await Promise.all(
+        [1n, 2n, 3n, 4n].map((id) =>
+          certifiedQuery<{ Ok: T.InclusionProof }>(registry, 'get_inclusion_proof', [
+            { attestation_id: id, tree_size: [] },
+          ]),
+        ),
+      );
+      await registry.upgrade();
+      await registry.settle();
+      const after = await certifiedQuery<T.Checkpoint>(registry, 'get_checkpoint', []);
+      expect(after.size).toBe(before.size);
+      expect(hex(after.root)).toBe(hex(before.root));
+      for (const [i, id] of [1n, 2n, 3n, 4n].entries()) {
+        const p = okOf(
+          await certifiedQuery<{ Ok: T.InclusionProof }>(registry, 'get_inclusion_proof', [
+            { attestation_id: id, tree_size: [] },
+          ]),
+        );
+        const old = okOf(proofsBefore[i]);
+        expect(hex(p.leaf)).toBe(hex(old.leaf));
+        expect(p.proof.map(hex)).toEqual(old.proof.map(hex));
+      }
+      // After the upgrade the log goes on: consistent with the checkpoint seen before it.
+      const { builder, envelope } = populationEnvelope(40);
+      okOf(
+        await registry.call<{ Ok: T.SubmitReceipt }>('submit', [{ envelope }], builder.principal),
+      );
+      await registry.settle();
+      const consistency = okOf(
+        await certifiedQuery<{ Ok: T.ConsistencyProof }>(registry, 'get_consistency_proof', [
+          { old_size: before.size, new_size: [] },
+        ]),
+      );
+      expect(consistency.new_size).toBe(before.size + 1n);
+      const context = { canisterId: registry.canisterId, rootKey: rootKey.der };
+      expect(
+        await verifyConsistencyProof(
+          context,
+          { size: Number(before.size), root: before.root },
+          consistency,
+        ),
+      ).toMatchObject({ ok: true });
+    },
+  );
 });
