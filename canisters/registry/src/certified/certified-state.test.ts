@@ -4,7 +4,7 @@ import { decodeLeaf, type LogEvent } from '@repro-registry/transparency-log';
 import { utf8Encode } from '@repro-registry/attestation';
 import { describe, expect, it } from 'vitest';
 
-import { predicate, sign, testBuilder } from '../../test/builders';
+import { predicate, testBuilder } from '../../test/builders';
 import { T0, accepted, confirm, newRegistry, submit } from '../../test/core-support';
 import type { Registry } from '../core/registry';
 import { u64FromKey, u64Key } from '../core/tables';
