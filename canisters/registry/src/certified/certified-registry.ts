@@ -81,14 +81,18 @@ export class CertifiedRegistry {
     return encodeHashTree(this.state.witness(pathRequestOf(paths)));
   }
 
-  checkpoint(): L.Checkpoint {
+  /**
+   * The certified head with its certificate and witness; `withNote` adds the tlog-checkpoint
+   * text (base64 of the certificate: a few M instructions, so proofs leave it out).
+   */
+  checkpoint(withNote = true): L.Checkpoint {
     const { size, root } = this.state.certifiedHead();
     const self = canisterSelf();
     const origin = originOf(self.toText());
     const certificate = this.certificate();
     const witness = this.witness([LOG_PATH]);
     const note =
-      certificate.length === 0
+      certificate.length === 0 || !withNote
         ? []
         : [
             signedCheckpoint({
@@ -119,7 +123,7 @@ export class CertifiedRegistry {
       tree_size: BigInt(treeSize),
       leaf: this.state.log.leaf(index)!,
       proof: this.certifiedOnly(treeSize, () => this.state.log.inclusionProof(index, treeSize)),
-      checkpoint: this.checkpoint(),
+      checkpoint: this.checkpoint(false),
     }));
   }
 
@@ -131,7 +135,7 @@ export class CertifiedRegistry {
       old_size: BigInt(oldSize),
       new_size: BigInt(newSize),
       proof: this.certifiedOnly(newSize, () => this.state.log.consistencyProof(oldSize, newSize)),
-      checkpoint: this.checkpoint(),
+      checkpoint: this.checkpoint(false),
     }));
   }
 

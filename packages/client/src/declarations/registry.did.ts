@@ -137,7 +137,8 @@ export interface CertifiedSummary {
 export interface Checkpoint {
   'certificate' : [] | [Uint8Array],
   /**
-   * The checkpoint as C2SP tlog-checkpoint text, the certificate as its signature line.
+   * The checkpoint as C2SP tlog-checkpoint text, the certificate as its signature line
+   * (get_checkpoint only; proofs leave it out).
    */
   'note' : [] | [string],
   /**
