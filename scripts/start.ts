@@ -67,6 +67,8 @@ async function buildWhatIsStale(
     'canisters/registry/src',
     'packages/attestation/src',
     'packages/proposals/src',
+    'packages/certification/src',
+    'packages/transparency-log/src',
   ]);
   await ensureCanisterBuilt('consumer', ['examples/consumer/src']);
   // The frontend canister embeds the built app (its build builds frontend/dist too).
