@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 
 import { IDL } from '@dfinity/candid';
-import { Principal } from '@dfinity/principal';
 import {
   idlFactory,
   verifyCertifiedAttestation,
@@ -35,38 +34,14 @@ import {
 } from '@repro-registry/transparency-log';
 import { describe, expect, it } from 'vitest';
 
-import { certificateFor, RootKey } from '../../../packages/certification/test/certificate';
+import { RootKey } from '../../../packages/certification/test/certificate';
+import { certifiedQuery, rootKey } from './certified-support';
 import { POPULATION_PROPOSALS, populationEnvelope } from './data';
 import { startWithGovernance } from './governance-standin';
 import { CONTROLLER, okOf, type RegistryUnderTest } from './harness';
 
 const service = idlFactory({ IDL });
 const funcs = new Map(service._fields);
-const rootKey = RootKey.generate();
-
-/** A query as a reader makes it: with the data certificate a replica would attach. */
-async function certifiedQuery<R>(
-  registry: RegistryUnderTest,
-  method: string,
-  args: unknown[],
-): Promise<R> {
-  const func = funcs.get(method)!;
-  const result = await registry.host.query({
-    canisterId: registry.canisterId,
-    method,
-    arg: new Uint8Array(IDL.encode(func.argTypes, args)),
-    sender: Principal.anonymous(),
-    dataCertificate: certificateFor({
-      rootKey,
-      canisterId: registry.canisterId,
-      certifiedData: registry.host.canister(registry.canisterId)!.certifiedData,
-      timeNs: BigInt(Date.now()) * 1_000_000n,
-    }),
-  });
-  if (result.status !== 'replied') throw new Error(`${method}: ${result.rejectMessage}`);
-  registry.lastInstructions = result.instructions;
-  return IDL.decode(func.retTypes, result.reply.slice())[0] as R;
-}
 
 /** What a witness proves, checked against the canister's certified data. */
 function certified(registry: RegistryUnderTest, witness: Uint8Array): HashTree {

@@ -85,8 +85,11 @@ export class CertifiedRegistry {
    * The certified head with its certificate and witness; `withNote` adds the tlog-checkpoint
    * text (base64 of the certificate: a few M instructions, so proofs leave it out).
    */
-  checkpoint(withNote = true): L.Checkpoint {
-    const { size, root } = this.state.certifiedHead();
+  checkpoint(
+    withNote = true,
+    head: { size: number; root: Uint8Array } = this.state.certifiedHead(),
+  ): L.Checkpoint {
+    const { size, root } = head;
     const self = canisterSelf();
     const origin = originOf(self.toText());
     const certificate = this.certificate();
@@ -122,8 +125,10 @@ export class CertifiedRegistry {
       leaf_index: BigInt(index),
       tree_size: BigInt(treeSize),
       leaf: this.state.log.leaf(index)!,
-      proof: this.certifiedOnly(treeSize, () => this.state.log.inclusionProof(index, treeSize)),
-      checkpoint: this.checkpoint(false),
+      proof: this.certifiedOnly(head, treeSize, () =>
+        this.state.log.inclusionProof(index, treeSize),
+      ),
+      checkpoint: this.checkpoint(false, head),
     }));
   }
 
@@ -134,8 +139,10 @@ export class CertifiedRegistry {
     return this.refusingLogErrors(() => ({
       old_size: BigInt(oldSize),
       new_size: BigInt(newSize),
-      proof: this.certifiedOnly(newSize, () => this.state.log.consistencyProof(oldSize, newSize)),
-      checkpoint: this.checkpoint(false),
+      proof: this.certifiedOnly(head, newSize, () =>
+        this.state.log.consistencyProof(oldSize, newSize),
+      ),
+      checkpoint: this.checkpoint(false, head),
     }));
   }
 
@@ -188,8 +195,8 @@ export class CertifiedRegistry {
   }
 
   /** Proofs are given for certified sizes only: a reader checks them against a certified root. */
-  private certifiedOnly<T>(size: number, run: () => T): T {
-    if (size > this.state.certifiedHead().size) {
+  private certifiedOnly<T>(head: { size: number }, size: number, run: () => T): T {
+    if (size > head.size) {
       throw new LogError(
         'TREE_SIZE_OUT_OF_RANGE',
         `the certified log has fewer than ${size} leaves`,
