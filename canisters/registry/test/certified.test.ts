@@ -106,7 +106,7 @@ describe('certified registry (real wasm)', () => {
       expect(found(tree, [LABELS.log, LABELS.size])).toEqual(u64Label(checkpoint.size));
 
       // The checkpoint text: tlog-checkpoint layout, certificate as its signature line.
-      const note = checkpoint.note[0]!;
+      const note = new TextDecoder().decode(checkpoint.note[0]!);
       const parsed = parseCheckpoint(
         note,
         keyId({ origin: checkpoint.origin, canisterId: registry.canisterId.toUint8Array() }),

@@ -35,9 +35,10 @@ export function registerLog(program: Command, io: CliIo): void {
         });
       const head = await verifyCheckpoint(context, checkpoint);
       if (!head.ok) throw failed(head.code, `the checkpoint failed verification: ${head.message}`);
-      const note = checkpoint.note[0];
-      if (note === undefined)
+      const noteBytes = checkpoint.note[0];
+      if (noteBytes === undefined)
         throw failed('CHECKPOINT_UNSIGNED', 'no checkpoint text in the reply');
+      const note = new TextDecoder().decode(noteBytes);
 
       const file = path.join(
         settings.configDir,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { LogErrorCode } from './codes';
-import { checkpointText, keyId, originOf, parseCheckpoint, signedCheckpoint } from './checkpoint';
+import {
+  checkpointText,
+  keyId,
+  originOf,
+  parseCheckpoint,
+  signedCheckpoint,
+  signedCheckpointBytes,
+} from './checkpoint';
 import { createHash } from 'node:crypto';
 
 const ROOT = new Uint8Array(Buffer.from('CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=', 'base64'));

@@ -18,7 +18,13 @@
  *
  * Tools that know signed notes but not this type ignore the line, as the note format asks.
  */
-import { base64Decode, base64Encode, sha256, utf8Encode } from '@repro-registry/attestation';
+import {
+  base64Decode,
+  base64Encode,
+  sha256,
+  utf8Decode,
+  utf8Encode,
+} from '@repro-registry/attestation';
 
 import { LogErrorCode, refuse, type Checked } from './codes';
 
@@ -72,12 +78,50 @@ export function checkpointText(body: CheckpointBody): string {
 export function signedCheckpoint(
   args: CheckpointBody & CheckpointSignature & { keyId: Uint8Array },
 ): string {
+  return utf8Decode(signedCheckpointBytes(args));
+}
+
+const B64 = utf8Encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+
+/** Base64 of `bytes` written as ASCII into `out` at `at`; returns the end. */
+function writeBase64(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out[at++] = B64[n >> 18];
+    out[at++] = B64[(n >> 12) & 63];
+    out[at++] = B64[(n >> 6) & 63];
+    out[at++] = B64[n & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest > 0) {
+    const n = (bytes[i] << 16) | (rest === 2 ? bytes[i + 1] << 8 : 0);
+    out[at++] = B64[n >> 18];
+    out[at++] = B64[(n >> 12) & 63];
+    out[at++] = rest === 2 ? B64[(n >> 6) & 63] : 0x3d;
+    out[at++] = 0x3d;
+  }
+  return at;
+}
+
+/**
+ * The signed note as UTF-8 bytes, written directly: in the canister's interpreter building the
+ * text as a string and encoding it costs several M instructions per kilobyte of certificate.
+ */
+export function signedCheckpointBytes(
+  args: CheckpointBody & CheckpointSignature & { keyId: Uint8Array },
+): Uint8Array {
   const signature = new Uint8Array(4 + 4 + args.certificate.length + args.witness.length);
   signature.set(args.keyId, 0);
   new DataView(signature.buffer).setUint32(4, args.certificate.length);
   signature.set(args.certificate, 8);
   signature.set(args.witness, 8 + args.certificate.length);
-  return `${checkpointText(args)}\n\u2014 ${args.origin} ${base64Encode(signature)}\n`;
+  const head = utf8Encode(`${checkpointText(args)}\n\u2014 ${args.origin} `);
+  const out = new Uint8Array(head.length + Math.ceil(signature.length / 3) * 4 + 1);
+  out.set(head, 0);
+  const end = writeBase64(out, head.length, signature);
+  out[end] = 0x0a;
+  return out;
 }
 
 const malformed = (why: string) => refuse<ParsedCheckpoint>(LogErrorCode.CHECKPOINT_MALFORMED, why);

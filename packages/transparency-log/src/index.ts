@@ -17,6 +17,7 @@ export {
   originOf,
   parseCheckpoint,
   signedCheckpoint,
+  signedCheckpointBytes,
 } from './checkpoint';
 export type { CheckpointBody, CheckpointSignature, ParsedCheckpoint } from './checkpoint';
 export { LABELS, attestationRecordBytes, u64FromLabel, u64Label } from './certified';

@@ -11,7 +11,7 @@ export const Checkpoint = IDL.Record({
   root: Blob,
   certificate: IDL.Opt(Blob),
   witness: Blob,
-  note: IDL.Opt(IDL.Text),
+  note: IDL.Opt(Blob),
 });
 export type Checkpoint = {
   origin: string;
@@ -19,7 +19,7 @@ export type Checkpoint = {
   root: Uint8Array;
   certificate: [] | [Uint8Array];
   witness: Uint8Array;
-  note: [] | [string];
+  note: [] | [Uint8Array];
 };
 
 export const InclusionProofRequest = IDL.Record({

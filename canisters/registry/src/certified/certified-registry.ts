@@ -13,7 +13,7 @@ import {
   attestationRecordBytes,
   keyId,
   originOf,
-  signedCheckpoint,
+  signedCheckpointBytes,
   u64Label,
 } from '@repro-registry/transparency-log';
 import { bytesToHex } from '@repro-registry/attestation';
@@ -98,7 +98,7 @@ export class CertifiedRegistry {
       certificate.length === 0 || !withNote
         ? []
         : [
-            signedCheckpoint({
+            signedCheckpointBytes({
               origin,
               size,
               root,
@@ -107,7 +107,14 @@ export class CertifiedRegistry {
               keyId: keyId({ origin, canisterId: self.toUint8Array() }),
             }),
           ];
-    return { origin, size: BigInt(size), root, certificate, witness, note: note as [] | [string] };
+    return {
+      origin,
+      size: BigInt(size),
+      root,
+      certificate,
+      witness,
+      note: note as [] | [Uint8Array],
+    };
   }
 
   inclusionProof(request: L.InclusionProofRequest): C.Result<L.InclusionProof> {

@@ -137,10 +137,10 @@ export interface CertifiedSummary {
 export interface Checkpoint {
   'certificate' : [] | [Uint8Array],
   /**
-   * The checkpoint as C2SP tlog-checkpoint text, the certificate as its signature line
-   * (get_checkpoint only; proofs leave it out).
+   * The checkpoint as C2SP tlog-checkpoint text (UTF-8), the certificate as its signature
+   * line (get_checkpoint only; proofs leave it out).
    */
-  'note' : [] | [string],
+  'note' : [] | [Uint8Array],
   /**
    * "<canister id>.icp0.io/log"
    */
@@ -768,7 +768,7 @@ export const CertifiedSummary = IDL.Record({
 });
 export const Checkpoint = IDL.Record({
   'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
-  'note' : IDL.Opt(IDL.Text),
+  'note' : IDL.Opt(IDL.Vec(IDL.Nat8)),
   'origin' : IDL.Text,
   'root' : IDL.Vec(IDL.Nat8),
   'size' : IDL.Nat64,
@@ -1220,7 +1220,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
   });
   const Checkpoint = IDL.Record({
     'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
-    'note' : IDL.Opt(IDL.Text),
+    'note' : IDL.Opt(IDL.Vec(IDL.Nat8)),
     'origin' : IDL.Text,
     'root' : IDL.Vec(IDL.Nat8),
     'size' : IDL.Nat64,
