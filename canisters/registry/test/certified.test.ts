@@ -106,7 +106,9 @@ describe('certified registry (real wasm)', () => {
       expect(found(tree, [LABELS.log, LABELS.size])).toEqual(u64Label(checkpoint.size));
 
       // The checkpoint text: tlog-checkpoint layout, certificate as its signature line.
-      const note = new TextDecoder().decode(checkpoint.note[0]!);
+      const noteBytes = checkpoint.note[0];
+      if (noteBytes === undefined) throw new Error('no checkpoint note');
+      const note = new TextDecoder().decode(noteBytes);
       const parsed = parseCheckpoint(
         note,
         keyId({ origin: checkpoint.origin, canisterId: registry.canisterId.toUint8Array() }),

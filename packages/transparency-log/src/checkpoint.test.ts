@@ -54,6 +54,29 @@ describe('checkpoint text (C2SP tlog-checkpoint)', () => {
       witness,
       keyId: id,
     });
+    // The bytes the canister writes are the UTF-8 of the same text, base64 as Node writes it.
+    for (const length of [0, 1, 2, 3, 4, 100]) {
+      const cert = Uint8Array.from({ length }, (_, i) => i * 7);
+      const text = new TextDecoder().decode(
+        signedCheckpointBytes({
+          origin,
+          size: 1,
+          root: ROOT,
+          certificate: cert,
+          witness,
+          keyId: id,
+        }),
+      );
+      const signature = Buffer.concat([
+        Buffer.from(id),
+        Buffer.from([0, 0, 0, length]),
+        cert,
+        witness,
+      ]);
+      expect(text).toBe(
+        `${origin}\n1\n${Buffer.from(ROOT).toString('base64')}\n\n\u2014 ${origin} ${signature.toString('base64')}\n`,
+      );
+    }
     expect(
       note.startsWith(
         `${origin}\n42\n${Buffer.from(ROOT).toString('base64')}\n\n\u2014 ${origin} `,
