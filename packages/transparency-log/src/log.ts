@@ -120,6 +120,12 @@ export class TransparencyLog {
     return this.head().size;
   }
 
+  /** Size and root in one read of the head. */
+  current(): { size: number; root: Uint8Array } {
+    const head = this.head();
+    return { size: head.size, root: head.edge[0] ?? EMPTY_ROOT };
+  }
+
   /** The root of the tree at its current size (SHA-256 of nothing when empty). */
   root(): Uint8Array {
     return this.head().edge[0] ?? EMPTY_ROOT;

@@ -1,6 +1,6 @@
 import { Principal } from '@dfinity/principal';
 import { MemoryNodeStore } from '@repro-registry/certification';
-import { decodeLeaf, type LogEvent } from '@repro-registry/transparency-log';
+import { LABELS, decodeLeaf, u64Label, type LogEvent } from '@repro-registry/transparency-log';
 import { utf8Encode } from '@repro-registry/attestation';
 import { describe, expect, it } from 'vitest';
 
@@ -83,6 +83,11 @@ describe('CertifiedState', () => {
     expect(second.state.log.root()).toEqual(first.state.log.root());
     // Certified: the log head, each attestation's record and the proposal's summary.
     expect(first.state.certifiedHead().size).toBe(6);
+    // The head readers are given is the one in the certified tree.
+    expect(first.state.tree.get([LABELS.log, LABELS.size])).toEqual(u64Label(6));
+    expect(first.state.tree.get([LABELS.log, LABELS.root])).toEqual(
+      first.state.certifiedHead().root,
+    );
     expect(first.state.certifiedSummary(130000n)).toEqual(utf8Encode('summary 130000 of 3'));
     expect(first.state.envelopeDigest(3n)).toHaveLength(32);
   });

@@ -386,12 +386,12 @@ export class CertifiedState {
     return this.logStore.get(envelopeKey(attestationId));
   }
 
-  /** The certified log size and root (what `log/size`, `log/root` hold now). */
+  /**
+   * The certified log size and root (what `log/size`, `log/root` hold): the log changes only in
+   * `certify`, which sets both before it returns, so the log's own head is the certified one.
+   */
   certifiedHead(): { size: number; root: Uint8Array } {
-    const size = this.tree.get([LABELS.log, LABELS.size]);
-    const root = this.tree.get([LABELS.log, LABELS.root]);
-    if (size === undefined || root === undefined) return { size: 0, root: sha256() };
-    return { size: Number(new DataView(size.buffer, size.byteOffset, 8).getBigUint64(0)), root };
+    return this.log.current();
   }
 
   witness(request: PathRequest): HashTree {
