@@ -154,4 +154,23 @@ describe('CertifiedState', () => {
     whole.certify(sourceOf(r));
     expect(state.tree.rootHash()).toEqual(whole.tree.rootHash());
   });
+
+  it('does not log twice what happened while a backfill was pending', () => {
+    const r = populated();
+    const state = new CertifiedState(new MemoryNodeStore(), new MemoryNodeStore());
+    state.startBackfill(sourceOf(r));
+    // An update between the upgrade and the first certification: attestation 3 is hidden.
+    expect(
+      r.hide({ caller: CONTROLLER, attestationId: 3n, reason: 'late', now: T0 + 30n }).ok,
+    ).toBe(true);
+    state.noteHidden({
+      attestationId: 3n,
+      reason: 'late',
+      by: CONTROLLER.principal.toText(),
+      at: T0 + 30n,
+    });
+    state.certify(sourceOf(r));
+    const hides = leaves(state).filter((e) => e.event === 'attestation_hidden');
+    expect(hides.map((e) => ('attestation' in e ? e.attestation : ''))).toEqual(['2', '3']);
+  });
 });

@@ -49,7 +49,11 @@ export interface RegistrySource {
 /** A queued note: an event to log, or a proposal whose summary changed without one. */
 type Note =
   | { t: 'accepted'; id: string }
-  | { t: 'event'; event: LogEvent }
+  /**
+   * `backfill`: noted while a backfill was pending, with the part of it still to come: an event
+   * about an attestation in that part is already in the state the backfill logs.
+   */
+  | { t: 'event'; event: LogEvent; backfill?: { next: string; end: string } }
   | { t: 'summary'; proposal: string };
 
 interface State {
@@ -120,6 +124,7 @@ export class CertifiedState {
 
   private push(note: Note): void {
     const state = this.state();
+    if (note.t === 'event' && state.backfill !== null) note.backfill = { ...state.backfill };
     this.logStore.insert(queueKey(state.tail), json(note));
     state.tail++;
     this.saveState(state);
@@ -277,7 +282,7 @@ export class CertifiedState {
       return;
     }
     const event = note.event;
-    this.log.append({ leaf: encodeLeaf(event) });
+    if (!this.backfilledAlready(note)) this.log.append({ leaf: encodeLeaf(event) });
     if (event.event === 'proposal_read') {
       proposals.add(BigInt(event.proposal));
     } else {
@@ -286,6 +291,12 @@ export class CertifiedState {
       const record = source.attestation(id);
       if (record !== undefined) proposals.add(BigInt(record.proposalId));
     }
+  }
+
+  private backfilledAlready(note: Note & { t: 'event' }): boolean {
+    if (note.backfill === undefined || note.event.event === 'proposal_read') return false;
+    const id = BigInt(note.event.attestation);
+    return id >= BigInt(note.backfill.next) && id < BigInt(note.backfill.end);
   }
 
   private logAccepted(
