@@ -147,12 +147,18 @@ export async function verifyCheckpoint(
   return { ok: true, value: head };
 }
 
-const summaryType = (() => {
-  const service = idlFactory({ IDL });
-  const method = service._fields.find(([name]) => name === 'get_proposal_summary')![1];
-  const result = method.retTypes[0] as IDL.VariantClass;
-  return result._fields.find(([name]) => name === 'Ok')![1];
-})();
+/** The Candid type of `ProposalSummary` (built on first use: apps that never verify a summary
+ *  don't pay for it, and bundlers can drop this module). */
+let summaryTypeCache: IDL.Type | undefined;
+function summaryType(): IDL.Type {
+  if (summaryTypeCache === undefined) {
+    const service = idlFactory({ IDL });
+    const method = service._fields.find(([name]) => name === 'get_proposal_summary')![1];
+    const result = method.retTypes[0] as IDL.VariantClass;
+    summaryTypeCache = result._fields.find(([name]) => name === 'Ok')![1];
+  }
+  return summaryTypeCache;
+}
 
 /** The proposal summary a certified reply holds, if its hash is the certified one. */
 export async function verifyCertifiedSummary(
@@ -165,7 +171,7 @@ export async function verifyCertifiedSummary(
   if (certified === undefined || !equal(certified, sha256(reply.summary))) {
     return refuse(LogErrorCode.WITNESS_MISMATCH, 'the summary is not the certified one');
   }
-  const [summary] = IDL.decode([summaryType], reply.summary.slice()) as unknown as [
+  const [summary] = IDL.decode([summaryType()], reply.summary.slice()) as unknown as [
     T.ProposalSummary,
   ];
   if (summary.proposal_id !== reply.proposal_id) {
