@@ -32,6 +32,11 @@ const BENCHES: Bench[] = [
     command: ['npx', 'tsx', 'canisters/registry/bench/registry.bench.ts'],
   },
   {
+    name: 'registry-log',
+    about: 'transparency log: added to a submit, certification message, proofs 1..10,000',
+    command: ['npx', 'tsx', 'canisters/registry/bench/log.bench.ts'],
+  },
+  {
     name: 'frontend-canister',
     about: 'frontend wasm size, instructions per asset request, install and upgrade',
     command: ['npx', 'tsx', 'canisters/frontend/bench/frontend.bench.ts'],

@@ -95,6 +95,8 @@ async function buildWhatIsStale(
     'canisters/registry/src',
     'packages/attestation/src',
     'packages/proposals/src',
+    'packages/certification/src',
+    'packages/transparency-log/src',
   ]);
   await ensureCanisterBuilt('consumer', ['examples/consumer/src']);
   try {

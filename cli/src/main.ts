@@ -8,6 +8,7 @@ import { registerKey } from './commands/key';
 import { registerList } from './commands/list';
 import { registerProposal } from './commands/proposal';
 import { examples, type CliIo } from './commands/shared';
+import { registerLog } from './commands/log';
 import { registerStatus } from './commands/status';
 import { registerSubmit } from './commands/submit';
 import { registerVerify } from './commands/verify';
@@ -75,6 +76,7 @@ export function buildProgram(
   registerAttest(program, io);
   registerSubmit(program, io);
   registerStatus(program, io);
+  registerLog(program, io);
   registerList(program, io);
   registerVerify(program, io);
   registerDiff(program, io);

@@ -37,6 +37,8 @@ async function submits(results: Record<string, number>): Promise<void> {
     'canisters/registry/src',
     'packages/attestation/src',
     'packages/proposals/src',
+    'packages/certification/src',
+    'packages/transparency-log/src',
   ]);
   const stateDir = await mkdtemp(join(tmpdir(), 'repro-bench-registry-'));
   const net = await startNetwork(stateDir);

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -320,5 +320,30 @@ describe('repro against the local network', () => {
     const later = await repro(['submit', saved!, '--json'], { configDir });
     expect(later.code).toBe(0);
     expect(json(later).receipt.duplicate).toBe(false);
+  });
+
+  it('repro log: a certified checkpoint, saved, consistent next time; a rewritten history exits 1', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'repro-e2e-log-'));
+    const first = await repro(['log', '--json'], { configDir });
+    expect(first.code).toBe(0);
+    expect(json(first).consistency).toMatch(/^first checkpoint/);
+    const savedPath = json(first).saved as string;
+    const saved = readFileSync(savedPath, 'utf8');
+    expect(saved.split('\n').slice(0, 3)).toEqual([
+      `${localNetwork().canisterIds['registry']}.icp0.io/log`,
+      String(json(first).size),
+      json(first).root,
+    ]);
+    const second = await repro(['log', '--json'], { configDir });
+    expect(second.code).toBe(0);
+    expect(json(second).consistency).toMatch(/^consistent with the checkpoint saved before/);
+    // What a registry that rewrote its log looks like to a builder who saved a checkpoint:
+    // the saved root is not one the current log extends.
+    const lines = readFileSync(savedPath, 'utf8').split('\n');
+    lines[2] = Buffer.alloc(32, 7).toString('base64');
+    writeFileSync(savedPath, lines.join('\n'));
+    const rewritten = await repro(['log', '--json'], { configDir });
+    expect(rewritten.code).toBe(1);
+    expect(json(rewritten).error.code).toMatch(/ROOT_MISMATCH/);
   });
 });

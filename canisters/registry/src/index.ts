@@ -47,6 +47,8 @@ import {
   renderedAttestationPage,
 } from './views';
 import { Encoded } from './candid_encode';
+import * as L from './certified/candid';
+import { CertifiedRegistry } from './certified/certified-registry';
 
 /** Open proposals read again per timer tick: bounded work however many there are. */
 const REFRESH_PER_TICK = 5;
@@ -117,12 +119,15 @@ const queryMethod = (a: IDL.Type[], r: IDL.Type) => candidMethod('query', a, r);
 
 export default class {
   registry = new Registry(stableTables(), renderAttestation);
+  /** The transparency log and certified data (see `certified/`). */
+  certified = new CertifiedRegistry(this.registry);
 
   @init([IDL.Opt(C.InitArgs)])
   init(args: [] | [C.InitArgs]): void {
     this.registry.markCurrentLayout();
     this.configure(args);
     this.warmUp();
+    this.certified.start();
   }
 
   @postUpgrade([IDL.Opt(C.InitArgs)])
@@ -132,6 +137,8 @@ export default class {
     this.configure(args);
     this.warmUp();
     this.scheduleBackgroundWork();
+    this.certified.start();
+    this.scheduleCertification();
   }
 
   /**
@@ -204,7 +211,9 @@ export default class {
     const governance = this.registry.meta().governanceCanisterId;
     if (governance === null) return null;
     const outcome = await readProposal(governance, proposalId);
-    this.registry.recordProposalRead({ proposalId, now: time(), outcome });
+    const proposal = this.registry.recordProposalRead({ proposalId, now: time(), outcome });
+    this.certified.state.noteProposalRead({ proposal: proposal ?? undefined, at: time() });
+    this.scheduleCertification();
     // A confirmation may leave counting to do (more held attestations than one message counts).
     this.scheduleBackgroundWork();
     return outcome;
@@ -239,8 +248,24 @@ export default class {
   }
 
   private doBackgroundWork(): void {
+    const walked = [...this.registry.meta().staleRenderings];
     this.registry.renderStale(RERENDER_PER_MESSAGE);
     this.registry.processTrustListWork();
+    for (const id of walked) this.certified.state.noteSummary(BigInt(id));
+    if (walked.length > 0) this.scheduleCertification();
+  }
+
+  private certificationScheduled = false;
+
+  /** Logs and certifies what updates noted, in a message of its own (see `certified/`). */
+  private scheduleCertification(): void {
+    if (this.certificationScheduled || !this.certified.state.hasWork()) return;
+    this.certificationScheduled = true;
+    setTimer(0, () => {
+      this.certificationScheduled = false;
+      this.certified.certify();
+      this.scheduleCertification();
+    });
   }
 
   /**
@@ -302,6 +327,14 @@ export default class {
     });
     if (!submitted.ok) return candidError(submitted.error);
     const { receipt, readProposal } = submitted.value;
+    if (!receipt.duplicate) {
+      this.certified.state.noteAccepted({
+        attestationId: receipt.attestationId,
+        supersedes: receipt.supersedes,
+        at: time(),
+      });
+      this.scheduleCertification();
+    }
     // An unconfirmed proposal is read from governance — in a message of its own, so a
     // submission never waits on (or fails with) governance. Until the proposal is confirmed its
     // attestations are held; then they are checked and counted, or rejected with the reason.
@@ -516,6 +549,16 @@ export default class {
       now: time(),
     });
     this.scheduleBackgroundWork(); // trust lists that hold the builder count it no more
+    if (hidden.ok && hidden.value.record.hidden !== null) {
+      const mark = hidden.value.record.hidden;
+      this.certified.state.noteHidden({
+        attestationId: request.attestation_id,
+        reason: mark.reason,
+        by: mark.by,
+        at: BigInt(mark.at),
+      });
+      this.scheduleCertification();
+    }
     return toResult(hidden, (view) => this.rendered(this.idKeyOf(view), false));
   }
 
@@ -529,6 +572,10 @@ export default class {
       attestationId: id,
     });
     this.scheduleBackgroundWork();
+    if (shown.ok) {
+      this.certified.state.noteUnhidden({ attestationId: id, by: caller.toText(), at: time() });
+      this.scheduleCertification();
+    }
     return toResult(shown, (view) => this.rendered(this.idKeyOf(view), false));
   }
 
@@ -548,6 +595,33 @@ export default class {
   @queryMethod([], C.RegistryInfo)
   get_registry_info(): C.RegistryInfo {
     return registryInfo(this.registry, canisterCycleBalance());
+  }
+
+  // ---------------------------------------------------------------- certified reads
+
+  @queryMethod([], L.Checkpoint)
+  get_checkpoint(): L.Checkpoint {
+    return this.certified.checkpoint();
+  }
+
+  @queryMethod([L.InclusionProofRequest], L.InclusionProofResult)
+  get_inclusion_proof(request: L.InclusionProofRequest): C.Result<L.InclusionProof> {
+    return this.certified.inclusionProof(request);
+  }
+
+  @queryMethod([L.ConsistencyProofRequest], L.ConsistencyProofResult)
+  get_consistency_proof(request: L.ConsistencyProofRequest): C.Result<L.ConsistencyProof> {
+    return this.certified.consistencyProof(request);
+  }
+
+  @queryMethod([IDL.Nat64], L.CertifiedSummaryResult)
+  get_certified_summary(proposalId: bigint): C.Result<L.CertifiedSummary> {
+    return this.certified.certifiedSummary(proposalId);
+  }
+
+  @queryMethod([IDL.Nat64], L.CertifiedAttestationResult)
+  get_certified_attestation(id: bigint): C.Result<L.CertifiedAttestation> {
+    return this.certified.certifiedAttestation(id);
   }
 
   @queryMethod([C.HttpRequest], C.HttpResponse)

@@ -16,6 +16,10 @@ export interface RegistryGateway {
   proposalSummary(proposalId: bigint, trustList?: bigint): Promise<Client.ProposalSummary>;
   listProposals(args: { limit?: number; cursor?: bigint }): Promise<Client.ProposalPage>;
   getAttestation(id: bigint): Promise<Client.Attestation>;
+  /** The certified log head (with its certificate), and what a reader needs to check it. */
+  checkpoint(): Promise<Client.Checkpoint>;
+  consistencyProof(oldSize: bigint, newSize: bigint): Promise<Client.ConsistencyProof>;
+  verifyContext(): Client.VerifyContext;
 }
 
 function describe(error: unknown): string {
@@ -120,5 +124,19 @@ export async function connectRegistry(args: {
       call(() => registry.getProposalSummary(id, { trustList: trustList ?? null })),
     listProposals: (a) => plain(() => registry.listProposals(a)),
     getAttestation: (id) => call(() => registry.getAttestation(id)),
+    checkpoint: () => plain(() => registry.actor.get_checkpoint()),
+    consistencyProof: (oldSize, newSize) =>
+      call(async () => {
+        const r = await registry.actor.get_consistency_proof({
+          old_size: oldSize,
+          new_size: [newSize],
+        });
+        return 'Ok' in r ? { ok: true, value: r.Ok } : { ok: false, error: r.Err };
+      }),
+    verifyContext: () => {
+      const rootKey = registry.agent.rootKey;
+      if (rootKey === null || rootKey === undefined) throw unreachable('no root key');
+      return { canisterId: registry.canisterId, rootKey: new Uint8Array(rootKey) };
+    },
   };
 }

@@ -66,6 +66,7 @@ export {
 } from './attestation';
 export type { Ed25519Verifier, SignedAttestation } from './attestation';
 export { plainTextProblem } from './validate';
+export { sha256 } from './sha256';
 export { environmentClass } from './environment-class';
 export {
   ed25519PublicKeyFromSecret,

@@ -2,12 +2,11 @@
  * The hash tree of the IC interface specification ("Certification"): the tree as it travels in
  * certificates and witnesses, its root hash (`reconstruct`), the specification's lookup, and its
  * CBOR encoding (self-described arrays `[0]`, `[1, l, r]`, `[2, label, t]`, `[3, value]`,
- * `[4, digest]`). Pure: SHA-256 from @noble/hashes, so the same code runs in Node, browsers and
+ * `[4, digest]`). Pure: SHA-256 from @repro-registry/attestation, so the same code runs in Node, browsers and
  * azle's QuickJS.
  */
 import { decode, encodeWithSelfDescribedTag } from '@dfinity/cbor';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8Encode } from '@repro-registry/attestation';
+import { sha256, utf8Encode } from '@repro-registry/attestation';
 
 export type HashTree =
   | readonly [0]
@@ -45,11 +44,9 @@ const FORK_SEP = domainSeparator('ic-hashtree-fork');
 const LABELED_SEP = domainSeparator('ic-hashtree-labeled');
 const LEAF_SEP = domainSeparator('ic-hashtree-leaf');
 
-function hashOf(...parts: Uint8Array[]): Uint8Array {
-  const h = sha256.create();
-  for (const p of parts) h.update(p);
-  return h.digest();
-}
+// SHA-256 written for interpreters: these digests are computed inside canisters on every change
+// of certified data (see packages/attestation/src/sha256.ts for the measurement).
+const hashOf = sha256;
 
 const EMPTY_DIGEST = hashOf(EMPTY_SEP);
 

@@ -43,9 +43,16 @@ export {
   wildcardCovers,
 } from './http/paths';
 export type { CertifiedPath } from './http/paths';
-export { HttpCertificationTree, WildcardMismatchError } from './http/tree';
+export {
+  HttpCertificationTree,
+  WildcardMismatchError,
+  httpEntryPath,
+  httpWitnessPaths,
+} from './http/tree';
 export type { CertificationEntry } from './http/tree';
 export { certificateHeader, certifyResponse, encodedExprPath } from './http/response';
 export { decodeHttpRequest, encodeHttpResponse, GatewayCandidError } from './http/gateway-candid';
 export type { GatewayReply, GatewayRequest } from './http/gateway-candid';
 export { base64AsciiBytes, PreparedReply } from './http/prepared-reply';
+export { MemoryNodeStore, type NodeStore } from './stored/store';
+export { StoredLabeledTree, TreeShapeError } from './stored/tree';

@@ -3,8 +3,7 @@
  * specification), restricted to what HTTP certification hashes: text and natural-number values,
  * keys that may repeat (a header sent twice is two entries).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8Encode } from '@repro-registry/attestation';
+import { sha256, utf8Encode } from '@repro-registry/attestation';
 
 import { compareBytes } from './hash-tree';
 
@@ -38,7 +37,5 @@ export function representationIndependentHash(
     return pair;
   });
   pairs.sort(compareBytes);
-  const h = sha256.create();
-  for (const pair of pairs) h.update(pair);
-  return h.digest();
+  return sha256(...pairs);
 }

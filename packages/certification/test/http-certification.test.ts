@@ -12,11 +12,17 @@ import {
   certifyResponse,
   encodedExprPath,
   HttpCertificationTree,
+  httpEntryPath,
+  httpWitnessPaths,
   LabeledMap,
   Leaf,
+  MemoryNodeStore,
+  pathRequestOf,
+  StoredLabeledTree,
   type CertificationEntry,
   type CertificationExpression,
   type CertifiedPath,
+  type HashTree,
   type HeaderField,
   type HttpResponseParts,
 } from '../src/index';
@@ -50,12 +56,36 @@ function certified(path: CertifiedPath, body: string, headers: HeaderField[] = [
   });
 }
 
-describe('HTTP certification v2, verified by @dfinity/response-verification', () => {
-  const rootKey = RootKey.generate();
+/** The two trees that hold `http_expr`: in the heap, and in a store (stable memory). */
+interface CertifyingTree {
+  insert(entry: CertificationEntry): void;
+  rootHash(): Uint8Array;
+  witness(entry: CertificationEntry, url: string): HashTree;
+  delete(entry: CertificationEntry): void;
+}
+
+function inMemory(): CertifyingTree {
   // Other certified data beside http_expr, as a canister with its own tree would have.
-  const tree = new HttpCertificationTree(
-    new LabeledMap([['zzz_other', new Leaf(Uint8Array.of(7))]]),
-  );
+  return new HttpCertificationTree(new LabeledMap([['zzz_other', new Leaf(Uint8Array.of(7))]]));
+}
+
+function stored(): CertifyingTree {
+  const tree = new StoredLabeledTree(new MemoryNodeStore());
+  tree.set(['zzz_other'], Uint8Array.of(7));
+  return {
+    insert: (entry) => tree.set(httpEntryPath(entry), new Uint8Array(0)),
+    delete: (entry) => void tree.delete(httpEntryPath(entry)),
+    rootHash: () => tree.commit(),
+    witness: (entry, url) => tree.witness(pathRequestOf(httpWitnessPaths(entry, url))),
+  };
+}
+
+describe.each([
+  ['in memory', inMemory],
+  ['stored', stored],
+])('HTTP certification v2 (%s tree), verified by @dfinity/response-verification', (_, make) => {
+  const rootKey = RootKey.generate();
+  const tree = make();
   const index = certified({ exact: '/index.html' }, '<html>index</html>');
   const indexGzip = certified({ exact: '/index.html' }, 'pretend gzip', [
     ['content-encoding', 'gzip'],
@@ -182,13 +212,9 @@ describe('HTTP certification v2, verified by @dfinity/response-verification', ()
   });
 
   it('forgets deleted entries: the root hash is that of a tree built without them', () => {
-    const other = new HttpCertificationTree(
-      new LabeledMap([['zzz_other', new Leaf(Uint8Array.of(7))]]),
-    );
+    const other = make();
     for (const c of all) if (c !== spaced && c !== skipped) other.insert(c.entry);
-    const copy = new HttpCertificationTree(
-      new LabeledMap([['zzz_other', new Leaf(Uint8Array.of(7))]]),
-    );
+    const copy = make();
     for (const c of all) copy.insert(c.entry);
     copy.delete(spaced.entry);
     copy.delete(skipped.entry);

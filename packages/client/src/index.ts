@@ -287,3 +287,13 @@ export async function createRegistryClient(
       call(() => actor.list_trust_lists({ cursor: opt(args.cursor), limit: opt(args.limit) })),
   };
 }
+
+export {
+  verifyCertified,
+  verifyCertifiedAttestation,
+  verifyCertifiedSummary,
+  verifyCheckpoint,
+  verifyConsistencyProof,
+  verifyInclusionProof,
+} from './verify';
+export type { VerifiedHead, VerifyContext } from './verify';

@@ -4,8 +4,8 @@
  * computes them: header names compared case-insensitively and hashed in lower case, repeated
  * headers each counted, the status as the `:ic-cert-status` pseudo-header.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
+import { sha256 } from '@repro-registry/attestation';
 
 import {
   representationIndependentHash,

@@ -3,8 +3,7 @@
  * and the `IC-Certificate` header that carries the IC's certificate and the witness.
  */
 import { encodeWithSelfDescribedTag } from '@dfinity/cbor';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { base64Encode, utf8Encode } from '@repro-registry/attestation';
+import { base64Encode, sha256, utf8Encode } from '@repro-registry/attestation';
 
 import { encodeHashTree, type HashTree } from '../hash-tree';
 import { celExpressionText, type CertificationExpression } from './cel';

@@ -42,8 +42,36 @@ function entryLabels(entry: CertificationEntry): Label[] {
   return labels;
 }
 
+/** Where `entry`'s leaf (an empty value) sits, from the root: `["http_expr", ...]`. */
+export function httpEntryPath(entry: CertificationEntry): Label[] {
+  return [HTTP_EXPR, ...entryLabels(entry)];
+}
+
 export class WildcardMismatchError extends Error {
   override readonly name = 'WildcardMismatchError';
+}
+
+/**
+ * The paths (from the root) a witness for `entry` answering `requestUrl` must reveal: its own
+ * leaf and, for a wildcard, the exact path and every more specific wildcard (proven absent).
+ * Throws `WildcardMismatchError` when a wildcard entry does not cover the request's path.
+ */
+export function httpWitnessPaths(entry: CertificationEntry, requestUrl: string): Label[][] {
+  const own = httpEntryPath(entry);
+  if ('exact' in entry.path) return [own];
+  const requestPath = requestPathOf(requestUrl);
+  const scope = treePathOf(entry.path).slice(0, -1);
+  const request = requestSegmentsOf(requestPath ?? '');
+  if (requestPath === null || !wildcardCovers(scope, request)) {
+    throw new WildcardMismatchError(
+      `the wildcard ${JSON.stringify(entry.path.wildcard)} does not cover ${requestUrl}`,
+    );
+  }
+  return [
+    own,
+    [HTTP_EXPR, ...request, EXACT],
+    ...moreSpecificWildcards(request, scope).map((p) => [HTTP_EXPR, ...p]),
+  ];
 }
 
 export class HttpCertificationTree {
@@ -96,26 +124,9 @@ export class HttpCertificationTree {
     this.root.invalidate(HTTP_EXPR);
   }
 
-  /**
-   * The paths (from the root) a witness for `entry` answering `requestUrl` must reveal. Throws
-   * `WildcardMismatchError` when a wildcard entry does not cover the request's path.
-   */
+  /** See `httpWitnessPaths`. */
   witnessPaths(entry: CertificationEntry, requestUrl: string): Label[][] {
-    const own = [HTTP_EXPR, ...entryLabels(entry)];
-    if ('exact' in entry.path) return [own];
-    const requestPath = requestPathOf(requestUrl);
-    const scope = treePathOf(entry.path).slice(0, -1);
-    const request = requestSegmentsOf(requestPath ?? '');
-    if (requestPath === null || !wildcardCovers(scope, request)) {
-      throw new WildcardMismatchError(
-        `the wildcard ${JSON.stringify(entry.path.wildcard)} does not cover ${requestUrl}`,
-      );
-    }
-    return [
-      own,
-      [HTTP_EXPR, ...request, EXACT],
-      ...moreSpecificWildcards(request, scope).map((p) => [HTTP_EXPR, ...p]),
-    ];
+    return httpWitnessPaths(entry, requestUrl);
   }
 
   /** The pruned root revealing what `witnessPaths` lists: its digest is the root hash. */

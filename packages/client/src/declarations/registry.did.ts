@@ -115,6 +115,40 @@ export interface BuilderProfile {
   'last_seen' : bigint,
   'attestation_count' : bigint,
 }
+export interface CertifiedAttestation {
+  'envelope' : Uint8Array,
+  'certificate' : [] | [Uint8Array],
+  /**
+   * The record text certified as attestation/<id> (JSON: envelope_sha256, superseded_by, hidden).
+   */
+  'certified_record' : Uint8Array,
+  'witness' : Uint8Array,
+  'attestation_id' : bigint,
+}
+export interface CertifiedSummary {
+  'certificate' : [] | [Uint8Array],
+  'witness' : Uint8Array,
+  /**
+   * The Candid message of (ProposalSummary) certified as proposal/<id>: decode it yourself.
+   */
+  'summary' : Uint8Array,
+  'proposal_id' : bigint,
+}
+export interface Checkpoint {
+  'certificate' : [] | [Uint8Array],
+  /**
+   * The checkpoint as C2SP tlog-checkpoint text (UTF-8), the certificate as its signature
+   * line (get_checkpoint only; proofs leave it out).
+   */
+  'note' : [] | [Uint8Array],
+  /**
+   * "<canister id>.icp0.io/log"
+   */
+  'origin' : string,
+  'root' : Uint8Array,
+  'size' : bigint,
+  'witness' : Uint8Array,
+}
 export interface ConsensusRequest {
   'trust_list' : [] | [bigint],
   'proposal_id' : bigint,
@@ -134,6 +168,16 @@ export interface ConsensusScope {
    * False for a moment while new attestations, a list's new version or a recount are applied.
    */
   'up_to_date' : boolean,
+}
+export interface ConsistencyProof {
+  'checkpoint' : Checkpoint,
+  'old_size' : bigint,
+  'new_size' : bigint,
+  'proof' : Array<Uint8Array>,
+}
+export interface ConsistencyProofRequest {
+  'old_size' : bigint,
+  'new_size' : [] | [bigint],
 }
 export interface Environment {
   'git_version' : [] | [string],
@@ -200,6 +244,21 @@ export interface HttpResponse {
   'headers' : Array<HeaderField>,
   'upgrade' : [] | [boolean],
   'status_code' : number,
+}
+export interface InclusionProof {
+  'checkpoint' : Checkpoint,
+  'leaf' : Uint8Array,
+  /**
+   * The leaf recording the attestation's acceptance, and its audit path in the tree of tree_size.
+   */
+  'leaf_index' : bigint,
+  'attestation_id' : bigint,
+  'proof' : Array<Uint8Array>,
+  'tree_size' : bigint,
+}
+export interface InclusionProofRequest {
+  'attestation_id' : bigint,
+  'tree_size' : [] | [bigint],
 }
 export interface InitArgs {
   /**
@@ -460,12 +519,42 @@ export interface _SERVICE {
     { 'Ok' : BuilderPage } |
       { 'Err' : RegistryError }
   >,
+  'get_certified_attestation' : ActorMethod<
+    [bigint],
+    { 'Ok' : CertifiedAttestation } |
+      { 'Err' : RegistryError }
+  >,
+  'get_certified_summary' : ActorMethod<
+    [bigint],
+    { 'Ok' : CertifiedSummary } |
+      { 'Err' : RegistryError }
+  >,
+  /**
+   * The log's head as certified now (certified reads lag an update by one message).
+   */
+  'get_checkpoint' : ActorMethod<[], Checkpoint>,
   /**
    * Consensus over everyone or over one trust list's builders.
    */
   'get_consensus' : ActorMethod<
     [ConsensusRequest],
     { 'Ok' : ProposalSummary } |
+      { 'Err' : RegistryError }
+  >,
+  /**
+   * TREE_SIZE_OUT_OF_RANGE unless 1 <= old_size <= new_size <= the certified size.
+   */
+  'get_consistency_proof' : ActorMethod<
+    [ConsistencyProofRequest],
+    { 'Ok' : ConsistencyProof } |
+      { 'Err' : RegistryError }
+  >,
+  /**
+   * Default tree_size: the certified size. ATTESTATION_NOT_FOUND until the acceptance is logged.
+   */
+  'get_inclusion_proof' : ActorMethod<
+    [InclusionProofRequest],
+    { 'Ok' : InclusionProof } |
       { 'Err' : RegistryError }
   >,
   /**
@@ -664,6 +753,27 @@ export const BuilderPage = IDL.Record({
   'attestations' : AttestationPage,
   'profile' : BuilderProfile,
 });
+export const CertifiedAttestation = IDL.Record({
+  'envelope' : IDL.Vec(IDL.Nat8),
+  'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+  'certified_record' : IDL.Vec(IDL.Nat8),
+  'witness' : IDL.Vec(IDL.Nat8),
+  'attestation_id' : IDL.Nat64,
+});
+export const CertifiedSummary = IDL.Record({
+  'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+  'witness' : IDL.Vec(IDL.Nat8),
+  'summary' : IDL.Vec(IDL.Nat8),
+  'proposal_id' : IDL.Nat64,
+});
+export const Checkpoint = IDL.Record({
+  'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+  'note' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+  'origin' : IDL.Text,
+  'root' : IDL.Vec(IDL.Nat8),
+  'size' : IDL.Nat64,
+  'witness' : IDL.Vec(IDL.Nat8),
+});
 export const ConsensusRequest = IDL.Record({
   'trust_list' : IDL.Opt(IDL.Nat64),
   'proposal_id' : IDL.Nat64,
@@ -741,6 +851,28 @@ export const ProposalSummary = IDL.Record({
   'commit' : IDL.Opt(IDL.Text),
   'hidden_count' : IDL.Nat64,
   'on_chain' : IDL.Opt(OnChainProposal),
+});
+export const ConsistencyProofRequest = IDL.Record({
+  'old_size' : IDL.Nat64,
+  'new_size' : IDL.Opt(IDL.Nat64),
+});
+export const ConsistencyProof = IDL.Record({
+  'checkpoint' : Checkpoint,
+  'old_size' : IDL.Nat64,
+  'new_size' : IDL.Nat64,
+  'proof' : IDL.Vec(IDL.Vec(IDL.Nat8)),
+});
+export const InclusionProofRequest = IDL.Record({
+  'attestation_id' : IDL.Nat64,
+  'tree_size' : IDL.Opt(IDL.Nat64),
+});
+export const InclusionProof = IDL.Record({
+  'checkpoint' : Checkpoint,
+  'leaf' : IDL.Vec(IDL.Nat8),
+  'leaf_index' : IDL.Nat64,
+  'attestation_id' : IDL.Nat64,
+  'proof' : IDL.Vec(IDL.Vec(IDL.Nat8)),
+  'tree_size' : IDL.Nat64,
 });
 export const Limits = IDL.Record({
   'attestations_per_builder' : IDL.Nat32,
@@ -871,9 +1003,30 @@ export const idlService: IDL.ServiceClass = IDL.Service({
       [IDL.Variant({ 'Ok' : BuilderPage, 'Err' : RegistryError })],
       ['query'],
     ),
+  'get_certified_attestation' : IDL.Func(
+      [IDL.Nat64],
+      [IDL.Variant({ 'Ok' : CertifiedAttestation, 'Err' : RegistryError })],
+      ['query'],
+    ),
+  'get_certified_summary' : IDL.Func(
+      [IDL.Nat64],
+      [IDL.Variant({ 'Ok' : CertifiedSummary, 'Err' : RegistryError })],
+      ['query'],
+    ),
+  'get_checkpoint' : IDL.Func([], [Checkpoint], ['query']),
   'get_consensus' : IDL.Func(
       [ConsensusRequest],
       [IDL.Variant({ 'Ok' : ProposalSummary, 'Err' : RegistryError })],
+      ['query'],
+    ),
+  'get_consistency_proof' : IDL.Func(
+      [ConsistencyProofRequest],
+      [IDL.Variant({ 'Ok' : ConsistencyProof, 'Err' : RegistryError })],
+      ['query'],
+    ),
+  'get_inclusion_proof' : IDL.Func(
+      [InclusionProofRequest],
+      [IDL.Variant({ 'Ok' : InclusionProof, 'Err' : RegistryError })],
       ['query'],
     ),
   'get_proposal_summary' : IDL.Func(
@@ -1052,6 +1205,27 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'attestations' : AttestationPage,
     'profile' : BuilderProfile,
   });
+  const CertifiedAttestation = IDL.Record({
+    'envelope' : IDL.Vec(IDL.Nat8),
+    'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+    'certified_record' : IDL.Vec(IDL.Nat8),
+    'witness' : IDL.Vec(IDL.Nat8),
+    'attestation_id' : IDL.Nat64,
+  });
+  const CertifiedSummary = IDL.Record({
+    'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+    'witness' : IDL.Vec(IDL.Nat8),
+    'summary' : IDL.Vec(IDL.Nat8),
+    'proposal_id' : IDL.Nat64,
+  });
+  const Checkpoint = IDL.Record({
+    'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+    'note' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+    'origin' : IDL.Text,
+    'root' : IDL.Vec(IDL.Nat8),
+    'size' : IDL.Nat64,
+    'witness' : IDL.Vec(IDL.Nat8),
+  });
   const ConsensusRequest = IDL.Record({
     'trust_list' : IDL.Opt(IDL.Nat64),
     'proposal_id' : IDL.Nat64,
@@ -1129,6 +1303,28 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'commit' : IDL.Opt(IDL.Text),
     'hidden_count' : IDL.Nat64,
     'on_chain' : IDL.Opt(OnChainProposal),
+  });
+  const ConsistencyProofRequest = IDL.Record({
+    'old_size' : IDL.Nat64,
+    'new_size' : IDL.Opt(IDL.Nat64),
+  });
+  const ConsistencyProof = IDL.Record({
+    'checkpoint' : Checkpoint,
+    'old_size' : IDL.Nat64,
+    'new_size' : IDL.Nat64,
+    'proof' : IDL.Vec(IDL.Vec(IDL.Nat8)),
+  });
+  const InclusionProofRequest = IDL.Record({
+    'attestation_id' : IDL.Nat64,
+    'tree_size' : IDL.Opt(IDL.Nat64),
+  });
+  const InclusionProof = IDL.Record({
+    'checkpoint' : Checkpoint,
+    'leaf' : IDL.Vec(IDL.Nat8),
+    'leaf_index' : IDL.Nat64,
+    'attestation_id' : IDL.Nat64,
+    'proof' : IDL.Vec(IDL.Vec(IDL.Nat8)),
+    'tree_size' : IDL.Nat64,
   });
   const Limits = IDL.Record({
     'attestations_per_builder' : IDL.Nat32,
@@ -1259,9 +1455,30 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [IDL.Variant({ 'Ok' : BuilderPage, 'Err' : RegistryError })],
         ['query'],
       ),
+    'get_certified_attestation' : IDL.Func(
+        [IDL.Nat64],
+        [IDL.Variant({ 'Ok' : CertifiedAttestation, 'Err' : RegistryError })],
+        ['query'],
+      ),
+    'get_certified_summary' : IDL.Func(
+        [IDL.Nat64],
+        [IDL.Variant({ 'Ok' : CertifiedSummary, 'Err' : RegistryError })],
+        ['query'],
+      ),
+    'get_checkpoint' : IDL.Func([], [Checkpoint], ['query']),
     'get_consensus' : IDL.Func(
         [ConsensusRequest],
         [IDL.Variant({ 'Ok' : ProposalSummary, 'Err' : RegistryError })],
+        ['query'],
+      ),
+    'get_consistency_proof' : IDL.Func(
+        [ConsistencyProofRequest],
+        [IDL.Variant({ 'Ok' : ConsistencyProof, 'Err' : RegistryError })],
+        ['query'],
+      ),
+    'get_inclusion_proof' : IDL.Func(
+        [InclusionProofRequest],
+        [IDL.Variant({ 'Ok' : InclusionProof, 'Err' : RegistryError })],
         ['query'],
       ),
     'get_proposal_summary' : IDL.Func(

@@ -1,0 +1,223 @@
+/**
+ * The canister's side of the certified state: stable stores, what it reads from the registry,
+ * `certified_data_set`, data certificates, and the replies of the certified reads. The class in
+ * `index.ts` calls `note*` after each update, `certify` in a timer message of its own, and the
+ * read methods from its queries.
+ */
+import { canisterSelf, certifiedDataSet, dataCertificate, performanceCounter } from 'azle';
+import { ErrorCode } from '@repro-registry/attestation';
+import { encodeHashTree, pathRequestOf, type Label } from '@repro-registry/certification';
+import {
+  LABELS,
+  LogError,
+  attestationRecordBytes,
+  keyId,
+  originOf,
+  signedCheckpointBytes,
+  u64Label,
+} from '@repro-registry/transparency-log';
+import { bytesToHex } from '@repro-registry/attestation';
+
+import * as C from '../candid_types';
+import { encodeReply } from '../candid_encode';
+import type { Registry } from '../core/registry';
+import { u64FromKey, u64Key } from '../core/tables';
+import { candidError, candidSummary } from '../views';
+import type * as L from './candid';
+import { CertifiedState, type RegistrySource } from './certified-state';
+import { CERTIFIED_TREE_MEMORY_ID, LOG_MEMORY_ID, stableNodeStore } from './stable';
+
+/** A certification message stops taking notes past this many instructions (limit: 40 B). */
+const CERTIFY_BUDGET = 20_000_000_000n;
+
+/** Every witness shows the log's head, so any certified reply also certifies a checkpoint. */
+const LOG_PATH: Label[] = [LABELS.log];
+
+export class CertifiedRegistry {
+  readonly state = new CertifiedState(
+    stableNodeStore(LOG_MEMORY_ID),
+    stableNodeStore(CERTIFIED_TREE_MEMORY_ID),
+  );
+
+  constructor(private readonly registry: Registry) {}
+
+  readonly source: RegistrySource = {
+    attestation: (id) => this.registry.tables.attestations.get(u64Key(id)),
+    envelope: (id) => this.registry.tables.envelopes.get(u64Key(id)),
+    proposal: (id) => this.registry.proposal(id),
+    summaryMessage: (id) => {
+      const view = this.registry.summary(id);
+      return view.ok ? encodeReply(C.ProposalSummary, candidSummary(view.value)) : null;
+    },
+    attestationCount: () => this.registry.stats().attestations,
+    proposalIds: () => {
+      const table = this.registry.tables.proposals;
+      return table.keys(0, table.len()).map((key) => u64FromKey(key));
+    },
+  };
+
+  /** Install and upgrade: certify what is there now; data from before the log gets leaves. */
+  start(): void {
+    this.state.startBackfill(this.source);
+    if (!this.state.hasWork()) this.certify();
+    else certifiedDataSet(this.state.tree.rootHash());
+  }
+
+  /** Logs what was noted and certifies the new state; true when work remains. */
+  certify(): boolean {
+    const root = this.state.certify(this.source, () => performanceCounter(0) < CERTIFY_BUDGET);
+    certifiedDataSet(root);
+    return this.state.hasWork();
+  }
+
+  // ---------------------------------------------------------------- certified reads
+
+  private certificate(): [] | [Uint8Array] {
+    const certificate = dataCertificate();
+    return certificate === undefined ? [] : [certificate];
+  }
+
+  private witness(paths: Label[][]): Uint8Array {
+    return encodeHashTree(this.state.witness(pathRequestOf(paths)));
+  }
+
+  /**
+   * The certified head with its certificate and witness; `withNote` adds the tlog-checkpoint
+   * text (base64 of the certificate: a few M instructions, so proofs leave it out).
+   */
+  checkpoint(
+    withNote = true,
+    head: { size: number; root: Uint8Array } = this.state.certifiedHead(),
+  ): L.Checkpoint {
+    const { size, root } = head;
+    const self = canisterSelf();
+    const origin = originOf(self.toText());
+    const certificate = this.certificate();
+    const witness = this.witness([LOG_PATH]);
+    const note =
+      certificate.length === 0 || !withNote
+        ? []
+        : [
+            signedCheckpointBytes({
+              origin,
+              size,
+              root,
+              certificate: certificate[0],
+              witness,
+              keyId: keyId({ origin, canisterId: self.toUint8Array() }),
+            }),
+          ];
+    return {
+      origin,
+      size: BigInt(size),
+      root,
+      certificate,
+      witness,
+      note: note as [] | [Uint8Array],
+    };
+  }
+
+  inclusionProof(request: L.InclusionProofRequest): C.Result<L.InclusionProof> {
+    const index = this.state.log.indexOf(u64Label(request.attestation_id));
+    const head = this.state.certifiedHead();
+    if (index === undefined || index >= head.size) {
+      return candidError({
+        code: ErrorCode.ATTESTATION_NOT_FOUND,
+        message: `attestation ${request.attestation_id} is not in the certified log (yet)`,
+      });
+    }
+    const treeSize = Number(request.tree_size[0] ?? BigInt(head.size));
+    return this.refusingLogErrors(() => ({
+      attestation_id: request.attestation_id,
+      leaf_index: BigInt(index),
+      tree_size: BigInt(treeSize),
+      leaf: this.state.log.leaf(index)!,
+      proof: this.certifiedOnly(head, treeSize, () =>
+        this.state.log.inclusionProof(index, treeSize),
+      ),
+      checkpoint: this.checkpoint(false, head),
+    }));
+  }
+
+  consistencyProof(request: L.ConsistencyProofRequest): C.Result<L.ConsistencyProof> {
+    const head = this.state.certifiedHead();
+    const newSize = Number(request.new_size[0] ?? BigInt(head.size));
+    const oldSize = Number(request.old_size);
+    return this.refusingLogErrors(() => ({
+      old_size: BigInt(oldSize),
+      new_size: BigInt(newSize),
+      proof: this.certifiedOnly(head, newSize, () =>
+        this.state.log.consistencyProof(oldSize, newSize),
+      ),
+      checkpoint: this.checkpoint(false, head),
+    }));
+  }
+
+  certifiedSummary(proposalId: bigint): C.Result<L.CertifiedSummary> {
+    const summary = this.state.certifiedSummary(proposalId);
+    if (summary === undefined) {
+      return candidError({
+        code: ErrorCode.PROPOSAL_NOT_FOUND,
+        message: `proposal ${proposalId} has no certified summary (unknown, unconfirmed or rejected)`,
+      });
+    }
+    return {
+      Ok: {
+        proposal_id: proposalId,
+        summary,
+        certificate: this.certificate(),
+        witness: this.witness([LOG_PATH, [LABELS.proposal, u64Label(proposalId)]]),
+      },
+    };
+  }
+
+  certifiedAttestation(attestationId: bigint): C.Result<L.CertifiedAttestation> {
+    const record = this.source.attestation(attestationId);
+    const envelope = this.source.envelope(attestationId);
+    const digest = this.state.envelopeDigest(attestationId);
+    if (record === undefined || envelope === undefined || digest === undefined) {
+      return candidError({
+        code: ErrorCode.ATTESTATION_NOT_FOUND,
+        message: `attestation ${attestationId} is not certified (yet)`,
+      });
+    }
+    return {
+      Ok: {
+        attestation_id: attestationId,
+        certified_record: attestationRecordBytes({
+          id: record.id,
+          proposal: record.proposalId,
+          builder: record.builder,
+          envelope_sha256: bytesToHex(digest),
+          submitted_at: record.submittedAt,
+          supersedes: record.supersedes,
+          superseded_by: record.supersededBy,
+          hidden: record.hidden,
+        }),
+        envelope,
+        certificate: this.certificate(),
+        witness: this.witness([LOG_PATH, [LABELS.attestation, u64Label(attestationId)]]),
+      },
+    };
+  }
+
+  /** Proofs are given for certified sizes only: a reader checks them against a certified root. */
+  private certifiedOnly<T>(head: { size: number }, size: number, run: () => T): T {
+    if (size > head.size) {
+      throw new LogError(
+        'TREE_SIZE_OUT_OF_RANGE',
+        `the certified log has fewer than ${size} leaves`,
+      );
+    }
+    return run();
+  }
+
+  private refusingLogErrors<T>(run: () => T): C.Result<T> {
+    try {
+      return { Ok: run() };
+    } catch (e) {
+      if (e instanceof LogError) return { Err: { code: e.code, message: e.message } };
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Instruction budgets of the transparency log and certified reads (instrumented host, IC cost
+ * model; counts are deterministic). The benchmark (`npm run bench -- --only registry-log`)
+ * reports the same at 1, 1,000 and 10,000 attestations.
+ */
+import { IcHost, type ExecutionRecord } from '@repro-registry/ic-host';
+import type * as T from '@repro-registry/client';
+import { describe, expect, it } from 'vitest';
+
+import { POPULATION_PROPOSALS, populationEnvelope } from './data';
+import { startWithGovernance } from './governance-standin';
+import { certifiedQuery } from './certified-support';
+import { okOf } from './harness';
+
+export const LOG_BUDGETS = {
+  /** A whole submission (as in budgets.test.ts). */
+  submit: 300_000_000n,
+  /** The message that logs and certifies one submission. */
+  certifyOne: 200_000_000n,
+  proofQuery: 10_000_000n,
+  certifiedSummary: 25_000_000n,
+} as const;
+
+describe('transparency log budgets (instrumented host)', () => {
+  it(
+    'submit stays within budget; certification runs in its own bounded message; certified reads are cheap',
+    { timeout: 600_000 },
+    async () => {
+      const executions: ExecutionRecord[] = [];
+      const host = await IcHost.create({
+        instrumented: true,
+        log: () => {},
+        onExecution: (e) => executions.push(e),
+      });
+      const { registry } = await startWithGovernance({ host, confirmed: POPULATION_PROPOSALS });
+      await registry.settle();
+      const me = registry.canisterId.toText();
+      const submits: bigint[] = [];
+      const certifications: bigint[] = [];
+      for (let i = 0; i < 400; i += 10) {
+        const { builder, envelope } = populationEnvelope(i);
+        okOf(
+          await registry.call<{ Ok: T.SubmitReceipt }>('submit', [{ envelope }], builder.principal),
+        );
+        submits.push(registry.lastInstructions ?? 0n);
+        executions.length = 0;
+        await registry.settle(1);
+        certifications.push(
+          executions.filter((e) => e.canisterId === me).reduce((n, e) => n + e.instructions, 0n),
+        );
+      }
+      const max = (xs: bigint[]) => xs.reduce((a, b) => (a > b ? a : b));
+      expect(max(submits)).toBeLessThanOrEqual(LOG_BUDGETS.submit);
+      expect(max(certifications)).toBeLessThanOrEqual(LOG_BUDGETS.certifyOne);
+
+      // As readers query: with a data certificate in the reply (and the checkpoint note).
+      const measure = async (method: string, args: unknown[]) => {
+        const reply = await certifiedQuery<{ Ok?: unknown }>(registry, method, args);
+        if (method !== 'get_checkpoint') okOf(reply as { Ok: unknown });
+        return registry.lastInstructions ?? 0n;
+      };
+      const checkpoint = await measure('get_checkpoint', []);
+      const inclusion = await measure('get_inclusion_proof', [
+        { attestation_id: 17n, tree_size: [] },
+      ]);
+      const consistency = await measure('get_consistency_proof', [{ old_size: 13n, new_size: [] }]);
+      const summary = await measure('get_certified_summary', [130000n]);
+      const attestation = await measure('get_certified_attestation', [17n]);
+      expect(checkpoint).toBeLessThanOrEqual(LOG_BUDGETS.proofQuery);
+      expect(inclusion).toBeLessThanOrEqual(LOG_BUDGETS.proofQuery);
+      expect(consistency).toBeLessThanOrEqual(LOG_BUDGETS.proofQuery);
+      expect(summary).toBeLessThanOrEqual(LOG_BUDGETS.certifiedSummary);
+      expect(attestation).toBeLessThanOrEqual(LOG_BUDGETS.certifiedSummary);
+    },
+  );
+});
