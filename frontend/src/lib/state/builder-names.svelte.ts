@@ -3,6 +3,7 @@
  * query for many profiles at once, so each name costs one small `get_builder` call: names are
  * read only for builders a page actually shows, a few at a time, once per visit.
  */
+import { untrack } from 'svelte';
 import { SvelteMap } from 'svelte/reactivity';
 
 import type { RegistryApi } from '../api/registry.api';
@@ -46,21 +47,27 @@ export class BuilderNames {
     }
   }
 
-  /** Records a profile read elsewhere (the builder page reads it anyway). */
+  /**
+   * Records a profile read elsewhere (the builder page reads it anyway). Pages call this from an
+   * effect: nothing here is tracked, so recording never re-runs the effect that recorded.
+   */
   remember(principal: string, displayName: string | null): void {
-    this.requested.add(principal);
-    const before = this.names.get(principal);
-    if (before !== undefined && before !== null) {
-      const key = nameKey(before);
-      const rest = new Set(this.holders.get(key));
-      rest.delete(principal);
-      this.holders.set(key, rest);
-    }
-    this.names.set(principal, displayName);
-    if (displayName !== null) {
-      const key = nameKey(displayName);
-      this.holders.set(key, new Set([...(this.holders.get(key) ?? []), principal]));
-    }
+    untrack(() => {
+      this.requested.add(principal);
+      const before = this.names.get(principal);
+      if (before === displayName) return;
+      if (before !== undefined && before !== null) {
+        const key = nameKey(before);
+        const rest = new Set(this.holders.get(key));
+        rest.delete(principal);
+        this.holders.set(key, rest);
+      }
+      this.names.set(principal, displayName);
+      if (displayName !== null) {
+        const key = nameKey(displayName);
+        this.holders.set(key, new Set([...(this.holders.get(key) ?? []), principal]));
+      }
+    });
   }
 
   private async work(): Promise<void> {
