@@ -19,6 +19,8 @@ export class BuilderNames {
   private readonly queue: string[] = [];
   private readonly requested = new Set<string>();
   private running = 0;
+  /** Names wait for this: a page's own data comes first (one query per name adds up). */
+  private gate: Promise<void> = Promise.resolve();
 
   constructor(private readonly api: Pick<RegistryApi, 'getBuilder'>) {}
 
@@ -32,6 +34,18 @@ export class BuilderNames {
     const name = this.names.get(principal);
     if (name === null || name === undefined) return false;
     return (this.holders.get(nameKey(name))?.size ?? 0) > 1;
+  }
+
+  /**
+   * Holds name reads back until `work` settles: the proposal page's attestations (up to ten
+   * pages of them) matter more than the names shown beside them.
+   */
+  after(work: Promise<unknown>): void {
+    const before = this.gate;
+    this.gate = Promise.all([before, work]).then(
+      () => {},
+      () => {},
+    );
   }
 
   /** Reads the names of these builders (once each). */
@@ -71,6 +85,7 @@ export class BuilderNames {
   }
 
   private async work(): Promise<void> {
+    await this.gate;
     for (let p = this.queue.shift(); p !== undefined; p = this.queue.shift()) {
       try {
         const page = await this.api.getBuilder({ builder: p, limit: 1 });
