@@ -191,3 +191,35 @@ describe('ProposalPage', () => {
     );
   });
 });
+
+describe('ProposalPage headline', () => {
+  it(
+    'answers in one sentence from the verified attestations, and flags a summary that does not add up',
+    { timeout: 30_000 },
+    async () => {
+      const registry = seeded();
+      // The registry claims nine builders got the proposal's hash; four attestations say so.
+      registry.tamperSummary = (s) => ({
+        ...s,
+        artifacts: s.artifacts.map((a) => ({
+          ...a,
+          hashGroups: a.hashGroups.map((g) =>
+            g.sha256 === GOOD_HASH ? { ...g, builderCount: 9 } : g,
+          ),
+        })),
+      });
+      const { target } = show(registry);
+      await vi.waitFor(
+        () => expect(target.querySelector('[data-headline="reproduced"]')).not.toBeNull(),
+        { timeout: 20_000 },
+      );
+      expect(text(target, '[data-headline-sentence]')).toBe(
+        "Reproduced: 4 builders got the proposal's GuestOS hash on 1 kind of machine; 1 builder on WSL2 differs (see below).",
+      );
+      expect(all(target, '[data-summary-difference]').map((e) => e.textContent)).toEqual([
+        "The registry's summary counts 9 builders with the proposal's hash; the attestations verified here show 4.",
+      ]);
+      expect(document.title).toMatch(/^#139768 .* · Reproduced · repro registry$/);
+    },
+  );
+});
