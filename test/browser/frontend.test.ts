@@ -76,6 +76,10 @@ describe('trust lists', () => {
     expect(await page.locator('[data-scope]').innerText()).toBe(
       `Counting the builders on version 1 of list ${name}.`,
     );
+    // The timeline counts the same builders.
+    expect(await page.locator('[data-timeline-summary]').innerText()).toContain(
+      'The threshold of 3 matching builders has not been reached.',
+    );
     await page.screenshot({ path: await outputPath('trust-list.png'), fullPage: true });
     await page.close();
   });

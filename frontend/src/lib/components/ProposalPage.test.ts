@@ -119,7 +119,10 @@ describe('ProposalPage', () => {
     const registry = seeded();
     registry.tamper = (a) => (a.id === 3n ? { ...a, build: { ...a.build, cleanCache: false } } : a);
     const { target } = show(registry);
-    await vi.waitFor(() => expect(all(target, '[data-verification="failed"]')).toHaveLength(1));
+    // Main-thread Ed25519 on a loaded machine: allow for it, as above.
+    await vi.waitFor(() => expect(all(target, '[data-verification="failed"]')).toHaveLength(1), {
+      timeout: 20_000,
+    });
     const row = target.querySelector('tr[data-attestation-id="3"]')!;
     expect(row.querySelector('[data-verification]')?.getAttribute('data-verification')).toBe(
       'failed',
