@@ -6,111 +6,31 @@
  * test-results/browser/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { base64Decode, base64Encode, utf8Decode, utf8Encode } from '@repro-registry/attestation';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { createRegistryClient } from '@repro-registry/client';
-import { identityFromPem } from '@repro-registry/local-network';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { localNetwork } from '../support/network-context';
-import { confirmProposals } from '../support/proposals';
+import { describeAccessibility } from './accessibility.cases';
+import { describeAnswer } from './answer.cases';
 import {
-  COMMIT,
   ENVIRONMENTS,
   GOOD_HASH,
   HOSTILE_NOTE,
   PROPOSALS,
-  scenario,
   seedBuilder,
-  setProfile,
   submitReproductions,
 } from './seed';
-import { buildFrontend, launchChromium, maliciousNode, outputPath, serveFrontend } from './support';
+import { maliciousNode, outputPath } from './support';
+import { ALICE_NAME, ERIN_NAME, setupBrowserWorld } from './world';
 
-let browser: Browser;
-let site: { url: string; close(): Promise<void> };
-let distDir: string;
-const world = scenario();
-let ids: bigint[] = [];
-
-beforeAll(async () => {
-  const network = localNetwork();
-  const target = { url: network.url, canisterId: network.canisterIds['registry'] };
-  distDir = await mkdtemp(join(tmpdir(), 'repro-frontend-'));
-  buildFrontend(distDir);
-  const controller = identityFromPem(await readFile(network.deployerPemPath, 'utf8'));
-  // The proposals as governance has them: the registry counts only proposals it confirmed.
-  await confirmProposals({
-    url: network.url,
-    governanceId: network.canisterIds['governance'],
-    registryId: target.canisterId,
-    controller,
-    proposals: Object.values(PROPOSALS).map((id) => ({
-      id: BigInt(id),
-      commit: COMMIT,
-      sha256: GOOD_HASH,
-    })),
-  });
-  ids = await submitReproductions(target, world.reproductions);
-  await setProfile(target, world.builders['alice'], {
-    displayName: "Alice's bare-metal box",
-    url: 'https://example.org/alice',
-  });
-  await setProfile(target, world.builders['erin'], {
-    displayName: '<img src=x onerror="window.__pwned=true"> Erin (WSL2)',
-  });
-  // The controller hides the grey proposal's only attestation: the proposal stays listed with no
-  // attestation that counts.
-  const admin = await createRegistryClient({
-    host: target.url,
-    canisterId: target.canisterId,
-    identity: controller,
-    fetchRootKey: true,
-    retryTimes: 0,
-  });
-  const hidden = await admin.hideAttestation({
-    attestationId: ids[ids.length - 1],
-    reason: 'duplicate submission from a test machine',
-  });
-  expect(hidden.ok).toBe(true);
-  site = await serveFrontend({
-    dir: distDir,
-    config: { canisterId: target.canisterId, host: network.url },
-  });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  if (distDir) await rm(distDir, { recursive: true, force: true });
-});
-
-async function open(
-  path: string,
-  options: {
-    width?: number;
-    height?: number;
-    dark?: boolean;
-    setup?: (page: Page) => Promise<unknown>;
-  } = {},
-): Promise<Page> {
-  const page = await browser.newPage({
-    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
-    colorScheme: options.dark ? 'dark' : 'light',
-  });
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  await options.setup?.(page);
-  await page.goto(new URL(path, site.url).href);
-  return page;
-}
-
-const row = (page: Page, proposalId: string) => page.locator(`[data-proposal-id="${proposalId}"]`);
+const browserWorld = setupBrowserWorld();
+const { world, open, row } = browserWorld;
 
 describe('trust lists', () => {
   it('counts only the builders on the list the reader chooses, and says so', async () => {
@@ -144,14 +64,21 @@ describe('trust lists', () => {
       `on list ${name}; 4 in all`,
     );
     expect(await badge.locator('[data-badge-text]').innerText()).toBe(
-      `2 builders · 2 match on list ${name}; 4 in all`,
+      `2 of 3 needed on list ${name}; 4 in all`,
     );
     // Two agreeing builders are below the default threshold of three: not green yet.
     expect(await badge.getAttribute('data-tone')).toBe('pending');
-    await page.goto(new URL(`#/proposal/${PROPOSALS.mixed}`, site.url).href);
-    await page.locator('[data-scope]').waitFor();
-    expect(await page.locator('[data-scope]').innerText()).toContain(
-      `Reproduced by 2 builders on list ${name}; 4 in all.`,
+    await page.goto(new URL(`#/proposal/${PROPOSALS.mixed}`, browserWorld.siteUrl()).href);
+    await page.locator('[data-headline="not_yet"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-headline-sentence]').innerText()).toBe(
+      `Not reproduced yet: 2 of 3 builders needed on list ${name} got the proposal's GuestOS hash; 4 in all.`,
+    );
+    expect(await page.locator('[data-scope]').innerText()).toBe(
+      `Counting the builders on version 1 of list ${name}.`,
+    );
+    // The timeline counts the same builders.
+    expect(await page.locator('[data-timeline-summary]').innerText()).toContain(
+      'The threshold of 3 matching builders has not been reached.',
     );
     await page.screenshot({ path: await outputPath('trust-list.png'), fullPage: true });
     await page.close();
@@ -161,16 +88,33 @@ describe('trust lists', () => {
 describe('proposal list', () => {
   it('shows each proposal with the right consensus badge', async () => {
     const page = await open('#/');
-    await row(page, PROPOSALS.grey).waitFor();
+    await row(page, PROPOSALS.split).waitFor();
     const badge = async (id: string) => {
       const b = row(page, id).locator('[data-tone]');
       return [await b.getAttribute('data-tone'), await b.locator('[data-badge-text]').innerText()];
     };
-    expect(await badge(PROPOSALS.mixed)).toEqual(['warn', '4 match · 2 mismatch · 1 failed']);
-    expect(await badge(PROPOSALS.amber)).toEqual(['warn', '3 match · 1 mismatch']);
-    expect(await badge(PROPOSALS.red)).toEqual(['bad', '0 match · 2 mismatch']);
-    expect(await badge(PROPOSALS.green)).toEqual(['good', '5 builders · 5 match']);
+    // The same rule as the proposal pages' sentence: outliers on other machines (read once the
+    // badge needs them) still leave a proposal reproduced; a real split does not.
+    await expect
+      .poll(() => badge(PROPOSALS.mixed), { timeout: 20_000 })
+      .toEqual(['good', 'reproduced · 4 builders · 2 outliers · 1 failed']);
+    await expect
+      .poll(() => badge(PROPOSALS.amber))
+      .toEqual(['good', 'reproduced · 3 builders · 1 outlier']);
+    expect(await badge(PROPOSALS.red)).toEqual(['bad', '2 agree on another hash']);
+    expect(await badge(PROPOSALS.green)).toEqual(['good', 'reproduced · 5 builders']);
     expect(await badge(PROPOSALS.grey)).toEqual(['none', 'no reproduction yet']);
+    expect(await badge(PROPOSALS.notYet)).toEqual(['pending', '2 of 3 needed']);
+    expect(await badge(PROPOSALS.split)).toEqual(['warn', '3 match · 3 differ']);
+    // The legend explains every state a badge can take.
+    await page.locator('[data-badge-legend] summary').click();
+    const legend = await page
+      .locator('[data-legend-state]')
+      .evaluateAll((items) => items.map((i) => i.getAttribute('data-legend-state')));
+    expect(legend.sort()).toEqual(
+      ['against', 'no_hash', 'none', 'not_yet', 'reproduced', 'split'].sort(),
+    );
+    expect(await page.title()).toBe('IC-OS release proposals · repro registry');
     // Newest first.
     const order = await page
       .locator('[data-proposal-id]')
@@ -182,6 +126,8 @@ describe('proposal list', () => {
       PROPOSALS.red,
       PROPOSALS.green,
       PROPOSALS.grey,
+      PROPOSALS.notYet,
+      PROPOSALS.split,
     ]);
     await page.screenshot({
       path: await outputPath('proposals-desktop-light.png'),
@@ -219,8 +165,11 @@ describe('proposal page', () => {
     expect(await page.locator('[data-verification-summary]').innerText()).toContain(
       '7 of 7 signatures verified in your browser',
     );
-    // The environment plot points at the machines.
-    expect(await page.locator('[data-factor="virtualization"] svg').count()).toBe(1);
+    // Two mismatches are too few for the environment cards to tie them to a machine.
+    expect(await page.locator('[data-factor="virtualization"] [data-finding]').innerText()).toBe(
+      'Too few results to tell: needs 3 mismatches and 3 matches with this known; has 2 mismatches and 4 matches.',
+    );
+    expect(await page.locator('[data-strongest]').count()).toBe(0);
     expect(await page.locator('.reproduce code').allInnerTexts()).toContain(
       `repro check ${PROPOSALS.mixed} --network ${localNetwork().url} --canister-id ${localNetwork().canisterIds['registry']}`,
     );
@@ -306,6 +255,22 @@ describe('proposal page', () => {
     expect(await page.locator('[data-verification-summary]').innerText()).toContain(
       '1 of 7 failed verification',
     );
+    // At the top of the page: who failed, and that the registry's count is more than verified.
+    const problems = page.locator('[data-verification-problems]');
+    expect(await problems.locator('[data-failed-attestation]').innerText()).toContain(
+      `${ALICE_NAME}: attestation #`,
+    );
+    expect(await problems.locator('[data-failed-attestation]').innerText()).toContain(
+      'failed verification and is not counted',
+    );
+    expect(await problems.locator('[data-summary-difference]').allInnerTexts()).toEqual([
+      "The registry's summary counts 4 builders with the proposal's hash; the attestations verified here show 3.",
+    ]);
+    expect((await problems.boundingBox())!.y).toBeLessThan(450);
+    // The sentence counts what verified: three, still enough with two outliers on other machines.
+    expect(await page.locator('[data-headline-sentence]').innerText()).toMatch(
+      /^Reproduced: 3 builders got the proposal's GuestOS hash/,
+    );
     await page.screenshot({
       path: await outputPath('proposal-tampered-envelope.png'),
       fullPage: false,
@@ -377,9 +342,8 @@ describe('builder page', () => {
     const erin = world.builders['erin'].principal;
     const page = await open(`#/builder/${erin}`);
     await page.locator('[data-agreement-rate]').waitFor();
-    expect(await page.locator('[data-builder-name]').textContent()).toBe(
-      '<img src=x onerror="window.__pwned=true"> Erin (WSL2)',
-    );
+    expect(await page.locator('[data-builder-name]').textContent()).toBe(ERIN_NAME);
+    expect(await page.title()).toBe(`Builder ${ERIN_NAME} · repro registry`);
     expect(await page.locator('main img').count()).toBe(0);
     expect(await page.locator('[data-key-check]').getAttribute('data-key-check')).toBe('ok');
     expect(await page.locator('main').innerText()).toContain(erin);
@@ -388,6 +352,9 @@ describe('builder page', () => {
     await page.close();
   });
 });
+
+describeAnswer(browserWorld);
+describeAccessibility(browserWorld);
 
 describe('registry down', () => {
   it('shows a clear error and recovers on retry', async () => {

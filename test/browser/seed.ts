@@ -248,9 +248,13 @@ export const PROPOSALS = {
   green: '7310100',
   /** Its only attestation is hidden by the registry's controller. */
   grey: '7309900',
+  /** Two builders so far (the threshold is 3); one of them first got another hash. */
+  notYet: '7309700',
+  /** Three got the proposal's hash, three on WSL2 another: as many differ as agree. */
+  split: '7309500',
 } as const;
 
-/** The browser tests' world: five proposals, eleven builders, five kinds of machine. */
+/** The browser tests' world: seven proposals, fourteen builders, five kinds of machine. */
 export function scenario(): {
   builders: Record<string, SeedBuilder>;
   reproductions: ReproductionSpec[];
@@ -268,6 +272,9 @@ export function scenario(): {
       'ivan',
       'judy',
       'mallory',
+      'olivia',
+      'peggy',
+      'trent',
     ].map((l) => [l, seedBuilder(l)]),
   ) as Record<string, SeedBuilder>;
   const e = ENVIRONMENTS;
@@ -305,6 +312,15 @@ export function scenario(): {
     ...['alice', 'bob', 'carol', 'dave', 'ivan'].map((l, i) =>
       r(b[l], P.green, GOOD_HASH, i % 2 === 0 ? e.bareMetal : e.kvm),
     ),
+    // Alice's first build differed, her second matched: the first is superseded.
+    r(b['alice'], P.notYet, BAD_HASH, e.bareMetal),
+    r(b['alice'], P.notYet, GOOD_HASH, e.bareMetal),
+    r(b['bob'], P.notYet, GOOD_HASH, e.kvm),
+    r(b['alice'], P.split, GOOD_HASH, e.bareMetal),
+    r(b['bob'], P.split, GOOD_HASH, e.kvm),
+    r(b['carol'], P.split, GOOD_HASH, e.bareMetal2404),
+    ...['olivia', 'peggy', 'trent'].map((l) => r(b[l], P.split, BAD_HASH, e.wsl2)),
+    // Last: the test hides it.
     r(b['mallory'], P.grey, GOOD_HASH, e.bareMetal),
   ];
   return { builders: b, reproductions };

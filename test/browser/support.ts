@@ -115,20 +115,29 @@ function isMap(v: CborValue): v is CborMap {
 
 const RESPONSE_SEPARATOR = Uint8Array.of(11, ...new TextEncoder().encode('ic-response'));
 
+/** A proposal summary as the registry's Candid has it (the fields the tests alter). */
+export interface CandidSummary {
+  proposal_id: bigint;
+  artifacts: { kind: string; hash_groups: { sha256: string; builder_count: bigint }[] }[];
+}
+
 /**
- * A replica node that lies: it answers `list_attestations` queries with the registry's real
- * answer, except that one attestation's envelope is altered, and signs the altered response
- * with its node key like any honest answer. The agent accepts it (the node signature is valid);
- * only the page's own verification of the builder's signature can catch it. Nothing else can
- * put a tampered envelope in front of the page: the registry verifies every envelope before
- * storing it, and a response altered in transit fails the node signature.
+ * A replica node that lies: it answers `list_attestations` and `get_proposal_summary` queries
+ * with the registry's real answer, altered (one attestation's envelope, a summary's count), and
+ * signs the altered response with its node key like any honest answer. The agent accepts it (the
+ * node signature is valid); only the page's own verification can catch it — the builder's
+ * signature for an envelope, the recount from verified attestations for a summary. Nothing else
+ * can put such answers in front of the page: the registry verifies every envelope before storing
+ * it, and a response altered in transit fails the node signature.
  *
  * Install with `page.route('**\/api/v*\/canister/*\/query', node.handle)`.
  */
 export async function maliciousNode(args: {
   stateDir: string;
   /** Alters an envelope (JSON bytes); return it unchanged to pass the attestation through. */
-  tamper: (attestationId: bigint, envelope: Uint8Array) => Uint8Array;
+  tamper?: (attestationId: bigint, envelope: Uint8Array) => Uint8Array;
+  /** Alters a summary in place; returns whether it did. */
+  tamperSummary?: (summary: CandidSummary) => boolean;
 }): Promise<{ handle: (route: Route) => Promise<void>; tampered: bigint[] }> {
   const keys = JSON.parse(
     await readFile(join(args.stateDir, 'network', 'network-keys.json'), 'utf8'),
@@ -139,10 +148,37 @@ export async function maliciousNode(args: {
     type: 'pkcs8',
   });
   const service = idlFactory({ IDL });
-  const method = service._fields.find(
-    ([name]) => name === 'list_attestations',
-  )?.[1] as IDL.FuncClass;
+  const methodType = (name: string) =>
+    service._fields.find(([n]) => n === name)?.[1] as IDL.FuncClass;
   const tampered: bigint[] = [];
+
+  /** Alters the decoded reply of `method`; returns whether anything changed. */
+  function alter(method: string, result: unknown): boolean {
+    if (method === 'list_attestations' && args.tamper !== undefined) {
+      const page = (
+        result as { Ok?: { attestations: { id: bigint; envelope: [] | [Uint8Array] }[] } }
+      ).Ok;
+      let changed = false;
+      for (const a of page?.attestations ?? []) {
+        if (a.envelope.length === 0) continue;
+        const before = new Uint8Array(a.envelope[0]);
+        const after = args.tamper(a.id, before);
+        if (Buffer.compare(before, after) !== 0) {
+          a.envelope = [after];
+          tampered.push(a.id);
+          changed = true;
+        }
+      }
+      return changed;
+    }
+    if (method === 'get_proposal_summary' && args.tamperSummary !== undefined) {
+      const summary = (result as { Ok?: CandidSummary }).Ok;
+      if (summary === undefined || !args.tamperSummary(summary)) return false;
+      tampered.push(summary.proposal_id);
+      return true;
+    }
+    return false;
+  }
 
   async function handle(route: Route): Promise<void> {
     const request = route.request();
@@ -150,30 +186,25 @@ export async function maliciousNode(args: {
       new Uint8Array(request.postDataBuffer() ?? new Uint8Array()),
     ) as CborMap;
     const content = envelope['content'] as CborMap;
+    const method = content['method_name'] as string;
     const response = await route.fetch();
-    if (content['method_name'] !== 'list_attestations') {
-      await route.fulfill({ response });
-      return;
-    }
     const answer = decodeCbor(new Uint8Array(await response.body())) as CborMap;
     const reply = answer['reply'];
-    if (answer['status'] !== 'replied' || !isMap(reply)) {
+    if (
+      !['list_attestations', 'get_proposal_summary'].includes(method) ||
+      answer['status'] !== 'replied' ||
+      !isMap(reply)
+    ) {
       await route.fulfill({ response });
       return;
     }
-    const [result] = IDL.decode(method.retTypes, new Uint8Array(reply['arg'] as Uint8Array)) as [
-      { Ok?: { attestations: { id: bigint; envelope: [] | [Uint8Array] }[] } },
-    ];
-    for (const a of result.Ok?.attestations ?? []) {
-      if (a.envelope.length === 0) continue;
-      const before = new Uint8Array(a.envelope[0]);
-      const after = args.tamper(a.id, before);
-      if (Buffer.compare(before, after) !== 0) {
-        a.envelope = [after];
-        tampered.push(a.id);
-      }
+    const type = methodType(method);
+    const [result] = IDL.decode(type.retTypes, new Uint8Array(reply['arg'] as Uint8Array));
+    if (!alter(method, result)) {
+      await route.fulfill({ response });
+      return;
     }
-    const arg = new Uint8Array(IDL.encode(method.retTypes, [result]));
+    const arg = new Uint8Array(IDL.encode(type.retTypes, [result]));
     const signatures = answer['signatures'] as CborMap[];
     const timestamp = signatures[0]['timestamp'];
     const requestId = requestIdOf(content);

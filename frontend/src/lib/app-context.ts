@@ -2,6 +2,7 @@
 import { createRegistryApi, type RegistryApi } from './api/registry.api';
 import { fetchConfigFile, resolveConfig, type ConfigResult } from './config';
 import { createVerifier, type Verifier } from './services/verification.service';
+import { BuilderNames } from './state/builder-names.svelte';
 import { Clock } from './state/clock.svelte';
 import { Preferences } from './state/preferences.svelte';
 import { RegistryInfoState } from './state/registry-info.svelte';
@@ -14,6 +15,8 @@ export interface AppContext {
   info: RegistryInfoState | null;
   /** Whose builders the pages count (everyone, or one trust list's). */
   trustLists: TrustListSelection | null;
+  /** Builders' display names, read as pages show builders; shared by every page of the visit. */
+  names: BuilderNames | null;
   /** Created on first use: the list page needs no workers. */
   verifier(): Verifier;
   preferences: Preferences;
@@ -46,6 +49,7 @@ export async function createAppContext(win: Window): Promise<AppContext> {
     api,
     info: api === null ? null : new RegistryInfoState(api),
     trustLists: api === null ? null : new TrustListSelection(api, localStorageOrNull(win)),
+    names: api === null ? null : new BuilderNames(api),
     verifier: () => (verifier ??= createVerifier()),
     preferences: new Preferences(localStorageOrNull(win)),
     router: new Router(win),

@@ -142,4 +142,18 @@ describe('resolveConfig', () => {
     });
     expect(env.ok && env.connection.frontendCanisterId).toBe(undefined);
   });
+
+  it('names the repository to clone when the configuration does, as an http(s) URL only', () => {
+    const read = (repository: unknown) =>
+      resolveConfig({
+        ...none,
+        pageUrl: 'http://127.0.0.1:4943/',
+        file: { canisterId: ID, repository },
+      });
+    expect(read('https://example.org/repro-registry.git')).toMatchObject({
+      repository: 'https://example.org/repro-registry.git',
+    });
+    expect(read('javascript:alert(1)')).toMatchObject({ repository: null });
+    expect(read(undefined)).toMatchObject({ repository: null });
+  });
 });

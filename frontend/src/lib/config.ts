@@ -3,7 +3,7 @@
  * frontend canister's module hash does not depend on where it is deployed):
  * 1. `?canisterId=…&host=…` in the page address (explicit, shareable);
  * 2. `/config.json` at the site's root (`{canisterId, network?, frontendCanisterId?, host?,
- *    fetchRootKey?}`, certified by the frontend canister), or `/env.json` in dfx's naming
+ *    fetchRootKey?, repository?}`, certified by the frontend canister), or `/env.json` in dfx's naming
  *    (`{CANISTER_ID_REGISTRY, CANISTER_ID_FRONTEND, IC_HOST}`, served by `npm start`);
  * 3. in `npm run dev` only, `CANISTER_ID_REGISTRY` from the project's `.env`.
  * The host defaults to the page's own origin (the local network's gateway or the frontend
@@ -26,7 +26,16 @@ export interface ConfigSources {
 }
 
 export type ConfigResult =
-  | { ok: true; connection: RegistryConnection; source: 'address' | 'file' | 'build' }
+  | {
+      ok: true;
+      connection: RegistryConnection;
+      source: 'address' | 'file' | 'build';
+      /**
+       * Where to clone the repro-registry source (its CLI) from, when the configuration names it
+       * (`repository`, an http(s) URL); the "Reproduce" panel shows it.
+       */
+      repository: string | null;
+    }
   | { ok: false; reason: string };
 
 // Text form of a principal: groups of 5 base32 characters (the last may be shorter).
@@ -42,6 +51,7 @@ interface ConfigFile {
   network?: string;
   host?: string;
   fetchRootKey?: boolean;
+  repository?: string;
 }
 
 function readFile(file: unknown): ConfigFile {
@@ -59,6 +69,10 @@ function readFile(file: unknown): ConfigFile {
   const host = text('host', 'IC_HOST');
   if (host !== undefined) out.host = host;
   if (typeof f['fetchRootKey'] === 'boolean') out.fetchRootKey = f['fetchRootKey'];
+  const repository = text('repository', 'REPRO_REPOSITORY');
+  if (repository !== undefined && /^https?:\/\/[^\s]+$/.test(repository)) {
+    out.repository = repository;
+  }
   return out;
 }
 
@@ -103,7 +117,7 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
   if (source === 'file' && file.frontendCanisterId !== undefined) {
     connection.frontendCanisterId = file.frontendCanisterId;
   }
-  return { ok: true, connection, source };
+  return { ok: true, connection, source, repository: file.repository ?? null };
 }
 
 /**

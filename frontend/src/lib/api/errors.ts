@@ -7,9 +7,12 @@ import { isErrorCode, type ErrorCode } from '@repro-registry/attestation';
  *   canister not installed, an inspect_message refusal);
  * - `registry`: the registry answered `Err` with one of its stable codes;
  * - `malformed`: the answer does not fit the contract this page was built against;
+ * - `verification_failed`: an answer came but failed its check (a node signature or certificate
+ *   that does not verify) — possibly a lying node, never to be read as "unreachable";
  * - `not_configured`: the page does not know which canister to ask.
  */
-export type ApiErrorKind = 'unreachable' | 'rejected' | 'registry' | 'malformed' | 'not_configured';
+export type ApiErrorKind =
+  'unreachable' | 'rejected' | 'registry' | 'malformed' | 'verification_failed' | 'not_configured';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -66,6 +69,12 @@ export function describeApiError(error: ApiError): { title: string; advice: stri
       return {
         title: 'The registry answered something this page does not understand',
         advice: 'The page may be older than the registry: reload it.',
+      };
+    case 'verification_failed':
+      return {
+        title: "The registry's answer failed verification",
+        advice:
+          'An answer arrived, but its node signature or certificate does not verify, so this page does not use it. A node may be misbehaving: retry, or try again later.',
       };
     case 'not_configured':
       return {

@@ -2,7 +2,7 @@
  * Raw calls to the registry canister: the only module that touches the agent. Every answer is
  * turned into the frontend's model (`model/types.ts`) and every failure into an `ApiError`.
  */
-import { CanisterStatus } from '@dfinity/agent';
+import { AgentError, CanisterStatus, ErrorKindEnum } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { VERDICTS, type Verdict } from '@repro-registry/attestation';
 import {
@@ -46,6 +46,8 @@ export interface RegistryApi {
     limit?: number;
     includeEnvelopes?: boolean;
   }): Promise<M.AttestationPage>;
+  /** One attestation with its envelope (its permalink page). */
+  getAttestation(id: bigint): Promise<M.Attestation>;
   getBuilder(args: { builder: string; cursor?: bigint; limit?: number }): Promise<M.BuilderPage>;
   getRegistryInfo(): Promise<M.RegistryInfo>;
   /**
@@ -237,6 +239,10 @@ function unwrap<T>(result: Result<T>): T {
 
 function callError(cause: unknown): ApiError {
   if (cause instanceof ApiError) return cause;
+  if (failedVerification(cause)) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return new ApiError('verification_failed', message, null, { cause });
+  }
   if (cause instanceof RegistryCallError) {
     return new ApiError(
       cause.kind === 'network' ? 'unreachable' : 'rejected',
@@ -247,6 +253,17 @@ function callError(cause: unknown): ApiError {
   }
   const message = cause instanceof Error ? cause.message : String(cause);
   return new ApiError('unreachable', message, null, { cause });
+}
+
+/**
+ * The agent refused an answer it could not check (a node signature or certificate that does not
+ * verify): someone answered, but not provably the network — not "unreachable".
+ */
+function failedVerification(cause: unknown): boolean {
+  for (let e = cause, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof AgentError && e.kind === ErrorKindEnum.Trust) return true;
+  }
+  return false;
 }
 
 /**
@@ -314,6 +331,7 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
       ),
     listAttestations: (args) =>
       call(async (c) => toAttestationPage(unwrap(await c.listAttestations(args)))),
+    getAttestation: (id) => call(async (c) => toAttestation(unwrap(await c.getAttestation(id)))),
     getBuilder: (args) =>
       call(async (c) => {
         const page = unwrap(await c.getBuilder(args));

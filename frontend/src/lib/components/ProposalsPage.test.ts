@@ -3,7 +3,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Clock } from '../state/clock.svelte';
 import { Preferences } from '../state/preferences.svelte';
 import { Router } from '../state/router.svelte';
-import { BAD_HASH, T0, attestation, onChainProposal, testBuilder } from '../test-support/fixtures';
+import {
+  BAD_HASH,
+  T0,
+  WSL2,
+  attestation,
+  onChainProposal,
+  testBuilder,
+} from '../test-support/fixtures';
 import { MemoryRegistry } from '../test-support/memory-registry';
 import { all, render } from '../test-support/render';
 import ProposalsPage from './ProposalsPage.svelte';
@@ -12,9 +19,18 @@ const FAST = { baseMs: 50, maxMs: 200, errorMaxMs: 400, factor: 1.5 };
 const builders = Array.from({ length: 5 }, (_, i) => testBuilder(`list${i}`));
 let nextId = 1n;
 
-function add(registry: MemoryRegistry, proposalId: bigint, hashes: string[]) {
+/** Builders 0.. attest these hashes; a mismatch on `otherMachine` ran on WSL2. */
+function add(registry: MemoryRegistry, proposalId: bigint, hashes: string[], otherMachine = false) {
   hashes.forEach((sha256, i) =>
-    registry.add(attestation({ id: nextId++, builder: builders[i], proposalId, sha256 })),
+    registry.add(
+      attestation({
+        id: nextId++,
+        builder: builders[i],
+        proposalId,
+        sha256,
+        ...(otherMachine && sha256 === BAD_HASH ? { environment: WSL2 } : {}),
+      }),
+    ),
   );
 }
 
@@ -22,8 +38,11 @@ function seeded(): MemoryRegistry {
   const registry = new MemoryRegistry();
   const good = '05cd757019e276af68a7e2e178dec73ae095131af841d0b44a9c03c947c2d399';
   add(registry, 101n, [good, good, good, good, good]);
-  add(registry, 102n, [good, good, good, BAD_HASH]);
+  // The mismatch ran on WSL2, the matches on bare metal: an outlier the machine explains.
+  add(registry, 102n, [good, good, good, BAD_HASH], true);
   add(registry, 103n, [BAD_HASH, BAD_HASH]);
+  // The mismatch ran on the same kind of machine as the matches: builders really differ.
+  add(registry, 100n, [good, good, good, BAD_HASH]);
   // Known to the registry (it read the proposal) without any attestation that counts.
   registry.proposals.set(104n, {
     onChain: onChainProposal({ title: 'Elect HostOS version' }),
@@ -71,13 +90,24 @@ const badges = (target: HTMLElement) =>
 describe('ProposalsPage', () => {
   it('lists proposals newest first with their consensus badges', async () => {
     const { target } = show(seeded());
-    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
-    expect(badges(target)).toEqual([
-      ['104', 'none', 'no reproduction yet'],
-      ['103', 'bad', '0 match · 2 mismatch'],
-      ['102', 'warn', '3 match · 1 mismatch'],
-      ['101', 'good', '5 builders · 5 match'],
-    ]);
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(5));
+    // 102's badge reads which machines its builders used (the summary does not say).
+    await vi.waitFor(() =>
+      expect(badges(target)).toEqual([
+        ['104', 'none', 'no reproduction yet'],
+        ['103', 'bad', '2 agree on another hash'],
+        ['102', 'good', 'reproduced · 3 builders · 1 outlier'],
+        ['101', 'good', 'reproduced · 5 builders'],
+        ['100', 'warn', '3 match · 1 differ'],
+      ]),
+    );
+    // Every badge state shown is explained in the legend.
+    const legend = all(target, '[data-legend-state]').map((e) =>
+      e.getAttribute('data-legend-state'),
+    );
+    for (const state of all(target, '.badge [data-state]').map((e) => e.getAttribute('data-state')))
+      expect(legend).toContain(state);
+    expect(legend).toHaveLength(6);
     const row = target.querySelector('[data-proposal-id="101"]')!;
     expect(row.querySelector('a')?.getAttribute('href')).toBe('#/proposal/101');
     expect(row.textContent).toContain('0ef2aebde');
@@ -92,19 +122,20 @@ describe('ProposalsPage', () => {
       builders.slice(0, 3).map((b) => b.principal),
     );
     const { target } = show(registry, '', list.id);
-    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(5));
     expect(badges(target)).toEqual([
       ['104', 'none', 'no reproduction yet on list CodeGov; 0 in all'],
-      ['103', 'bad', '0 match · 2 mismatch on list CodeGov; 0 in all'],
-      ['102', 'good', '3 builders · 3 match on list CodeGov; 3 in all'],
-      ['101', 'good', '3 builders · 3 match on list CodeGov; 5 in all'],
+      ['103', 'bad', '2 agree on another hash on list CodeGov; 0 in all'],
+      ['102', 'good', 'reproduced · 3 builders on list CodeGov; 3 in all'],
+      ['101', 'good', 'reproduced · 3 builders on list CodeGov; 5 in all'],
+      ['100', 'good', 'reproduced · 3 builders on list CodeGov; 3 in all'],
     ]);
     expect(registry.calls).toContain('listProposals');
   });
 
   it('filters by id or commit prefix as the reader types', async () => {
     const { target } = show(seeded());
-    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(5));
     const input = target.querySelector('input[type="search"]') as HTMLInputElement;
     input.value = '103';
     input.dispatchEvent(new Event('input', { bubbles: true }));
@@ -122,11 +153,9 @@ describe('ProposalsPage', () => {
   it('updates badges without reload when new attestations arrive', async () => {
     const registry = seeded();
     const { target } = show(registry);
-    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(5));
     add(registry, 105n, ['05cd757019e276af68a7e2e178dec73ae095131af841d0b44a9c03c947c2d399']);
-    await vi.waitFor(() =>
-      expect(badges(target)[0]).toEqual(['105', 'pending', '1 builder · 1 match']),
-    );
+    await vi.waitFor(() => expect(badges(target)[0]).toEqual(['105', 'pending', '1 of 3 needed']));
   });
 
   it('shows an error with a retry when the registry is unreachable', async () => {
@@ -140,6 +169,6 @@ describe('ProposalsPage', () => {
     );
     registry.down = false;
     (target.querySelector('[role="alert"] button') as HTMLButtonElement).click();
-    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(4));
+    await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(5));
   });
 });

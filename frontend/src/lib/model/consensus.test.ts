@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
-import { BAD_HASH, GOOD_HASH, attestation, summaryOf, testBuilder } from '../test-support/fixtures';
-import { consensusBadge, parseThreshold, primaryArtifact, thresholdStatus } from './consensus';
+import {
+  BAD_HASH,
+  GOOD_HASH,
+  WSL2,
+  attestation,
+  onChainProposal,
+  summaryOf,
+  testBuilder,
+} from '../test-support/fixtures';
+import { parseThreshold, primaryArtifact, thresholdStatus } from './consensus';
+import { decideHeadline } from './headline';
+import { environmentsByHash, tallyFromSummary } from './tally';
 import type { ProposalSummary } from './types';
 
 const builders = Array.from({ length: 6 }, (_, i) => testBuilder(`b${i}`));
@@ -14,23 +24,46 @@ function summaryWith(hashes: (string | null)[]): ProposalSummary {
   });
 }
 
-describe('consensusBadge', () => {
-  it('is green with the builder count when the threshold is met and nothing mismatches', () => {
+/** The list's badge: the headline rule applied to the registry's summary. */
+function consensusBadge(summary: ProposalSummary, threshold: number) {
+  const h = decideHeadline(tallyFromSummary(summary), threshold);
+  return { tone: h.tone, text: h.badge, description: h.sentence };
+}
+
+describe('the list badge', () => {
+  it('is green with the builder count when the threshold is met and nothing differs', () => {
     const badge = consensusBadge(
       summaryWith([GOOD_HASH, GOOD_HASH, GOOD_HASH, GOOD_HASH, GOOD_HASH]),
       3,
     );
-    expect(badge).toMatchObject({ tone: 'good', text: '5 builders · 5 match' });
+    expect(badge).toMatchObject({ tone: 'good', text: 'reproduced · 5 builders' });
   });
 
-  it('is amber when some match and some mismatch', () => {
+  it('is amber when some differ and the summary does not say on which machines', () => {
     const badge = consensusBadge(summaryWith([GOOD_HASH, GOOD_HASH, GOOD_HASH, BAD_HASH]), 3);
-    expect(badge).toMatchObject({ tone: 'warn', text: '3 match · 1 mismatch' });
+    expect(badge).toMatchObject({ tone: 'warn', text: '3 match · 1 differ' });
   });
 
-  it('is red when nobody matches', () => {
+  it('is green with an outlier once the machines show the difference is the builder’s', () => {
+    const attestations = [GOOD_HASH, GOOD_HASH, GOOD_HASH, BAD_HASH].map((sha256, i) =>
+      attestation({
+        id: BigInt(i + 1),
+        builder: builders[i],
+        sha256,
+        ...(sha256 === BAD_HASH ? { environment: WSL2 } : {}),
+      }),
+    );
+    const summary = summaryOf({ attestations });
+    const tally = tallyFromSummary(summary, environmentsByHash(attestations, 'guestos'));
+    expect(decideHeadline(tally, 3)).toMatchObject({
+      tone: 'good',
+      badge: 'reproduced · 3 builders · 1 outlier',
+    });
+  });
+
+  it('is red when builders agree on another hash', () => {
     const badge = consensusBadge(summaryWith([BAD_HASH, BAD_HASH]), 3);
-    expect(badge).toMatchObject({ tone: 'bad', text: '0 match · 2 mismatch' });
+    expect(badge).toMatchObject({ tone: 'bad', text: '2 agree on another hash' });
   });
 
   it('says whose count it is when a trust list is chosen: the list’s builders, then all', () => {
@@ -47,9 +80,11 @@ describe('consensusBadge', () => {
     const badge = consensusBadge(onList, 2);
     expect(badge).toMatchObject({
       tone: 'good',
-      text: '2 builders · 2 match on list CodeGov; 3 in all',
+      text: 'reproduced · 2 builders on list CodeGov; 3 in all',
     });
-    expect(badge.description).toMatch(/^Reproduced by 2 builders on list CodeGov; 3 in all\. /);
+    expect(badge.description).toMatch(
+      /^Reproduced: 2 builders on list CodeGov got the proposal's GuestOS hash.*; 3 in all\.$/,
+    );
   });
 
   it('is grey before any reproduction', () => {
@@ -59,13 +94,25 @@ describe('consensusBadge', () => {
 
   it('is not green while matching builders are fewer than the threshold', () => {
     const two = summaryWith([GOOD_HASH, GOOD_HASH]);
-    expect(consensusBadge(two, 3)).toMatchObject({ tone: 'pending', text: '2 builders · 2 match' });
+    expect(consensusBadge(two, 3)).toMatchObject({ tone: 'pending', text: '2 of 3 needed' });
     expect(consensusBadge(two, 2).tone).toBe('good');
   });
 
-  it('counts failed builds apart from mismatches', () => {
+  it('counts failed builds apart from differing ones', () => {
     const badge = consensusBadge(summaryWith([GOOD_HASH, GOOD_HASH, GOOD_HASH, null]), 3);
-    expect(badge).toMatchObject({ tone: 'good', text: '4 builders · 3 match · 1 failed' });
+    expect(badge).toMatchObject({ tone: 'good', text: 'reproduced · 3 builders · 1 failed' });
+  });
+
+  it('says when the proposal has no hash on chain instead of "match"', () => {
+    const attestations = [1n, 2n].map((id, i) => attestation({ id, builder: builders[i] }));
+    const summary = summaryOf({
+      attestations,
+      onChain: onChainProposal({ releasePackageSha256: null }),
+    });
+    expect(consensusBadge(summary, 3)).toMatchObject({
+      tone: 'none',
+      text: 'no hash on chain · 2 agree',
+    });
   });
 });
 

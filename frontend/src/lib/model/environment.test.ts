@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { BAD_HASH, BARE_METAL, WSL2, attestation, testBuilder } from '../test-support/fixtures';
-import { consensusAttestations, environmentFactors, environmentSummary } from './environment';
+import {
+  STRONGEST_TIE_RULE,
+  consensusAttestations,
+  environmentFactors,
+  environmentSummary,
+  strongestTie,
+} from './environment';
 
 const GIB = 2 ** 30;
 const b = (i: number) => testBuilder(`env${i}`);
@@ -13,6 +19,7 @@ describe('environmentFactors', () => {
     attestation({ id: 3n, builder: b(3) }),
     attestation({ id: 4n, builder: b(4), environment: WSL2, sha256: BAD_HASH }),
     attestation({ id: 5n, builder: b(5), environment: WSL2, sha256: BAD_HASH, cleanCache: false }),
+    attestation({ id: 6n, builder: b(6), environment: WSL2, sha256: BAD_HASH }),
   ];
   const factors = environmentFactors(attestations);
   const factor = (id: string) => factors.find((f) => f.id === id)!;
@@ -21,19 +28,35 @@ describe('environmentFactors', () => {
     const virtualization = factor('virtualization');
     expect(virtualization.values.map((v) => [v.label, v.counts.match, v.counts.mismatch])).toEqual([
       // Larger groups first; equal ones in a fixed order.
-      ['WSL2', 0, 2],
+      ['WSL2', 0, 3],
       ['bare metal', 2, 0],
       ['KVM', 1, 0],
     ]);
   });
 
-  it('points at a value only mismatching builds share', () => {
-    expect(factor('virtualization').finding).toBe(
-      'All 2 mismatches ran on WSL2; no matching build did.',
-    );
-    expect(factor('virtualization').separation).toBe(1);
-    // The cache was reused by one of the two mismatches only: a weaker tie.
-    expect(factor('cleanCache').separation).toBe(0.5);
+  it('points at a value only mismatching builds share, with enough results', () => {
+    expect(factor('virtualization')).toMatchObject({
+      status: 'tie',
+      separation: 1,
+      finding: 'All 3 mismatches ran on WSL2; no matching build did.',
+    });
+    // One of three mismatches reused its cache: not a tie.
+    expect(factor('cleanCache')).toMatchObject({ status: 'no_tie' });
+    expect(factor('cleanCache').separation).toBeCloseTo(1 / 3);
+    expect(strongestTie(factors)?.id).toBe('virtualization');
+  });
+
+  it('says "too few results to tell" below 3 mismatches and 3 matches', () => {
+    const few = environmentFactors(attestations.slice(0, 5));
+    const v = few.find((f) => f.id === 'virtualization')!;
+    expect(v).toMatchObject({
+      status: 'too_few',
+      separation: 0,
+      finding:
+        'Too few results to tell: needs 3 mismatches and 3 matches with this known; has 2 mismatches and 3 matches.',
+    });
+    expect(strongestTie(few)).toBeNull();
+    expect(STRONGEST_TIE_RULE).toContain('at least 3 mismatches and 3 matches');
   });
 
   it('buckets RAM and swap by whole GiB, reading 7.7 GiB as the 8 GiB it is', () => {
@@ -41,24 +64,30 @@ describe('environmentFactors', () => {
     expect(factor('swap').values.map((v) => v.label)).toEqual(['< 4 GiB', '4–15 GiB']);
   });
 
-  it('keeps unknown values apart and never blames them', () => {
-    const unknown = attestation({
-      id: 9n,
-      builder: b(9),
-      sha256: BAD_HASH,
-      environment: { ...BARE_METAL, memoryBytes: null, virtualization: 'unknown' },
-    });
-    const withUnknown = environmentFactors([attestations[0], unknown]);
+  it('keeps unknown values apart and never blames or counts them', () => {
+    const unknown = (id: bigint) =>
+      attestation({
+        id,
+        builder: b(Number(id)),
+        sha256: BAD_HASH,
+        environment: { ...BARE_METAL, memoryBytes: null, virtualization: 'unknown' },
+      });
+    const withUnknown = environmentFactors([
+      ...attestations.slice(0, 3),
+      unknown(9n),
+      unknown(10n),
+      unknown(11n),
+    ]);
     const memory = withUnknown.find((f) => f.id === 'memory')!;
     expect(memory.values.map((v) => v.label)).toEqual(['≥ 64 GiB', 'unknown']);
-    expect(memory.finding).toBeNull();
-    expect(withUnknown.find((f) => f.id === 'virtualization')!.finding).toBeNull();
+    expect(memory.status).toBe('nothing_to_explain');
+    expect(withUnknown.find((f) => f.id === 'virtualization')!.status).toBe('nothing_to_explain');
   });
 
-  it('finds nothing without both matches and mismatches', () => {
+  it('has nothing to explain without mismatches', () => {
     expect(
       environmentFactors(attestations.slice(0, 3)).every(
-        (f) => f.separation === 0 && f.finding === null,
+        (f) => f.separation === 0 && f.status === 'nothing_to_explain',
       ),
     ).toBe(true);
   });

@@ -4,7 +4,7 @@
  * tallies outcomes per value of each factor and points out values that only mismatching builds
  * share.
  */
-import { formatBytes, virtualizationLabel } from './format';
+import { formatBytes, plural, virtualizationLabel } from './format';
 import type { Attestation, Verdict, VerdictCounts } from './types';
 
 export type FactorId =
@@ -30,18 +30,37 @@ export interface FactorValue {
   total: number;
 }
 
+/**
+ * What a factor can say: a value tied to mismatches; no value tied; too few results to tell;
+ * nothing to explain (no mismatch, or no match to compare with).
+ */
+export type FactorStatus = 'tie' | 'no_tie' | 'too_few' | 'nothing_to_explain';
+
 export interface EnvironmentFactor {
   id: FactorId;
   label: string;
   values: FactorValue[];
+  status: FactorStatus;
   /**
-   * How much more often one value appears among mismatches than among matches (0..1): 1 when
-   * every mismatch and no match has it. 0 without both matches and mismatches.
+   * How much more often the value most tied to mismatches appears among mismatches than among
+   * matches (its share of mismatches minus its share of matches, 0..1); 0 unless `tie`/`no_tie`.
    */
   separation: number;
-  /** A sentence about the value most tied to mismatches, when the tie is strong. */
-  finding: string | null;
+  /** A sentence for the factor's card: the tie, why there is none, or why it cannot tell. */
+  finding: string;
 }
+
+/**
+ * A factor claims a tie only with at least this many mismatches and this many matches whose
+ * value is known: with fewer, one odd machine looks like a pattern.
+ */
+export const MIN_MISMATCHES = 3;
+export const MIN_MATCHES = 3;
+/** A value is tied to mismatches when its share among them exceeds its share among matches by this. */
+export const TIE_SEPARATION = 0.5;
+
+/** The rule the page states for "strongest tie" (see `strongestTie`). */
+export const STRONGEST_TIE_RULE = `A factor is tied to mismatches when one of its values is at least ${TIE_SEPARATION * 100} percentage points more common among mismatching builds than among matching ones, counted only with at least ${MIN_MISMATCHES} mismatches and ${MIN_MATCHES} matches whose value is known. The strongest tie is the factor with the largest such difference (then the one covering more mismatches).`;
 
 const GIB = 2 ** 30;
 
@@ -144,37 +163,65 @@ export function environmentFactors(attestations: Attestation[]): EnvironmentFact
     const sorted = [...values.values()].sort(
       (x, y) => x.order - y.order || y.total - x.total || (x.label < y.label ? -1 : 1),
     );
-    const { separation, finding } = assess(id, sorted);
-    return { id, label: FACTOR_LABELS[id], values: sorted, separation, finding };
+    return { id, label: FACTOR_LABELS[id], values: sorted, ...assess(id, sorted) };
   });
+}
+
+/** The factor with the strongest tie to mismatches, by `STRONGEST_TIE_RULE`; null without a tie. */
+export function strongestTie(factors: readonly EnvironmentFactor[]): EnvironmentFactor | null {
+  let best: EnvironmentFactor | null = null;
+  for (const f of factors) {
+    if (f.status !== 'tie') continue;
+    if (
+      best === null ||
+      f.separation > best.separation ||
+      (f.separation === best.separation && tiedMismatches(f) > tiedMismatches(best))
+    )
+      best = f;
+  }
+  return best;
+}
+
+function tiedMismatches(f: EnvironmentFactor): number {
+  return Math.max(0, ...f.values.filter((v) => v.label !== UNKNOWN).map((v) => v.counts.mismatch));
 }
 
 function assess(
   id: FactorId,
   values: FactorValue[],
-): { separation: number; finding: string | null } {
-  const mismatches = values.reduce((n, v) => n + v.counts.mismatch, 0);
-  const matches = values.reduce((n, v) => n + v.counts.match, 0);
-  if (mismatches === 0 || matches === 0) return { separation: 0, finding: null };
+): { status: FactorStatus; separation: number; finding: string } {
+  const known = values.filter((v) => v.label !== UNKNOWN);
+  const mismatches = known.reduce((n, v) => n + v.counts.mismatch, 0);
+  const matches = known.reduce((n, v) => n + v.counts.match, 0);
+  if (mismatches === 0) {
+    return { status: 'nothing_to_explain', separation: 0, finding: 'No mismatch to explain.' };
+  }
+  if (mismatches < MIN_MISMATCHES || matches < MIN_MATCHES) {
+    return {
+      status: 'too_few',
+      separation: 0,
+      finding: `Too few results to tell: needs ${MIN_MISMATCHES} mismatches and ${MIN_MATCHES} matches with this known; has ${plural(mismatches, 'mismatch', 'mismatches')} and ${plural(matches, 'match', 'matches')}.`,
+    };
+  }
   let best: { value: FactorValue; score: number } | null = null;
-  for (const value of values) {
-    if (value.label === UNKNOWN) continue;
+  for (const value of known) {
     const score = value.counts.mismatch / mismatches - value.counts.match / matches;
     if (best === null || score > best.score) best = { value, score };
   }
-  if (best === null || best.score <= 0) return { separation: 0, finding: null };
-  const { value, score } = best;
-  const what = PHRASES[id](value.label);
-  let finding: string | null = null;
-  if (value.counts.mismatch === mismatches && value.counts.match === 0) {
-    finding =
-      mismatches === 1
-        ? `The mismatch ran ${what}; no matching build did.`
-        : `All ${mismatches} mismatches ran ${what}; no matching build did.`;
-  } else if (score >= 0.5) {
-    finding = `${value.counts.mismatch} of ${mismatches} mismatches ran ${what}, against ${value.counts.match} of ${matches} matches.`;
+  const { value, score } = best as { value: FactorValue; score: number };
+  if (score < TIE_SEPARATION) {
+    return {
+      status: 'no_tie',
+      separation: Math.max(0, score),
+      finding: 'No value goes with the mismatches: they ran on the same kinds of value as matches.',
+    };
   }
-  return { separation: score, finding };
+  const what = PHRASES[id](value.label);
+  const finding =
+    value.counts.mismatch === mismatches && value.counts.match === 0
+      ? `All ${mismatches} mismatches ran ${what}; no matching build did.`
+      : `${value.counts.mismatch} of ${mismatches} mismatches ran ${what}, against ${value.counts.match} of ${matches} matches.`;
+  return { status: 'tie', separation: score, finding };
 }
 
 /** One line summarising a builder's machine for the attestations table. */

@@ -33,9 +33,9 @@ function pad(n: number): string {
   return n.toString().padStart(2, '0');
 }
 
-/** Epoch ms → "2026-11-20 09:12 UTC". */
+/** Epoch ms → "2026-11-20 09:12 UTC"; "—" for no time (0 is governance's "unknown", not 1970). */
 export function formatTime(ms: number | null): string {
-  if (ms === null) return '—';
+  if (ms === null || !(ms > 0)) return '—';
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '—';
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;

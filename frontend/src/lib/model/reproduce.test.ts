@@ -9,10 +9,23 @@ describe('reproduceSteps', () => {
       connection: { host: 'https://icp-api.io', canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai' },
     });
     expect(steps.map((s) => s.command)).toEqual([
+      'git clone <repro-registry repository URL> repro-registry && cd repro-registry',
       'npm install && npm install --global ./cli',
       'repro key new',
       'repro check 139768 --network ic --canister-id bkyz2-fmaaa-aaaaa-qaaaq-cai',
     ]);
+  });
+
+  it('says which repository to clone, and that dfinity/ic is not it', () => {
+    const [clone] = reproduceSteps({
+      proposalId: 1n,
+      connection: { host: 'https://icp-api.io', canisterId: 'bkyz2-fmaaa-aaaaa-qaaaq-cai' },
+      repository: 'https://example.org/repro-registry.git',
+    });
+    expect(clone?.command).toBe(
+      'git clone https://example.org/repro-registry.git repro-registry && cd repro-registry',
+    );
+    expect(clone?.note).toContain('You do not clone dfinity/ic yourself');
   });
 
   it('passes a local network by its URL', () => {

@@ -1,6 +1,7 @@
 /**
  * Attestations against the voting deadline: what a voter has to go on when they must decide.
  */
+import { knownTime } from './decision';
 import type { Attestation, ProposalSummary, Verdict } from './types';
 
 export interface TimelinePoint {
@@ -41,8 +42,9 @@ export function buildTimeline(args: {
       counts: a.supersededBy === null && a.hidden === null && !a.commitDiffersFromProposal,
     }))
     .sort((a, b) => a.at - b.at);
-  const proposedAt = summary.onChain?.proposedAt ?? null;
-  const deadline = summary.onChain?.deadlineAt ?? null;
+  // Governance's 0 ("unknown") would stretch the axis back to 1970.
+  const proposedAt = knownTime(summary.onChain?.proposedAt);
+  const deadline = knownTime(summary.onChain?.deadlineAt);
   // From the proposal (or the first attestation) to the deadline (or now while it is unknown).
   const times = [...points.map((p) => p.at), proposedAt].filter((t): t is number => t !== null);
   let start = times.length > 0 ? Math.min(...times) : now - 24 * HOUR;

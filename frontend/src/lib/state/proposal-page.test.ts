@@ -49,9 +49,8 @@ describe('ProposalPageState', () => {
       sha256: BAD_HASH,
       differences: [{ path: 'root.img' }],
     });
-    expect(page.factors.find((f) => f.id === 'virtualization')?.finding).toBe(
-      'The mismatch ran on WSL2; no matching build did.',
-    );
+    // One mismatch and four matches: too few to tie the mismatch to WSL2.
+    expect(page.factors.find((f) => f.id === 'virtualization')?.status).toBe('too_few');
     expect(page.verificationMs).not.toBeNull();
     expect(page.verificationCpuMs).toBeGreaterThan(0);
   });

@@ -1,11 +1,14 @@
 /**
  * A small hash router: the assets canister serves one index.html, so routes live after `#`.
- * `#/`, `#/?q=<search>`, `#/proposal/<id>`, `#/builder/<principal>` — shareable links.
+ * `#/`, `#/?q=<search>`, `#/proposal/<id>`, `#/builder/<principal>`, `#/attestation/<id>` —
+ * shareable links. A link without `#` (`/proposal/900001`, which the frontend canister and
+ * `npm start` answer with index.html) is moved behind the `#` on arrival.
  */
 export type Route =
   | { page: 'proposals'; query: string }
   | { page: 'proposal'; proposalId: bigint }
   | { page: 'builder'; builder: string }
+  | { page: 'attestation'; attestationId: bigint }
   | { page: 'not_found'; path: string };
 
 const U64_MAX = 2n ** 64n - 1n;
@@ -38,6 +41,10 @@ export function parseRoute(hash: string): Route {
     const id = parseProposalId(second);
     if (id !== null) return { page: 'proposal', proposalId: id };
   }
+  if (decoded.length === 2 && first === 'attestation' && second !== undefined) {
+    const id = /^(0|[1-9][0-9]{0,19})$/.test(second) ? BigInt(second) : null;
+    if (id !== null && id <= U64_MAX) return { page: 'attestation', attestationId: id };
+  }
   if (
     decoded.length === 2 &&
     first === 'builder' &&
@@ -57,6 +64,8 @@ export function routeHref(route: Route): string {
       return `#/proposal/${route.proposalId}`;
     case 'builder':
       return `#/builder/${route.builder}`;
+    case 'attestation':
+      return `#/attestation/${route.attestationId}`;
     case 'not_found':
       return `#${route.path}`;
     default:
@@ -67,6 +76,20 @@ export function routeHref(route: Route): string {
 export const proposalHref = (proposalId: bigint): string =>
   routeHref({ page: 'proposal', proposalId });
 export const builderHref = (builder: string): string => routeHref({ page: 'builder', builder });
+export const attestationHref = (attestationId: bigint): string =>
+  routeHref({ page: 'attestation', attestationId });
+
+/**
+ * Where a link without `#` belongs: `/proposal/900001?canisterId=…` → `/?canisterId=…#/proposal/900001`.
+ * Null when the address needs no move (the root, index.html, or a hash route already).
+ */
+export function hashAddressFor(
+  location: Pick<Location, 'pathname' | 'search' | 'hash'>,
+): string | null {
+  const path = location.pathname;
+  if (location.hash !== '' || path === '/' || path === '/index.html') return null;
+  return `/${location.search}#${path}`;
+}
 
 export class Router {
   route = $state<Route>({ page: 'proposals', query: '' });
@@ -77,6 +100,8 @@ export class Router {
 
   constructor(win: Window) {
     this.window = win;
+    const moved = hashAddressFor(win.location);
+    if (moved !== null) win.history.replaceState(null, '', moved);
     this.route = parseRoute(win.location.hash);
     win.addEventListener('hashchange', this.onHashChange);
   }

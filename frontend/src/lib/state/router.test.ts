@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseProposalId, parseRoute, routeHref, type Route } from './router.svelte';
+import {
+  Router,
+  hashAddressFor,
+  parseProposalId,
+  parseRoute,
+  routeHref,
+  type Route,
+} from './router.svelte';
 
 const PRINCIPAL = 'sxl7k-grunh-wofzi-r6mgo-anglt-5nekn-tymug-or2pa-fnjyp-u6unz-jae';
 
@@ -11,6 +18,8 @@ describe('parseRoute', () => {
     expect(parseRoute('#/?q=0ef2aeb')).toEqual({ page: 'proposals', query: '0ef2aeb' });
     expect(parseRoute('#/proposal/139768')).toEqual({ page: 'proposal', proposalId: 139768n });
     expect(parseRoute(`#/builder/${PRINCIPAL}`)).toEqual({ page: 'builder', builder: PRINCIPAL });
+    expect(parseRoute('#/attestation/0')).toEqual({ page: 'attestation', attestationId: 0n });
+    expect(parseRoute('#/attestation/42')).toEqual({ page: 'attestation', attestationId: 42n });
   });
 
   it('sends anything else to "not found"', () => {
@@ -21,6 +30,8 @@ describe('parseRoute', () => {
       '#/builder/NOT-A-PRINCIPAL',
       '#/x',
       '#/proposal/%E0%A4%A',
+      '#/attestation/042',
+      '#/attestation/18446744073709551616',
     ]) {
       expect(parseRoute(hash).page).toBe('not_found');
     }
@@ -32,6 +43,7 @@ describe('parseRoute', () => {
       { page: 'proposals', query: 'a b&c' },
       { page: 'proposal', proposalId: 18446744073709551615n },
       { page: 'builder', builder: PRINCIPAL },
+      { page: 'attestation', attestationId: 7n },
     ];
     for (const r of routes) expect(parseRoute(routeHref(r))).toEqual(r);
   });
@@ -44,5 +56,32 @@ describe('parseProposalId', () => {
     expect(parseProposalId('0')).toBeNull();
     expect(parseProposalId('01')).toBeNull();
     expect(parseProposalId('1.5')).toBeNull();
+  });
+});
+
+describe('links without #', () => {
+  it('move behind the # with the query kept', () => {
+    expect(hashAddressFor({ pathname: '/proposal/900001', search: '', hash: '' })).toBe(
+      '/#/proposal/900001',
+    );
+    expect(
+      hashAddressFor({ pathname: '/attestation/12', search: '?canisterId=aaaaa-aa', hash: '' }),
+    ).toBe('/?canisterId=aaaaa-aa#/attestation/12');
+    expect(hashAddressFor({ pathname: '/', search: '', hash: '' })).toBeNull();
+    expect(hashAddressFor({ pathname: '/index.html', search: '', hash: '' })).toBeNull();
+    expect(hashAddressFor({ pathname: '/x', search: '', hash: '#/proposal/1' })).toBeNull();
+  });
+
+  it('open the page they name', () => {
+    window.history.replaceState(null, '', '/proposal/900001');
+    const router = new Router(window);
+    try {
+      expect(router.route).toEqual({ page: 'proposal', proposalId: 900001n });
+      expect(window.location.pathname).toBe('/');
+      expect(window.location.hash).toBe('#/proposal/900001');
+    } finally {
+      router.dispose();
+      window.history.replaceState(null, '', '/');
+    }
   });
 });

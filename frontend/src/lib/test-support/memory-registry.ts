@@ -24,10 +24,14 @@ export class MemoryRegistry implements RegistryApi {
   };
   readonly proposals = new Map<bigint, StoredProposal>();
   readonly trustLists = new Map<bigint, { list: M.TrustList; members: string[] }>();
+  /** Builders' profiles as they set them (principal → name and URL). */
+  readonly profiles = new Map<string, { displayName: string | null; url: string | null }>();
   /** When true every call fails as an unreachable network does. */
   down = false;
   /** Rewrites attestations on their way out (a registry that lies). */
   tamper: ((a: M.Attestation) => M.Attestation) | null = null;
+  /** Rewrites summaries on their way out (a registry that lies about its count). */
+  tamperSummary: ((s: M.ProposalSummary) => M.ProposalSummary) | null = null;
   readonly calls: string[] = [];
 
   add(attestation: M.Attestation, onChain: M.OnChainProposal | null = onChainProposal()): void {
@@ -86,6 +90,11 @@ export class MemoryRegistry implements RegistryApi {
   }
 
   private summary(id: bigint, trustList?: bigint | null): M.ProposalSummary {
+    const honest = this.honestSummary(id, trustList);
+    return this.tamperSummary === null ? honest : this.tamperSummary(honest);
+  }
+
+  private honestSummary(id: bigint, trustList?: bigint | null): M.ProposalSummary {
     const p = this.proposal(id);
     const scope = trustList === undefined || trustList === null ? undefined : this.list(trustList);
     return summaryOf({
@@ -172,6 +181,15 @@ export class MemoryRegistry implements RegistryApi {
     return { attestations: page, nextCursor: start > 0 ? BigInt(start) : null, total: all.length };
   }
 
+  async getAttestation(id: bigint): Promise<M.Attestation> {
+    this.check('getAttestation');
+    for (const p of this.proposals.values()) {
+      const found = p.attestations.find((a) => a.id === id);
+      if (found !== undefined) return this.tamper === null ? { ...found } : this.tamper(found);
+    }
+    throw ApiError.registry({ code: 'ATTESTATION_NOT_FOUND', message: `no attestation ${id}` });
+  }
+
   async getBuilder(args: {
     builder: string;
     cursor?: bigint;
@@ -196,8 +214,8 @@ export class MemoryRegistry implements RegistryApi {
       profile: {
         id: args.builder,
         publicKey: publicKeyOf(first),
-        displayName: null,
-        url: null,
+        displayName: this.profiles.get(args.builder)?.displayName ?? null,
+        url: this.profiles.get(args.builder)?.url ?? null,
         firstSeen: first.submittedAt,
         lastSeen: last.submittedAt,
         attestationCount: mine.length,
