@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { GUESTOS_HASH, artifact, hashOf, predicate, sign, testBuilder } from '../test/builders';
 import { MINUTE, T0, accepted, confirm, newRegistry, submit } from '../test/core-support';
 import { handleHttp } from './http';
-import { renderAttestation } from './views';
+import { renderAttestation } from './replies';
 
 const CONTROLLER = Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai');
 

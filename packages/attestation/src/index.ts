@@ -1,6 +1,6 @@
 // @repro-registry/attestation: the signed attestation format shared by the registry canister,
 // the `repro` CLI and the frontend. Pure: no I/O, no Node APIs, runs in azle's JS engine.
-export { ErrorCode, FormatErrorCode, RegistryErrorCode, isErrorCode } from './codes';
+export { FormatErrorCode, isFormatErrorCode } from './codes';
 export { AttestationError } from './errors';
 export type { FormatError, Result } from './errors';
 export {
@@ -59,6 +59,7 @@ export type {
 export {
   createStatement,
   pae,
+  readAttestation,
   signAttestation,
   validatePredicate,
   verifyAttestation,

@@ -170,7 +170,10 @@ export interface Envelope {
   signatures: [EnvelopeSignature];
 }
 
-/** What `verifyAttestation` hands back: the parsed values and the exact bytes they came from. */
+/**
+ * An attestation read from its envelope: what `verifyAttestation` returns, and what
+ * `readAttestation` returns before the signature is checked (everything else is).
+ */
 export interface VerifiedAttestation {
   envelope: Envelope;
   statement: Statement;

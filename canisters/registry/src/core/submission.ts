@@ -6,9 +6,9 @@
  */
 import type { Principal } from '@dfinity/principal';
 import type { VerifiedAttestation } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 import {
   ARTIFACT_KINDS_BY_OS,
-  ErrorCode,
   LIMITS,
   base64Decode,
   base64Encode,

@@ -238,12 +238,8 @@ function unwrap<T>(result: Result<T>): T {
 function callError(cause: unknown): ApiError {
   if (cause instanceof ApiError) return cause;
   if (cause instanceof RegistryCallError) {
-    return new ApiError(
-      cause.kind === 'network' ? 'unreachable' : 'rejected',
-      cause.message,
-      cause.code,
-      { cause },
-    );
+    const kinds = { network: 'unreachable', rejected: 'rejected', untrusted: 'untrusted' } as const;
+    return new ApiError(kinds[cause.kind], cause.message, cause.code, { cause });
   }
   const message = cause instanceof Error ? cause.message : String(cause);
   return new ApiError('unreachable', message, null, { cause });
