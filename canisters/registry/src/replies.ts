@@ -6,7 +6,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { base64Decode, base64Encode } from '@repro-registry/attestation';
+import { base64Decode, base64Encode, overallVerdict } from '@repro-registry/attestation';
 import type * as C from '@repro-registry/registry-api';
 import { Attestation as AttestationType } from '@repro-registry/registry-api';
 
@@ -152,7 +152,7 @@ export function candidAttestation(v: AttestationView): C.Attestation {
     builder: Principal.fromText(r.builder),
     submitted_at: BigInt(r.submittedAt),
     verdict: r.verdict,
-    effective_verdict: worst(effective),
+    effective_verdict: overallVerdict(effective),
     artifacts: r.artifacts.map((a, i) => ({
       kind: a.kind,
       name: a.name,
@@ -205,11 +205,6 @@ export function candidAttestation(v: AttestationView): C.Attestation {
     environment_class: v.environmentClass,
     envelope: v.envelope === null ? [] : [v.envelope],
   };
-}
-
-function worst(verdicts: string[]): string {
-  for (const v of ['mismatch', 'build_failed', 'match']) if (verdicts.includes(v)) return v;
-  return 'not_built';
 }
 
 /** The registry's `AttestationRenderer`: an attestation's Candid bytes, envelope absent. */

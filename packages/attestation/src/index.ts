@@ -2,6 +2,7 @@
 // the `repro` CLI and the frontend. Pure: no I/O, no Node APIs, runs in azle's JS engine.
 export { FormatErrorCode, isFormatErrorCode } from './codes';
 export { AttestationError } from './errors';
+export { overallVerdict } from './verdict';
 export type { FormatError, Result } from './errors';
 export {
   ARTIFACT_KINDS,
@@ -59,7 +60,6 @@ export type {
 export {
   createStatement,
   pae,
-  readAttestation,
   signAttestation,
   validatePredicate,
   verifyAttestation,

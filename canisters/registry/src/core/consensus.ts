@@ -5,6 +5,11 @@
  */
 import type { ArtifactKind, Verdict } from '@repro-registry/attestation';
 import { ARTIFACT_KINDS } from '@repro-registry/attestation';
+import type {
+  ExpectedSource,
+  HashGroup,
+  VerdictCounts,
+} from '@repro-registry/registry-api/consensus';
 
 import type {
   ArtifactRecord,
@@ -15,23 +20,7 @@ import type {
 } from './records';
 import { UNTRACKED } from './records';
 
-export interface VerdictCounts {
-  match: number;
-  mismatch: number;
-  build_failed: number;
-  not_built: number;
-}
-
-export interface HashGroup {
-  sha256: string;
-  builderCount: number;
-  /** null when no expected hash is known for this artifact. */
-  matchesExpected: boolean | null;
-  /** Distinct environment classes (OS + virtualization + container runtime) among the builders. */
-  environmentClasses: number;
-}
-
-export type ExpectedSource = 'proposal' | 'builders' | 'none';
+export type { ExpectedSource, HashGroup, VerdictCounts };
 
 export interface ArtifactConsensus {
   kind: ArtifactKind;
@@ -101,14 +90,6 @@ export function expectedClaimDiffers(
   return (
     expected !== null && artifact.expectedSha256 !== null && artifact.expectedSha256 !== expected
   );
-}
-
-/** Overall verdict of one attestation: the worst of its artifacts. */
-export function overallVerdict(verdicts: Verdict[]): Verdict {
-  if (verdicts.includes('mismatch')) return 'mismatch';
-  if (verdicts.includes('build_failed')) return 'build_failed';
-  if (verdicts.includes('match')) return 'match';
-  return 'not_built';
 }
 
 function sameCell(a: ConsensusCell, b: CellKey): boolean {

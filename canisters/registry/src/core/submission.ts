@@ -12,10 +12,10 @@ import {
   LIMITS,
   base64Decode,
   base64Encode,
+  overallVerdict,
   verifyAttestation,
 } from '@repro-registry/attestation';
 
-import { overallVerdict } from './consensus';
 import { countAttestation, saveStanding, standingOf } from './counting';
 import type { Result } from './errors';
 import { err, ok } from './errors';

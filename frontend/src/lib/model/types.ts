@@ -4,29 +4,19 @@
  * as numbers). Only `api/` builds these from the wire; everything else reads them.
  */
 import type { ArtifactKind, Verdict, Virtualization } from '@repro-registry/attestation';
+import type {
+  ExpectedSource,
+  HashGroup,
+  VerdictCounts,
+} from '@repro-registry/registry-api/consensus';
 
 export type { ArtifactKind, Verdict, Virtualization };
 
-export type ExpectedSource = 'proposal' | 'builders' | 'none';
 export type ProposalStatus = 'open' | 'rejected' | 'adopted' | 'executed' | 'failed' | 'unknown';
 export type SyncState = 'never' | 'ok' | 'error';
 
-export interface VerdictCounts {
-  match: number;
-  mismatch: number;
-  build_failed: number;
-  not_built: number;
-}
-
-export interface HashGroup {
-  sha256: string;
-  /** Distinct builders whose current attestation reports this hash. */
-  builderCount: number;
-  /** Whether this is the expected hash; null when no expected hash is known. */
-  matchesExpected: boolean | null;
-  /** Distinct environment classes (OS + virtualization + container runtime) among them. */
-  environmentClasses: number;
-}
+/** The registry's consensus counts: one definition, in the contract's package. */
+export type { ExpectedSource, HashGroup, VerdictCounts };
 
 export interface ArtifactConsensus {
   kind: string;
