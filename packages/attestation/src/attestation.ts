@@ -339,19 +339,6 @@ export function verifyAttestation(envelopeBytes: Uint8Array): Result<VerifiedAtt
   return toResult(() => verify(envelopeBytes));
 }
 
-/**
- * Reads an attestation from its envelope with every check of `verifyAttestation` but the
- * Ed25519 equation (and the key's large order, which only the curve arithmetic decides): for a
- * reader who shows the signed statement at once and has the signature checked elsewhere (the
- * frontend checks signatures in workers). What it returns is the statement the envelope carries;
- * it is not verified until `verifyAttestation` (or a signature check over `pae` of the same
- * statement bytes) says so.
- */
-export function readAttestation(envelopeBytes: Uint8Array): Result<VerifiedAttestation> {
-  if (!isBytes(envelopeBytes)) return verifyAttestation(envelopeBytes);
-  return toResult(() => prepare(envelopeBytes).attestation);
-}
-
 /** A native Ed25519 check (e.g. WebCrypto's): true when the signature verifies. */
 export type Ed25519Verifier = (args: {
   signature: Uint8Array;

@@ -170,10 +170,7 @@ export interface Envelope {
   signatures: [EnvelopeSignature];
 }
 
-/**
- * An attestation read from its envelope: what `verifyAttestation` returns, and what
- * `readAttestation` returns before the signature is checked (everything else is).
- */
+/** What `verifyAttestation` hands back: the parsed values and the exact bytes they came from. */
 export interface VerifiedAttestation {
   envelope: Envelope;
   statement: Statement;
