@@ -264,6 +264,18 @@ describe('repro attest --out, verify and diff, offline', () => {
   });
 });
 
+describe('a canister id that is not one', () => {
+  it('is a usage error (exit 2), found before any network call', async () => {
+    const configDir = tempDir('bad-canister-id');
+    const result = await repro(
+      ['status', '139768', '--network', 'http://127.0.0.1:9', '--canister-id', 'not-a-canister'],
+      { configDir },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/"not-a-canister" is not a canister id/);
+  });
+});
+
 describe('network errors keep the signed envelope', () => {
   it('exits 3 with one line when the registry is unreachable, and the envelope can be sent later', async () => {
     const configDir = tempDir('unreachable');

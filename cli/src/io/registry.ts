@@ -1,4 +1,5 @@
 import type { Identity } from '@dfinity/agent';
+import type { Principal } from '@dfinity/principal';
 import type * as Client from '@repro-registry/client';
 import { networkError, rejectedError, usageError, type CliError } from '../core/errors';
 import { explainRefusal } from '../core/refusals';
@@ -55,22 +56,26 @@ export async function connectRegistry(args: {
 
   // Loaded here so that commands which never talk to the network start fast.
   const client = await import('@repro-registry/client');
+  const { Principal } = await import('@dfinity/principal');
+  let canister: Principal;
+  try {
+    canister = Principal.fromText(canisterId);
+  } catch {
+    throw usageError(
+      `"${canisterId}" is not a canister id`,
+      'check --canister-id / REPRO_CANISTER_ID',
+    );
+  }
   let registry: Client.RegistryClient;
   try {
     registry = await client.createRegistryClient({
       host: settings.host,
-      canisterId,
+      canisterId: canister,
       ...(args.identity ? { identity: args.identity } : {}),
       fetchRootKey: settings.fetchRootKey,
       retryTimes: 1,
     });
   } catch (error) {
-    if (error instanceof Error && /Invalid principal|checksum/i.test(error.message)) {
-      throw usageError(
-        `"${canisterId}" is not a canister id`,
-        'check --canister-id / REPRO_CANISTER_ID',
-      );
-    }
     throw unreachable(error);
   }
 
