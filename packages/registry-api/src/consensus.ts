@@ -26,3 +26,20 @@ export interface HashGroup {
 
 /** `proposal`: read from the proposal on chain; `builders`: the hash most builders expected. */
 export type ExpectedSource = 'proposal' | 'builders' | 'none';
+
+/**
+ * What the registry counts for one artifact of a proposal. `Kind` is the canister's
+ * `ArtifactKind`; readers take any text (a newer registry may count kinds they don't know).
+ */
+export interface ArtifactConsensus<Kind extends string = string> {
+  kind: Kind;
+  expectedSha256: string | null;
+  expectedSource: ExpectedSource;
+  hashGroups: HashGroup[];
+  verdicts: VerdictCounts;
+  /** Builders whose stated expected hash differs from the on-chain one: counted apart. */
+  expectedClaimMismatches: number;
+  /** Builders whose hash is not in `hashGroups`: the proposal has more distinct results than
+   *  the registry tracks one by one (too many distinct results, as a flood of keys would make). */
+  untrackedBuilders: number;
+}

@@ -6,6 +6,7 @@
 import type { ArtifactKind, Verdict } from '@repro-registry/attestation';
 import { ARTIFACT_KINDS } from '@repro-registry/attestation';
 import type {
+  ArtifactConsensus as ArtifactConsensusOf,
   ExpectedSource,
   HashGroup,
   VerdictCounts,
@@ -22,19 +23,7 @@ import { UNTRACKED } from './records';
 
 export type { ExpectedSource, HashGroup, VerdictCounts };
 
-export interface ArtifactConsensus {
-  kind: ArtifactKind;
-  expectedSha256: string | null;
-  /** `proposal`: read from the proposal on chain; `builders`: the hash most builders expected. */
-  expectedSource: ExpectedSource;
-  hashGroups: HashGroup[];
-  verdicts: VerdictCounts;
-  /** Builders whose stated expected hash differs from the on-chain one: counted apart. */
-  expectedClaimMismatches: number;
-  /** Builders whose hash is not in `hashGroups`: the proposal has more distinct results than the
-   *  aggregate tracks (`CELL_LIMIT`), as a flood of new keys would cause. */
-  untrackedBuilders: number;
-}
+export type ArtifactConsensus = ArtifactConsensusOf<ArtifactKind>;
 
 export interface Consensus {
   artifacts: ArtifactConsensus[];

@@ -5,6 +5,7 @@
  */
 import type { ArtifactKind, Verdict, Virtualization } from '@repro-registry/attestation';
 import type {
+  ArtifactConsensus,
   ExpectedSource,
   HashGroup,
   VerdictCounts,
@@ -16,18 +17,7 @@ export type ProposalStatus = 'open' | 'rejected' | 'adopted' | 'executed' | 'fai
 export type SyncState = 'never' | 'ok' | 'error';
 
 /** The registry's consensus counts: one definition, in the contract's package. */
-export type { ExpectedSource, HashGroup, VerdictCounts };
-
-export interface ArtifactConsensus {
-  kind: string;
-  expectedSha256: string | null;
-  expectedSource: ExpectedSource;
-  hashGroups: HashGroup[];
-  verdicts: VerdictCounts;
-  expectedClaimMismatches: number;
-  /** Builders whose hash the registry does not track one by one (too many distinct results). */
-  untrackedBuilders: number;
-}
+export type { ArtifactConsensus, ExpectedSource, HashGroup, VerdictCounts };
 
 export interface OnChainProposal {
   kind: string;
