@@ -3,7 +3,12 @@
  * as value-or-null, principals as text, nanosecond times as epoch milliseconds, small counts
  * as numbers). Only `api/` builds these from the wire; everything else reads them.
  */
-import type { ArtifactKind, Verdict, Virtualization } from '@repro-registry/attestation';
+import type {
+  ArtifactKind,
+  Environment as FormatEnvironment,
+  Verdict,
+  Virtualization,
+} from '@repro-registry/attestation';
 import type {
   ArtifactConsensus,
   ExpectedSource,
@@ -88,22 +93,11 @@ export interface ProposalPage {
   total: number;
 }
 
-/** The builder's machine, in the attestation format's own shape (byte counts as decimal text). */
-export interface Environment {
-  osName: string | null;
-  osVersion: string | null;
-  kernel: string | null;
-  arch: string | null;
-  virtualization: string;
-  cpuModel: string | null;
-  cpuCount: number | null;
-  memoryBytes: string | null;
-  swapBytes: string | null;
-  diskFreeBytes: string | null;
-  containerRuntimeName: string | null;
-  containerRuntimeVersion: string | null;
-  gitVersion: string | null;
-}
+/**
+ * The builder's machine, in the attestation format's own shape (byte counts as decimal text);
+ * `virtualization` as text, since a newer registry may send values this page does not know.
+ */
+export type Environment = Omit<FormatEnvironment, 'virtualization'> & { virtualization: string };
 
 export interface ArtifactResult {
   kind: string;
