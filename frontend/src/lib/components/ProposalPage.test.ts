@@ -15,7 +15,7 @@ import {
   testBuilder,
 } from '../test-support/fixtures';
 import { MemoryRegistry } from '../test-support/memory-registry';
-import { all, render, text } from '../test-support/render';
+import { VERIFICATION_WAIT, all, render, text } from '../test-support/render';
 import ProposalPage from './ProposalPage.svelte';
 
 const FAST = { baseMs: 50, maxMs: 200, errorMaxMs: 400, factor: 1.5 };
@@ -117,7 +117,10 @@ describe('ProposalPage', () => {
     const registry = seeded();
     registry.tamper = (a) => (a.id === 3n ? { ...a, build: { ...a.build, cleanCache: false } } : a);
     const { target } = show(registry);
-    await vi.waitFor(() => expect(all(target, '[data-verification="failed"]')).toHaveLength(1));
+    await vi.waitFor(
+      () => expect(all(target, '[data-verification="failed"]')).toHaveLength(1),
+      VERIFICATION_WAIT,
+    );
     const row = target.querySelector('tr[data-attestation-id="3"]')!;
     expect(row.querySelector('[data-verification]')?.getAttribute('data-verification')).toBe(
       'failed',
@@ -153,7 +156,10 @@ describe('ProposalPage', () => {
     expect(
       target.querySelector('tr[data-attestation-id]')?.getAttribute('data-attestation-id'),
     ).toBe('6');
-    await vi.waitFor(() => expect(all(target, '[data-verification="verified"]')).toHaveLength(6));
+    await vi.waitFor(
+      () => expect(all(target, '[data-verification="verified"]')).toHaveLength(6),
+      VERIFICATION_WAIT,
+    );
   });
 
   it('shows a clear error with a retry when the registry is unreachable', async () => {
