@@ -10,7 +10,7 @@ export default tseslint.config(
       '**/dist/**',
       '**/.azle/**',
       '**/.state/**',
-      'packages/client/src/declarations/**',
+      'packages/registry-api/src/declarations/**',
       'frontend/**/*.svelte',
       'frontend/svelte.config.js',
       'cli/bin/**',

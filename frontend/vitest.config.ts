@@ -10,5 +10,8 @@ export default defineProject({
     root: new URL('.', import.meta.url).pathname,
     include: ['src/**/*.test.ts'],
     environment: 'happy-dom',
+    // Tests wait for real Ed25519 verification (see VERIFICATION_WAIT in test-support/render.ts);
+    // on a loaded 2-core machine that outlasts vitest's 5 s default. Time is not what they test.
+    testTimeout: 60_000,
   },
 });

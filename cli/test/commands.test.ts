@@ -5,6 +5,7 @@ import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSy
 import path from 'node:path';
 import { principalFromEd25519PublicKey, verifyAttestation } from '@repro-registry/attestation';
 import { fixturesDir, repro, tempDir } from './helpers';
+import { pkcs8V2Der, privateKeyPem } from './pem-keys';
 
 const COMMIT = 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4';
 const archives = path.join(fixturesDir, 'archives');
@@ -263,6 +264,18 @@ describe('repro attest --out, verify and diff, offline', () => {
   });
 });
 
+describe('a canister id that is not one', () => {
+  it('is a usage error (exit 2), found before any network call', async () => {
+    const configDir = tempDir('bad-canister-id');
+    const result = await repro(
+      ['status', '139768', '--network', 'http://127.0.0.1:9', '--canister-id', 'not-a-canister'],
+      { configDir },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/"not-a-canister" is not a canister id/);
+  });
+});
+
 describe('network errors keep the signed envelope', () => {
   it('exits 3 with one line when the registry is unreachable, and the envelope can be sent later', async () => {
     const configDir = tempDir('unreachable');
@@ -365,38 +378,10 @@ describe('help', () => {
 describe('repro key import of a v2 PEM whose public key is not its own', () => {
   it('refuses it as corrupt', async () => {
     const configDir = tempDir('v2');
-    const seed = Array.from({ length: 32 }, (_, i) => i + 1);
-    const wrongPublic = Array.from({ length: 32 }, () => 7);
-    const der = [
-      0x30,
-      0x53,
-      0x02,
-      0x01,
-      0x01,
-      0x30,
-      0x05,
-      0x06,
-      0x03,
-      0x2b,
-      0x65,
-      0x70,
-      0x04,
-      0x22,
-      0x04,
-      0x20,
-      ...seed,
-      0xa1,
-      0x23,
-      0x03,
-      0x21,
-      0x00,
-      ...wrongPublic,
-    ];
+    const seed = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+    const wrongPublic = new Uint8Array(32).fill(7);
     const file = path.join(configDir, 'v2.pem');
-    writeFileSync(
-      file,
-      `-----BEGIN PRIVATE KEY-----\n${Buffer.from(der).toString('base64')}\n-----END PRIVATE KEY-----\n`,
-    );
+    writeFileSync(file, privateKeyPem(pkcs8V2Der(seed, wrongPublic)));
     const result = await repro(['key', 'import', file], { configDir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(

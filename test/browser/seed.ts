@@ -14,6 +14,7 @@ import {
   type Environment,
   type UnsignedPredicate,
 } from '@repro-registry/attestation';
+import { BARE_METAL, testKey, verdictOf } from '@repro-registry/attestation/testing';
 import { createRegistryClient, type RegistryClient } from '@repro-registry/client';
 
 export const COMMIT = 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4';
@@ -39,21 +40,7 @@ export const MEMBERS_ROOT_DIFFERS: ArtifactMember[] = MEMBERS.map((m) =>
 );
 
 export const ENVIRONMENTS = {
-  bareMetal: {
-    osName: 'Ubuntu',
-    osVersion: '22.04.4 LTS',
-    kernel: '6.5.0-35-generic',
-    arch: 'x86_64',
-    virtualization: 'bare_metal',
-    cpuModel: 'AMD Ryzen 9 7950X 16-Core Processor',
-    cpuCount: 32,
-    memoryBytes: String(64 * GIB),
-    swapBytes: String(8 * GIB),
-    diskFreeBytes: String(900 * GIB),
-    containerRuntimeName: 'podman',
-    containerRuntimeVersion: '4.9.3',
-    gitVersion: '2.43.0',
-  },
+  bareMetal: { ...BARE_METAL, diskFreeBytes: String(900 * GIB) },
   kvm: {
     osName: 'Ubuntu',
     osVersion: '22.04.4 LTS',
@@ -124,9 +111,7 @@ export interface SeedBuilder {
 }
 
 export function seedBuilder(label: string): SeedBuilder {
-  const secretKey = Uint8Array.from(
-    Buffer.from(sha256Hex(utf8Encode(`repro-registry seed builder ${label}`)), 'hex'),
-  );
+  const { secretKey } = testKey(`repro-registry seed builder ${label}`);
   const identity = Ed25519KeyIdentity.fromSecretKey(secretKey);
   return { label, secretKey, identity, principal: identity.getPrincipal().toText() };
 }
@@ -149,7 +134,7 @@ export function predicateOf(spec: ReproductionSpec): UnsignedPredicate {
     name: 'update-img.tar.zst',
     sha256,
     expectedSha256: GOOD_HASH,
-    verdict: sha256 === null ? 'build_failed' : sha256 === GOOD_HASH ? 'match' : 'mismatch',
+    verdict: verdictOf(sha256, GOOD_HASH),
     ...(spec.members !== undefined && sha256 !== null ? { members: spec.members } : {}),
   };
   return {

@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { Actor, QueryResponseStatus, type HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { ErrorCode, signAttestation, type UnsignedPredicate } from '@repro-registry/attestation';
+import { signAttestation, type UnsignedPredicate } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 import { createRegistryClient, type RegistryClient } from '@repro-registry/client';
 import { identityFromPem } from '@repro-registry/local-network';
 import {

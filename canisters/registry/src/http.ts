@@ -3,9 +3,10 @@
  * posts. Served by the `http_request` query.
  */
 import { Principal } from '@dfinity/principal';
-import { ErrorCode, LIMITS, utf8Encode } from '@repro-registry/attestation';
+import { LIMITS, utf8Encode } from '@repro-registry/attestation';
+import * as C from '@repro-registry/registry-api';
+import { ErrorCode } from '@repro-registry/registry-api';
 
-import * as C from './candid_types';
 import { primaryArtifact } from './core/consensus';
 import type { RegistryError } from './core/errors';
 import {
@@ -25,7 +26,7 @@ import {
   candidTrustList,
   candidTrustListPage,
   toJson,
-} from './views';
+} from './replies';
 
 interface Response {
   status: number;

@@ -4,7 +4,6 @@
  * memory (`state.ts`), so upgrades keep it.
  */
 import {
-  IDL,
   canisterCycleBalance,
   init,
   inspectMessage,
@@ -12,20 +11,15 @@ import {
   msgArgData,
   msgCaller,
   msgMethodName,
-  msgReject,
-  msgReply,
   postUpgrade,
-  query,
   setTimer,
   setTimerInterval,
   time,
   trap,
-  update,
 } from 'azle';
-import { ErrorCode, warmUpEd25519 } from '@repro-registry/attestation';
-
-import * as C from './candid_types';
-import { encodeReply, prepareReplyTypes } from './candid_encode';
+import { warmUpEd25519 } from '@repro-registry/attestation';
+import type * as C from '@repro-registry/registry-api';
+import { ErrorCode, idlInitArgs } from '@repro-registry/registry-api';
 import type { Principal } from '@dfinity/principal';
 
 import type { RegistryError, Result as CoreResult } from './core/errors';
@@ -34,8 +28,10 @@ import { DEFAULT_REFRESH_SECONDS, RERENDER_PER_MESSAGE, Registry } from './core/
 import { tokensAvailable, rateLimitOf } from './core/rate_limit';
 import { readProposal } from './governance';
 import { handleHttp, registryInfo } from './http';
-import { stableTables } from './state';
+import { CodedRefusal, decodeArgs, method, prepareReplies } from './methods';
+import type { Encodable, PreEncoded } from './reply-encoder';
 import {
+  attestationReply,
   candidBuilder,
   candidError,
   candidProposalPage,
@@ -45,9 +41,9 @@ import {
   candidTrustListPage,
   renderAttestation,
   renderedAttestationPage,
-} from './views';
-import { Encoded } from './candid_encode';
-import * as L from './certified/candid';
+  type Result,
+} from './replies';
+import { stableTables } from './state';
 import { CertifiedRegistry } from './certified/certified-registry';
 
 /** Open proposals read again per timer tick: bounded work however many there are. */
@@ -57,72 +53,21 @@ const PENDING_READS_PER_TICK = 2;
 /** `sync_proposal` reads a given proposal at most this often. */
 const SYNC_INTERVAL_NS = 30n * 1_000_000_000n;
 
-/** A refusal of a method whose reply type has no `Err`: answered as a reject "CODE: message". */
-class CodedRefusal extends Error {
-  constructor(readonly error: RegistryError) {
-    super(`${error.code}: ${error.message}`);
-  }
-}
-
 function valueOrRefuse<T>(result: CoreResult<T>): T {
   if (!result.ok) throw new CodedRefusal(result.error);
   return result.value;
 }
 
-function toResult<T, U>(result: CoreResult<T>, convert: (value: T) => U): C.Result<U> {
+function toResult<T, U>(result: CoreResult<T>, convert: (value: T) => U): Result<U> {
   return result.ok ? { Ok: convert(result.value) } : candidError(result.error);
 }
-
-/**
- * `@update`/`@query` that decode their own arguments (azle's `manual` mode), so a malformed
- * Candid argument is answered with INVALID_ARGUMENT — an `Err` where the method returns a
- * result, a reject otherwise — instead of a trap inside the Candid decoder.
- */
-const replyTypes = new Set<IDL.Type>();
-
-function candidMethod(kind: 'update' | 'query', argTypes: IDL.Type[], returnType: IDL.Type) {
-  replyTypes.add(returnType);
-  const azleDecorator = (kind === 'update' ? update : query)(argTypes, returnType, {
-    manual: true,
-  });
-  const resultShaped =
-    returnType instanceof IDL.VariantClass && returnType._fields.some(([n]) => n === 'Err');
-  return <This>(
-    original: (this: This, ...args: never[]) => unknown,
-    context: ClassMethodDecoratorContext<This>,
-  ) => {
-    async function handler(this: This): Promise<void> {
-      let args: unknown[];
-      try {
-        args = IDL.decode(argTypes, msgArgData());
-      } catch (e) {
-        const message = `the argument is not valid Candid for this method: ${e instanceof Error ? e.message : String(e)}`;
-        if (!resultShaped) return msgReject(`${ErrorCode.INVALID_ARGUMENT}: ${message}`);
-        const err = candidError({ code: ErrorCode.INVALID_ARGUMENT, message });
-        return msgReply(encodeReply(returnType, err));
-      }
-      // Updates may await calls to other canisters (governance); azle awaits this handler.
-      let value: unknown;
-      try {
-        value = await (original as (this: This, ...a: unknown[]) => unknown).apply(this, args);
-      } catch (e) {
-        if (e instanceof CodedRefusal) return msgReject(e.message);
-        throw e;
-      }
-      msgReply(encodeReply(returnType, value));
-    }
-    azleDecorator(handler as never, context as never);
-  };
-}
-const updateMethod = (a: IDL.Type[], r: IDL.Type) => candidMethod('update', a, r);
-const queryMethod = (a: IDL.Type[], r: IDL.Type) => candidMethod('query', a, r);
 
 export default class {
   registry = new Registry(stableTables(), renderAttestation);
   /** The transparency log and certified data (see `certified/`). */
   certified = new CertifiedRegistry(this.registry);
 
-  @init([IDL.Opt(C.InitArgs)])
+  @init(idlInitArgs)
   init(args: [] | [C.InitArgs]): void {
     this.registry.markCurrentLayout();
     this.configure(args);
@@ -130,7 +75,7 @@ export default class {
     this.certified.start();
   }
 
-  @postUpgrade([IDL.Opt(C.InitArgs)])
+  @postUpgrade(idlInitArgs)
   postUpgrade(args: [] | [C.InitArgs]): void {
     // Older state is brought to the current layout; its aggregates are rebuilt by timers.
     this.registry.migrate();
@@ -150,7 +95,7 @@ export default class {
     setTimerInterval(this.registry.meta().refreshSeconds ?? DEFAULT_REFRESH_SECONDS, () =>
       this.refreshOpenProposals(),
     );
-    prepareReplyTypes(replyTypes);
+    prepareReplies();
     // noble builds its base-point table on first use (~2 B instructions); doing it here keeps
     // every submit near 200 M. Queries never verify, so they don't need it.
     warmUpEd25519();
@@ -317,8 +262,8 @@ export default class {
     return true;
   }
 
-  @updateMethod([C.SubmitRequest], C.SubmitResult)
-  submit(request: C.SubmitRequest): C.Result<C.SubmitReceipt> {
+  @method('submit')
+  submit(request: C.SubmitRequest): Result<C.SubmitReceipt> {
     const submitted = this.registry.submit({
       caller: msgCaller(),
       envelope: request.envelope,
@@ -359,8 +304,8 @@ export default class {
     });
   }
 
-  @updateMethod([IDL.Nat64], C.SummaryResult)
-  async sync_proposal(proposalId: bigint): Promise<C.Result<C.ProposalSummary>> {
+  @method('sync_proposal')
+  async sync_proposal(proposalId: bigint): Promise<Result<C.ProposalSummary>> {
     const caller = msgCaller();
     const cycles = this.registry.checkCycles(canisterCycleBalance());
     if (!cycles.ok) return candidError(cycles.error);
@@ -406,8 +351,8 @@ export default class {
     return toResult(this.registry.summary(proposalId), candidSummary);
   }
 
-  @updateMethod([IDL.Principal], C.UnitResult)
-  set_governance_canister(governance: Principal): C.Result<null> {
+  @method('set_governance_canister')
+  set_governance_canister(governance: Principal): Result<null> {
     const cycles = this.registry.checkCycles(canisterCycleBalance());
     if (!cycles.ok) return candidError(cycles.error);
     if (!isController(msgCaller())) {
@@ -422,13 +367,13 @@ export default class {
     return { Ok: null };
   }
 
-  @queryMethod([IDL.Nat64], C.SummaryResult)
-  get_proposal_summary(proposalId: bigint): C.Result<C.ProposalSummary> {
+  @method('get_proposal_summary')
+  get_proposal_summary(proposalId: bigint): Result<C.ProposalSummary> {
     return toResult(this.registry.summary(proposalId), candidSummary);
   }
 
-  @queryMethod([C.ConsensusRequest], C.SummaryResult)
-  get_consensus(request: C.ConsensusRequest): C.Result<C.ProposalSummary> {
+  @method('get_consensus')
+  get_consensus(request: C.ConsensusRequest): Result<C.ProposalSummary> {
     const trustList = request.trust_list[0];
     return toResult(
       this.registry.summary({
@@ -439,7 +384,7 @@ export default class {
     );
   }
 
-  @queryMethod([C.ListProposalsRequest], C.ProposalPage)
+  @method('list_proposals')
   list_proposals(request: C.ListProposalsRequest): C.ProposalPage {
     const trustList = request.trust_list[0];
     const page = this.registry.listProposals({
@@ -450,8 +395,8 @@ export default class {
     return candidProposalPage(valueOrRefuse(page));
   }
 
-  @updateMethod([C.PublishTrustListRequest], C.TrustListResult)
-  publish_trust_list(request: C.PublishTrustListRequest): C.Result<C.TrustList> {
+  @method('publish_trust_list')
+  publish_trust_list(request: C.PublishTrustListRequest): Result<C.TrustList> {
     const cycles = this.registry.checkCycles(canisterCycleBalance());
     if (!cycles.ok) return candidError(cycles.error);
     const published = this.registry.publishTrustList({
@@ -466,8 +411,8 @@ export default class {
     return toResult(published, candidTrustList);
   }
 
-  @queryMethod([C.GetTrustListRequest], C.TrustListResult)
-  get_trust_list(request: C.GetTrustListRequest): C.Result<C.TrustList> {
+  @method('get_trust_list')
+  get_trust_list(request: C.GetTrustListRequest): Result<C.TrustList> {
     const version = request.version[0];
     return toResult(
       this.registry.getTrustList({
@@ -478,7 +423,7 @@ export default class {
     );
   }
 
-  @queryMethod([C.ListTrustListsRequest], C.TrustListPage)
+  @method('list_trust_lists')
   list_trust_lists(request: C.ListTrustListsRequest): C.TrustListPage {
     const limit = request.limit[0];
     return candidTrustListPage(
@@ -489,8 +434,8 @@ export default class {
     );
   }
 
-  @queryMethod([C.ListAttestationsRequest], C.AttestationPageResult)
-  list_attestations(request: C.ListAttestationsRequest): C.Result<C.AttestationPage> {
+  @method('list_attestations')
+  list_attestations(request: C.ListAttestationsRequest): Result<Encodable<C.AttestationPage>> {
     const withEnvelopes = request.include_envelopes[0] ?? false;
     return toResult(
       this.registry.listAttestationIds({
@@ -503,13 +448,13 @@ export default class {
     );
   }
 
-  @queryMethod([IDL.Nat64], C.AttestationResult)
-  get_attestation(id: bigint): C.Result<C.Attestation> {
+  @method('get_attestation')
+  get_attestation(id: bigint): Result<PreEncoded<C.Attestation>> {
     return toResult(this.registry.attestationKey(id), (key) => this.rendered(key, true));
   }
 
-  @queryMethod([C.GetBuilderRequest], C.BuilderPageResult)
-  get_builder(request: C.GetBuilderRequest): C.Result<C.BuilderPage> {
+  @method('get_builder')
+  get_builder(request: C.GetBuilderRequest): Result<Encodable<C.BuilderPage>> {
     return toResult(
       this.registry.builderAttestationIds({
         builder: request.builder,
@@ -523,8 +468,8 @@ export default class {
     );
   }
 
-  @updateMethod([C.SetBuilderProfileRequest], C.BuilderProfileResult)
-  set_builder_profile(request: C.SetBuilderProfileRequest): C.Result<C.BuilderProfile> {
+  @method('set_builder_profile')
+  set_builder_profile(request: C.SetBuilderProfileRequest): Result<C.BuilderProfile> {
     const cycles = this.registry.checkCycles(canisterCycleBalance());
     if (!cycles.ok) return candidError(cycles.error);
     return toResult(
@@ -537,8 +482,8 @@ export default class {
     );
   }
 
-  @updateMethod([C.HideAttestationRequest], C.AttestationResult)
-  hide_attestation(request: C.HideAttestationRequest): C.Result<C.Attestation> {
+  @method('hide_attestation')
+  hide_attestation(request: C.HideAttestationRequest): Result<PreEncoded<C.Attestation>> {
     const cycles = this.registry.checkCycles(canisterCycleBalance());
     if (!cycles.ok) return candidError(cycles.error);
     const caller = msgCaller();
@@ -562,8 +507,8 @@ export default class {
     return toResult(hidden, (view) => this.rendered(this.idKeyOf(view), false));
   }
 
-  @updateMethod([IDL.Nat64], C.AttestationResult)
-  unhide_attestation(id: bigint): C.Result<C.Attestation> {
+  @method('unhide_attestation')
+  unhide_attestation(id: bigint): Result<PreEncoded<C.Attestation>> {
     const cycles = this.registry.checkCycles(canisterCycleBalance());
     if (!cycles.ok) return candidError(cycles.error);
     const caller = msgCaller();
@@ -579,11 +524,9 @@ export default class {
     return toResult(shown, (view) => this.rendered(this.idKeyOf(view), false));
   }
 
-  /** An attestation as stored for replies (see `RenderedAttestation`), typed for Candid. */
-  private rendered(idKey: Uint8Array, withEnvelope: boolean): C.Attestation {
-    return new Encoded(
-      this.registry.renderedAttestation(idKey, withEnvelope),
-    ) as unknown as C.Attestation;
+  /** An attestation as stored for replies (see `RenderedAttestation`). */
+  private rendered(idKey: Uint8Array, withEnvelope: boolean): PreEncoded<C.Attestation> {
+    return attestationReply(this.registry, idKey, withEnvelope);
   }
 
   private idKeyOf(view: { record: { id: string } }): Uint8Array {
@@ -592,39 +535,39 @@ export default class {
     return key.value;
   }
 
-  @queryMethod([], C.RegistryInfo)
+  @method('get_registry_info')
   get_registry_info(): C.RegistryInfo {
     return registryInfo(this.registry, canisterCycleBalance());
   }
 
   // ---------------------------------------------------------------- certified reads
 
-  @queryMethod([], L.Checkpoint)
-  get_checkpoint(): L.Checkpoint {
+  @method('get_checkpoint')
+  get_checkpoint(): C.Checkpoint {
     return this.certified.checkpoint();
   }
 
-  @queryMethod([L.InclusionProofRequest], L.InclusionProofResult)
-  get_inclusion_proof(request: L.InclusionProofRequest): C.Result<L.InclusionProof> {
+  @method('get_inclusion_proof')
+  get_inclusion_proof(request: C.InclusionProofRequest): Result<C.InclusionProof> {
     return this.certified.inclusionProof(request);
   }
 
-  @queryMethod([L.ConsistencyProofRequest], L.ConsistencyProofResult)
-  get_consistency_proof(request: L.ConsistencyProofRequest): C.Result<L.ConsistencyProof> {
+  @method('get_consistency_proof')
+  get_consistency_proof(request: C.ConsistencyProofRequest): Result<C.ConsistencyProof> {
     return this.certified.consistencyProof(request);
   }
 
-  @queryMethod([IDL.Nat64], L.CertifiedSummaryResult)
-  get_certified_summary(proposalId: bigint): C.Result<L.CertifiedSummary> {
+  @method('get_certified_summary')
+  get_certified_summary(proposalId: bigint): Result<C.CertifiedSummary> {
     return this.certified.certifiedSummary(proposalId);
   }
 
-  @queryMethod([IDL.Nat64], L.CertifiedAttestationResult)
-  get_certified_attestation(id: bigint): C.Result<L.CertifiedAttestation> {
+  @method('get_certified_attestation')
+  get_certified_attestation(id: bigint): Result<C.CertifiedAttestation> {
     return this.certified.certifiedAttestation(id);
   }
 
-  @queryMethod([C.HttpRequest], C.HttpResponse)
+  @method('http_request')
   http_request(request: C.HttpRequest): C.HttpResponse {
     return handleHttp(this.registry, request, canisterCycleBalance());
   }
@@ -633,7 +576,7 @@ export default class {
 /** The envelope of a `submit` argument, or null when it is not Candid (the update says so). */
 function envelopeOf(arg: Uint8Array): Uint8Array | null {
   try {
-    return (IDL.decode([C.SubmitRequest], arg)[0] as unknown as C.SubmitRequest).envelope;
+    return decodeArgs('submit', arg)[0].envelope;
   } catch {
     return null;
   }

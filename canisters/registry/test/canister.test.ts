@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { ErrorCode, LIMITS } from '@repro-registry/attestation';
+import { LIMITS } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 import type * as T from '@repro-registry/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 

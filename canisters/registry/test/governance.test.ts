@@ -4,7 +4,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { ErrorCode } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 import type * as T from '@repro-registry/client';
 import { IcHost } from '@repro-registry/ic-host';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -5,7 +5,7 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { ErrorCode } from '@repro-registry/attestation';
+import { ErrorCode, registryErrorOfReject } from '@repro-registry/registry-api';
 import type * as T from '@repro-registry/client';
 import type { IcHost } from '@repro-registry/ic-host';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,8 +51,8 @@ describe('hostile and Sybil submissions (real wasm)', () => {
       return await registry.call<SubmitResult>('submit', [{ envelope }], builder.principal);
     } catch (e) {
       if (!(e instanceof CallFailed)) throw e;
-      const code = /\b([A-Z][A-Z_]+): /.exec(e.result.rejectMessage)?.[1] ?? e.message;
-      return { Err: { code, message: e.result.rejectMessage } };
+      const coded = registryErrorOfReject(e.result);
+      return { Err: { code: coded?.code ?? e.message, message: e.result.rejectMessage } };
     }
   };
   const summary = (id: bigint, trustList?: bigint) =>

@@ -1,10 +1,15 @@
-import type { RegistryErrorCode } from '@repro-registry/attestation';
-import { FormatErrorCode, isErrorCode } from '@repro-registry/attestation';
+import {
+  isErrorCode,
+  isRegistryErrorCode,
+  type ErrorCode,
+  type RegistryErrorCode,
+} from '@repro-registry/registry-api';
 
 /*
  * What a registry refusal means and what the builder can do about it, per stable code: the
  * human output says all three ("RATE_LIMITED: retry after 21:14 UTC"), scripts switch on the
- * code in `--json`.
+ * code in `--json`. Every registry code has its own entry (the table's type requires it); the
+ * format's codes all mean the envelope broke a rule of the format.
  */
 
 export interface Explanation {
@@ -38,7 +43,6 @@ const REGISTRY: Record<RegistryErrorCode, Explanation> = {
     meaning: 'only a controller of the registry may do this',
     todo: 'ask its controllers',
   },
-  INVALID_ARGUMENT: { meaning: 'an argument is malformed', todo: 'check the arguments' },
   PROFILE_INVALID: {
     meaning: 'a builder profile field is invalid',
     todo: 'fix the field the message names',
@@ -131,27 +135,43 @@ const REGISTRY: Record<RegistryErrorCode, Explanation> = {
   },
 };
 
-/** The meaning and remedy of a refusal; format codes all mean the envelope broke a format rule. */
-export function explainRefusal(code: string, message: string, now: Date = new Date()): Explanation {
-  if (code === 'RATE_LIMITED') {
-    // "…then one every 6 minutes": the next one is welcome by then at the latest.
-    const minutes = /one every (\d+) minutes?/.exec(message)?.[1];
-    if (minutes !== undefined) {
-      const at = new Date(now.getTime() + Number(minutes) * 60_000);
-      const hhmm = at.toISOString().slice(11, 16);
-      return {
-        meaning: REGISTRY.RATE_LIMITED.meaning,
-        todo: `retry after ${hhmm} UTC with \`repro submit <file>\` (the envelope is kept)`,
-      };
-    }
+const INVALID_ARGUMENT: Explanation = {
+  meaning: 'an argument is malformed',
+  todo: 'check the arguments',
+};
+
+const FORMAT: Explanation = {
+  meaning: 'the attestation breaks a rule of the format',
+  todo: 'this is a bug in repro if repro signed it: run again with --debug and report it',
+};
+
+const UNKNOWN: Explanation = {
+  meaning: 'the registry refused the request',
+  todo: 'read its message',
+};
+
+/** What to say about a code: its own entry, the format's, or (a newer registry's code) neither. */
+function explanationOf(code: ErrorCode): Explanation {
+  if (isRegistryErrorCode(code)) return REGISTRY[code];
+  return code === 'INVALID_ARGUMENT' ? INVALID_ARGUMENT : FORMAT;
+}
+
+/**
+ * The meaning and remedy of a refusal. For RATE_LIMITED, `retryAfterSeconds` (the registry's
+ * refill interval, from `get_registry_info`) says when the next request is welcome at the latest.
+ */
+export function explainRefusal(
+  code: string,
+  options: { retryAfterSeconds?: number | null; now?: Date } = {},
+): Explanation {
+  if (!isErrorCode(code)) return UNKNOWN;
+  const seconds = options.retryAfterSeconds;
+  if (code === 'RATE_LIMITED' && seconds !== undefined && seconds !== null) {
+    const at = new Date((options.now ?? new Date()).getTime() + seconds * 1000);
+    return {
+      meaning: REGISTRY.RATE_LIMITED.meaning,
+      todo: `retry after ${at.toISOString().slice(11, 16)} UTC with \`repro submit <file>\` (the envelope is kept)`,
+    };
   }
-  if (isErrorCode(code)) {
-    if (code in REGISTRY) return REGISTRY[code as RegistryErrorCode];
-    if (Object.values(FormatErrorCode).includes(code as FormatErrorCode))
-      return {
-        meaning: 'the attestation breaks a rule of the format',
-        todo: 'this is a bug in repro if repro signed it: run again with --debug and report it',
-      };
-  }
-  return { meaning: 'the registry refused the request', todo: 'read its message' };
+  return explanationOf(code);
 }

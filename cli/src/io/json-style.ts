@@ -2,11 +2,11 @@
  * One JSON style for every `--json` output: camelCase keys, `null` for absent values, u64 (and
  * any nat/int) as decimal strings, principals as text, blobs as hex. Registry replies come in
  * Candid's shapes (`opt` as `[]`/`[x]`, snake_case, bigint): this converts them by walking the
- * method's own Candid type from the generated declarations, so nothing is guessed from values.
+ * method's own Candid type from the contract (@repro-registry/registry-api), so nothing is guessed from values.
  */
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { idlFactory } from '@repro-registry/client';
+import { methodType, type MethodName } from '@repro-registry/registry-api';
 
 export function camelCase(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -48,23 +48,11 @@ export function candidToJson(type: IDL.Type, value: unknown): unknown {
   return value;
 }
 
-let methods: Map<string, IDL.FuncClass> | null = null;
-
-function methodType(name: string): IDL.FuncClass {
-  if (methods === null) {
-    const service = idlFactory({ IDL });
-    methods = new Map(service._fields);
-  }
-  const func = methods.get(name);
-  if (func === undefined) throw new Error(`registry.did has no method ${name}`);
-  return func;
-}
-
 /**
  * A registry method's reply value in the JSON style. For `variant { Ok : T; Err }` results the
  * client has already unwrapped `Ok`: `value` is a `T`.
  */
-export function registryJson(method: string, value: unknown): unknown {
+export function registryJson(method: MethodName, value: unknown): unknown {
   let type: IDL.Type | undefined = methodType(method).retTypes[0];
   if (type === undefined) return value;
   if (type instanceof IDL.RecClass) type = type.getType()!;

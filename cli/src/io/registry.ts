@@ -1,6 +1,7 @@
 import type { Identity } from '@dfinity/agent';
+import type { Principal } from '@dfinity/principal';
 import type * as Client from '@repro-registry/client';
-import { CliError, ExitCode, networkError, rejectedError, usageError } from '../core/errors';
+import { networkError, rejectedError, usageError, type CliError } from '../core/errors';
 import { explainRefusal } from '../core/refusals';
 import type { Settings } from './config';
 
@@ -59,23 +60,42 @@ export async function connectRegistry(args: {
 
   // Loaded here so that commands which never talk to the network start fast.
   const client = await import('@repro-registry/client');
+  const { Principal } = await import('@dfinity/principal');
+  let canister: Principal;
+  try {
+    canister = Principal.fromText(canisterId);
+  } catch {
+    throw usageError(
+      `"${canisterId}" is not a canister id`,
+      'check --canister-id / REPRO_CANISTER_ID',
+    );
+  }
   let registry: Client.RegistryClient;
   try {
     registry = await client.createRegistryClient({
       host: settings.host,
-      canisterId,
+      canisterId: canister,
       ...(args.identity ? { identity: args.identity } : {}),
       fetchRootKey: settings.fetchRootKey,
       retryTimes: 1,
     });
   } catch (error) {
-    if (error instanceof Error && /Invalid principal|checksum/i.test(error.message)) {
-      throw usageError(
-        `"${canisterId}" is not a canister id`,
-        'check --canister-id / REPRO_CANISTER_ID',
-      );
-    }
     throw unreachable(error);
+  }
+
+  /** The registry's refill interval, for "retry after" (null when it cannot be read). */
+  async function refillSeconds(): Promise<number | null> {
+    try {
+      return (await registry.getRegistryInfo()).rate_limit.refill_interval_seconds;
+    } catch {
+      return null;
+    }
+  }
+
+  async function refusal(code: string, own: string): Promise<CliError> {
+    const retryAfterSeconds = code === 'RATE_LIMITED' ? await refillSeconds() : null;
+    const { meaning, todo } = explainRefusal(code, { retryAfterSeconds });
+    return rejectedError(code, `${code}: ${meaning} (${own.slice(0, 300)})${saved}`, todo);
   }
 
   async function call<T>(run: () => Promise<Client.Result<T>>): Promise<T> {
@@ -84,31 +104,23 @@ export async function connectRegistry(args: {
       result = await run();
     } catch (error) {
       if (error instanceof client.RegistryCallError && error.kind === 'rejected') {
-        const code = error.code ?? 'REJECTED';
-        // The agent's reject error spans many lines; the registry's own words follow its code.
-        const full = error.message;
-        const own =
-          error.code === null
-            ? describe(error)
-            : (full.slice(full.indexOf(`${code}: `) + code.length + 2).split('\n')[0] ?? '').trim();
-        const { meaning, todo } = explainRefusal(code, own);
-        throw new CliError({
-          message: `${code}: ${meaning} (${own.slice(0, 300)})${saved}`,
-          exitCode: ExitCode.REJECTED,
-          code,
-          hint: todo,
-        });
+        const own = error.registryError;
+        if (own !== null) throw await refusal(own.code, own.message);
+        throw rejectedError(
+          'REJECTED',
+          `REJECTED: the registry refused the request (${describe(error.rejection?.rejectMessage ?? error)})${saved}`,
+          'read its message',
+        );
       }
+      if (error instanceof client.RegistryCallError && error.kind === 'untrusted')
+        throw networkError(
+          `the answer of the registry at ${settings.host} does not verify: ${describe(error)}`,
+          `check the network's root key (--network ${settings.networkName})${saved}`,
+          error,
+        );
       throw unreachable(error);
     }
-    if (!result.ok) {
-      const { meaning, todo } = explainRefusal(result.error.code, result.error.message);
-      throw rejectedError(
-        result.error.code,
-        `${result.error.code}: ${meaning} (${result.error.message})${saved}`,
-        todo,
-      );
-    }
+    if (!result.ok) throw await refusal(result.error.code, result.error.message);
     return result.value;
   }
 

@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ErrorCode,
+  FormatErrorCode,
   base64Decode,
   base64Encode,
   ed25519PublicKeyFromSecret,
@@ -267,7 +267,7 @@ invalid(
   'one-byte-over',
   `Envelope of ${65_537} bytes: a valid envelope padded with trailing spaces`,
   base + ' '.repeat(65_537 - utf8Encode(base).length),
-  ErrorCode.ENVELOPE_TOO_LARGE,
+  FormatErrorCode.ENVELOPE_TOO_LARGE,
 );
 invalidBytes(
   'envelope-overlong',
@@ -277,19 +277,19 @@ invalidBytes(
     const at = bytes.indexOf(0x23);
     return new Uint8Array([...bytes.subarray(0, at), 0xc0, 0xaf, ...bytes.subarray(at + 1)]);
   })(),
-  ErrorCode.INVALID_UTF8,
+  FormatErrorCode.INVALID_UTF8,
 );
 invalidBytes(
   'envelope-truncated-sequence',
   'Envelope ends in the middle of a 3-byte UTF-8 sequence (E2 9C)',
   new Uint8Array([...utf8Encode(base), 0xe2, 0x9c]),
-  ErrorCode.INVALID_UTF8,
+  FormatErrorCode.INVALID_UTF8,
 );
 invalidBytes(
   'envelope-latin1',
   'Envelope written in Latin-1: a lone E9 byte for "é" in an unknown field',
   new Uint8Array([...utf8Encode(base.slice(0, -1) + ',"x":"caf'), 0xe9, ...utf8Encode('"}')]),
-  ErrorCode.INVALID_UTF8,
+  FormatErrorCode.INVALID_UTF8,
 );
 invalid(
   'payload-surrogate-bytes',
@@ -309,7 +309,7 @@ invalid(
       ]);
     })(),
   ),
-  ErrorCode.INVALID_UTF8,
+  FormatErrorCode.INVALID_UTF8,
   'payload',
 );
 invalid(
@@ -331,33 +331,33 @@ invalid(
       ]);
     })(),
   ),
-  ErrorCode.INVALID_UTF8,
+  FormatErrorCode.INVALID_UTF8,
   'payload',
 );
 invalid(
   'trailing-comma',
   'Envelope object ends with a trailing comma',
   base.slice(0, -1) + ',}',
-  ErrorCode.NOT_JSON,
+  FormatErrorCode.NOT_JSON,
 );
 invalid(
   'byte-order-mark',
   'Envelope starts with a UTF-8 byte-order mark',
   '\ufeff' + base,
-  ErrorCode.NOT_JSON,
+  FormatErrorCode.NOT_JSON,
 );
-invalid('two-values', 'Two JSON values one after the other', base + base, ErrorCode.NOT_JSON);
+invalid('two-values', 'Two JSON values one after the other', base + base, FormatErrorCode.NOT_JSON);
 invalid(
   'single-quotes',
   'Envelope with single-quoted strings (JavaScript, not JSON)',
   base.replace(/"/g, "'"),
-  ErrorCode.NOT_JSON,
+  FormatErrorCode.NOT_JSON,
 );
 invalid(
   'payload-not-json',
   'The payload decodes to plain text, not JSON',
   statementBytesEnvelope(utf8Encode('GuestOS matched, trust me')),
-  ErrorCode.NOT_JSON,
+  FormatErrorCode.NOT_JSON,
   'payload',
 );
 invalid(
@@ -366,28 +366,28 @@ invalid(
   craftEnvelope({
     statementText: '// signed by me\n' + JSON.stringify(statementOf(realisticMatch())),
   }),
-  ErrorCode.NOT_JSON,
+  FormatErrorCode.NOT_JSON,
   'payload',
 );
 invalid(
   'payload-nan',
   'cpuCount written as NaN',
   textEdited('"cpuCount":32', '"cpuCount":NaN'),
-  ErrorCode.NOT_JSON,
+  FormatErrorCode.NOT_JSON,
   'payload',
 );
 invalid(
   'payload-raw-tab-in-string',
   'An unescaped tab inside a JSON string',
   textEdited('"repro-check"', '"repro\tcheck"'),
-  ErrorCode.NOT_JSON,
+  FormatErrorCode.NOT_JSON,
   'payload',
 );
 invalid(
   'envelope-payload',
   'Envelope repeats "payload": a lenient parser keeps the second, which was never signed',
   base.slice(0, -1) + `,"payload":"${base64Encode(utf8Encode('{}'))}"}`,
-  ErrorCode.DUPLICATE_KEY,
+  FormatErrorCode.DUPLICATE_KEY,
   'payload',
 );
 invalid(
@@ -397,42 +397,42 @@ invalid(
     '"sha256":"2292b72f5e3cad65651fb8a7858cd5efdbb537b20a7388bb8a01e31f8f047bb1","expectedSha256"',
     `"sha256":"2292b72f5e3cad65651fb8a7858cd5efdbb537b20a7388bb8a01e31f8f047bb1","sha256":"${illustrativeHash('other')}","expectedSha256"`,
   ),
-  ErrorCode.DUPLICATE_KEY,
+  FormatErrorCode.DUPLICATE_KEY,
   'predicate.artifacts[0].sha256',
 );
 invalid(
   'escaped-key',
   'Duplicate key spelled differently: "verdict" and "\\u0076erdict" are the same key',
   textEdited('"verdict":"match"}]', '"verdict":"match","\\u0076erdict":"mismatch"}]'),
-  ErrorCode.DUPLICATE_KEY,
+  FormatErrorCode.DUPLICATE_KEY,
   'predicate.artifacts[1].verdict',
 );
 invalid(
   'note-high-surrogate',
   'Note ends with the escape \\ud83d: half of an emoji',
   textEdited('own commit."', 'own commit. \\ud83d"'),
-  ErrorCode.LONE_SURROGATE,
+  FormatErrorCode.LONE_SURROGATE,
   'predicate.note',
 );
 invalid(
   'note-low-surrogate',
   'Note holds a lone low surrogate \\ude00',
   textEdited('own commit."', 'own commit. \\ude00"'),
-  ErrorCode.LONE_SURROGATE,
+  FormatErrorCode.LONE_SURROGATE,
   'predicate.note',
 );
 invalid(
   'envelope-deep',
   'An extra envelope field nested 9 arrays deep (the limit is 8 levels): rejected while parsing, before any schema check',
   base.slice(0, -1) + ',"x":[[[[[[[[1]]]]]]]]}',
-  ErrorCode.NESTING_TOO_DEEP,
+  FormatErrorCode.NESTING_TOO_DEEP,
   'x[0][0][0][0][0][0][0]',
 );
 invalid(
   'envelope-field',
   'Envelope has an extra top-level field',
   base.slice(0, -1) + ',"note":"hi"}',
-  ErrorCode.UNKNOWN_FIELD,
+  FormatErrorCode.UNKNOWN_FIELD,
   'note',
 );
 invalid(
@@ -445,7 +445,7 @@ invalid(
       return env;
     },
   }),
-  ErrorCode.UNKNOWN_FIELD,
+  FormatErrorCode.UNKNOWN_FIELD,
   'signatures[0].publicKey',
 );
 invalid(
@@ -454,7 +454,7 @@ invalid(
   edited((p) => {
     p.artifacts[0].comment = 'fine';
   }),
-  ErrorCode.UNKNOWN_FIELD,
+  FormatErrorCode.UNKNOWN_FIELD,
   'predicate.artifacts[0].comment',
 );
 invalid(
@@ -467,14 +467,14 @@ invalid(
       return JSON.stringify(s);
     })(),
   }),
-  ErrorCode.UNKNOWN_FIELD,
+  FormatErrorCode.UNKNOWN_FIELD,
   'subject[0].digest.sha512',
 );
 invalid(
   'proto-key',
   'predicate has a "__proto__" key: a plain object would take it as a prototype; here it is just an unknown field',
   textEdited('"proposal":{', '"__proto__":{"note":"x"},"proposal":{'),
-  ErrorCode.UNKNOWN_FIELD,
+  FormatErrorCode.UNKNOWN_FIELD,
   'predicate.__proto__',
 );
 invalid(
@@ -483,7 +483,7 @@ invalid(
   edited((p) => {
     delete p.environment.gitVersion;
   }),
-  ErrorCode.MISSING_FIELD,
+  FormatErrorCode.MISSING_FIELD,
   'predicate.environment.gitVersion',
 );
 invalid(
@@ -492,7 +492,7 @@ invalid(
   craftEnvelope({
     envelope: (env) => ({ payloadType: env['payloadType']!, payload: env['payload']! }),
   }),
-  ErrorCode.MISSING_FIELD,
+  FormatErrorCode.MISSING_FIELD,
   'signatures',
 );
 invalid(
@@ -501,7 +501,7 @@ invalid(
   edited((p) => {
     p.environment.cpuCount = '32';
   }),
-  ErrorCode.WRONG_TYPE,
+  FormatErrorCode.WRONG_TYPE,
   'predicate.environment.cpuCount',
 );
 invalid(
@@ -510,7 +510,7 @@ invalid(
   craftEnvelope({
     envelope: (env) => ({ ...env, signatures: (env['signatures'] as any[])[0] }),
   }),
-  ErrorCode.WRONG_TYPE,
+  FormatErrorCode.WRONG_TYPE,
   'signatures',
 );
 invalid(
@@ -519,7 +519,7 @@ invalid(
   edited((p) => {
     p.build.cleanCache = 'yes';
   }),
-  ErrorCode.WRONG_TYPE,
+  FormatErrorCode.WRONG_TYPE,
   'predicate.build.cleanCache',
 );
 invalid(
@@ -528,15 +528,15 @@ invalid(
   edited((p) => {
     p.tool.name = null;
   }),
-  ErrorCode.WRONG_TYPE,
+  FormatErrorCode.WRONG_TYPE,
   'predicate.tool.name',
 );
-invalid('envelope-array', 'The envelope is a JSON array', `[${base}]`, ErrorCode.WRONG_TYPE);
+invalid('envelope-array', 'The envelope is a JSON array', `[${base}]`, FormatErrorCode.WRONG_TYPE);
 invalid(
   'json',
   'payloadType is application/json',
   craftEnvelope({ envelope: (env) => ({ ...env, payloadType: 'application/json' }) }),
-  ErrorCode.PAYLOAD_TYPE_UNSUPPORTED,
+  FormatErrorCode.PAYLOAD_TYPE_UNSUPPORTED,
   'payloadType',
 );
 invalid(
@@ -554,7 +554,7 @@ invalid(
       return { ...env, payload: payload.slice(0, -3) + bumped + '==' };
     },
   }),
-  ErrorCode.BASE64_INVALID,
+  FormatErrorCode.BASE64_INVALID,
   'payload',
 );
 invalid(
@@ -564,7 +564,7 @@ invalid(
     statementText: statementTextOfLength(2),
     envelope: (env) => ({ ...env, payload: (env['payload'] as string).replace(/=+$/, '') }),
   }),
-  ErrorCode.BASE64_INVALID,
+  FormatErrorCode.BASE64_INVALID,
   'payload',
 );
 invalid(
@@ -578,7 +578,7 @@ invalid(
       return { ...env, payload: payload.replace(/\+/g, '-').replace(/\//g, '_') };
     },
   }),
-  ErrorCode.BASE64_INVALID,
+  FormatErrorCode.BASE64_INVALID,
   'payload',
 );
 invalid(
@@ -590,7 +590,7 @@ invalid(
       payload: (env['payload'] as string).replace(/(.{76})/g, '$1\n'),
     }),
   }),
-  ErrorCode.BASE64_INVALID,
+  FormatErrorCode.BASE64_INVALID,
   'payload',
 );
 invalid(
@@ -603,7 +603,7 @@ invalid(
       return env;
     },
   }),
-  ErrorCode.BASE64_INVALID,
+  FormatErrorCode.BASE64_INVALID,
   'signatures[0].sig',
 );
 invalid(
@@ -612,14 +612,14 @@ invalid(
   edited((p) => {
     p.builder.publicKey = p.builder.publicKey.replace(/=+$/, '');
   }),
-  ErrorCode.BASE64_INVALID,
+  FormatErrorCode.BASE64_INVALID,
   'predicate.builder.publicKey',
 );
 invalid(
   'none',
   'signatures is empty',
   craftEnvelope({ envelope: (env) => ({ ...env, signatures: [] }) }),
-  ErrorCode.SIGNATURE_COUNT,
+  FormatErrorCode.SIGNATURE_COUNT,
   'signatures',
 );
 invalid(
@@ -631,14 +631,14 @@ invalid(
       return { ...env, signatures: [sigs[0], sigs[0]] };
     },
   }),
-  ErrorCode.SIGNATURE_COUNT,
+  FormatErrorCode.SIGNATURE_COUNT,
   'signatures',
 );
 invalid(
   'short',
   'Signature of 63 bytes',
   craftEnvelope({ signature: (s) => s.subarray(0, 63) }),
-  ErrorCode.SIGNATURE_LENGTH,
+  FormatErrorCode.SIGNATURE_LENGTH,
   'signatures[0].sig',
 );
 invalid(
@@ -651,14 +651,14 @@ invalid(
       return t;
     },
   }),
-  ErrorCode.SIGNATURE_INVALID,
+  FormatErrorCode.SIGNATURE_INVALID,
   'signatures[0].sig',
 );
 invalid(
   'wrong-key',
   "Signed by builder B's key, while the predicate names builder A",
   craftEnvelope({ signingKey: KEY_B, keyid: principalA }),
-  ErrorCode.SIGNATURE_INVALID,
+  FormatErrorCode.SIGNATURE_INVALID,
   'signatures[0].sig',
 );
 invalid(
@@ -673,7 +673,7 @@ invalid(
     env.payload = base64Encode(utf8Encode(statement));
     return JSON.stringify(env);
   })(),
-  ErrorCode.SIGNATURE_INVALID,
+  FormatErrorCode.SIGNATURE_INVALID,
   'signatures[0].sig',
 );
 invalid(
@@ -693,7 +693,7 @@ invalid(
       return t;
     },
   }),
-  ErrorCode.SIGNATURE_INVALID,
+  FormatErrorCode.SIGNATURE_INVALID,
   'signatures[0].sig',
 );
 invalid(
@@ -708,28 +708,28 @@ invalid(
       return t;
     },
   }),
-  ErrorCode.SIGNATURE_INVALID,
+  FormatErrorCode.SIGNATURE_INVALID,
   'signatures[0].sig',
 );
 invalid(
   'no-pae',
   'Signature over the raw statement bytes instead of their DSSE pre-authentication encoding',
   craftEnvelope({ signedMessage: (b) => b }),
-  ErrorCode.SIGNATURE_INVALID,
+  FormatErrorCode.SIGNATURE_INVALID,
   'signatures[0].sig',
 );
 invalid(
   'other-payload-type',
   'Signature over PAE("application/json", statement): the payload type is bound by the signature',
   craftEnvelope({ signedMessage: (b) => pae('application/json', b) }),
-  ErrorCode.SIGNATURE_INVALID,
+  FormatErrorCode.SIGNATURE_INVALID,
   'signatures[0].sig',
 );
 invalid(
   'other-builder',
   "keyid names builder B while the predicate is builder A's",
   craftEnvelope({ keyid: principalB }),
-  ErrorCode.KEYID_MISMATCH,
+  FormatErrorCode.KEYID_MISMATCH,
   'signatures[0].keyid',
 );
 invalid(
@@ -741,7 +741,7 @@ invalid(
       _type: 'https://in-toto.io/Statement/v0.1',
     }),
   }),
-  ErrorCode.STATEMENT_TYPE_UNSUPPORTED,
+  FormatErrorCode.STATEMENT_TYPE_UNSUPPORTED,
   '_type',
 );
 invalid(
@@ -753,7 +753,7 @@ invalid(
       predicateType: 'https://slsa.dev/provenance/v1',
     }),
   }),
-  ErrorCode.PREDICATE_TYPE_UNSUPPORTED,
+  FormatErrorCode.PREDICATE_TYPE_UNSUPPORTED,
   'predicateType',
 );
 
@@ -770,7 +770,7 @@ for (const [name, id, description] of [
     name,
     description,
     edited((p) => void (p.proposal.id = id)),
-    ErrorCode.PROPOSAL_ID_INVALID,
+    FormatErrorCode.PROPOSAL_ID_INVALID,
     'predicate.proposal.id',
   );
 }
@@ -778,21 +778,21 @@ invalid(
   'number',
   'proposal.id as a JSON number',
   edited((p) => void (p.proposal.id = 139768)),
-  ErrorCode.WRONG_TYPE,
+  FormatErrorCode.WRONG_TYPE,
   'predicate.proposal.id',
 );
 invalid(
   'abbreviated',
   'commit abbreviated to 8 digits, as people write it in the forum',
   edited((p) => void (p.proposal.commit = 'bcac7ca3')),
-  ErrorCode.COMMIT_INVALID,
+  FormatErrorCode.COMMIT_INVALID,
   'predicate.proposal.commit',
 );
 invalid(
   'uppercase',
   'commit in uppercase hex',
   edited((p) => void (p.proposal.commit = p.proposal.commit.toUpperCase())),
-  ErrorCode.COMMIT_INVALID,
+  FormatErrorCode.COMMIT_INVALID,
   'predicate.proposal.commit',
 );
 invalid(
@@ -802,14 +802,14 @@ invalid(
     p.artifacts[1].sha256 = p.artifacts[1].sha256.toUpperCase();
     p.artifacts[1].expectedSha256 = p.artifacts[1].sha256;
   }),
-  ErrorCode.HEX_INVALID,
+  FormatErrorCode.HEX_INVALID,
   'subject[1].digest.sha256',
 );
 invalid(
   'expected-short',
   'expectedSha256 of 63 hex digits',
   edited((p) => void (p.artifacts[1].expectedSha256 = p.artifacts[1].expectedSha256.slice(1))),
-  ErrorCode.HEX_INVALID,
+  FormatErrorCode.HEX_INVALID,
   'predicate.artifacts[1].expectedSha256',
 );
 invalid(
@@ -820,14 +820,14 @@ invalid(
     (p['artifacts'] as any[])[0].members[1].sha256 = 'g' + illustrativeHash('x').slice(1);
     return craftEnvelope({ predicate: p });
   })(),
-  ErrorCode.HEX_INVALID,
+  FormatErrorCode.HEX_INVALID,
   'predicate.artifacts[0].members[1].sha256',
 );
 invalid(
   'script-sha256-prefixed',
   'tool.scriptSha256 written as "sha256:<hex>"',
   edited((p) => void (p.tool.scriptSha256 = 'sha256:' + p.tool.scriptSha256)),
-  ErrorCode.HEX_INVALID,
+  FormatErrorCode.HEX_INVALID,
   'predicate.tool.scriptSha256',
 );
 
@@ -851,7 +851,7 @@ invalid(
       keyid: builder.id,
     });
   })(),
-  ErrorCode.PUBLIC_KEY_INVALID,
+  FormatErrorCode.PUBLIC_KEY_INVALID,
   'predicate.builder.publicKey',
 );
 const nonCanonicalKey = new Uint8Array(32).fill(0xff);
@@ -867,7 +867,7 @@ invalid(
     };
     return craftEnvelope({ predicate: realisticMatch(builder), keyid: builder.id });
   })(),
-  ErrorCode.PUBLIC_KEY_INVALID,
+  FormatErrorCode.PUBLIC_KEY_INVALID,
   'predicate.builder.publicKey',
 );
 invalid(
@@ -878,7 +878,7 @@ invalid(
     const builder = { id: builderOf(KEY_A).id, publicKey: base64Encode(short) };
     return craftEnvelope({ predicate: realisticMatch(builder) });
   })(),
-  ErrorCode.PUBLIC_KEY_INVALID,
+  FormatErrorCode.PUBLIC_KEY_INVALID,
   'predicate.builder.publicKey',
 );
 invalid(
@@ -890,35 +890,35 @@ invalid(
     const builder = { id: principalFromEd25519PublicKey(key), publicKey: base64Encode(key) };
     return craftEnvelope({ predicate: realisticMatch(builder), keyid: builder.id });
   })(),
-  ErrorCode.PUBLIC_KEY_INVALID,
+  FormatErrorCode.PUBLIC_KEY_INVALID,
   'predicate.builder.publicKey',
 );
 invalid(
   'other-principal',
   "builder.id is builder B's principal while publicKey is A's",
   edited((p) => void (p.builder.id = principalB)),
-  ErrorCode.BUILDER_ID_MISMATCH,
+  FormatErrorCode.BUILDER_ID_MISMATCH,
   'predicate.builder.id',
 );
 invalid(
   'replica',
   'artifact kind "replica"',
   edited((p) => void (p.artifacts[1].kind = 'replica')),
-  ErrorCode.ARTIFACT_KIND_UNKNOWN,
+  FormatErrorCode.ARTIFACT_KIND_UNKNOWN,
   'predicate.artifacts[1].kind',
 );
 invalid(
   'two-guestos',
   'GuestOS listed twice',
   edited((p) => void (p.artifacts[1].kind = 'guestos')),
-  ErrorCode.ARTIFACT_DUPLICATE,
+  FormatErrorCode.ARTIFACT_DUPLICATE,
   'predicate.artifacts[1].kind',
 );
 invalid(
   'none',
   'no artifacts',
   edited((p) => void (p.artifacts = [])),
-  ErrorCode.ARTIFACT_COUNT,
+  FormatErrorCode.ARTIFACT_COUNT,
   'predicate.artifacts',
 );
 invalid(
@@ -941,49 +941,49 @@ invalid(
       verdict: 'not_built',
     }));
   }),
-  ErrorCode.ARTIFACT_COUNT,
+  FormatErrorCode.ARTIFACT_COUNT,
   'predicate.artifacts',
 );
 invalid(
   'path-traversal',
   'artifact name "../update-img.tar.zst"',
   edited((p) => void (p.artifacts[1].name = '../update-img.tar.zst')),
-  ErrorCode.NAME_INVALID,
+  FormatErrorCode.NAME_INVALID,
   'predicate.artifacts[1].name',
 );
 invalid(
   'matched',
   'verdict "matched"',
   edited((p) => void (p.artifacts[0].verdict = 'matched')),
-  ErrorCode.VERDICT_UNKNOWN,
+  FormatErrorCode.VERDICT_UNKNOWN,
   'predicate.artifacts[0].verdict',
 );
 invalid(
   'match-but-different',
   'verdict "match" while sha256 differs from expectedSha256',
   edited((p) => void (p.artifacts[0].expectedSha256 = illustrativeHash('another'))),
-  ErrorCode.VERDICT_INCONSISTENT,
+  FormatErrorCode.VERDICT_INCONSISTENT,
   'predicate.artifacts[0].verdict',
 );
 invalid(
   'mismatch-but-equal',
   'verdict "mismatch" while the hashes are equal',
   edited((p) => void (p.artifacts[1].verdict = 'mismatch')),
-  ErrorCode.VERDICT_INCONSISTENT,
+  FormatErrorCode.VERDICT_INCONSISTENT,
   'predicate.artifacts[1].verdict',
 );
 invalid(
   'match-without-expected',
   'verdict "match" with expectedSha256 null',
   edited((p) => void (p.artifacts[0].expectedSha256 = null)),
-  ErrorCode.VERDICT_INCONSISTENT,
+  FormatErrorCode.VERDICT_INCONSISTENT,
   'predicate.artifacts[0].verdict',
 );
 invalid(
   'build-failed-with-hash',
   'verdict "build_failed" with a sha256',
   edited((p) => void (p.artifacts[0].verdict = 'build_failed')),
-  ErrorCode.VERDICT_INCONSISTENT,
+  FormatErrorCode.VERDICT_INCONSISTENT,
   'predicate.artifacts[0].verdict',
 );
 invalid(
@@ -993,7 +993,7 @@ invalid(
     Object.assign(p.artifacts[1], { sha256: null, verdict: 'not_built' });
     p.artifacts[1].members = [{ path: 'root.img', sha256: illustrativeHash('m'), size: '1' }];
   }),
-  ErrorCode.VERDICT_INCONSISTENT,
+  FormatErrorCode.VERDICT_INCONSISTENT,
   'predicate.artifacts[1].verdict',
 );
 invalid(
@@ -1006,7 +1006,7 @@ invalid(
       return JSON.stringify(s);
     })(),
   }),
-  ErrorCode.SUBJECT_MISMATCH,
+  FormatErrorCode.SUBJECT_MISMATCH,
   'subject[0]',
 );
 invalid(
@@ -1019,7 +1019,7 @@ invalid(
       return JSON.stringify(s);
     })(),
   }),
-  ErrorCode.SUBJECT_MISMATCH,
+  FormatErrorCode.SUBJECT_MISMATCH,
   'subject',
 );
 invalid(
@@ -1032,7 +1032,7 @@ invalid(
       return JSON.stringify(s);
     })(),
   }),
-  ErrorCode.SUBJECT_MISMATCH,
+  FormatErrorCode.SUBJECT_MISMATCH,
   'subject[0]',
 );
 invalid(
@@ -1045,7 +1045,7 @@ invalid(
       return JSON.stringify(s);
     })(),
   }),
-  ErrorCode.SUBJECT_MISMATCH,
+  FormatErrorCode.SUBJECT_MISMATCH,
   'subject[0]',
 );
 invalid(
@@ -1062,7 +1062,7 @@ invalid(
       return JSON.stringify(s);
     })(),
   }),
-  ErrorCode.SUBJECT_MISMATCH,
+  FormatErrorCode.SUBJECT_MISMATCH,
   'subject',
 );
 
@@ -1075,28 +1075,28 @@ invalid(
   'absolute',
   'member path "/etc/passwd"',
   wsl2Edited((m) => void (m[0].path = '/etc/passwd')),
-  ErrorCode.MEMBER_INVALID,
+  FormatErrorCode.MEMBER_INVALID,
   'predicate.artifacts[0].members[0].path',
 );
 invalid(
   'dot-dot',
   'member path "boot/../root.img"',
   wsl2Edited((m) => void (m[0].path = 'boot/../root.img')),
-  ErrorCode.MEMBER_INVALID,
+  FormatErrorCode.MEMBER_INVALID,
   'predicate.artifacts[0].members[0].path',
 );
 invalid(
   'backslash',
   'member path "boot\\\\root.img"',
   wsl2Edited((m) => void (m[2].path = 'boot\\root.img')),
-  ErrorCode.MEMBER_INVALID,
+  FormatErrorCode.MEMBER_INVALID,
   'predicate.artifacts[0].members[2].path',
 );
 invalid(
   'root-img-twice',
   'root.img listed twice',
   wsl2Edited((m) => void (m[2].path = 'root.img')),
-  ErrorCode.MEMBER_DUPLICATE,
+  FormatErrorCode.MEMBER_DUPLICATE,
   'predicate.artifacts[0].members[2].path',
 );
 invalid(
@@ -1106,14 +1106,14 @@ invalid(
     for (let i = 3; i < 65; i++)
       m.push({ path: `part-${i}.img`, sha256: illustrativeHash(`p${i}`), size: '1' });
   }),
-  ErrorCode.MEMBER_COUNT,
+  FormatErrorCode.MEMBER_COUNT,
   'predicate.artifacts[0].members',
 );
 invalid(
   'size-float',
   'member size "41.0"',
   wsl2Edited((m) => void (m[2].size = '41.0')),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.artifacts[0].members[2].size',
 );
 
@@ -1130,7 +1130,7 @@ for (const [name, time, description] of [
     name,
     description,
     edited((p) => void (p.build.startedOn = time)),
-    ErrorCode.TIME_INVALID,
+    FormatErrorCode.TIME_INVALID,
     'predicate.build.startedOn',
   );
 }
@@ -1138,7 +1138,7 @@ invalid(
   'finished-before-started',
   'finishedOn is an hour before startedOn',
   edited((p) => void (p.build.finishedOn = '2026-11-20T08:12:00Z')),
-  ErrorCode.TIME_ORDER,
+  FormatErrorCode.TIME_ORDER,
   'predicate.build.finishedOn',
 );
 invalid(
@@ -1148,35 +1148,35 @@ invalid(
     p.build.startedOn = '2026-11-20T09:12:00.5Z';
     p.build.finishedOn = '2026-11-20T09:12:00Z';
   }),
-  ErrorCode.TIME_ORDER,
+  FormatErrorCode.TIME_ORDER,
   'predicate.build.finishedOn',
 );
 invalid(
   'huge-note',
   'note of 2001 bytes: 667 three-byte characters',
   edited((p) => void (p.note = '✓'.repeat(667))),
-  ErrorCode.TEXT_TOO_LONG,
+  FormatErrorCode.TEXT_TOO_LONG,
   'predicate.note',
 );
 invalid(
   'os-name',
   'osName of 129 bytes',
   edited((p) => void (p.environment.osName = 'U'.repeat(129))),
-  ErrorCode.TEXT_TOO_LONG,
+  FormatErrorCode.TEXT_TOO_LONG,
   'predicate.environment.osName',
 );
 invalid(
   'tool-version',
   'tool.version is ""',
   edited((p) => void (p.tool.version = '')),
-  ErrorCode.TEXT_EMPTY,
+  FormatErrorCode.TEXT_EMPTY,
   'predicate.tool.version',
 );
 invalid(
   'kernel',
   'kernel is "" (unknown is null)',
   edited((p) => void (p.environment.kernel = '')),
-  ErrorCode.TEXT_EMPTY,
+  FormatErrorCode.TEXT_EMPTY,
   'predicate.environment.kernel',
 );
 for (const [name, at, text, description] of [
@@ -1236,7 +1236,7 @@ for (const [name, at, text, description] of [
         o = seg.endsWith(']') ? o[seg.slice(0, -3)][Number(seg.slice(-2, -1))] : o[seg];
       o[path[path.length - 1]] = text;
     }),
-    ErrorCode.CONTROL_CHARACTER,
+    FormatErrorCode.CONTROL_CHARACTER,
     `predicate.${at}`,
   );
 }
@@ -1244,77 +1244,77 @@ invalid(
   'docker',
   'virtualization "docker"',
   edited((p) => void (p.environment.virtualization = 'docker')),
-  ErrorCode.VIRTUALIZATION_UNKNOWN,
+  FormatErrorCode.VIRTUALIZATION_UNKNOWN,
   'predicate.environment.virtualization',
 );
 invalid(
   'null',
   'virtualization null (unknown is written "unknown")',
   edited((p) => void (p.environment.virtualization = null)),
-  ErrorCode.WRONG_TYPE,
+  FormatErrorCode.WRONG_TYPE,
   'predicate.environment.virtualization',
 );
 invalid(
   'cpu-count-float',
   'cpuCount 32.0',
   textEdited('"cpuCount":32', '"cpuCount":32.0'),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.cpuCount',
 );
 invalid(
   'cpu-count-exponent',
   'cpuCount 3.2e1',
   textEdited('"cpuCount":32', '"cpuCount":3.2e1'),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.cpuCount',
 );
 invalid(
   'cpu-count-negative-zero',
   'cpuCount -0',
   textEdited('"cpuCount":32', '"cpuCount":-0'),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.cpuCount',
 );
 invalid(
   'cpu-count-huge',
   'cpuCount 12345678901234567890 (JSON.parse would round it)',
   textEdited('"cpuCount":32', '"cpuCount":12345678901234567890'),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.cpuCount',
 );
 invalid(
   'cpu-count-zero',
   'cpuCount 0',
   edited((p) => void (p.environment.cpuCount = 0)),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.cpuCount',
 );
 invalid(
   'memory-u64-overflow',
   'memoryBytes = 2^64',
   edited((p) => void (p.environment.memoryBytes = '18446744073709551616')),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.memoryBytes',
 );
 invalid(
   'memory-leading-zero',
   'memoryBytes "08"',
   edited((p) => void (p.environment.memoryBytes = '08')),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.memoryBytes',
 );
 invalid(
   'swap-negative',
   'swapBytes "-1"',
   edited((p) => void (p.environment.swapBytes = '-1')),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.swapBytes',
 );
 invalid(
   'disk-with-unit',
   'diskFreeBytes "512G"',
   edited((p) => void (p.environment.diskFreeBytes = '512G')),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.diskFreeBytes',
 );
 
@@ -1339,42 +1339,42 @@ invalid(
   'v2-unknown',
   'Version 2: environment.container is "docker-desktop", not one of the containers',
   editedV2((p) => (p.environment.container = 'docker-desktop')),
-  ErrorCode.CONTAINER_UNKNOWN,
+  FormatErrorCode.CONTAINER_UNKNOWN,
   'predicate.environment.container',
 );
 invalid(
   'v2-oom',
   'Version 2: build.failure.category "oom" is not a category (out of memory is "environment")',
   editedV2((p) => (p.build.failure.category = 'oom'), wsl2DiskFullV2(builderOf(KEY_A))),
-  ErrorCode.FAILURE_CATEGORY_UNKNOWN,
+  FormatErrorCode.FAILURE_CATEGORY_UNKNOWN,
   'predicate.build.failure.category',
 );
 invalid(
   'v2-container-as-virtualization',
   'Version 2: virtualization "container" (version 2 records the VM there and the container apart)',
   editedV2((p) => (p.environment.virtualization = 'container')),
-  ErrorCode.VIRTUALIZATION_UNKNOWN,
+  FormatErrorCode.VIRTUALIZATION_UNKNOWN,
   'predicate.environment.virtualization',
 );
 invalid(
   'v2-missing-container',
   'Version 2 without environment.container',
   editedV2((p) => delete p.environment.container),
-  ErrorCode.MISSING_FIELD,
+  FormatErrorCode.MISSING_FIELD,
   'predicate.environment.container',
 );
 invalid(
   'v2-missing-exit-code',
   'Version 2 without tool.exitCode',
   editedV2((p) => delete p.tool.exitCode),
-  ErrorCode.MISSING_FIELD,
+  FormatErrorCode.MISSING_FIELD,
   'predicate.tool.exitCode',
 );
 invalid(
   'v2-missing-failure',
   'Version 2 without build.failure',
   editedV2((p) => delete p.build.failure),
-  ErrorCode.MISSING_FIELD,
+  FormatErrorCode.MISSING_FIELD,
   'predicate.build.failure',
 );
 invalid(
@@ -1387,14 +1387,14 @@ invalid(
       return p;
     })(),
   }),
-  ErrorCode.UNKNOWN_FIELD,
+  FormatErrorCode.UNKNOWN_FIELD,
   'predicate.artifacts[0].tarSha256',
 );
 invalid(
   'v2-failure-without-failed-build',
   'Version 2: build.failure set although every artifact was built',
   editedV2((p) => (p.build.failure = { category: 'build', cause: 'make: *** [all] Error 2' })),
-  ErrorCode.VERDICT_INCONSISTENT,
+  FormatErrorCode.VERDICT_INCONSISTENT,
   'predicate.build.failure',
 );
 invalid(
@@ -1404,49 +1404,49 @@ invalid(
     (p) => (p.artifacts[0].tarSha256 = illustrativeHash('tar')),
     wsl2DiskFullV2(builderOf(KEY_A)),
   ),
-  ErrorCode.VERDICT_INCONSISTENT,
+  FormatErrorCode.VERDICT_INCONSISTENT,
   'predicate.artifacts[0].verdict',
 );
 invalid(
   'v2-measurements-with-tar-layer',
   'Version 2: launch measurements with a tar layer (they are not an archive)',
   editedV2((p) => (p.artifacts[1].tarSha256 = illustrativeHash('tar'))),
-  ErrorCode.VERDICT_INCONSISTENT,
+  FormatErrorCode.VERDICT_INCONSISTENT,
   'predicate.artifacts[1].verdict',
 );
 invalid(
   'v2-exit-code-256',
   'Version 2: tool.exitCode 256 is not an exit status',
   editedV2((p) => (p.tool.exitCode = 256)),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.tool.exitCode',
 );
 invalid(
   'v2-cgroup-cpu-max-fraction',
   'Version 2: cgroupCpuMax "1.5" is not "<quota|max> <period>"',
   editedV2((p) => (p.environment.cgroupCpuMax = '1.5')),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.cgroupCpuMax',
 );
 invalid(
   'v2-cgroup-memory-unlimited',
   'Version 2: cgroupMemoryMax "unlimited" (the cgroup file says "max")',
   editedV2((p) => (p.environment.cgroupMemoryMax = 'unlimited')),
-  ErrorCode.NUMBER_INVALID,
+  FormatErrorCode.NUMBER_INVALID,
   'predicate.environment.cgroupMemoryMax',
 );
 invalid(
   'v2-rootless-string',
   'Version 2: containerRuntimeRootless "yes" instead of a boolean',
   editedV2((p) => (p.environment.containerRuntimeRootless = 'yes')),
-  ErrorCode.WRONG_TYPE,
+  FormatErrorCode.WRONG_TYPE,
   'predicate.environment.containerRuntimeRootless',
 );
 invalid(
   'v2-cause-empty',
   'Version 2: an empty failure cause',
   editedV2((p) => (p.build.failure.cause = ''), wsl2DiskFullV2(builderOf(KEY_A))),
-  ErrorCode.TEXT_EMPTY,
+  FormatErrorCode.TEXT_EMPTY,
   'predicate.build.failure.cause',
 );
 invalid(
@@ -1456,7 +1456,7 @@ invalid(
     predicate: kvmContainerMismatchV2(),
     predicateType: 'https://repro-registry.org/attestation/icos-reproduction/v3',
   }),
-  ErrorCode.PREDICATE_TYPE_UNSUPPORTED,
+  FormatErrorCode.PREDICATE_TYPE_UNSUPPORTED,
   'predicateType',
 );
 // ---------------------------------------------------------------- write

@@ -7,7 +7,7 @@ import {
   utf8ByteLength,
   utf8Encode,
 } from './bytes';
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import { ENVIRONMENT_FIELDS_V2 } from './environment';
 import { LIMITS, PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE } from './constants';
 import { AttestationError, Rejection, reject } from './errors';
@@ -150,7 +150,7 @@ export function signAttestation(args: {
     (args.predicate as Record<string, unknown>)['builder'] !== undefined
   ) {
     throw new AttestationError({
-      code: ErrorCode.UNKNOWN_FIELD,
+      code: FormatErrorCode.UNKNOWN_FIELD,
       message: 'predicate.builder is filled in from the secret key: leave it out',
       field: 'predicate.builder',
     });
@@ -183,7 +183,7 @@ export function signAttestation(args: {
   const placeholder = serializeEnvelope(payload, builderId, 'A'.repeat(86) + '==');
   if (utf8ByteLength(placeholder) > LIMITS.envelopeBytes) {
     throw new AttestationError({
-      code: ErrorCode.ENVELOPE_TOO_LARGE,
+      code: FormatErrorCode.ENVELOPE_TOO_LARGE,
       message: `the envelope would be ${utf8ByteLength(placeholder)} bytes, more than ${LIMITS.envelopeBytes}`,
     });
   }
@@ -203,7 +203,8 @@ export function signAttestation(args: {
 
 function parseStatementBytes(statementBytes: Uint8Array): unknown {
   const text = decodeUtf8OrNull(statementBytes);
-  if (text === null) reject(ErrorCode.INVALID_UTF8, 'payload is not well-formed UTF-8', 'payload');
+  if (text === null)
+    reject(FormatErrorCode.INVALID_UTF8, 'payload is not well-formed UTF-8', 'payload');
   return parseJson(text, { rootField: 'payload', maxDepth: LIMITS.jsonDepth });
 }
 
@@ -214,12 +215,13 @@ function prepare(envelopeBytes: Uint8Array): {
 } {
   if (envelopeBytes.length > LIMITS.envelopeBytes) {
     reject(
-      ErrorCode.ENVELOPE_TOO_LARGE,
+      FormatErrorCode.ENVELOPE_TOO_LARGE,
       `envelope is ${envelopeBytes.length} bytes, more than ${LIMITS.envelopeBytes}`,
     );
   }
   const text = decodeUtf8OrNull(envelopeBytes);
-  if (text === null) return reject(ErrorCode.INVALID_UTF8, 'envelope is not well-formed UTF-8');
+  if (text === null)
+    return reject(FormatErrorCode.INVALID_UTF8, 'envelope is not well-formed UTF-8');
   const root = parseJson(text, { rootField: undefined, maxDepth: LIMITS.jsonDepth });
 
   const env = readObject({
@@ -229,7 +231,7 @@ function prepare(envelopeBytes: Uint8Array): {
   });
   if (readString(env['payloadType'], 'payloadType') !== PAYLOAD_TYPE) {
     reject(
-      ErrorCode.PAYLOAD_TYPE_UNSUPPORTED,
+      FormatErrorCode.PAYLOAD_TYPE_UNSUPPORTED,
       `payloadType must be ${PAYLOAD_TYPE}`,
       'payloadType',
     );
@@ -237,11 +239,11 @@ function prepare(envelopeBytes: Uint8Array): {
   const payload = readString(env['payload'], 'payload');
   const statementBytes = decodeBase64OrNull(payload);
   if (statementBytes === null)
-    return reject(ErrorCode.BASE64_INVALID, 'payload is not canonical base64', 'payload');
+    return reject(FormatErrorCode.BASE64_INVALID, 'payload is not canonical base64', 'payload');
   const signatures = readArray(env['signatures'], 'signatures');
   if (signatures.length !== 1) {
     reject(
-      ErrorCode.SIGNATURE_COUNT,
+      FormatErrorCode.SIGNATURE_COUNT,
       `signatures must hold exactly one signature, got ${signatures.length}`,
       'signatures',
     );
@@ -256,13 +258,13 @@ function prepare(envelopeBytes: Uint8Array): {
   const signature = decodeBase64OrNull(sigText);
   if (signature === null)
     return reject(
-      ErrorCode.BASE64_INVALID,
+      FormatErrorCode.BASE64_INVALID,
       'signatures[0].sig is not canonical base64',
       'signatures[0].sig',
     );
   if (signature.length !== 64) {
     reject(
-      ErrorCode.SIGNATURE_LENGTH,
+      FormatErrorCode.SIGNATURE_LENGTH,
       `signatures[0].sig must be 64 bytes, got ${signature.length}`,
       'signatures[0].sig',
     );
@@ -274,7 +276,7 @@ function prepare(envelopeBytes: Uint8Array): {
   const builderId = statement.predicate.builder.id;
   if (keyid !== builderId) {
     reject(
-      ErrorCode.KEYID_MISMATCH,
+      FormatErrorCode.KEYID_MISMATCH,
       'signatures[0].keyid is not predicate.builder.id',
       'signatures[0].keyid',
     );
@@ -301,13 +303,13 @@ function requireValidSignature(
   // Strict verification refuses bad keys too; say which it was (see KeyCheck).
   if (!isStrictEd25519PublicKey(attestation.publicKey)) {
     reject(
-      ErrorCode.PUBLIC_KEY_INVALID,
+      FormatErrorCode.PUBLIC_KEY_INVALID,
       'predicate.builder.publicKey is not a canonical Ed25519 point of large order',
       'predicate.builder.publicKey',
     );
   }
   return reject(
-    ErrorCode.SIGNATURE_INVALID,
+    FormatErrorCode.SIGNATURE_INVALID,
     'signatures[0].sig does not verify with predicate.builder.publicKey over the payload',
     'signatures[0].sig',
   );
@@ -328,7 +330,10 @@ export function verifyAttestation(envelopeBytes: Uint8Array): Result<VerifiedAtt
   if (!isBytes(envelopeBytes)) {
     return {
       ok: false,
-      error: { code: ErrorCode.INVALID_ARGUMENT, message: 'the envelope must be a Uint8Array' },
+      error: {
+        code: FormatErrorCode.INVALID_ARGUMENT,
+        message: 'the envelope must be a Uint8Array',
+      },
     };
   }
   return toResult(() => verify(envelopeBytes));

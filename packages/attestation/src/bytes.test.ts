@@ -11,7 +11,7 @@ import {
   utf8Decode,
   utf8Encode,
 } from './bytes';
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import { AttestationError } from './errors';
 
 function random(seed: number): () => number {
@@ -51,7 +51,7 @@ describe('hex', () => {
 
   it('rejects uppercase, odd length and non-hex', () => {
     for (const bad of ['AB', 'abc', 'zz', ' ab', 'ab\n', '0x12'])
-      expect(codeOf(() => hexToBytes(bad))).toBe(ErrorCode.HEX_INVALID);
+      expect(codeOf(() => hexToBytes(bad))).toBe(FormatErrorCode.HEX_INVALID);
   });
 });
 
@@ -83,7 +83,7 @@ describe('base64', () => {
     ];
     for (const text of lenient) {
       expect(decodeBase64OrNull(text), text).toBeNull();
-      expect(codeOf(() => base64Decode(text))).toBe(ErrorCode.BASE64_INVALID);
+      expect(codeOf(() => base64Decode(text))).toBe(FormatErrorCode.BASE64_INVALID);
     }
   });
 
@@ -119,7 +119,7 @@ describe('UTF-8', () => {
 
   it('refuses to encode lone surrogates instead of writing U+FFFD', () => {
     for (const text of ['\ud800', 'a\udc00b', '\udbff\ud800']) {
-      expect(codeOf(() => utf8Encode(text))).toBe(ErrorCode.LONE_SURROGATE);
+      expect(codeOf(() => utf8Encode(text))).toBe(FormatErrorCode.LONE_SURROGATE);
       expect(utf8ByteLength(text)).toBe(-1);
     }
   });
@@ -164,7 +164,7 @@ describe('UTF-8', () => {
       'f09f98',
     ];
     for (const hex of bad) expect(decodeUtf8OrNull(Buffer.from(hex, 'hex')), hex).toBeNull();
-    expect(codeOf(() => utf8Decode(Buffer.from('c0af', 'hex')))).toBe(ErrorCode.INVALID_UTF8);
+    expect(codeOf(() => utf8Decode(Buffer.from('c0af', 'hex')))).toBe(FormatErrorCode.INVALID_UTF8);
   });
 
   it('keeps a byte-order mark rather than silently dropping it', () => {

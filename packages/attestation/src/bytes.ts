@@ -3,7 +3,7 @@
 // (Buffer.from(s, 'base64') skips junk, TextDecoder substitutes U+FFFD) would let two
 // different byte strings mean the same attestation.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import { AttestationError } from './errors';
 
 const HEX_DIGITS = '0123456789abcdef';
@@ -56,7 +56,7 @@ export function hexToBytes(hex: string): Uint8Array {
   const out = typeof hex === 'string' ? decodeHexOrNull(hex) : null;
   if (out === null) {
     throw new AttestationError({
-      code: ErrorCode.HEX_INVALID,
+      code: FormatErrorCode.HEX_INVALID,
       message: 'hex must be an even number of lowercase hex digits',
     });
   }
@@ -154,7 +154,7 @@ export function base64Decode(text: string): Uint8Array {
   const out = typeof text === 'string' ? decodeBase64OrNull(text) : null;
   if (out === null) {
     throw new AttestationError({
-      code: ErrorCode.BASE64_INVALID,
+      code: FormatErrorCode.BASE64_INVALID,
       message: 'not canonical RFC 4648 base64 (standard alphabet, padded, zero trailing bits)',
     });
   }
@@ -192,7 +192,7 @@ export function utf8Encode(text: string): Uint8Array {
   const length = utf8ByteLength(text);
   if (length < 0) {
     throw new AttestationError({
-      code: ErrorCode.LONE_SURROGATE,
+      code: FormatErrorCode.LONE_SURROGATE,
       message: 'text holds a lone surrogate, which has no UTF-8 encoding',
     });
   }
@@ -305,7 +305,7 @@ export function utf8Decode(bytes: Uint8Array): string {
   const out = isBytes(bytes) ? decodeUtf8OrNull(bytes) : null;
   if (out === null) {
     throw new AttestationError({
-      code: ErrorCode.INVALID_UTF8,
+      code: FormatErrorCode.INVALID_UTF8,
       message: 'bytes are not well-formed UTF-8',
     });
   }

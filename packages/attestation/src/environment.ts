@@ -1,7 +1,7 @@
 // The `environment` object of both predicate versions. Version 2 keeps version 1's fields (in
 // the same order, so a version 1 reader finds them), narrows `virtualization` to the VM layer,
 // and adds the fields after `gitVersion`.
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import { CONTAINERS, LIMITS, VIRTUALIZATIONS } from './constants';
 import { reject } from './errors';
 import {
@@ -52,7 +52,11 @@ function readCpuCount(value: unknown, at: string): number | null {
   if (value === null) return null;
   if (typeof value !== 'number') return wrongType(at, 'a number or null', value);
   if (!Number.isSafeInteger(value) || value < 1 || value > LIMITS.cpuCount) {
-    reject(ErrorCode.NUMBER_INVALID, `${at} must be an integer from 1 to ${LIMITS.cpuCount}`, at);
+    reject(
+      FormatErrorCode.NUMBER_INVALID,
+      `${at} must be an integer from 1 to ${LIMITS.cpuCount}`,
+      at,
+    );
   }
   return value;
 }
@@ -67,7 +71,7 @@ function readMemoryMax(value: unknown, at: string): string | null {
   if (value === null) return null;
   const text = readString(value, at);
   if (text !== 'max' && !isDecimalU64(text))
-    reject(ErrorCode.NUMBER_INVALID, `${at} must be "max" or a decimal u64`, at);
+    reject(FormatErrorCode.NUMBER_INVALID, `${at} must be "max" or a decimal u64`, at);
   return text;
 }
 
@@ -81,7 +85,7 @@ function readCpuMax(value: unknown, at: string): string | null {
     (parts[0] === 'max' || (isDecimalU64(parts[0]) && parts[0] !== '0')) &&
     isDecimalU64(parts[1]) &&
     parts[1] !== '0';
-  if (!ok) reject(ErrorCode.NUMBER_INVALID, `${at} must be "<quota|max> <period>"`, at);
+  if (!ok) reject(FormatErrorCode.NUMBER_INVALID, `${at} must be "<quota|max> <period>"`, at);
   return text;
 }
 
@@ -105,7 +109,7 @@ export function readEnvironment(
       value: v['virtualization'],
       at: f('virtualization'),
       allowed: version === 1 ? VIRTUALIZATIONS : VM_LAYERS,
-      code: ErrorCode.VIRTUALIZATION_UNKNOWN,
+      code: FormatErrorCode.VIRTUALIZATION_UNKNOWN,
     }),
     cpuModel: readNullableLabel(v['cpuModel'], f('cpuModel')),
     cpuCount: readCpuCount(v['cpuCount'], f('cpuCount')),
@@ -126,7 +130,7 @@ export function readEnvironment(
       value: v['container'],
       at: f('container'),
       allowed: CONTAINERS,
-      code: ErrorCode.CONTAINER_UNKNOWN,
+      code: FormatErrorCode.CONTAINER_UNKNOWN,
     }),
     containerRuntimeRootless: readNullableBoolean(
       v['containerRuntimeRootless'],

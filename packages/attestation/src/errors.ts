@@ -1,8 +1,8 @@
-import type { ErrorCode } from './codes';
+import type { FormatErrorCode } from './codes';
 
 /** Why an input was rejected: a stable code, a message for people, the field at fault. */
 export interface FormatError {
-  code: ErrorCode;
+  code: FormatErrorCode;
   message: string;
   /** Path of the field at fault, e.g. `predicate.artifacts[1].sha256`; absent for the whole input. */
   field?: string;
@@ -12,7 +12,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: FormatError
 
 /** Thrown by the helpers that build or sign (never by `verifyAttestation`). */
 export class AttestationError extends Error {
-  readonly code: ErrorCode;
+  readonly code: FormatErrorCode;
   readonly field: string | undefined;
 
   constructor(error: FormatError, options?: { cause?: unknown }) {
@@ -34,6 +34,6 @@ export class Rejection extends Error {
   }
 }
 
-export function reject(code: ErrorCode, message: string, field?: string): never {
+export function reject(code: FormatErrorCode, message: string, field?: string): never {
   throw new Rejection(field === undefined ? { code, message } : { code, message, field });
 }

@@ -1,7 +1,8 @@
 // @repro-registry/attestation: the signed attestation format shared by the registry canister,
 // the `repro` CLI and the frontend. Pure: no I/O, no Node APIs, runs in azle's JS engine.
-export { ErrorCode, FormatErrorCode, RegistryErrorCode, isErrorCode } from './codes';
+export { FormatErrorCode, isFormatErrorCode } from './codes';
 export { AttestationError } from './errors';
+export { overallVerdict } from './verdict';
 export type { FormatError, Result } from './errors';
 export {
   ARTIFACT_KINDS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import { Rejection } from './errors';
 import type { FormatError } from './errors';
 import { parseJson } from './json';
@@ -84,16 +84,16 @@ describe('parseJson rejects', () => {
     '1e+',
   ];
   it.each(notJson)('%j as NOT_JSON', (text) => {
-    expect(rejection(text)).toMatchObject({ code: ErrorCode.NOT_JSON, field: 'payload' });
+    expect(rejection(text)).toMatchObject({ code: FormatErrorCode.NOT_JSON, field: 'payload' });
   });
 
   it('duplicate keys, naming the path', () => {
     expect(rejection('{"a":{"b":1,"b":2}}')).toMatchObject({
-      code: ErrorCode.DUPLICATE_KEY,
+      code: FormatErrorCode.DUPLICATE_KEY,
       field: 'a.b',
     });
     expect(rejection('{"x":[{"k":1},{"k":1,"\\u006b":2}]}')).toMatchObject({
-      code: ErrorCode.DUPLICATE_KEY,
+      code: FormatErrorCode.DUPLICATE_KEY,
       field: 'x[1].k',
     });
   });
@@ -106,14 +106,14 @@ describe('parseJson rejects', () => {
       '"\\ud800x"',
       '{"n":"\\udfff\\ud800"}',
     ]) {
-      expect(rejection(text).code).toBe(ErrorCode.LONE_SURROGATE);
+      expect(rejection(text).code).toBe(FormatErrorCode.LONE_SURROGATE);
     }
   });
 
   it('numbers that are not small integers', () => {
     for (const text of ['1.5', '1e3', '1E3', '-0', '1234567890123456', '1e400', '0.0']) {
       expect(rejection(`{"n":${text}}`)).toMatchObject({
-        code: ErrorCode.NUMBER_INVALID,
+        code: FormatErrorCode.NUMBER_INVALID,
         field: 'n',
       });
     }
@@ -121,7 +121,7 @@ describe('parseJson rejects', () => {
 
   it('nesting beyond the limit, without recursing into it', () => {
     expect(parse('[[[[[[[[1]]]]]]]]')).toEqual([[[[[[[[1]]]]]]]]);
-    expect(rejection('[[[[[[[[[1]]]]]]]]]').code).toBe(ErrorCode.NESTING_TOO_DEEP);
-    expect(rejection('['.repeat(1_000_000)).code).toBe(ErrorCode.NESTING_TOO_DEEP);
+    expect(rejection('[[[[[[[[[1]]]]]]]]]').code).toBe(FormatErrorCode.NESTING_TOO_DEEP);
+    expect(rejection('['.repeat(1_000_000)).code).toBe(FormatErrorCode.NESTING_TOO_DEEP);
   });
 });

@@ -2,7 +2,7 @@
 // lenient where a signed format must not be: it keeps the last of duplicate keys (so a
 // verifier and a viewer could see different values), accepts lone surrogates, turns 1e400
 // into Infinity and 12345678901234567890 into a rounded number.
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import { reject } from './errors';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -50,7 +50,7 @@ export function parseJson(text: string, options: ParseOptions): JsonValue {
   const documentName = options.rootField ?? 'envelope';
   const fail = (message: string): never =>
     reject(
-      ErrorCode.NOT_JSON,
+      FormatErrorCode.NOT_JSON,
       `${documentName} is not JSON: ${message} at offset ${pos}`,
       options.rootField,
     );
@@ -142,7 +142,7 @@ export function parseJson(text: string, options: ParseOptions): JsonValue {
 
   const loneSurrogate = (): never =>
     reject(
-      ErrorCode.LONE_SURROGATE,
+      FormatErrorCode.LONE_SURROGATE,
       `${field() ?? documentName} has a \\u escape of a lone surrogate`,
       field(),
     );
@@ -191,7 +191,7 @@ export function parseJson(text: string, options: ParseOptions): JsonValue {
     const raw = text.slice(start, pos);
     if (!integer || intDigits > MAX_INTEGER_DIGITS || raw === '-0') {
       reject(
-        ErrorCode.NUMBER_INVALID,
+        FormatErrorCode.NUMBER_INVALID,
         `${field() ?? documentName}: ${raw.length > 40 ? raw.slice(0, 40) + '…' : raw} is not an integer of at most ${MAX_INTEGER_DIGITS} digits`,
         field(),
       );
@@ -208,7 +208,7 @@ export function parseJson(text: string, options: ParseOptions): JsonValue {
     depth++;
     if (depth > options.maxDepth) {
       reject(
-        ErrorCode.NESTING_TOO_DEEP,
+        FormatErrorCode.NESTING_TOO_DEEP,
         `${documentName} nests deeper than ${options.maxDepth} levels at ${field() ?? 'the root'}`,
         field(),
       );
@@ -236,7 +236,7 @@ export function parseJson(text: string, options: ParseOptions): JsonValue {
           const key = parseString();
           path.push(key);
           if (key in obj)
-            reject(ErrorCode.DUPLICATE_KEY, `duplicate key ${field() ?? ''}`, field());
+            reject(FormatErrorCode.DUPLICATE_KEY, `duplicate key ${field() ?? ''}`, field());
           skipWhitespace();
           if (text.charCodeAt(pos) !== 0x3a) fail('expected ":"');
           pos++;

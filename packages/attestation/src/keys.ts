@@ -2,7 +2,7 @@ import * as ed from '@noble/ed25519';
 import { sha512 } from './sha512';
 import { Principal } from '@dfinity/principal';
 import { isBytes } from './bytes';
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import { AttestationError } from './errors';
 
 // noble's sync API needs a SHA-512 (there is no WebCrypto inside azle's engine); ours costs half
@@ -25,7 +25,12 @@ const ED25519_SPKI_PREFIX = Uint8Array.of(
   0x00,
 );
 
-function requireLength(bytes: Uint8Array, length: number, what: string, code: ErrorCode): void {
+function requireLength(
+  bytes: Uint8Array,
+  length: number,
+  what: string,
+  code: FormatErrorCode,
+): void {
   if (!isBytes(bytes) || bytes.length !== length) {
     throw new AttestationError({ code, message: `${what} must be ${length} bytes` });
   }
@@ -33,7 +38,7 @@ function requireLength(bytes: Uint8Array, length: number, what: string, code: Er
 
 /** The 44-byte DER SubjectPublicKeyInfo of a raw Ed25519 public key (what openssl and the IC use). */
 export function ed25519SpkiDer(publicKey: Uint8Array): Uint8Array {
-  requireLength(publicKey, 32, 'an Ed25519 public key', ErrorCode.PUBLIC_KEY_INVALID);
+  requireLength(publicKey, 32, 'an Ed25519 public key', FormatErrorCode.PUBLIC_KEY_INVALID);
   const der = new Uint8Array(44);
   der.set(ED25519_SPKI_PREFIX, 0);
   der.set(publicKey, 12);
@@ -46,7 +51,7 @@ export function principalFromEd25519PublicKey(publicKey: Uint8Array): string {
 }
 
 export function ed25519PublicKeyFromSecret(secretKey: Uint8Array): Uint8Array {
-  requireLength(secretKey, 32, 'an Ed25519 secret key', ErrorCode.INVALID_ARGUMENT);
+  requireLength(secretKey, 32, 'an Ed25519 secret key', FormatErrorCode.INVALID_ARGUMENT);
   return ed.getPublicKey(secretKey);
 }
 
@@ -77,7 +82,7 @@ export function verifyEd25519(args: {
 }
 
 export function signEd25519(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  requireLength(secretKey, 32, 'an Ed25519 secret key', ErrorCode.INVALID_ARGUMENT);
+  requireLength(secretKey, 32, 'an Ed25519 secret key', FormatErrorCode.INVALID_ARGUMENT);
   return ed.sign(message, secretKey);
 }
 

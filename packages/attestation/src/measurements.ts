@@ -4,7 +4,7 @@
 // Node or Web APIs): the registry canister computes the expected hash from the proposal itself.
 import { sha256Hex, utf8Encode } from './bytes';
 import { AttestationError } from './errors';
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 
 /** One entry of `guest_launch_measurements` (the shape `@repro-registry/proposals` decodes). */
 export interface LaunchMeasurementValue {
@@ -22,7 +22,7 @@ function jsonString(text: string): string {
       const next = text.charCodeAt(i + 1);
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff))
         throw new AttestationError({
-          code: ErrorCode.LONE_SURROGATE,
+          code: FormatErrorCode.LONE_SURROGATE,
           message: 'a kernel command line holds a lone surrogate',
         });
       out += text[i] + text[i + 1];
@@ -46,7 +46,7 @@ export function canonicalLaunchMeasurements(values: readonly LaunchMeasurementVa
   const entries = values.map((v) => {
     if (!/^(?:[0-9a-f]{2})*$/.test(v.measurementHex))
       throw new AttestationError({
-        code: ErrorCode.HEX_INVALID,
+        code: FormatErrorCode.HEX_INVALID,
         message: 'a launch measurement must be lowercase hex bytes',
       });
     const metadata =

@@ -1,7 +1,7 @@
 // Readers of JSON values with the format's rules: each checks one value at a field path and
 // returns it, or throws `Rejection` with a stable code. Shared by every part of the schema.
 import { isLowerHex } from './bytes';
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import { LIMITS } from './constants';
 import { reject } from './errors';
 
@@ -25,7 +25,11 @@ export function describe(value: unknown): string {
 }
 
 export function wrongType(at: string, expected: string, value: unknown): never {
-  return reject(ErrorCode.WRONG_TYPE, `${at} must be ${expected}, got ${describe(value)}`, at);
+  return reject(
+    FormatErrorCode.WRONG_TYPE,
+    `${at} must be ${expected}, got ${describe(value)}`,
+    at,
+  );
 }
 
 /**
@@ -44,7 +48,7 @@ export function readObject(args: {
   if (!isPlainObject(value)) {
     const where = at === '' ? args.rootField : at;
     return reject(
-      ErrorCode.WRONG_TYPE,
+      FormatErrorCode.WRONG_TYPE,
       `${where ?? 'the envelope'} must be an object, got ${describe(value)}`,
       where,
     );
@@ -52,12 +56,12 @@ export function readObject(args: {
   for (const key of Object.keys(value)) {
     if (value[key] === undefined) continue;
     if (!required.includes(key) && !optional.includes(key)) {
-      reject(ErrorCode.UNKNOWN_FIELD, `unknown field ${join(at, key)}`, join(at, key));
+      reject(FormatErrorCode.UNKNOWN_FIELD, `unknown field ${join(at, key)}`, join(at, key));
     }
   }
   for (const key of required) {
     if (value[key] === undefined)
-      reject(ErrorCode.MISSING_FIELD, `missing field ${join(at, key)}`, join(at, key));
+      reject(FormatErrorCode.MISSING_FIELD, `missing field ${join(at, key)}`, join(at, key));
   }
   return value;
 }
@@ -107,7 +111,7 @@ export function readText(args: {
   const multiline = args.multiline ?? false;
   const text = readString(args.value, at);
   if (text.length === 0)
-    reject(ErrorCode.TEXT_EMPTY, `${at} is empty (omit it or use null for unknown)`, at);
+    reject(FormatErrorCode.TEXT_EMPTY, `${at} is empty (omit it or use null for unknown)`, at);
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -116,7 +120,7 @@ export function readText(args: {
     else if (c >= 0xd800 && c <= 0xdfff) {
       const next = text.charCodeAt(i + 1);
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) {
-        reject(ErrorCode.LONE_SURROGATE, `${at} holds a lone surrogate`, at);
+        reject(FormatErrorCode.LONE_SURROGATE, `${at} holds a lone surrogate`, at);
       }
       bytes += 4;
       i++;
@@ -125,14 +129,14 @@ export function readText(args: {
     if (isForbiddenCharacter(c, multiline)) {
       const hex = c.toString(16).toUpperCase().padStart(4, '0');
       reject(
-        ErrorCode.CONTROL_CHARACTER,
+        FormatErrorCode.CONTROL_CHARACTER,
         `${at} holds the control or formatting character U+${hex} at index ${i}`,
         at,
       );
     }
   }
   if (bytes > maxBytes)
-    reject(ErrorCode.TEXT_TOO_LONG, `${at} is ${bytes} bytes, more than ${maxBytes}`, at);
+    reject(FormatErrorCode.TEXT_TOO_LONG, `${at} is ${bytes} bytes, more than ${maxBytes}`, at);
   return text;
 }
 
@@ -143,7 +147,7 @@ export function readNullableLabel(value: unknown, at: string): string | null {
 export function readSha256(value: unknown, at: string): string {
   const text = readString(value, at);
   if (!isLowerHex(text, 64))
-    reject(ErrorCode.HEX_INVALID, `${at} must be 64 lowercase hex digits`, at);
+    reject(FormatErrorCode.HEX_INVALID, `${at} must be 64 lowercase hex digits`, at);
   return text;
 }
 
@@ -167,7 +171,7 @@ export function isDecimalU64(text: string): boolean {
 export function readU64String(value: unknown, at: string): string {
   const text = readString(value, at);
   if (!isDecimalU64(text)) {
-    reject(ErrorCode.NUMBER_INVALID, `${at} must be a decimal u64 without leading zeros`, at);
+    reject(FormatErrorCode.NUMBER_INVALID, `${at} must be a decimal u64 without leading zeros`, at);
   }
   return text;
 }
@@ -180,7 +184,7 @@ export function readEnum<T extends string>(args: {
   value: unknown;
   at: string;
   allowed: readonly T[];
-  code: ErrorCode;
+  code: FormatErrorCode;
 }): T {
   const text = readString(args.value, args.at);
   if (!(args.allowed as readonly string[]).includes(text)) {
@@ -205,7 +209,11 @@ export function readTime(value: unknown, at: string): { text: string; sortKey: s
   const text = readString(value, at);
   const m = TIME_PATTERN.exec(text);
   const invalid = (): never =>
-    reject(ErrorCode.TIME_INVALID, `${at} must be RFC 3339 UTC like 2026-11-20T09:12:00Z`, at);
+    reject(
+      FormatErrorCode.TIME_INVALID,
+      `${at} must be RFC 3339 UTC like 2026-11-20T09:12:00Z`,
+      at,
+    );
   if (m === null) return invalid();
   const year = Number(m[1]);
   const month = Number(m[2]);

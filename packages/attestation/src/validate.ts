@@ -2,7 +2,7 @@
 // copy, so what callers get has exactly the format's fields in the format's order, whatever
 // object came in. Errors throw `Rejection`, caught at the public boundary.
 import { decodeBase64OrNull, isLowerHex } from './bytes';
-import { ErrorCode } from './codes';
+import { FormatErrorCode } from './codes';
 import {
   ARTIFACT_KINDS,
   FAILURE_CATEGORIES,
@@ -58,7 +58,7 @@ function readProposal(value: unknown, at: string): ProposalRef {
   const id = readString(v['id'], join(at, 'id'));
   if (!isDecimalU64(id) || id === '0') {
     reject(
-      ErrorCode.PROPOSAL_ID_INVALID,
+      FormatErrorCode.PROPOSAL_ID_INVALID,
       `${join(at, 'id')} must be a decimal u64 ≥ 1 without leading zeros`,
       join(at, 'id'),
     );
@@ -66,7 +66,7 @@ function readProposal(value: unknown, at: string): ProposalRef {
   const commit = readString(v['commit'], join(at, 'commit'));
   if (!isLowerHex(commit, 40)) {
     reject(
-      ErrorCode.COMMIT_INVALID,
+      FormatErrorCode.COMMIT_INVALID,
       `${join(at, 'commit')} must be 40 lowercase hex digits`,
       join(at, 'commit'),
     );
@@ -95,17 +95,17 @@ function readBuilder(
   const publicKeyText = readString(v['publicKey'], keyAt);
   const publicKey = decodeBase64OrNull(publicKeyText);
   if (publicKey === null)
-    return reject(ErrorCode.BASE64_INVALID, `${keyAt} is not canonical base64`, keyAt);
+    return reject(FormatErrorCode.BASE64_INVALID, `${keyAt} is not canonical base64`, keyAt);
   if (publicKey.length !== 32) {
     reject(
-      ErrorCode.PUBLIC_KEY_INVALID,
+      FormatErrorCode.PUBLIC_KEY_INVALID,
       `${keyAt} must be 32 bytes, got ${publicKey.length}`,
       keyAt,
     );
   }
   if (check.deferCurveCheck !== true && !isStrictEd25519PublicKey(publicKey)) {
     reject(
-      ErrorCode.PUBLIC_KEY_INVALID,
+      FormatErrorCode.PUBLIC_KEY_INVALID,
       `${keyAt} is not a canonical Ed25519 point of large order`,
       keyAt,
     );
@@ -113,7 +113,7 @@ function readBuilder(
   const expected = principalFromEd25519PublicKey(publicKey);
   if (id !== expected) {
     reject(
-      ErrorCode.BUILDER_ID_MISMATCH,
+      FormatErrorCode.BUILDER_ID_MISMATCH,
       `${join(at, 'id')} is not the self-authenticating principal of ${keyAt} (${expected})`,
       join(at, 'id'),
     );
@@ -134,7 +134,7 @@ function readMembers(value: unknown, at: string): ArtifactMember[] {
   const items = readArray(value, at);
   if (items.length > LIMITS.membersPerArtifact) {
     reject(
-      ErrorCode.MEMBER_COUNT,
+      FormatErrorCode.MEMBER_COUNT,
       `${at} has ${items.length} members, more than ${LIMITS.membersPerArtifact}`,
       at,
     );
@@ -148,13 +148,13 @@ function readMembers(value: unknown, at: string): ArtifactMember[] {
     const path = readText({ value: m['path'], at: pathAt, maxBytes: LIMITS.memberPathBytes });
     if (!isCleanRelativePath(path)) {
       reject(
-        ErrorCode.MEMBER_INVALID,
+        FormatErrorCode.MEMBER_INVALID,
         `${pathAt} must be a relative path without empty, "." or ".." segments`,
         pathAt,
       );
     }
     if (seen.has(path))
-      reject(ErrorCode.MEMBER_DUPLICATE, `${pathAt} repeats an earlier member`, pathAt);
+      reject(FormatErrorCode.MEMBER_DUPLICATE, `${pathAt} repeats an earlier member`, pathAt);
     seen.add(path);
     members.push({
       path,
@@ -198,7 +198,7 @@ function checkVerdict(artifact: Artifact, at: string, version: PredicateVersion)
   }
   if (problem !== null) {
     reject(
-      ErrorCode.VERDICT_INCONSISTENT,
+      FormatErrorCode.VERDICT_INCONSISTENT,
       `${join(at, 'verdict')} is "${verdict}" ${problem}`,
       join(at, 'verdict'),
     );
@@ -209,7 +209,7 @@ function readArtifacts(value: unknown, at: string, version: PredicateVersion): A
   const items = readArray(value, at);
   if (items.length < 1 || items.length > LIMITS.artifacts) {
     reject(
-      ErrorCode.ARTIFACT_COUNT,
+      FormatErrorCode.ARTIFACT_COUNT,
       `${at} must list 1 to ${LIMITS.artifacts} artifacts, got ${items.length}`,
       at,
     );
@@ -228,11 +228,11 @@ function readArtifacts(value: unknown, at: string, version: PredicateVersion): A
       value: a['kind'],
       at: join(aAt, 'kind'),
       allowed: ARTIFACT_KINDS,
-      code: ErrorCode.ARTIFACT_KIND_UNKNOWN,
+      code: FormatErrorCode.ARTIFACT_KIND_UNKNOWN,
     });
     if (kinds.has(kind))
       reject(
-        ErrorCode.ARTIFACT_DUPLICATE,
+        FormatErrorCode.ARTIFACT_DUPLICATE,
         `${join(aAt, 'kind')} "${kind}" appears twice`,
         join(aAt, 'kind'),
       );
@@ -240,7 +240,7 @@ function readArtifacts(value: unknown, at: string, version: PredicateVersion): A
     const nameAt = join(aAt, 'name');
     const name = readText({ value: a['name'], at: nameAt, maxBytes: LIMITS.artifactNameBytes });
     if (name === '.' || name === '..' || name.includes('/') || name.includes('\\')) {
-      reject(ErrorCode.NAME_INVALID, `${nameAt} must be a file name, not a path`, nameAt);
+      reject(FormatErrorCode.NAME_INVALID, `${nameAt} must be a file name, not a path`, nameAt);
     }
     const artifact: Artifact = {
       kind,
@@ -251,7 +251,7 @@ function readArtifacts(value: unknown, at: string, version: PredicateVersion): A
         value: a['verdict'],
         at: join(aAt, 'verdict'),
         allowed: VERDICTS,
-        code: ErrorCode.VERDICT_UNKNOWN,
+        code: FormatErrorCode.VERDICT_UNKNOWN,
       }),
     };
     if (a['members'] !== undefined)
@@ -268,7 +268,11 @@ function readExitCode(value: unknown, at: string): number | null {
   if (value === null) return null;
   if (typeof value !== 'number') return wrongType(at, 'a number or null', value);
   if (!Number.isSafeInteger(value) || value < 0 || value > LIMITS.exitCode)
-    reject(ErrorCode.NUMBER_INVALID, `${at} must be an integer from 0 to ${LIMITS.exitCode}`, at);
+    reject(
+      FormatErrorCode.NUMBER_INVALID,
+      `${at} must be an integer from 0 to ${LIMITS.exitCode}`,
+      at,
+    );
   return value;
 }
 
@@ -302,7 +306,7 @@ function readFailure(value: unknown, at: string): BuildFailure | null {
       value: v['category'],
       at: join(at, 'category'),
       allowed: FAILURE_CATEGORIES,
-      code: ErrorCode.FAILURE_CATEGORY_UNKNOWN,
+      code: FormatErrorCode.FAILURE_CATEGORY_UNKNOWN,
     }),
     cause: readText({
       value: v['cause'],
@@ -325,7 +329,7 @@ function readBuild(value: unknown, at: string, version: PredicateVersion): Build
   const finished = readTime(v['finishedOn'], join(at, 'finishedOn'));
   if (finished.sortKey < started.sortKey) {
     reject(
-      ErrorCode.TIME_ORDER,
+      FormatErrorCode.TIME_ORDER,
       `${join(at, 'finishedOn')} is before ${join(at, 'startedOn')}`,
       join(at, 'finishedOn'),
     );
@@ -377,7 +381,11 @@ export function readPredicate(
     !predicate.artifacts.some((a) => a.verdict === 'build_failed')
   ) {
     const fAt = join(join(at, 'build'), 'failure');
-    reject(ErrorCode.VERDICT_INCONSISTENT, `${fAt} is set but no artifact is build_failed`, fAt);
+    reject(
+      FormatErrorCode.VERDICT_INCONSISTENT,
+      `${fAt} is set but no artifact is build_failed`,
+      fAt,
+    );
   }
   if (v['note'] !== undefined) {
     predicate.note = readText({
@@ -429,12 +437,12 @@ export function readStatement(
     rootField: 'payload',
   });
   if (readString(v['_type'], '_type') !== STATEMENT_TYPE) {
-    reject(ErrorCode.STATEMENT_TYPE_UNSUPPORTED, `_type must be ${STATEMENT_TYPE}`, '_type');
+    reject(FormatErrorCode.STATEMENT_TYPE_UNSUPPORTED, `_type must be ${STATEMENT_TYPE}`, '_type');
   }
   const predicateType = readString(v['predicateType'], 'predicateType') as PredicateType;
   if (!(PREDICATE_TYPES as readonly string[]).includes(predicateType)) {
     reject(
-      ErrorCode.PREDICATE_TYPE_UNSUPPORTED,
+      FormatErrorCode.PREDICATE_TYPE_UNSUPPORTED,
       `predicateType must be one of ${PREDICATE_TYPES.join(', ')}`,
       'predicateType',
     );
@@ -449,7 +457,7 @@ export function readStatement(
   const expected = subjectsOf(predicate.artifacts);
   if (subject.length !== expected.length) {
     reject(
-      ErrorCode.SUBJECT_MISMATCH,
+      FormatErrorCode.SUBJECT_MISMATCH,
       `subject has ${subject.length} entries but ${expected.length} artifacts have a sha256`,
       'subject',
     );
@@ -459,7 +467,7 @@ export function readStatement(
     const got = subject[i];
     if (got.name !== want.name || got.digest.sha256 !== want.digest.sha256) {
       reject(
-        ErrorCode.SUBJECT_MISMATCH,
+        FormatErrorCode.SUBJECT_MISMATCH,
         `subject[${i}] must be ${want.name} with the sha256 of predicate.artifacts, in the same order`,
         join('subject', i),
       );

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AttestationError,
-  ErrorCode,
+  FormatErrorCode,
   LIMITS,
   PAYLOAD_TYPE,
   PREDICATE_TYPE_V1,
@@ -120,7 +120,7 @@ describe('sign → verify', () => {
     const p = unsigned(realisticMatch());
     (p.environment as any).virtualization = 'container';
     expect(thrown(() => signAttestation({ predicate: p, secretKey: KEY_A })).code).toBe(
-      ErrorCode.VIRTUALIZATION_UNKNOWN,
+      FormatErrorCode.VIRTUALIZATION_UNKNOWN,
     );
     expect(
       signAttestation({ predicate: p, secretKey: KEY_A, predicateType: PREDICATE_TYPE_V1 })
@@ -181,7 +181,7 @@ describe('tampering', () => {
         if (!result.ok) codes.add(result.error.code);
       }
       // Most flips still parse and are caught by the signature itself.
-      expect(codes.has(ErrorCode.SIGNATURE_INVALID)).toBe(true);
+      expect(codes.has(FormatErrorCode.SIGNATURE_INVALID)).toBe(true);
     },
   );
 
@@ -192,7 +192,9 @@ describe('tampering', () => {
       const changed = sig.slice();
       changed[i >> 3] ^= 1 << (i & 7);
       const result = verifyAttestation(withSignature(changed));
-      expect(result.ok ? 'ok' : result.error.code, `bit ${i}`).toBe(ErrorCode.SIGNATURE_INVALID);
+      expect(result.ok ? 'ok' : result.error.code, `bit ${i}`).toBe(
+        FormatErrorCode.SIGNATURE_INVALID,
+      );
     }
   });
 
@@ -228,14 +230,14 @@ describe('tampering', () => {
       }
       const result = verifyAttestation(mangled);
       if (result.ok) expect(mangled).toEqual(bytes);
-      else expect(Object.values(ErrorCode)).toContain(result.error.code);
+      else expect(Object.values(FormatErrorCode)).toContain(result.error.code);
     }
   });
 
   it('never throws on inputs that are not bytes', () => {
     for (const input of [undefined, null, 'text', 42, {}, [1, 2], new ArrayBuffer(4)]) {
       const result = verifyAttestation(input as Uint8Array);
-      expect(result.ok ? 'ok' : result.error.code).toBe(ErrorCode.INVALID_ARGUMENT);
+      expect(result.ok ? 'ok' : result.error.code).toBe(FormatErrorCode.INVALID_ARGUMENT);
     }
   });
 
@@ -260,60 +262,60 @@ describe('signAttestation refuses what verifyAttestation would reject', () => {
     [
       'verdict inconsistent',
       (p) => void (p.artifacts[0].verdict = 'mismatch'),
-      ErrorCode.VERDICT_INCONSISTENT,
+      FormatErrorCode.VERDICT_INCONSISTENT,
       'predicate.artifacts[0].verdict',
     ],
     [
       'uppercase hash',
       (p) => void (p.artifacts[1].sha256 = p.artifacts[1].sha256.toUpperCase()),
-      ErrorCode.HEX_INVALID,
+      FormatErrorCode.HEX_INVALID,
       'predicate.artifacts[1].sha256',
     ],
     [
       'lone surrogate in a JS string',
       (p) => void (p.note = 'half an emoji \ud83d'),
-      ErrorCode.LONE_SURROGATE,
+      FormatErrorCode.LONE_SURROGATE,
       'predicate.note',
     ],
     [
       'NaN cpu count',
       (p) => void (p.environment.cpuCount = Number.NaN),
-      ErrorCode.NUMBER_INVALID,
+      FormatErrorCode.NUMBER_INVALID,
       'predicate.environment.cpuCount',
     ],
     [
       'fractional cpu count',
       (p) => void (p.environment.cpuCount = 1.5),
-      ErrorCode.NUMBER_INVALID,
+      FormatErrorCode.NUMBER_INVALID,
       'predicate.environment.cpuCount',
     ],
     [
       'bigint byte count',
       (p) => void (p.environment.memoryBytes = 8n),
-      ErrorCode.WRONG_TYPE,
+      FormatErrorCode.WRONG_TYPE,
       'predicate.environment.memoryBytes',
     ],
     [
       'Date as time',
       (p) => void (p.build.startedOn = new Date(0)),
-      ErrorCode.WRONG_TYPE,
+      FormatErrorCode.WRONG_TYPE,
       'predicate.build.startedOn',
     ],
-    ['Map as tool', (p) => void (p.tool = new Map()), ErrorCode.WRONG_TYPE, 'predicate.tool'],
+    ['Map as tool', (p) => void (p.tool = new Map()), FormatErrorCode.WRONG_TYPE, 'predicate.tool'],
     [
       'unknown field',
       (p) => void (p.signedBy = 'me'),
-      ErrorCode.UNKNOWN_FIELD,
+      FormatErrorCode.UNKNOWN_FIELD,
       'predicate.signedBy',
     ],
-    ['missing build', (p) => void delete p.build, ErrorCode.MISSING_FIELD, 'predicate.build'],
+    ['missing build', (p) => void delete p.build, FormatErrorCode.MISSING_FIELD, 'predicate.build'],
     [
       'builder given',
       (p) => void (p.builder = builderOf(KEY_B)),
-      ErrorCode.UNKNOWN_FIELD,
+      FormatErrorCode.UNKNOWN_FIELD,
       'predicate.builder',
     ],
-    ['empty note', (p) => void (p.note = ''), ErrorCode.TEXT_EMPTY, 'predicate.note'],
+    ['empty note', (p) => void (p.note = ''), FormatErrorCode.TEXT_EMPTY, 'predicate.note'],
   ];
 
   it.each(cases)('%s', (_name, edit, code, field) => {
@@ -343,14 +345,14 @@ describe('signAttestation refuses what verifyAttestation would reject', () => {
     const error = thrown(() =>
       signAttestation({ predicate: p, secretKey: KEY_A, predicateType: PREDICATE_TYPE_V1 }),
     );
-    expect(error.code).toBe(ErrorCode.ENVELOPE_TOO_LARGE);
+    expect(error.code).toBe(FormatErrorCode.ENVELOPE_TOO_LARGE);
   });
 
   it('refuses a secret key that is not 32 bytes', () => {
     const error = thrown(() =>
       signAttestation({ predicate: unsigned(realisticMatch()), secretKey: new Uint8Array(64) }),
     );
-    expect(error.code).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(error.code).toBe(FormatErrorCode.INVALID_ARGUMENT);
   });
 });
 
@@ -363,14 +365,14 @@ describe('validatePredicate', () => {
     expect(result.value).not.toBe(p);
     // Version 2 (the default) requires its fields.
     const v2 = validatePredicate(p);
-    expect(v2.ok ? 'ok' : v2.error.code).toBe(ErrorCode.MISSING_FIELD);
+    expect(v2.ok ? 'ok' : v2.error.code).toBe(FormatErrorCode.MISSING_FIELD);
     expect(validatePredicate(kvmContainerMismatchV2()).ok).toBe(true);
   });
 
   it('returns errors instead of throwing', () => {
     for (const value of [null, 1, 'x', [], new (class Predicate {})()]) {
       const result = validatePredicate(value);
-      expect(result.ok ? 'ok' : result.error.code).toBe(ErrorCode.WRONG_TYPE);
+      expect(result.ok ? 'ok' : result.error.code).toBe(FormatErrorCode.WRONG_TYPE);
     }
   });
 
@@ -378,7 +380,7 @@ describe('validatePredicate', () => {
     const p = realisticMatch(builderOf(KEY_A));
     (p['builder'] as any).id = builderOf(KEY_B).id;
     const result = validatePredicate(p);
-    expect(result.ok ? 'ok' : result.error.code).toBe(ErrorCode.BUILDER_ID_MISMATCH);
+    expect(result.ok ? 'ok' : result.error.code).toBe(FormatErrorCode.BUILDER_ID_MISMATCH);
   });
 });
 
@@ -400,7 +402,7 @@ describe('createStatement', () => {
     const p = realisticMatch();
     (p['proposal'] as any).commit = 'bcac7ca3';
     expect(thrown(() => createStatement(p as unknown as Predicate)).code).toBe(
-      ErrorCode.COMMIT_INVALID,
+      FormatErrorCode.COMMIT_INVALID,
     );
   });
 });

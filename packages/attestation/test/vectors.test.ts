@@ -35,7 +35,11 @@ describe('golden vectors', () => {
     const covered = new Set(
       invalidVectors.map((v) => ('code' in v.expected ? v.expected.code : '')),
     );
-    const missing = Object.values(FormatErrorCode).filter((code) => !covered.has(code));
+    // INVALID_ARGUMENT is answered for an envelope that is not bytes at all, which a file of
+    // bytes cannot be (attestation.test.ts covers it).
+    const missing = Object.values(FormatErrorCode).filter(
+      (code) => code !== FormatErrorCode.INVALID_ARGUMENT && !covered.has(code),
+    );
     expect(missing).toEqual([]);
   });
 

@@ -1,19 +1,43 @@
 /**
  * A typed client of the registry canister for the CLI, the frontend and other apps.
- * Built on `@dfinity/agent` with the bindings generated from `registry.did`: the interface is
- * written down once, in the .did file.
+ * Built on `@dfinity/agent` with the contract's bindings (@repro-registry/registry-api, generated
+ * from `registry.did`): the interface is written down once, in the .did file.
  */
-import { Actor, HttpAgent, type ActorSubclass, type Identity } from '@dfinity/agent';
-import { Principal } from '@dfinity/principal';
-import { isErrorCode, type ErrorCode } from '@repro-registry/attestation';
-
+import {
+  Actor,
+  AgentError,
+  CertifiedRejectErrorCode,
+  ErrorKindEnum,
+  HttpAgent,
+  RejectError,
+  TrustError,
+  UncertifiedRejectErrorCode,
+  UncertifiedRejectUpdateErrorCode,
+  type ActorSubclass,
+  type Identity,
+} from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import {
+  idlFactory,
+  idlInitArgs,
+  registryErrorOfReject,
+  type CodedRejection,
+  type ErrorCode,
+  type _SERVICE,
+} from '@repro-registry/registry-api';
+import type * as T from '@repro-registry/registry-api';
 
-import { idlFactory, idlInitArgs, type _SERVICE } from './declarations/registry.did';
-import type * as T from './declarations/registry.did';
-
-export type * from './declarations/registry.did';
-export { idlFactory, idlInitArgs } from './declarations/registry.did';
+export type * from '@repro-registry/registry-api';
+export {
+  ErrorCode,
+  RegistryErrorCode,
+  idlFactory,
+  idlInitArgs,
+  isErrorCode,
+  isRegistryErrorCode,
+  methodType,
+} from '@repro-registry/registry-api';
 
 const opt = <V>(v: V | undefined | null): [] | [V] => (v === undefined || v === null ? [] : [v]);
 
@@ -105,27 +129,84 @@ export interface RegistryError {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: RegistryError };
 
+/** What the IC said when it refused a call (a reject, in the agent's typed error). */
+export interface Rejection {
+  /** The IC's reject code (4: the canister rejected it, 5: it trapped or failed, ...). */
+  rejectCode: number;
+  rejectMessage: string;
+  /** The replica's error code (`IC0503`, ...), when it sent one. */
+  errorCode: string | null;
+  /** The reject is in a certificate the agent verified (an update's outcome). */
+  certified: boolean;
+}
+
 /**
- * The registry could not be asked: network failure, the request was refused before execution
- * (e.g. by `canister_inspect_message`), or the canister trapped. `code` carries the registry's
- * error code when the refusal named one (inspect_message rejections do: "RATE_LIMITED: ...").
+ * The registry could not be asked, or refused before answering:
+ * - `network`: no usable answer (unreachable, an HTTP error, a timeout, an undecodable reply);
+ * - `rejected`: the IC answered with a reject — refused before execution (e.g. by
+ *   `canister_inspect_message`), trapped, or no such canister;
+ * - `untrusted`: an answer came that does not verify (certificate or node signature).
+ * Classified by the agent's error types, never by message text. `registryError` carries the
+ * registry's own code and words when the reject names one ("RATE_LIMITED: ...").
  */
 export class RegistryCallError extends Error {
   override readonly name = 'RegistryCallError';
   constructor(
     message: string,
-    readonly kind: 'network' | 'rejected',
-    readonly code: ErrorCode | null,
+    readonly kind: 'network' | 'rejected' | 'untrusted',
+    readonly rejection: Rejection | null,
+    readonly registryError: CodedRejection | null,
     options?: { cause?: unknown },
   ) {
     super(message, options);
   }
+
+  /** The registry's error code, when the reject named one. */
+  get code(): ErrorCode | null {
+    return this.registryError?.code ?? null;
+  }
+
+  /** Classifies a failure of an agent call by the agent's error types. */
+  static of(cause: unknown): RegistryCallError {
+    if (cause instanceof RegistryCallError) return cause;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const code = cause instanceof RejectError ? cause.code : null;
+    if (
+      code instanceof CertifiedRejectErrorCode ||
+      code instanceof UncertifiedRejectErrorCode ||
+      code instanceof UncertifiedRejectUpdateErrorCode
+    ) {
+      const rejection: Rejection = {
+        rejectCode: code.rejectCode,
+        rejectMessage: code.rejectMessage,
+        errorCode: code.rejectErrorCode ?? null,
+        certified: code.isCertified,
+      };
+      return new RegistryCallError(
+        message,
+        'rejected',
+        rejection,
+        registryErrorOfReject(rejection),
+        { cause },
+      );
+    }
+    const kind = failedVerification(cause) ? 'untrusted' : 'network';
+    return new RegistryCallError(message, kind, null, null, { cause });
+  }
 }
 
-/** Recognises a registry error code at the start of a reject message. */
-export function codeInRejectMessage(message: string): ErrorCode | null {
-  const match = /\b([A-Z][A-Z0-9_]{2,}): /.exec(message);
-  return match !== null && isErrorCode(match[1]) ? match[1] : null;
+/**
+ * The agent refused an answer it could not check (a node signature or certificate that does not
+ * verify), possibly wrapped by the code that asked: someone answered, but not provably the
+ * network — never to be read as "unreachable".
+ */
+function failedVerification(cause: unknown): boolean {
+  for (let e = cause, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof TrustError || (e instanceof AgentError && e.kind === ErrorKindEnum.Trust)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function unwrap<V>(result: { Ok: V } | { Err: T.RegistryError }): Result<V> {
@@ -202,10 +283,7 @@ export async function createRegistryClient(
     try {
       return await run();
     } catch (cause) {
-      const message = cause instanceof Error ? cause.message : String(cause);
-      const code = codeInRejectMessage(message);
-      const rejected = code !== null || /reject|trap|IC0\d{3}/i.test(message);
-      throw new RegistryCallError(message, rejected ? 'rejected' : 'network', code, { cause });
+      throw RegistryCallError.of(cause);
     }
   }
 

@@ -28,8 +28,8 @@ import {
   type LogEvent,
 } from '@repro-registry/transparency-log';
 
-import { idlFactory } from './declarations/registry.did';
-import type * as T from './declarations/registry.did';
+import { ProposalSummary } from '@repro-registry/registry-api';
+import type * as T from '@repro-registry/registry-api';
 
 export interface VerifyContext {
   canisterId: Principal;
@@ -147,19 +147,6 @@ export async function verifyCheckpoint(
   return { ok: true, value: head };
 }
 
-/** The Candid type of `ProposalSummary` (built on first use: apps that never verify a summary
- *  don't pay for it, and bundlers can drop this module). */
-let summaryTypeCache: IDL.Type | undefined;
-function summaryType(): IDL.Type {
-  if (summaryTypeCache === undefined) {
-    const service = idlFactory({ IDL });
-    const method = service._fields.find(([name]) => name === 'get_proposal_summary')![1];
-    const result = method.retTypes[0] as IDL.VariantClass;
-    summaryTypeCache = result._fields.find(([name]) => name === 'Ok')![1];
-  }
-  return summaryTypeCache;
-}
-
 /** The proposal summary a certified reply holds, if its hash is the certified one. */
 export async function verifyCertifiedSummary(
   context: VerifyContext,
@@ -171,7 +158,7 @@ export async function verifyCertifiedSummary(
   if (certified === undefined || !equal(certified, sha256(reply.summary))) {
     return refuse(LogErrorCode.WITNESS_MISMATCH, 'the summary is not the certified one');
   }
-  const [summary] = IDL.decode([summaryType()], reply.summary.slice()) as unknown as [
+  const [summary] = IDL.decode([ProposalSummary], reply.summary.slice()) as unknown as [
     T.ProposalSummary,
   ];
   if (summary.proposal_id !== reply.proposal_id) {

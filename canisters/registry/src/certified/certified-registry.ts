@@ -5,7 +5,6 @@
  * read methods from its queries.
  */
 import { canisterSelf, certifiedDataSet, dataCertificate, performanceCounter } from 'azle';
-import { ErrorCode } from '@repro-registry/attestation';
 import { encodeHashTree, pathRequestOf, type Label } from '@repro-registry/certification';
 import {
   LABELS,
@@ -18,12 +17,12 @@ import {
 } from '@repro-registry/transparency-log';
 import { bytesToHex } from '@repro-registry/attestation';
 
-import * as C from '../candid_types';
-import { encodeReply } from '../candid_encode';
+import * as C from '@repro-registry/registry-api';
+import { ErrorCode } from '@repro-registry/registry-api';
+import { encodeReply } from '../reply-encoder';
 import type { Registry } from '../core/registry';
 import { u64FromKey, u64Key } from '../core/tables';
-import { candidError, candidSummary } from '../views';
-import type * as L from './candid';
+import { candidError, candidSummary, type Result } from '../replies';
 import { CertifiedState, type RegistrySource } from './certified-state';
 import { CERTIFIED_TREE_MEMORY_ID, LOG_MEMORY_ID, stableNodeStore } from './stable';
 
@@ -88,7 +87,7 @@ export class CertifiedRegistry {
   checkpoint(
     withNote = true,
     head: { size: number; root: Uint8Array } = this.state.certifiedHead(),
-  ): L.Checkpoint {
+  ): C.Checkpoint {
     const { size, root } = head;
     const self = canisterSelf();
     const origin = originOf(self.toText());
@@ -117,7 +116,7 @@ export class CertifiedRegistry {
     };
   }
 
-  inclusionProof(request: L.InclusionProofRequest): C.Result<L.InclusionProof> {
+  inclusionProof(request: C.InclusionProofRequest): Result<C.InclusionProof> {
     const index = this.state.log.indexOf(u64Label(request.attestation_id));
     const head = this.state.certifiedHead();
     if (index === undefined || index >= head.size) {
@@ -139,7 +138,7 @@ export class CertifiedRegistry {
     }));
   }
 
-  consistencyProof(request: L.ConsistencyProofRequest): C.Result<L.ConsistencyProof> {
+  consistencyProof(request: C.ConsistencyProofRequest): Result<C.ConsistencyProof> {
     const head = this.state.certifiedHead();
     const newSize = Number(request.new_size[0] ?? BigInt(head.size));
     const oldSize = Number(request.old_size);
@@ -153,7 +152,7 @@ export class CertifiedRegistry {
     }));
   }
 
-  certifiedSummary(proposalId: bigint): C.Result<L.CertifiedSummary> {
+  certifiedSummary(proposalId: bigint): Result<C.CertifiedSummary> {
     const summary = this.state.certifiedSummary(proposalId);
     if (summary === undefined) {
       return candidError({
@@ -171,7 +170,7 @@ export class CertifiedRegistry {
     };
   }
 
-  certifiedAttestation(attestationId: bigint): C.Result<L.CertifiedAttestation> {
+  certifiedAttestation(attestationId: bigint): Result<C.CertifiedAttestation> {
     const record = this.source.attestation(attestationId);
     const envelope = this.source.envelope(attestationId);
     const digest = this.state.envelopeDigest(attestationId);
@@ -212,7 +211,7 @@ export class CertifiedRegistry {
     return run();
   }
 
-  private refusingLogErrors<T>(run: () => T): C.Result<T> {
+  private refusingLogErrors<T>(run: () => T): Result<T> {
     try {
       return { Ok: run() };
     } catch (e) {

@@ -5,6 +5,12 @@
  */
 import type { ArtifactKind, Verdict } from '@repro-registry/attestation';
 import { ARTIFACT_KINDS } from '@repro-registry/attestation';
+import type {
+  ArtifactConsensus as ArtifactConsensusOf,
+  ExpectedSource,
+  HashGroup,
+  VerdictCounts,
+} from '@repro-registry/registry-api/consensus';
 
 import type {
   ArtifactRecord,
@@ -15,37 +21,9 @@ import type {
 } from './records';
 import { UNTRACKED } from './records';
 
-export interface VerdictCounts {
-  match: number;
-  mismatch: number;
-  build_failed: number;
-  not_built: number;
-}
+export type { ExpectedSource, HashGroup, VerdictCounts };
 
-export interface HashGroup {
-  sha256: string;
-  builderCount: number;
-  /** null when no expected hash is known for this artifact. */
-  matchesExpected: boolean | null;
-  /** Distinct environment classes (OS + virtualization + container runtime) among the builders. */
-  environmentClasses: number;
-}
-
-export type ExpectedSource = 'proposal' | 'builders' | 'none';
-
-export interface ArtifactConsensus {
-  kind: ArtifactKind;
-  expectedSha256: string | null;
-  /** `proposal`: read from the proposal on chain; `builders`: the hash most builders expected. */
-  expectedSource: ExpectedSource;
-  hashGroups: HashGroup[];
-  verdicts: VerdictCounts;
-  /** Builders whose stated expected hash differs from the on-chain one: counted apart. */
-  expectedClaimMismatches: number;
-  /** Builders whose hash is not in `hashGroups`: the proposal has more distinct results than the
-   *  aggregate tracks (`CELL_LIMIT`), as a flood of new keys would cause. */
-  untrackedBuilders: number;
-}
+export type ArtifactConsensus = ArtifactConsensusOf<ArtifactKind>;
 
 export interface Consensus {
   artifacts: ArtifactConsensus[];
@@ -101,14 +79,6 @@ export function expectedClaimDiffers(
   return (
     expected !== null && artifact.expectedSha256 !== null && artifact.expectedSha256 !== expected
   );
-}
-
-/** Overall verdict of one attestation: the worst of its artifacts. */
-export function overallVerdict(verdicts: Verdict[]): Verdict {
-  if (verdicts.includes('mismatch')) return 'mismatch';
-  if (verdicts.includes('build_failed')) return 'build_failed';
-  if (verdicts.includes('match')) return 'match';
-  return 'not_built';
 }
 
 function sameCell(a: ConsensusCell, b: CellKey): boolean {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@repro-registry/attestation';
+import type { ErrorCode } from '@repro-registry/registry-api';
 
 export interface RegistryError {
   code: ErrorCode;

@@ -1,5 +1,5 @@
 /** Controllers hide abusive attestations — visibly, reversibly, with a reason — never alter one. */
-import { ErrorCode } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 
 import { setVisibility } from './counting';
 import type { Result } from './errors';

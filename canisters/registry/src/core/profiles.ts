@@ -1,6 +1,6 @@
 /** Builders' display names and links (see `names.ts` for what a name may be). */
 import type { Principal } from '@dfinity/principal';
-import { ErrorCode } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 
 import type { Result } from './errors';
 import { err, ok } from './errors';

@@ -4,7 +4,8 @@
  */
 import type { Principal } from '@dfinity/principal';
 import type { Verdict } from '@repro-registry/attestation';
-import { ErrorCode, VERDICTS } from '@repro-registry/attestation';
+import { VERDICTS } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 
 import type { Consensus } from './consensus';
 import { computeConsensus, consensusCommit, primaryMatches, proposalConsensus } from './consensus';

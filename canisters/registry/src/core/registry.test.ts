@@ -1,5 +1,5 @@
 import { Principal } from '@dfinity/principal';
-import { ErrorCode } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 import { describe, expect, it } from 'vitest';
 
 import {

@@ -211,31 +211,6 @@ export class RegistryStore {
       envelope,
     };
   }
-
-  /** The rendered attestation, with its envelope spliced in when asked for. */
-  renderedAttestation(idKey: Uint8Array, withEnvelope: boolean): Uint8Array {
-    const stored = this.tables.attestationReplies.get(idKey);
-    if (stored === undefined)
-      throw new Error('rendered attestation missing: the registry was built without a renderer');
-    const bytes = stored.subarray(4);
-    if (!withEnvelope) return bytes;
-    const offset = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0);
-    const envelope = this.tables.envelopes.get(idKey) as Uint8Array;
-    // `opt blob` absent is one 0x00 byte; present is 0x01, the LEB128 length, the bytes.
-    const length: number[] = [];
-    let n = envelope.length;
-    do {
-      length.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
-      n >>>= 7;
-    } while (n > 0);
-    const out = new Uint8Array(bytes.length + length.length + envelope.length);
-    out.set(bytes.subarray(0, offset), 0);
-    out[offset] = 1;
-    out.set(length, offset + 1);
-    out.set(envelope, offset + 1 + length.length);
-    out.set(bytes.subarray(offset + 1), offset + 1 + length.length + envelope.length);
-    return out;
-  }
 }
 
 /**

@@ -6,16 +6,16 @@
  */
 import type { Principal } from '@dfinity/principal';
 import type { VerifiedAttestation } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 import {
   ARTIFACT_KINDS_BY_OS,
-  ErrorCode,
   LIMITS,
   base64Decode,
   base64Encode,
+  overallVerdict,
   verifyAttestation,
 } from '@repro-registry/attestation';
 
-import { overallVerdict } from './consensus';
 import { countAttestation, saveStanding, standingOf } from './counting';
 import type { Result } from './errors';
 import { err, ok } from './errors';

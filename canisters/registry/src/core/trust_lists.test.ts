@@ -1,5 +1,5 @@
 import type { Principal } from '@dfinity/principal';
-import { ErrorCode } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 import { describe, expect, it } from 'vitest';
 
 import { artifact, hashOf, predicate, testBuilder } from '../../test/builders';

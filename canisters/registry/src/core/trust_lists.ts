@@ -9,7 +9,7 @@
  * A builder's changed standing reaches the lists holding them through `listQueue`.
  */
 import { Principal } from '@dfinity/principal';
-import { ErrorCode } from '@repro-registry/attestation';
+import { ErrorCode } from '@repro-registry/registry-api';
 
 import { applyCell } from './consensus';
 import { countedCells, listedCells } from './counting';

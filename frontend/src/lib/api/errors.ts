@@ -1,4 +1,5 @@
-import { isErrorCode, type ErrorCode } from '@repro-registry/attestation';
+import { isFormatErrorCode } from '@repro-registry/attestation';
+import { isErrorCode, type ErrorCode } from '@repro-registry/registry-api';
 
 /**
  * Why a registry call failed, as the pages need to tell it apart:
@@ -87,7 +88,11 @@ export function describeApiError(error: ApiError): { title: string; advice: stri
   }
 }
 
+/** A headline per code; every code is named (a new one does not compile until it has a title). */
 function registryCodeTitle(code: ErrorCode | null): string {
+  if (code === null) return 'The registry answered with an error';
+  if (code === 'INVALID_ARGUMENT') return 'The registry did not accept the request';
+  if (isFormatErrorCode(code)) return 'The registry refused an attestation that breaks the format';
   switch (code) {
     case 'PROPOSAL_NOT_FOUND':
       return 'The registry knows nothing about this proposal yet';
@@ -95,8 +100,6 @@ function registryCodeTitle(code: ErrorCode | null): string {
       return 'No builder with this principal has submitted an attestation';
     case 'ATTESTATION_NOT_FOUND':
       return 'There is no such attestation';
-    case 'INVALID_ARGUMENT':
-      return 'The registry did not accept the request';
     case 'RATE_LIMITED':
       return 'Too many requests: wait a moment';
     case 'PROPOSAL_PENDING':
@@ -107,7 +110,34 @@ function registryCodeTitle(code: ErrorCode | null): string {
       return 'This proposal elects no IC-OS version: there is nothing to reproduce';
     case 'TRUST_LIST_NOT_FOUND':
       return 'The trust list chosen is gone: choose another or count every builder';
+    case 'LOW_CYCLES':
+      return 'The registry is low on cycles: it answers reads but takes no updates';
+    case 'GOVERNANCE_UNAVAILABLE':
+      return 'The registry could not read NNS governance';
+    // Refusals of updates: this page only reads, so they reach it only from a newer page.
+    case 'ANONYMOUS_CALLER':
+    case 'CALLER_NOT_SIGNER':
+    case 'NOT_CONTROLLER':
+    case 'PROFILE_INVALID':
+    case 'HIDE_REASON_INVALID':
+    case 'ALREADY_HIDDEN':
+    case 'NOT_HIDDEN':
+    case 'COMMIT_MISMATCH':
+    case 'MESSAGE_TOO_LARGE':
+    case 'BUILDER_PENDING_LIMIT':
+    case 'PENDING_LIMIT':
+    case 'ARTIFACT_NOT_FOR_PROPOSAL':
+    case 'BUILD_TIME_IMPLAUSIBLE':
+    case 'BUILDER_STORAGE_LIMIT':
+    case 'STORAGE_FULL':
+    case 'NAME_TAKEN':
+    case 'NAME_CONFUSABLE':
+    case 'TRUST_LIST_INVALID':
+    case 'NOT_LIST_OWNER':
+    case 'TRUST_LIST_LIMIT':
+    case 'TRUST_LIST_BUSY':
+      return 'The registry refused the request';
     default:
-      return 'The registry answered with an error';
+      return code satisfies never;
   }
 }

@@ -2,7 +2,7 @@
  * Raw calls to the registry canister: the only module that touches the agent. Every answer is
  * turned into the frontend's model (`model/types.ts`) and every failure into an `ApiError`.
  */
-import { AgentError, CanisterStatus, ErrorKindEnum } from '@dfinity/agent';
+import { CanisterStatus } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { VERDICTS, type Verdict } from '@repro-registry/attestation';
 import {
@@ -237,33 +237,16 @@ function unwrap<T>(result: Result<T>): T {
   throw ApiError.registry(result.error);
 }
 
+/** The client classifies agent failures (one rule); the page names them in its own words. */
 function callError(cause: unknown): ApiError {
   if (cause instanceof ApiError) return cause;
-  if (failedVerification(cause)) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return new ApiError('verification_failed', message, null, { cause });
-  }
-  if (cause instanceof RegistryCallError) {
-    return new ApiError(
-      cause.kind === 'network' ? 'unreachable' : 'rejected',
-      cause.message,
-      cause.code,
-      { cause },
-    );
-  }
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new ApiError('unreachable', message, null, { cause });
-}
-
-/**
- * The agent refused an answer it could not check (a node signature or certificate that does not
- * verify): someone answered, but not provably the network — not "unreachable".
- */
-function failedVerification(cause: unknown): boolean {
-  for (let e = cause, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof AgentError && e.kind === ErrorKindEnum.Trust) return true;
-  }
-  return false;
+  const failure = RegistryCallError.of(cause);
+  const kinds = {
+    network: 'unreachable',
+    rejected: 'rejected',
+    untrusted: 'verification_failed',
+  } as const;
+  return new ApiError(kinds[failure.kind], failure.message, failure.code, { cause });
 }
 
 /**

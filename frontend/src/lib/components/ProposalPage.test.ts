@@ -15,7 +15,7 @@ import {
   testBuilder,
 } from '../test-support/fixtures';
 import { MemoryRegistry } from '../test-support/memory-registry';
-import { all, render, text } from '../test-support/render';
+import { VERIFICATION_WAIT, all, render, text } from '../test-support/render';
 import ProposalPage from './ProposalPage.svelte';
 
 const FAST = { baseMs: 50, maxMs: 200, errorMaxMs: 400, factor: 1.5 };
@@ -70,7 +70,7 @@ describe('ProposalPage', () => {
       // Five Ed25519 verifications on the main thread: allow for a loaded machine.
       await vi.waitFor(
         () => expect(all(target, '[data-verification="verified"]')).toHaveLength(5),
-        { timeout: 20_000 },
+        VERIFICATION_WAIT,
       );
 
       const groups = all(target, '[data-hash-group]');
@@ -119,10 +119,10 @@ describe('ProposalPage', () => {
     const registry = seeded();
     registry.tamper = (a) => (a.id === 3n ? { ...a, build: { ...a.build, cleanCache: false } } : a);
     const { target } = show(registry);
-    // Main-thread Ed25519 on a loaded machine: allow for it, as above.
-    await vi.waitFor(() => expect(all(target, '[data-verification="failed"]')).toHaveLength(1), {
-      timeout: 20_000,
-    });
+    await vi.waitFor(
+      () => expect(all(target, '[data-verification="failed"]')).toHaveLength(1),
+      VERIFICATION_WAIT,
+    );
     const row = target.querySelector('tr[data-attestation-id="3"]')!;
     expect(row.querySelector('[data-verification]')?.getAttribute('data-verification')).toBe(
       'failed',
@@ -158,7 +158,10 @@ describe('ProposalPage', () => {
     expect(
       target.querySelector('tr[data-attestation-id]')?.getAttribute('data-attestation-id'),
     ).toBe('6');
-    await vi.waitFor(() => expect(all(target, '[data-verification="verified"]')).toHaveLength(6));
+    await vi.waitFor(
+      () => expect(all(target, '[data-verification="verified"]')).toHaveLength(6),
+      VERIFICATION_WAIT,
+    );
   });
 
   it('shows a clear error with a retry when the registry is unreachable', async () => {
@@ -214,7 +217,7 @@ describe('ProposalPage headline', () => {
       const { target } = show(registry);
       await vi.waitFor(
         () => expect(target.querySelector('[data-headline="reproduced"]')).not.toBeNull(),
-        { timeout: 20_000 },
+        VERIFICATION_WAIT,
       );
       expect(text(target, '[data-headline-sentence]')).toBe(
         "Reproduced: 4 builders got the proposal's GuestOS hash on 1 kind of machine; 1 builder on WSL2 differs (see below).",

@@ -3,41 +3,26 @@
  * as value-or-null, principals as text, nanosecond times as epoch milliseconds, small counts
  * as numbers). Only `api/` builds these from the wire; everything else reads them.
  */
-import type { ArtifactKind, Verdict, Virtualization } from '@repro-registry/attestation';
+import type {
+  ArtifactKind,
+  Environment as FormatEnvironment,
+  Verdict,
+  Virtualization,
+} from '@repro-registry/attestation';
+import type {
+  ArtifactConsensus,
+  ExpectedSource,
+  HashGroup,
+  VerdictCounts,
+} from '@repro-registry/registry-api/consensus';
 
 export type { ArtifactKind, Verdict, Virtualization };
 
-export type ExpectedSource = 'proposal' | 'builders' | 'none';
 export type ProposalStatus = 'open' | 'rejected' | 'adopted' | 'executed' | 'failed' | 'unknown';
 export type SyncState = 'never' | 'ok' | 'error';
 
-export interface VerdictCounts {
-  match: number;
-  mismatch: number;
-  build_failed: number;
-  not_built: number;
-}
-
-export interface HashGroup {
-  sha256: string;
-  /** Distinct builders whose current attestation reports this hash. */
-  builderCount: number;
-  /** Whether this is the expected hash; null when no expected hash is known. */
-  matchesExpected: boolean | null;
-  /** Distinct environment classes (OS + virtualization + container runtime) among them. */
-  environmentClasses: number;
-}
-
-export interface ArtifactConsensus {
-  kind: string;
-  expectedSha256: string | null;
-  expectedSource: ExpectedSource;
-  hashGroups: HashGroup[];
-  verdicts: VerdictCounts;
-  expectedClaimMismatches: number;
-  /** Builders whose hash the registry does not track one by one (too many distinct results). */
-  untrackedBuilders: number;
-}
+/** The registry's consensus counts: one definition, in the contract's package. */
+export type { ArtifactConsensus, ExpectedSource, HashGroup, VerdictCounts };
 
 export interface OnChainProposal {
   kind: string;
@@ -108,22 +93,11 @@ export interface ProposalPage {
   total: number;
 }
 
-/** The builder's machine, in the attestation format's own shape (byte counts as decimal text). */
-export interface Environment {
-  osName: string | null;
-  osVersion: string | null;
-  kernel: string | null;
-  arch: string | null;
-  virtualization: string;
-  cpuModel: string | null;
-  cpuCount: number | null;
-  memoryBytes: string | null;
-  swapBytes: string | null;
-  diskFreeBytes: string | null;
-  containerRuntimeName: string | null;
-  containerRuntimeVersion: string | null;
-  gitVersion: string | null;
-}
+/**
+ * The builder's machine, in the attestation format's own shape (byte counts as decimal text);
+ * `virtualization` as text, since a newer registry may send values this page does not know.
+ */
+export type Environment = Omit<FormatEnvironment, 'virtualization'> & { virtualization: string };
 
 export interface ArtifactResult {
   kind: string;

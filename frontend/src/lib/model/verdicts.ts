@@ -1,12 +1,7 @@
 import type { Verdict } from './types';
 
-/** An attestation's overall verdict: the worst of its artifacts (the registry's rule). */
-export function overallVerdict(verdicts: readonly Verdict[]): Verdict {
-  if (verdicts.includes('mismatch')) return 'mismatch';
-  if (verdicts.includes('build_failed')) return 'build_failed';
-  if (verdicts.includes('match')) return 'match';
-  return 'not_built';
-}
+/** An attestation's overall verdict: the worst of its artifacts (the format's one rule). */
+export { overallVerdict } from '@repro-registry/attestation';
 
 export function verdictLabel(verdict: Verdict): string {
   switch (verdict) {

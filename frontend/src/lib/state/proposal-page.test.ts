@@ -10,6 +10,7 @@ import {
   testBuilder,
 } from '../test-support/fixtures';
 import { MemoryRegistry } from '../test-support/memory-registry';
+import { VERIFICATION_WAIT } from '../test-support/render';
 import { ATTESTATION_PAGE_SIZE, ProposalPageState } from './proposal-page.svelte';
 
 const builders = Array.from({ length: 8 }, (_, i) => testBuilder(`page${i}`));
@@ -38,7 +39,7 @@ describe('ProposalPageState', () => {
   it('loads the summary and every attestation, verifies them, and locates the mismatch', async () => {
     const page = pageFor(seeded());
     await page.load();
-    await vi.waitFor(() => expect(page.allVerified).toBe(true));
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
     expect(page.status).toBe('ready');
     expect(page.attestations.map((a) => a.id)).toEqual([5n, 4n, 3n, 2n, 1n]);
     expect(page.verifiedCount).toBe(5);
@@ -65,7 +66,7 @@ describe('ProposalPageState', () => {
     expect(page.attestations).toHaveLength(n);
     expect(new Set(page.attestations.map((a) => a.id)).size).toBe(n);
     expect(registry.calls.filter((c) => c === 'listAttestations')).toHaveLength(3);
-    await vi.waitFor(() => expect(page.allVerified).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
     // Each builder's newest attestation supersedes the older ones.
     expect(page.counted).toHaveLength(8);
   });
@@ -76,7 +77,7 @@ describe('ProposalPageState', () => {
       a.id === 2n ? { ...a, environment: { ...a.environment, memoryBytes: '1' } } : a;
     const page = pageFor(registry);
     await page.load();
-    await vi.waitFor(() => expect(page.allVerified).toBe(true));
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
     expect(page.failedCount).toBe(1);
     expect(page.verification.get('2')).toMatchObject({
       ok: false,
@@ -98,7 +99,7 @@ describe('ProposalPageState', () => {
     expect(page.summary?.artifacts[0]?.hashGroups).toEqual([
       expect.objectContaining({ builderCount: 6, matchesExpected: true }),
     ]);
-    await vi.waitFor(() => expect(page.verifiedCount).toBe(7));
+    await vi.waitFor(() => expect(page.verifiedCount).toBe(7), VERIFICATION_WAIT);
   });
 
   it('tells "no such proposal" from "registry unreachable"', async () => {

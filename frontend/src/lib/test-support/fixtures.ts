@@ -4,10 +4,7 @@
  * from those attestations the way the registry does (expected group first, then by size).
  */
 import {
-  ed25519PublicKeyFromSecret,
   environmentClass,
-  hexToBytes,
-  principalFromEd25519PublicKey,
   sha256Hex,
   signAttestation,
   utf8Encode,
@@ -15,44 +12,32 @@ import {
   type Environment,
   type Verdict,
 } from '@repro-registry/attestation';
+import {
+  BARE_METAL,
+  TEST_COMMIT,
+  TEST_GUESTOS_HASH,
+  testKey,
+  verdictOf,
+  type TestKey,
+} from '@repro-registry/attestation/testing';
 
 import type * as M from '../model/types';
 import { overallVerdict } from '../model/verdicts';
 
-export const COMMIT = '0ef2aebde4ff735a1a93efa342dcf966b6df5061';
-export const GOOD_HASH = '05cd757019e276af68a7e2e178dec73ae095131af841d0b44a9c03c947c2d399';
+export const COMMIT = TEST_COMMIT;
+export const GOOD_HASH = TEST_GUESTOS_HASH;
 export const BAD_HASH = sha256Hex(utf8Encode('a build on a machine that differs'));
 export const PROPOSAL_ID = 139768n;
 export const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 export const HOUR = 3_600_000;
 
-export interface TestBuilder {
-  secretKey: Uint8Array;
-  publicKey: Uint8Array;
-  principal: string;
-}
+export type TestBuilder = TestKey;
 
 export function testBuilder(label: string): TestBuilder {
-  const secretKey = hexToBytes(sha256Hex(utf8Encode(`frontend test builder ${label}`)));
-  const publicKey = ed25519PublicKeyFromSecret(secretKey);
-  return { secretKey, publicKey, principal: principalFromEd25519PublicKey(publicKey) };
+  return testKey(`frontend test builder ${label}`);
 }
 
-export const BARE_METAL: Environment = {
-  osName: 'Ubuntu',
-  osVersion: '22.04.4 LTS',
-  kernel: '6.5.0-35-generic',
-  arch: 'x86_64',
-  virtualization: 'bare_metal',
-  cpuModel: 'AMD Ryzen 9 7950X 16-Core Processor',
-  cpuCount: 32,
-  memoryBytes: String(64 * 2 ** 30),
-  swapBytes: String(8 * 2 ** 30),
-  diskFreeBytes: '512000000000',
-  containerRuntimeName: 'podman',
-  containerRuntimeVersion: '4.9.3',
-  gitVersion: '2.43.0',
-};
+export { BARE_METAL };
 
 export const WSL2: Environment = {
   ...BARE_METAL,
@@ -94,8 +79,7 @@ export interface AttestationSpec {
 export function attestation(spec: AttestationSpec): M.Attestation {
   const sha256 = spec.sha256 === undefined ? GOOD_HASH : spec.sha256;
   const expectedSha256 = spec.expectedSha256 === undefined ? GOOD_HASH : spec.expectedSha256;
-  const verdict: Verdict =
-    sha256 === null ? 'build_failed' : sha256 === expectedSha256 ? 'match' : 'mismatch';
+  const verdict = verdictOf(sha256, expectedSha256);
   const artifact: Artifact = {
     kind: 'guestos',
     name: 'update-img.tar.zst',

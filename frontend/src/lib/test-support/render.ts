@@ -23,3 +23,10 @@ export const all = (root: ParentNode, selector: string): Element[] => [
 ];
 export const text = (root: ParentNode, selector: string): string =>
   root.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+
+/**
+ * How long a test waits for signatures to be verified: real Ed25519 work that took 1.6 s on a
+ * 2-core machine at load 10, past `vi.waitFor`'s 1 s default. The wait ends as soon as the
+ * condition holds; only a hung verification reaches the limit.
+ */
+export const VERIFICATION_WAIT = { timeout: 20_000 } as const;

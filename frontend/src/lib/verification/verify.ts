@@ -12,7 +12,7 @@ import {
   type Ed25519Verifier,
   type Result,
   type VerifiedAttestation,
-  type ErrorCode,
+  type FormatErrorCode,
   type Predicate,
 } from '@repro-registry/attestation';
 
@@ -31,7 +31,7 @@ export type VerificationFailure =
   /** The registry did not hand out the envelope. */
   | { kind: 'envelope_missing' }
   /** `verifyAttestation` refused the envelope: bad signature, bad format, bad key. */
-  | { kind: 'envelope_invalid'; code: ErrorCode; message: string; field: string | null }
+  | { kind: 'envelope_invalid'; code: FormatErrorCode; message: string; field: string | null }
   /** The envelope is signed by another builder than the one the registry names. */
   | { kind: 'builder_differs'; signedBy: string }
   /** A field the registry shows differs from what the builder signed. */

@@ -3,8 +3,15 @@ import { Principal } from '@dfinity/principal';
 import { describe, expect, it } from 'vitest';
 
 import { artifact, hashOf, predicate, sign, testBuilder } from '../test/builders';
-import * as C from './candid_types';
-import { encodeReply } from './candid_encode';
+import * as C from '@repro-registry/registry-api';
+import { methodType } from '@repro-registry/registry-api';
+
+const replyOf = (method: Parameters<typeof methodType>[0]): IDL.Type =>
+  methodType(method).retTypes[0] as IDL.Type;
+const SummaryResult = replyOf('get_proposal_summary');
+const AttestationPageResult = replyOf('list_attestations');
+const BuilderPageResult = replyOf('get_builder');
+import { encodeReply } from './reply-encoder';
 import type { OnChainProposalJson } from './core/records';
 import type { Registry } from './core/registry';
 import { handleHttp } from './http';
@@ -15,7 +22,7 @@ import {
   candidSummary,
   renderAttestation,
   renderedAttestationPage,
-} from './views';
+} from './replies';
 import { PLENTY, T0, accepted, confirm, newRegistry, submit } from '../test/core-support';
 
 /** Six attestations of GuestOS and its recovery image; held, or counted when `confirmed`. */
@@ -55,7 +62,7 @@ const electingOddHash = (): OnChainProposalJson => ({
   failedAt: null,
 });
 
-const same = (type: IDL.Type, value: unknown) =>
+const same = (type: IDL.Type, value: object) =>
   expect(Buffer.from(encodeReply(type, value)).toString('hex')).toBe(
     Buffer.from(IDL.encode([type], [value])).toString('hex'),
   );
@@ -65,14 +72,14 @@ describe('encodeReply', () => {
     const r = populated({ confirmed: true });
     const summary = r.summary(134567n);
     if (!summary.ok) throw new Error('no summary');
-    same(C.SummaryResult, { Ok: candidSummary(summary.value) });
-    same(C.SummaryResult, { Err: { code: 'PROPOSAL_NOT_FOUND', message: 'nothing here' } });
+    same(SummaryResult, { Ok: candidSummary(summary.value) });
+    same(SummaryResult, { Err: { code: 'PROPOSAL_NOT_FOUND', message: 'nothing here' } });
     const page = r.listAttestations({ proposalId: 134567n, includeEnvelopes: true });
     if (!page.ok) throw new Error('no page');
-    same(C.AttestationPageResult, { Ok: candidAttestationPage(page.value) });
+    same(AttestationPageResult, { Ok: candidAttestationPage(page.value) });
     const builder = r.builder({ builder: testBuilder('enc-2').principal });
     if (!builder.ok) throw new Error('no builder');
-    same(C.BuilderPageResult, {
+    same(BuilderPageResult, {
       Ok: {
         profile: candidBuilder(builder.value.profile),
         attestations: candidAttestationPage(builder.value.attestations),
@@ -106,13 +113,13 @@ describe('encodeReply', () => {
         if (!ids.ok || !views.ok) throw new Error('no page');
         expect(
           Buffer.from(
-            encodeReply(C.AttestationPageResult, {
+            encodeReply(AttestationPageResult, {
               Ok: renderedAttestationPage(r, ids.value, withEnvelopes),
             }),
           ).toString('hex'),
         ).toBe(
           Buffer.from(
-            IDL.encode([C.AttestationPageResult], [{ Ok: candidAttestationPage(views.value) }]),
+            IDL.encode([AttestationPageResult], [{ Ok: candidAttestationPage(views.value) }]),
           ).toString('hex'),
         );
       }
@@ -159,11 +166,11 @@ describe('encodeReply', () => {
     const renderedVerdicts = () => {
       const ids = r.listAttestationIds({ proposalId: 134567n });
       if (!ids.ok) throw new Error('no page');
-      const bytes = encodeReply(C.AttestationPageResult, {
+      const bytes = encodeReply(AttestationPageResult, {
         Ok: renderedAttestationPage(r, ids.value, false),
       });
       const page = (
-        IDL.decode([C.AttestationPageResult], bytes)[0] as {
+        IDL.decode([AttestationPageResult], bytes)[0] as {
           Ok: { attestations: { effective_verdict: string }[] };
         }
       ).Ok;

@@ -1,16 +1,35 @@
 /**
  * Candid encoding of replies, built for the canister's interpreter.
  *
- * `IDL.encode` from @dfinity/candid rebuilds the type table for every message, re-validates the
- * whole value (`covariant`) and concatenates one small array per field. In azle's QuickJS that
- * costs tens of millions of instructions for a proposal summary — more than the summary itself.
- * This encoder produces the same bytes: the header (magic, type table, argument types) is
- * computed once per type with the library itself, and values are written into one growing
- * buffer in the library's field order. Tests compare its output with `IDL.encode` byte for byte.
+ * Why not `IDL.encode`: @dfinity/candid rebuilds the type table for every message,
+ * re-validates the whole value (`covariant`) and concatenates one small array per field. In
+ * azle's QuickJS that costs tens of millions of instructions for a proposal summary — more than
+ * the summary itself (measured: `npm run bench -- --only registry`). This encoder produces the
+ * same bytes: the header (magic, type table, argument types) is computed once per type with the
+ * library itself, and values are written into one growing buffer in the library's field order.
+ * Tests compare its output with `IDL.encode` byte for byte.
+ *
+ * A part of a value may be handed in already encoded (`PreEncoded`, e.g. an attestation's
+ * stored rendering): it is copied as is. `Encodable<T>` says where: any part of a `T`.
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { utf8Encode } from '@repro-registry/attestation';
+
+/**
+ * The Candid encoding of one value of `T` (without the message header), made by `encodeValue`
+ * with `T`'s IDL type. The type parameter keeps bytes of one type from standing in for another.
+ */
+export class PreEncoded<T> {
+  declare private readonly encodes: T;
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+type Leaf = Uint8Array | Principal | bigint | number | string | boolean | null | undefined;
+
+/** A `T` to encode, any part of which may already be encoded. */
+export type Encodable<T> =
+  PreEncoded<T> | (T extends Leaf ? T : { [K in keyof T]: Encodable<T[K]> });
 
 class Writer {
   bytes = new Uint8Array(1024);
@@ -87,11 +106,6 @@ class Writer {
   }
 }
 
-/** A value already encoded (with `encodeValue`), copied as is. */
-export class Encoded {
-  constructor(readonly bytes: Uint8Array) {}
-}
-
 type FieldHook = (name: string, offset: number) => void;
 
 type Encoder = (w: Writer, value: unknown, onField?: FieldHook) => void;
@@ -120,7 +134,7 @@ function compile(type: IDL.Type): Encoder {
   const withEncoded =
     (inner: Encoder): Encoder =>
     (w, value, onField) => {
-      if (value instanceof Encoded) w.raw(value.bytes);
+      if (value instanceof PreEncoded) w.raw(value.bytes);
       else inner(w, value, onField);
     };
   if (type instanceof IDL.RecClass) {
@@ -209,7 +223,7 @@ function compile(type: IDL.Type): Encoder {
       w.raw(bytes);
     };
   }
-  throw new TypeError(`candid_encode: unsupported type ${type.display()}`);
+  throw new TypeError(`reply encoder: unsupported type ${type.display()}`);
 }
 
 function writeValue(w: Writer, type: IDL.Type, value: unknown, onField?: FieldHook): void {
@@ -236,7 +250,7 @@ function minimalValue(type: IDL.Type): unknown {
   if (type instanceof IDL.FixedNatClass || type instanceof IDL.FixedIntClass)
     return type._bits > 32 ? 0n : 0;
   if (type instanceof IDL.PrincipalClass) return Principal.managementCanister();
-  throw new TypeError(`candid_encode: unsupported type ${type.display()}`);
+  throw new TypeError(`reply encoder: unsupported type ${type.display()}`);
 }
 
 const headers = new WeakMap<IDL.Type, Uint8Array>();
@@ -270,14 +284,18 @@ export function prepareReplyTypes(types: Iterable<IDL.Type>): void {
  * The encoding of one value of `type`, without the message header: the bytes that stand for
  * it inside a larger value. `onField` learns where each field of a top-level record starts.
  */
-export function encodeValue(type: IDL.Type, value: unknown, onField?: FieldHook): Uint8Array {
+export function encodeValue<T>(
+  type: IDL.Type,
+  value: Encodable<T>,
+  onField?: FieldHook,
+): PreEncoded<T> {
   const w = new Writer();
   writeValue(w, type, value, onField);
-  return w.result();
+  return new PreEncoded<T>(w.result());
 }
 
 /** `IDL.encode([type], [value])`, byte for byte, at a fraction of the cost. */
-export function encodeReply(type: IDL.Type, value: unknown): Uint8Array {
+export function encodeReply<T>(type: IDL.Type, value: Encodable<T>): Uint8Array {
   const w = new Writer();
   w.raw(headerOf(type));
   writeValue(w, type, value);

@@ -4,8 +4,8 @@
  * `@dfinity/*` packages this project uses (bindgen targets their newer `@icp-sdk/core` names,
  * which re-export the same modules).
  *
- *   npx tsx packages/client/scripts/generate-bindings.ts          # write
- *   npx tsx packages/client/scripts/generate-bindings.ts --check  # fail when stale
+ *   npm run generate -w packages/registry-api                          # write
+ *   npx tsx packages/registry-api/scripts/generate-bindings.ts --check  # fail when stale
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,7 @@ export async function renderBindings(didPath = DID_PATH): Promise<string> {
       .replace(
         '// This file was automatically generated',
         // Generated code is not held to our lint rules (it declares types it doesn't use).
-        '// @ts-nocheck\n// Generated from canisters/registry/registry.did by packages/client/scripts/generate-bindings.ts\n// This file was automatically generated',
+        '// @ts-nocheck\n// Generated from canisters/registry/registry.did by packages/registry-api/scripts/generate-bindings.ts\n// This file was automatically generated',
       );
   } finally {
     await rm(out, { recursive: true, force: true });
@@ -51,7 +51,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const committed = await readFile(BINDINGS_PATH, 'utf8').catch(() => '');
     if (committed !== rendered) {
       console.error(
-        'packages/client/src/declarations/registry.did.ts is stale: run npm run generate -w packages/client',
+        'packages/registry-api/src/declarations/registry.did.ts is stale: run npm run generate -w packages/registry-api',
       );
       process.exit(1);
     }

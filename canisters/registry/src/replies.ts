@@ -1,17 +1,21 @@
 /**
- * Turns the registry's views into Candid values, and Candid values into the JSON of the HTTP
- * API. JSON follows the Candid field names so both APIs read the same: u64 as decimal strings,
- * `opt` as value-or-null, blobs as base64, principals as text.
+ * The registry's Candid replies: its views as the contract's values, and attestations copied
+ * from their stored renderings with the envelope spliced in. Also turns Candid values into the
+ * JSON of the HTTP API (u64 as decimal strings, `opt` as value-or-null, blobs as base64,
+ * principals as text).
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { base64Decode, base64Encode } from '@repro-registry/attestation';
+import { base64Decode, base64Encode, overallVerdict } from '@repro-registry/attestation';
+import type * as C from '@repro-registry/registry-api';
+import { Attestation as AttestationType } from '@repro-registry/registry-api';
 
-import * as C from './candid_types';
-import { Encoded, encodeValue } from './candid_encode';
+import { PreEncoded, encodeValue, type Encodable } from './reply-encoder';
 import type { Consensus, VerdictCounts } from './core/consensus';
 import type { RegistryError } from './core/errors';
 import type { BuilderRecordJson, OnChainProposalJson, U64String } from './core/records';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { lebEncode } from '@dfinity/candid';
 import type {
   AttestationView,
   ConsensusScope,
@@ -31,6 +35,8 @@ const counts = (c: VerdictCounts): C.VerdictCounts => ({
   build_failed: BigInt(c.build_failed),
   not_built: BigInt(c.not_built),
 });
+
+export type Result<T> = { Ok: T } | { Err: C.RegistryError };
 
 export function candidError(error: RegistryError): { Err: C.RegistryError } {
   return { Err: { code: error.code, message: error.message } };
@@ -146,7 +152,7 @@ export function candidAttestation(v: AttestationView): C.Attestation {
     builder: Principal.fromText(r.builder),
     submitted_at: BigInt(r.submittedAt),
     verdict: r.verdict,
-    effective_verdict: worst(effective),
+    effective_verdict: overallVerdict(effective),
     artifacts: r.artifacts.map((a, i) => ({
       kind: a.kind,
       name: a.name,
@@ -201,16 +207,11 @@ export function candidAttestation(v: AttestationView): C.Attestation {
   };
 }
 
-function worst(verdicts: string[]): string {
-  for (const v of ['mismatch', 'build_failed', 'match']) if (verdicts.includes(v)) return v;
-  return 'not_built';
-}
-
 /** The registry's `AttestationRenderer`: an attestation's Candid bytes, envelope absent. */
 export function renderAttestation(view: AttestationView): RenderedAttestation {
   let envelopeOffset = -1;
-  const bytes = encodeValue(
-    C.Attestation,
+  const { bytes } = encodeValue<C.Attestation>(
+    AttestationType,
     candidAttestation({ ...view, envelope: null }),
     (name, offset) => {
       if (name === 'envelope') envelopeOffset = offset;
@@ -220,19 +221,38 @@ export function renderAttestation(view: AttestationView): RenderedAttestation {
 }
 
 /**
- * A page of attestations for a Candid reply, copied from their stored renderings. (The type
- * says `Attestation`; `Encoded` stands in for one, already in its wire form.)
+ * One attestation for a Candid reply, copied from its stored rendering, with its envelope
+ * spliced in when asked for: an `opt blob` absent is one 0x00 byte; present, it is 0x01, the
+ * LEB128 length and the bytes.
  */
+export function attestationReply(
+  registry: Registry,
+  idKey: Uint8Array,
+  withEnvelope: boolean,
+): PreEncoded<C.Attestation> {
+  const stored = registry.tables.attestationReplies.get(idKey);
+  if (stored === undefined)
+    throw new Error('rendered attestation missing: the registry was built without a renderer');
+  const bytes = stored.subarray(4);
+  if (!withEnvelope) return new PreEncoded<C.Attestation>(bytes);
+  const offset = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0);
+  const envelope = registry.tables.envelopes.get(idKey) as Uint8Array;
+  const length = lebEncode(envelope.length);
+  return new PreEncoded<C.Attestation>(
+    concatBytes(bytes.subarray(0, offset), ONE, length, envelope, bytes.subarray(offset + 1)),
+  );
+}
+
+const ONE = new Uint8Array([1]);
+
+/** A page of attestations for a Candid reply, copied from their stored renderings. */
 export function renderedAttestationPage(
   registry: Registry,
   page: Page<Uint8Array>,
   withEnvelopes: boolean,
-): C.AttestationPage {
+): Encodable<C.AttestationPage> {
   return {
-    attestations: page.items.map(
-      (id) =>
-        new Encoded(registry.renderedAttestation(id, withEnvelopes)) as unknown as C.Attestation,
-    ),
+    attestations: page.items.map((id) => attestationReply(registry, id, withEnvelopes)),
     next_cursor: opt(page.next),
     total: page.total,
   };
