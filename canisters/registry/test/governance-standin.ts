@@ -19,7 +19,10 @@ import { RecordedProposal } from '../../governance/src/recorded';
 export { RecordedProposal };
 
 export async function installGovernance(host: IcHost): Promise<Principal> {
-  const wasm = await ensureCanisterBuilt('governance', ['canisters/governance/src']);
+  const wasm = await ensureCanisterBuilt('governance', [
+    'canisters/governance/src',
+    'packages/proposals/src',
+  ]);
   const id = await host.createCanister({ controllers: [CONTROLLER] });
   await host.installCode({
     canisterId: id,
