@@ -4,20 +4,17 @@
  * runs in this process (`runCli`), as its bundle would.
  */
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- reads the CLI's JSON output */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { readFileSync } from 'node:fs';
 
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { signAttestation } from '@repro-registry/attestation';
-import { runCli } from '@repro-registry/cli';
 import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem } from '@repro-registry/local-network';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { localNetwork } from '../support/network-context';
 import { confirmProposals } from '../support/proposals';
+import { reproInProcess } from '../support/run-cli';
 
 const COMMIT = '2f2c53b7c1cd1a0ba0c3f4b5ca3d7e51c4b2a0d9';
 const HASH = 'e5a4c1c3d1bb2d6a1b3c1e7f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b';
@@ -27,29 +24,7 @@ type Row = Record<string, any>;
 // An id no other test file uses.
 const ID = 7_500_000n + BigInt(Math.floor(Math.random() * 100_000));
 
-async function repro(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const net = localNetwork();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  stderr.on('data', (d: Buffer) => err.push(d.toString()));
-  const configDir = mkdtempSync(join(tmpdir(), 'repro-proposals-'));
-  const code = await runCli(
-    [
-      ...args,
-      '--network',
-      net.url,
-      '--canister-id',
-      net.canisterIds['registry'],
-      '--governance-canister-id',
-      net.canisterIds['governance'],
-    ],
-    { env: { REPRO_CONFIG_DIR: configDir }, stdout, stderr, cwd: configDir },
-  );
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const repro = (args: string[]) => reproInProcess(args);
 
 describe('repro proposals --open (local network)', () => {
   beforeAll(async () => {

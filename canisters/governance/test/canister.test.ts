@@ -32,6 +32,7 @@ import {
   deployedModuleProposal,
   seedProposals,
 } from '../seed';
+import { GOVERNANCE_SOURCE_DIRS } from '../sources';
 
 const CONTROLLER = Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai');
 const STRANGER = Principal.fromText('2vxsx-fae');
@@ -84,10 +85,7 @@ describe('the governance stand-in (real wasm)', () => {
   };
 
   beforeAll(async () => {
-    const wasm = await ensureCanisterBuilt('governance', [
-      'canisters/governance/src',
-      'packages/proposals/src',
-    ]);
+    const wasm = await ensureCanisterBuilt('governance', GOVERNANCE_SOURCE_DIRS);
     host = await IcHost.create({ clock: () => NOW * 1_000_000_000n, log: () => {} });
     governance = await host.createCanister({ controllers: [CONTROLLER] });
     await host.installCode({
@@ -207,12 +205,7 @@ describe('the governance stand-in (real wasm)', () => {
     expect(!Array.isArray(rejected) && rejected.rejectMessage).toMatch(/simulated outage/);
     await failure('none');
 
-    const wasm = await readFile(
-      await ensureCanisterBuilt('governance', [
-        'canisters/governance/src',
-        'packages/proposals/src',
-      ]),
-    );
+    const wasm = await readFile(await ensureCanisterBuilt('governance', GOVERNANCE_SOURCE_DIRS));
     await host.installCode({
       canisterId: governance,
       wasm: new Uint8Array(wasm),

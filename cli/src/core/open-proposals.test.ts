@@ -1,31 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
-import {
-  decodeGetProposalInfoReply,
-  hexToBytes,
-  summarizeProposalInfo,
-  type ProposalSummary,
-} from '@repro-registry/proposals';
+import type { ProposalSummary } from '@repro-registry/proposals';
 import { describe, expect, it } from 'vitest';
 
+import { fixtureSummary } from '../../test/proposal-fixtures';
 import { formatOpenProposals } from '../commands/proposals';
 import { openProposalsView, timeLeft, type RegistryAnswer } from './open-proposals';
 
-const fixture = (file: string) =>
-  JSON.parse(
-    readFileSync(
-      fileURLToPath(new URL(`../../../packages/proposals/fixtures/${file}`, import.meta.url)),
-      'utf8',
-    ),
-  ) as { replies: Array<{ name: string; replyHex: string }> };
-const replies = [
-  ...fixture('proposal-info.json').replies,
-  ...fixture('canister-proposals.json').replies,
-];
 const summaryOf = (name: string): ProposalSummary =>
-  summarizeProposalInfo(
-    decodeGetProposalInfoReply(hexToBytes(replies.find((r) => r.name === name)!.replyHex))!,
+  fixtureSummary(
+    name.startsWith('install-code') ? 'canister-proposals.json' : 'proposal-info.json',
+    name,
   );
 /** A fixture as if open with the given deadline (the real ones were decided long ago). */
 const openAt = (s: ProposalSummary, deadlineNs: bigint): ProposalSummary => ({

@@ -1,3 +1,5 @@
+import { SNS_WASM_ARTIFACT_KIND } from '@repro-registry/attestation';
+
 import type { CanisterInstall } from './canister-install';
 import type { IcOsElection } from './decode';
 import type { DecodeResult } from './result';
@@ -21,13 +23,12 @@ import type { SnsWasmPublication } from './sns-wasm';
  * that installs into the ledger is a mismatch, whatever the file was called.
  */
 
-export const CANISTER_ARTIFACT_KIND = /^(canister|canister-arg):[a-z0-9][a-z0-9-]{0,62}$/;
-export const SNS_WASM_ARTIFACT_KIND = /^sns-wasm:(root|governance|ledger|swap|archive|index)$/;
-
-/** True for a kind of this naming (the IC-OS kinds are the attestation format's own). */
-export function isCanisterArtifactKind(kind: string): boolean {
-  return CANISTER_ARTIFACT_KIND.test(kind) || SNS_WASM_ARTIFACT_KIND.test(kind);
-}
+// The kinds' syntax is the attestation format's (canister reproductions): one place per rule.
+export {
+  CANISTER_ARTIFACT_KIND,
+  SNS_WASM_ARTIFACT_KIND,
+  isCanisterArtifactKind,
+} from '@repro-registry/attestation';
 
 /** `canister:<target>` for an install's target. */
 export function canisterArtifactKind(
