@@ -1,7 +1,8 @@
 /**
  * Init arguments and local seeding for `npm run deploy` / `npm start` (see `@repro-registry/deploy`).
  *
- * - governance: on a local network, the stand-in is seeded with real IC-OS election proposals
+ * - governance: on a local network, the stand-in is seeded with real IC-OS elections and canister
+ *   upgrades, and with a local proposal whose module is the stand-in itself
  *   (canisters/governance/seed.ts). On mainnet it is NNS governance itself (dfx.json `remote`).
  * - registry: reads proposals from that governance canister.
  * - consumer (examples/consumer): asks that registry; one builder suffices locally.
@@ -15,21 +16,45 @@ import { createRegistryClient, encodeInitArgs } from '@repro-registry/client';
 
 import { encodeInitArgs as encodeFrontendInitArgs } from './canisters/frontend/src/candid';
 
-import { RecordedProposal, seedProposals } from './canisters/governance/seed';
-import type { DeployConfig } from '@repro-registry/deploy';
+import {
+  RecordedProposalWithAction,
+  deployedModuleProposal,
+  seedProposals,
+} from './canisters/governance/seed';
+import { moduleHash, type DeployConfig } from '@repro-registry/deploy';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+
+/** The governance stand-in takes no init argument: `()`, whose hash its local proposal states. */
+const GOVERNANCE_INIT_ARG = new Uint8Array(IDL.encode([], []));
 
 export default {
   canisters: {
     governance: {
-      // Seeded once, when the stand-in is installed: later starts keep what it holds.
+      initArg: () => GOVERNANCE_INIT_ARG,
+      // The seeds are recorded once, when the stand-in is installed: later starts keep what it
+      // holds. The local proposal that installed the stand-in itself (900004) is recorded after
+      // every deploy, with the module hash the network reports, so it matches after upgrades.
       afterDeploy: async ({ agent, canisterId, network, mode }) => {
-        if (network === 'ic' || mode === 'upgrade') return;
+        if (network === 'ic') return;
         const governance = Actor.createActor<{ put_proposal: (p: unknown) => Promise<void> }>(
-          ({ IDL: idl }) => idl.Service({ put_proposal: idl.Func([RecordedProposal], [], []) }),
+          ({ IDL: idl }) =>
+            idl.Service({ put_proposal: idl.Func([RecordedProposalWithAction], [], []) }),
           { agent, canisterId },
         );
         const now = BigInt(Math.floor(Date.now() / 1000));
-        for (const proposal of seedProposals(now)) await governance.put_proposal(proposal);
+        if (mode !== 'upgrade')
+          for (const proposal of seedProposals(now)) await governance.put_proposal(proposal);
+        const deployed = await moduleHash(agent, canisterId);
+        if (deployed.hash === null) throw new Error('governance: no module after deploying it');
+        await governance.put_proposal(
+          deployedModuleProposal({
+            canisterId: canisterId.toText(),
+            moduleHashHex: deployed.hash,
+            argHashHex: bytesToHex(sha256(GOVERNANCE_INIT_ARG)),
+            nowSeconds: now,
+          }),
+        );
       },
     },
     registry: {

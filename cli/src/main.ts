@@ -7,6 +7,7 @@ import { registerHash } from './commands/hash';
 import { registerKey } from './commands/key';
 import { registerList } from './commands/list';
 import { registerProposal } from './commands/proposal';
+import { registerProposals } from './commands/proposals';
 import { examples, type CliIo } from './commands/shared';
 import { registerLog } from './commands/log';
 import { registerStatus } from './commands/status';
@@ -52,6 +53,7 @@ export function buildProgram(
       'after',
       examples([
         'repro key new',
+        'repro proposals --open                  # what is open for voting now',
         'repro check 139768                      # run repro-check, attest and submit',
         'repro status 139768',
         'repro attest --proposal 139768 --commit <sha> --artifact guestos=update-img.tar.zst --out att.json',
@@ -71,6 +73,7 @@ export function buildProgram(
   registerKey(program, io);
   registerEnv(program, io);
   registerProposal(program, io);
+  registerProposals(program, io);
   registerHash(program, io);
   registerCheck(program, io);
   registerAttest(program, io);

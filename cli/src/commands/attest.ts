@@ -5,19 +5,18 @@ import { defaultArtifactName } from '../core/artifacts';
 import { usageError } from '../core/errors';
 import { normalizeCommit, normalizeProposalId, normalizeSha256 } from '../core/hex';
 import { buildPredicate, parseArtifactKind, type ArtifactInput } from '../core/predicate';
+import { attestCanister, canisterSpecs, type CanisterAttestOptions } from './attest-canister';
 import { signAndDeliver } from './deliver';
 import { detectHostEnvironment } from './env';
 import { withProgress } from './hash';
 import { fetchProposal } from './proposal';
 import { contextOf, examples, type CliIo, type Ctx } from './shared';
 
-interface AttestOptions {
+interface AttestOptions extends CanisterAttestOptions {
   proposal: string;
   commit: string;
   artifact: string[];
-  expected: string[];
   name: string[];
-  failed: string[];
   note?: string;
   started?: string;
   finished?: string;
@@ -67,6 +66,24 @@ export function registerAttest(program: Command, io: CliIo): void {
       [],
     )
     .option(
+      '--canister <target=path|sha256>',
+      'a canister module built (.wasm.gz) for the canister the proposal installs into (governance, cycles-minting, … or its id)',
+      collect,
+      [],
+    )
+    .option(
+      '--canister-arg <target=path|sha256>',
+      "the install argument's Candid bytes (a file, or the SHA-256 `didc encode … | sha256sum` prints)",
+      collect,
+      [],
+    )
+    .option(
+      '--sns-wasm <type=path|sha256>',
+      'an SNS canister module an AddSnsWasm proposal publishes (root, governance, ledger, swap, archive, index)',
+      collect,
+      [],
+    )
+    .option(
       '--expected <kind=sha256>',
       'the expected hash (default: read from the proposal for the OS it elects)',
       collect,
@@ -107,6 +124,8 @@ export function registerAttest(program: Command, io: CliIo): void {
         'repro attest --proposal 139768 --commit bcac7ca3862fd8409d56d9dcda919a5f25acbbd4 --artifact guestos=./update-img.tar.zst',
         'repro attest --proposal 139768 --commit bcac7ca3… --artifact guestos=2292b72f… --expected guestos=2292b72f… --out att.json',
         'repro attest --proposal 139768 --commit bcac7ca3… --failed guestos --note "podman: Operation not permitted" --dry-run',
+        'repro attest --proposal 133385 --commit aa91ecac… --canister governance=./artifacts/canisters/governance-canister.wasm.gz',
+        'repro attest --proposal 122287 --commit e813c43a… --canister cycles-minting=cmc.wasm.gz --canister-arg cycles-minting=5349c151…',
       ]),
     )
     .action(async (options: AttestOptions, command: Command) => {
@@ -128,12 +147,18 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
       `"${options.commit}" is not a commit`,
       'give the full 40-hex-digit dfinity/ic commit',
     );
-  if (options.artifact.length === 0 && options.failed.length === 0) {
+  const canisters = canisterSpecs(options);
+  if (options.artifact.length === 0 && options.failed.length === 0 && canisters.length === 0) {
     throw usageError(
       'no artifact given',
-      'add --artifact <kind>=<path|sha256> (or --failed <kind> for a failed build)',
+      'add --artifact <kind>=<path|sha256> (or --failed <kind> for a failed build), or --canister <target>=<path|sha256>',
     );
   }
+  if (canisters.length > 0 && options.artifact.length > 0)
+    throw usageError(
+      '--artifact (IC-OS images) and --canister/--sns-wasm (canister modules) go in separate attestations',
+      'a proposal either elects an IC-OS version or installs canister modules',
+    );
   const cleanCache = { yes: true, no: false, unknown: null }[
     options.cleanCache as 'yes' | 'no' | 'unknown'
   ];
@@ -143,6 +168,31 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
     options.scriptSha256 === undefined ? null : normalizeSha256(options.scriptSha256);
   if (options.scriptSha256 !== undefined && scriptSha256 === null)
     throw usageError(`--script-sha256 "${options.scriptSha256}" is not a SHA-256`);
+
+  if (canisters.length > 0) {
+    const settings = await ctx.settings();
+    const { loadKey } = await import('../io/keystore');
+    const now = new Date();
+    return attestCanister(ctx, {
+      specs: canisters,
+      options,
+      proposalId,
+      commit,
+      offline: options.offline === true || options.out !== undefined,
+      key: await loadKey(settings.keyPath),
+      environment: (
+        await detectHostEnvironment({ buildDir: path.resolve(ctx.io.cwd, options.dir) })
+      ).environment,
+      tool: { name: options.tool, version: options.toolVersion, scriptSha256 },
+      startedOn: parseTime(options.started, '--started') ?? now,
+      finishedOn: parseTime(options.finished, '--finished') ?? now,
+      cleanCache,
+      notes: options.note ? [options.note] : [],
+      ...(options.out !== undefined ? { out: options.out } : {}),
+      ...(options.force === true ? { force: true } : {}),
+      dryRun: options.dryRun === true,
+    });
+  }
 
   const expected = new Map<ArtifactKind, string>();
   for (const pair of options.expected) {

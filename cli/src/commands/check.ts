@@ -18,13 +18,14 @@ import {
   type BuiltImageDigest,
   type ProposalFacts,
 } from '../core/predicate';
+import { checkCanister, type CanisterCheckOptions } from './check-canister';
 import { signAndDeliver } from './deliver';
 import { detectHostEnvironment } from './env';
 import { withProgress } from './hash';
 import { fetchProposal } from './proposal';
 import { contextOf, examples, parseProposalId, type CliIo, type Ctx } from './shared';
 
-interface CheckOptions {
+interface CheckOptions extends Partial<CanisterCheckOptions> {
   script?: string;
   clean?: boolean;
   dryRun?: boolean;
@@ -72,6 +73,15 @@ export function registerCheck(program: Command, io: CliIo): void {
       '--script <path>',
       "a local repro-check to run (default: the script from the proposal's own commit)",
     )
+    .option(
+      '--canister-script <path>',
+      'a canister-upgrade proposal: the script that builds the module, run as <script> <commit> <out-dir> (see cli/examples/build-nns-canister.sh)',
+    )
+    .option('--wasm <file>', 'with --canister-script: the module file in <out-dir> to hash')
+    .option(
+      '--canister-arg <file|sha256>',
+      "with --canister-script: the install argument's Candid bytes, or the hash `didc encode … | sha256sum` printed",
+    )
     .option('--clean', 'start from an empty build cache (passes --clean to repro-check)')
     .option('--dry-run', 'print the attestation instead of submitting it')
     .option('--out <file>', 'write the signed envelope to a file instead of submitting it')
@@ -100,12 +110,19 @@ export function registerCheck(program: Command, io: CliIo): void {
         'repro check 139768',
         'repro check 139768 --guestos --clean',
         'repro check 139768 --script ./ci/tools/repro-check --dry-run',
+        'repro check 133385 --canister-script ./build-nns-canister.sh',
         'repro check 139768 --out attestation.json   # sign now, `repro submit` later',
       ]),
     )
     .action(async (proposal: string, options: CheckOptions, command: Command) => {
       const ctx = contextOf(command, io);
-      io.exitCode = await check(ctx, parseProposalId(proposal), options);
+      io.exitCode =
+        options.canisterScript !== undefined
+          ? await checkCanister(ctx, parseProposalId(proposal), {
+              ...options,
+              canisterScript: options.canisterScript,
+            })
+          : await check(ctx, parseProposalId(proposal), options);
     });
 }
 

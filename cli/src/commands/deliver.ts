@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { UnsignedPredicate } from '@repro-registry/attestation';
+import type { PredicateType, UnsignedPredicate } from '@repro-registry/attestation';
 import { CliError, ExitCode, usageError, type ExitCode as ExitCodeT } from '../core/errors';
 import type { BuilderKey } from '../io/keystore';
 import type { Ctx } from './shared';
@@ -42,6 +42,8 @@ export async function signAndDeliver(
   ctx: Ctx,
   args: {
     predicate: UnsignedPredicate;
+    /** Default: the IC-OS format `signAttestation` writes; canister reproductions pass theirs. */
+    predicateType?: PredicateType;
     key: BuilderKey;
     out?: string;
     dryRun?: boolean;
@@ -55,7 +57,11 @@ export async function signAndDeliver(
     await import('@repro-registry/attestation');
   let signed;
   try {
-    signed = signAttestation({ predicate: args.predicate, secretKey: args.key.seed });
+    signed = signAttestation({
+      predicate: args.predicate,
+      secretKey: args.key.seed,
+      ...(args.predicateType === undefined ? {} : { predicateType: args.predicateType }),
+    });
   } catch (error) {
     const e = error as { code?: string; field?: string; message: string };
     throw new CliError({

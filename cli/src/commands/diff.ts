@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ArtifactKind } from '@repro-registry/attestation';
+import type { Artifact } from '@repro-registry/attestation';
 import { diffMembers, type DiffSide } from '../core/diff';
 import { ExitCode, usageError } from '../core/errors';
 import { parseArtifactKind } from '../core/predicate';
 import { withProgress } from './hash';
 import { contextOf, examples, type CliIo, type Ctx } from './shared';
+
+/** IC-OS and canister kinds alike: a diff compares two results of one kind. */
+type ArtifactKind = Artifact['kind'];
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

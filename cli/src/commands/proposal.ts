@@ -9,13 +9,14 @@ import {
   type CliIo,
   type Ctx,
 } from './shared';
-import type { ProposalSummary } from '@repro-registry/proposals';
+import { claimedCommit, type ProposalSummary } from '@repro-registry/proposals';
+import { deployedCheck, deployedLine, type DeployedCheck } from '../core/deployed-check';
 
 export function registerProposal(program: Command, io: CliIo): void {
   program
     .command('proposal <id>')
     .description(
-      'read a proposal from NNS governance: commit, expected hash, URLs, status and voting deadline',
+      'read a proposal from NNS governance: commit, expected hash, URLs, status and voting deadline (canister upgrades: the module the target runs now)',
     )
     .addHelpText(
       'after',
@@ -29,7 +30,10 @@ export function registerProposal(program: Command, io: CliIo): void {
       const ctx = contextOf(command, io);
       const proposalId = parseProposalId(id);
       const summary = await fetchProposal(ctx, proposalId);
-      ctx.out.result(summaryJson(summary), () => formatProposal(ctx.colors, summary));
+      const deployed = await readDeployed(ctx, summary);
+      ctx.out.result(summaryJson(summary, deployed), () =>
+        formatProposal(ctx.colors, summary, deployed),
+      );
     });
 }
 
@@ -46,10 +50,38 @@ export async function fetchProposal(ctx: Ctx, proposalId: bigint): Promise<Propo
   return summary;
 }
 
-export function summaryJson(s: ProposalSummary) {
-  const { action, icOsElection, ...rest } = s;
+/** For a canister install: the module its target runs now, from the chain's certified state. */
+async function readDeployed(ctx: Ctx, summary: ProposalSummary): Promise<DeployedCheck | null> {
+  if (!summary.canisterInstall.ok || summary.canisterInstall.value.targetCanisterId === null)
+    return null;
+  const settings = await ctx.settings();
+  const { readDeployedModuleHash } = await import('../io/deployed');
+  try {
+    const hash = await readDeployedModuleHash({
+      settings,
+      canisterId: summary.canisterInstall.value.targetCanisterId,
+    });
+    return deployedCheck(summary, hash);
+  } catch (error) {
+    ctx.out.info(
+      ctx.colors.yellow(
+        `warning: the deployed module of ${summary.canisterInstall.value.targetCanisterId} was not read: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
+      ),
+    );
+    return null;
+  }
+}
+
+export function summaryJson(s: ProposalSummary, deployed: DeployedCheck | null = null) {
+  const { action, icOsElection, canisterInstall, snsWasm, ...rest } = s;
+  const result = <T>(r: { ok: true; value: T } | { ok: false; code: string; message: string }) =>
+    r.ok ? r.value : { code: r.code, message: r.message };
   return {
     ...rest,
+    claimedCommit: icOsElection.ok ? null : claimedCommit(s.summary),
+    canisterInstall: result(canisterInstall),
+    snsWasm: result(snsWasm),
+    deployed,
     action:
       action.type === 'ExecuteNnsFunction'
         ? {
@@ -65,7 +97,11 @@ export function summaryJson(s: ProposalSummary) {
 }
 
 /** The human view of a proposal: what a builder needs before building. */
-export function formatProposal(c: Ctx['colors'], s: ProposalSummary): string {
+export function formatProposal(
+  c: Ctx['colors'],
+  s: ProposalSummary,
+  deployed: DeployedCheck | null = null,
+): string {
   const status =
     s.status === 'open'
       ? c.green(s.status)
@@ -98,6 +134,31 @@ export function formatProposal(c: Ctx['colors'], s: ProposalSummary): string {
     if (e.launchMeasurements)
       rows.push(['launch measurements', String(e.launchMeasurements.length)]);
     if (e.unelectedVersions.length > 0) rows.push(['unelects', e.unelectedVersions.join(', ')]);
+  } else if (s.canisterInstall.ok) {
+    const i = s.canisterInstall.value;
+    rows.push([
+      'installs',
+      `${i.installMode} of ${i.targetName ?? '?'} (${i.targetCanisterId ?? 'a new canister'}), ${i.source}`,
+    ]);
+    rows.push(['commit', `${claimedCommit(s.summary) ?? '-'} (the summary's claim)`]);
+    rows.push(['module sha256', i.wasmModuleHashHex]);
+    rows.push(['argument sha256', i.argHashHex ?? '- (empty argument)']);
+    if (deployed !== null) {
+      const line = deployedLine(deployed);
+      rows.push([
+        'deployed',
+        deployed.state === 'deployed'
+          ? c.green(line)
+          : deployed.state === 'differs'
+            ? c.red(line)
+            : line,
+      ]);
+    }
+  } else if (s.snsWasm.ok) {
+    const w = s.snsWasm.value;
+    rows.push(['publishes', `SNS ${w.canisterTypeName} module to SNS-W`]);
+    rows.push(['commit', `${claimedCommit(s.summary) ?? '-'} (the summary's claim)`]);
+    rows.push(['module sha256', w.wasmHashHex]);
   } else {
     const what =
       s.action.type === 'ExecuteNnsFunction'

@@ -22,7 +22,8 @@ import { OS_LABELS } from './artifacts';
 
 /** What a builder states about one artifact before the verdict is derived. */
 export interface ArtifactInput {
-  kind: ArtifactKind;
+  /** An IC-OS kind, or a canister kind (`canister:governance`, …). */
+  kind: Artifact['kind'];
   name: string;
   /** What the builder built; null when nothing was built. */
   sha256: string | null;

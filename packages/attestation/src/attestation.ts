@@ -38,6 +38,7 @@ import {
   readStatement,
   readString,
   subjectsOf,
+  kindFamilyOf,
   versionOf,
 } from './validate';
 
@@ -75,7 +76,11 @@ export function validatePredicate(
   value: unknown,
   predicateType: PredicateType = PREDICATE_TYPE,
 ): Result<Predicate> {
-  return toResult(() => readPredicate(value, 'predicate', versionOf(predicateType)).predicate);
+  return toResult(
+    () =>
+      readPredicate(value, 'predicate', versionOf(predicateType), {}, kindFamilyOf(predicateType))
+        .predicate,
+  );
 }
 
 /**
@@ -87,7 +92,14 @@ export function createStatement(
   predicateType: PredicateType = PREDICATE_TYPE,
 ): Statement {
   const clean = orThrow(
-    () => readPredicate(predicate, 'predicate', versionOf(predicateType)).predicate,
+    () =>
+      readPredicate(
+        predicate,
+        'predicate',
+        versionOf(predicateType),
+        {},
+        kindFamilyOf(predicateType),
+      ).predicate,
   );
   return {
     _type: STATEMENT_TYPE,

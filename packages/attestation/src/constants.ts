@@ -13,8 +13,17 @@ export const PREDICATE_TYPE_V1 = 'https://repro-registry.org/attestation/icos-re
 export const PREDICATE_TYPE_V2 = 'https://repro-registry.org/attestation/icos-reproduction/v2';
 /** The version `signAttestation` writes. */
 export const PREDICATE_TYPE = PREDICATE_TYPE_V2;
+/**
+ * A reproduction of canister modules (canister-kinds.ts): version 2's fields, canister kinds.
+ */
+export const PREDICATE_TYPE_CANISTER_V1 =
+  'https://repro-registry.org/attestation/canister-reproduction/v1';
 /** Every version `verifyAttestation` accepts. */
-export const PREDICATE_TYPES = [PREDICATE_TYPE_V1, PREDICATE_TYPE_V2] as const;
+export const PREDICATE_TYPES = [
+  PREDICATE_TYPE_V1,
+  PREDICATE_TYPE_V2,
+  PREDICATE_TYPE_CANISTER_V1,
+] as const;
 
 /** What can be built from a proposal's commit; each at most once per attestation. */
 export const ARTIFACT_KINDS = [

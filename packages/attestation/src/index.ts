@@ -14,12 +14,20 @@ export {
   PAYLOAD_TYPE,
   PREDICATE_TYPE,
   PREDICATE_TYPES,
+  PREDICATE_TYPE_CANISTER_V1,
   PREDICATE_TYPE_V1,
   PREDICATE_TYPE_V2,
   STATEMENT_TYPE,
   VERDICTS,
   VIRTUALIZATIONS,
 } from './constants';
+export {
+  CANISTER_ARTIFACT_KIND,
+  SNS_WASM_ARTIFACT_KIND,
+  isCanisterArtifactKind,
+  type ArtifactKindFamily,
+  type CanisterArtifactKind,
+} from './canister-kinds';
 export { ENVIRONMENT_FIELDS_V1, ENVIRONMENT_FIELDS_V2 } from './environment';
 export {
   canonicalLaunchMeasurements,

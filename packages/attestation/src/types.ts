@@ -9,6 +9,7 @@ import type {
   VERDICTS,
   VIRTUALIZATIONS,
 } from './constants';
+import type { CanisterArtifactKind } from './canister-kinds';
 
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 export type ElectedOs = (typeof ELECTED_OS)[number];
@@ -43,7 +44,8 @@ export interface ArtifactMember {
 }
 
 export interface Artifact {
-  kind: ArtifactKind;
+  /** An IC-OS kind, or (canister reproductions) a canister kind. */
+  kind: ArtifactKind | CanisterArtifactKind;
   /** File name, e.g. `update-img.tar.zst`. */
   name: string;
   /** SHA-256 of what the builder built; null when nothing was built. */

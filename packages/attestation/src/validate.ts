@@ -8,10 +8,12 @@ import {
   FAILURE_CATEGORIES,
   LIMITS,
   PREDICATE_TYPES,
+  PREDICATE_TYPE_CANISTER_V1,
   PREDICATE_TYPE_V1,
   STATEMENT_TYPE,
   VERDICTS,
 } from './constants';
+import { isCanisterArtifactKind, type ArtifactKindFamily } from './canister-kinds';
 import { readEnvironment } from './environment';
 import { Rejection, reject, type FormatError } from './errors';
 import { isStrictEd25519PublicKey, principalFromEd25519PublicKey } from './keys';
@@ -31,7 +33,6 @@ import {
 } from './read';
 import type {
   Artifact,
-  ArtifactKind,
   ArtifactMember,
   BuildFailure,
   BuildInfo,
@@ -51,6 +52,11 @@ export type PredicateVersion = 1 | 2;
 
 export function versionOf(predicateType: PredicateType): PredicateVersion {
   return predicateType === PREDICATE_TYPE_V1 ? 1 : 2;
+}
+
+/** Canister reproductions have version 2's fields and canister artifact kinds. */
+export function kindFamilyOf(predicateType: PredicateType): ArtifactKindFamily {
+  return predicateType === PREDICATE_TYPE_CANISTER_V1 ? 'canister' : 'icos';
 }
 
 function readProposal(value: unknown, at: string): ProposalRef {
@@ -205,7 +211,29 @@ function checkVerdict(artifact: Artifact, at: string, version: PredicateVersion)
   }
 }
 
-function readArtifacts(value: unknown, at: string, version: PredicateVersion): Artifact[] {
+function readArtifactKind(
+  value: unknown,
+  at: string,
+  family: ArtifactKindFamily,
+): Artifact['kind'] {
+  if (family === 'icos')
+    return readEnum({ value, at, allowed: ARTIFACT_KINDS, code: FormatErrorCode.ARTIFACT_KIND_UNKNOWN });
+  const kind = readString(value, at);
+  if (!isCanisterArtifactKind(kind))
+    reject(
+      FormatErrorCode.ARTIFACT_KIND_UNKNOWN,
+      `${at} must be canister:<target>, canister-arg:<target> or sns-wasm:<type>`,
+      at,
+    );
+  return kind;
+}
+
+function readArtifacts(
+  value: unknown,
+  at: string,
+  version: PredicateVersion,
+  family: ArtifactKindFamily,
+): Artifact[] {
   const items = readArray(value, at);
   if (items.length < 1 || items.length > LIMITS.artifacts) {
     reject(
@@ -214,7 +242,7 @@ function readArtifacts(value: unknown, at: string, version: PredicateVersion): A
       at,
     );
   }
-  const kinds = new Set<ArtifactKind>();
+  const kinds = new Set<Artifact['kind']>();
   const artifacts: Artifact[] = [];
   for (let i = 0; i < items.length; i++) {
     const aAt = join(at, i);
@@ -224,12 +252,7 @@ function readArtifacts(value: unknown, at: string, version: PredicateVersion): A
       required: ['kind', 'name', 'sha256', 'expectedSha256', 'verdict'],
       optional: version === 1 ? ['members'] : ['members', 'tarSha256'],
     });
-    const kind = readEnum({
-      value: a['kind'],
-      at: join(aAt, 'kind'),
-      allowed: ARTIFACT_KINDS,
-      code: FormatErrorCode.ARTIFACT_KIND_UNKNOWN,
-    });
+    const kind = readArtifactKind(a['kind'], join(aAt, 'kind'), family);
     if (kinds.has(kind))
       reject(
         FormatErrorCode.ARTIFACT_DUPLICATE,
@@ -358,6 +381,7 @@ export function readPredicate(
   at: string,
   version: PredicateVersion,
   check: KeyCheck = {},
+  family: ArtifactKindFamily = 'icos',
 ): { predicate: Predicate; publicKey: Uint8Array } {
   const v = readObject({
     value,
@@ -371,7 +395,7 @@ export function readPredicate(
   const predicate: Predicate = {
     proposal,
     builder,
-    artifacts: readArtifacts(v['artifacts'], join(at, 'artifacts'), version),
+    artifacts: readArtifacts(v['artifacts'], join(at, 'artifacts'), version, family),
     tool: readTool(v['tool'], join(at, 'tool'), version),
     environment: readEnvironment(v['environment'], join(at, 'environment'), version),
     build: readBuild(v['build'], join(at, 'build'), version),
@@ -453,6 +477,7 @@ export function readStatement(
     'predicate',
     versionOf(predicateType),
     check,
+    kindFamilyOf(predicateType),
   );
   const expected = subjectsOf(predicate.artifacts);
   if (subject.length !== expected.length) {

@@ -1,4 +1,5 @@
 import { IDL } from '@dfinity/candid';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { NnsFunction } from './nns-functions';
 import {
   BlessReplicaVersionPayloadIdl,
@@ -10,17 +11,14 @@ import {
   type GuestosElectionPayloadValue,
   type HostosElectionPayloadValue,
 } from './registry-payloads';
-import { bytesToHex, hexToBytes } from './hex';
-
-/** Stable codes of why a proposal is not a decodable IC-OS election. */
-export const ProposalsErrorCode = {
-  /** The proposal does not elect an IC-OS version (another NNS function or action). */
-  NOT_ICOS_ELECTION: 'NOT_ICOS_ELECTION',
-  /** It is an election proposal, but its payload is not valid Candid of the expected type. */
-  PAYLOAD_UNDECODABLE: 'PAYLOAD_UNDECODABLE',
-} as const;
-
-export type ProposalsErrorCode = (typeof ProposalsErrorCode)[keyof typeof ProposalsErrorCode];
+import {
+  ProposalsErrorCode,
+  decodeOne,
+  decodePayload,
+  failure,
+  optional,
+  type DecodeResult,
+} from './result';
 
 export type IcOsElectionPayloadType =
   | 'ReviseElectedGuestosVersions'
@@ -48,19 +46,6 @@ export interface IcOsElection {
   /** 2023–2025 GuestOS payloads: SHA-256 of the SEV guest launch context. */
   guestLaunchMeasurementSha256Hex?: string;
   unelectedVersions: string[];
-}
-
-export type DecodeResult<T> =
-  { ok: true; value: T } | { ok: false; code: ProposalsErrorCode; message: string };
-
-function optional<T>(value: [] | [T]): T | null {
-  return value.length === 0 ? null : value[0];
-}
-
-function decodeOne<T>(type: IDL.Type, payload: Uint8Array): T {
-  // A fresh array: @dfinity/candid misreads views into shared buffers (e.g. Node's Buffer pool).
-  const decoded = IDL.decode([type], Uint8Array.from(payload));
-  return decoded[0] as T;
 }
 
 function fromGuestos(nnsFunction: number, value: GuestosElectionPayloadValue): IcOsElection {
@@ -121,8 +106,8 @@ function fromBless(nnsFunction: number, value: BlessReplicaVersionPayloadValue):
 
 /**
  * Decodes the Candid payload of an `ExecuteNnsFunction` proposal that elects a GuestOS or
- * HostOS version. Never throws: anything else is `NOT_ICOS_ELECTION`, a payload that does not
- * decode is `PAYLOAD_UNDECODABLE`.
+ * HostOS version. Never throws: anything else is `NOT_ICOS_ELECTION`, an empty payload (left out
+ * by `list_proposals`) is `PAYLOAD_OMITTED`, one that does not decode `PAYLOAD_UNDECODABLE`.
  */
 export function decodeIcOsElection(args: {
   nnsFunction: number;
@@ -152,30 +137,16 @@ export function decodeIcOsElection(args: {
       ),
   };
   const decode = Number.isInteger(nnsFunction) ? decoders[nnsFunction] : undefined;
-  if (decode === undefined) {
-    return {
-      ok: false,
-      code: ProposalsErrorCode.NOT_ICOS_ELECTION,
-      message: `NNS function ${nnsFunction} does not elect an IC-OS version`,
-    };
-  }
-  if (!(payload instanceof Uint8Array)) {
-    return {
-      ok: false,
-      code: ProposalsErrorCode.PAYLOAD_UNDECODABLE,
-      message: 'the payload must be bytes',
-    };
-  }
-  try {
-    return { ok: true, value: decode() };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return {
-      ok: false,
-      code: ProposalsErrorCode.PAYLOAD_UNDECODABLE,
-      message: `the payload of NNS function ${nnsFunction} is not valid Candid of the election payload type: ${reason}`,
-    };
-  }
+  if (decode === undefined)
+    return failure(
+      ProposalsErrorCode.NOT_ICOS_ELECTION,
+      `NNS function ${nnsFunction} does not elect an IC-OS version`,
+    );
+  return decodePayload({
+    payload,
+    what: `NNS function ${nnsFunction}`,
+    decode: () => ({ ok: true, value: decode() }),
+  });
 }
 
 /** Encodes a GuestOS election the way the NNS does today (for local networks and fixtures). */

@@ -1,10 +1,7 @@
 import { IDL } from '@dfinity/candid';
-import {
-  decodeIcOsElection,
-  ProposalsErrorCode,
-  type DecodeResult,
-  type IcOsElection,
-} from './decode';
+import { actionOf, actionLabel, type ProposalAction } from './action';
+import { decodeCanisterInstall, type CanisterInstall } from './canister-install';
+import { decodeIcOsElection, type IcOsElection } from './decode';
 import { ProposalInfoIdl, type ProposalInfoValue } from './governance';
 import {
   proposalStatusName,
@@ -14,12 +11,8 @@ import {
   type RewardStatusName,
   type TopicName,
 } from './nns-functions';
-
-export type ProposalAction =
-  | { type: 'ExecuteNnsFunction'; nnsFunction: number; payload: Uint8Array }
-  | { type: 'other'; name: string }
-  /** No action, or one added to governance after this decoder was written. */
-  | { type: 'unknown' };
+import { ProposalsErrorCode, failure, type DecodeResult } from './result';
+import { decodeSnsWasmPublication, type SnsWasmPublication } from './sns-wasm';
 
 export interface ProposalSummary {
   id: bigint | null;
@@ -43,6 +36,10 @@ export interface ProposalSummary {
   action: ProposalAction;
   /** The IC-OS election in the payload, or why there is none. */
   icOsElection: DecodeResult<IcOsElection>;
+  /** The canister module the proposal installs (InstallCode or an older form), or why none. */
+  canisterInstall: DecodeResult<CanisterInstall>;
+  /** The SNS canister module the proposal publishes (AddSnsWasm), or why none. */
+  snsWasm: DecodeResult<SnsWasmPublication>;
 }
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -55,40 +52,21 @@ function zeroIsNull(seconds: bigint): bigint | null {
   return seconds === 0n ? null : secondsToNs(seconds);
 }
 
-function actionOf(info: ProposalInfoValue): ProposalAction {
-  const proposal = info.proposal[0];
-  const action = proposal?.action[0];
-  if (action === undefined) return { type: 'unknown' };
-  const name = Object.keys(action)[0];
-  if (name === undefined) return { type: 'unknown' };
-  if (name === 'ExecuteNnsFunction') {
-    const execute = (
-      action as { ExecuteNnsFunction: { nns_function: number; payload: Uint8Array | number[] } }
-    ).ExecuteNnsFunction;
-    return {
-      type: 'ExecuteNnsFunction',
-      nnsFunction: execute.nns_function,
-      payload: Uint8Array.from(execute.payload),
-    };
-  }
-  return { type: 'other', name };
+function decodeElection(action: ProposalAction): DecodeResult<IcOsElection> {
+  if (action.type === 'ExecuteNnsFunction')
+    return decodeIcOsElection({ nnsFunction: action.nnsFunction, payload: action.payload });
+  return failure(
+    ProposalsErrorCode.NOT_ICOS_ELECTION,
+    action.type === 'unknown'
+      ? 'the proposal has no action this decoder knows'
+      : `the proposal's action is ${actionLabel(action)}, not an IC-OS election`,
+  );
 }
 
-/** Names for codes, nanoseconds for times, and the decoded IC-OS election if there is one. */
+/** Names for codes, nanoseconds for times, and each family's decoding of the action. */
 export function summarizeProposalInfo(info: ProposalInfoValue): ProposalSummary {
   const proposal = info.proposal[0];
   const action = actionOf(info);
-  const icOsElection: DecodeResult<IcOsElection> =
-    action.type === 'ExecuteNnsFunction'
-      ? decodeIcOsElection({ nnsFunction: action.nnsFunction, payload: action.payload })
-      : {
-          ok: false,
-          code: ProposalsErrorCode.NOT_ICOS_ELECTION,
-          message:
-            action.type === 'other'
-              ? `the proposal's action is ${action.name}, not an IC-OS election`
-              : 'the proposal has no action this decoder knows',
-        };
   const deadline = info.deadline_timestamp_seconds[0];
   return {
     id: info.id[0]?.id ?? null,
@@ -107,8 +85,17 @@ export function summarizeProposalInfo(info: ProposalInfoValue): ProposalSummary 
     failedTimestampNs: zeroIsNull(info.failed_timestamp_seconds),
     failureReason: info.failure_reason[0]?.error_message ?? null,
     action,
-    icOsElection,
+    icOsElection: decodeElection(action),
+    canisterInstall: decodeCanisterInstall(action),
+    snsWasm: decodeSnsWasmPublication(action),
   };
+}
+
+/** True when a family could not be read because a listing left the payload out. */
+export function payloadOmitted(summary: ProposalSummary): boolean {
+  return [summary.icOsElection, summary.canisterInstall, summary.snsWasm].some(
+    (r) => !r.ok && r.code === ProposalsErrorCode.PAYLOAD_OMITTED,
+  );
 }
 
 /**
@@ -122,7 +109,7 @@ export function decodeGetProposalInfoReply(reply: Uint8Array): ProposalInfoValue
   return value[0] ?? null;
 }
 
-/** Encodes a `get_proposal_info` reply (for governance stand-ins on local networks and for fixtures). */
+/** Encodes a `get_proposal_info` reply (for fixtures; the stand-in encodes with `SentActionIdl`). */
 export function encodeGetProposalInfoReply(info: ProposalInfoValue | null): Uint8Array {
   return IDL.encode([IDL.Opt(ProposalInfoIdl)], [info === null ? [] : [info]]);
 }

@@ -19,7 +19,7 @@ import type { AttestationRecordJson, ProposalRecordJson } from './records';
 import { Registry } from './registry';
 import { emptySync, newProposal } from './store';
 import { compositeKey, memoryTables, u64Key } from './tables';
-import type { UnsignedPredicate } from '@repro-registry/attestation';
+import type { ArtifactKind, UnsignedPredicate } from '@repro-registry/attestation';
 
 const WSL = hashOf('wsl2 image');
 
@@ -60,7 +60,7 @@ function layout1(): Registry {
       seq: proposal.attestationCount,
       verdictSeq: proposal.verdictCounts[verdict],
       artifacts: p.artifacts.map((a) => ({
-        kind: a.kind,
+        kind: a.kind as ArtifactKind, // the IC-OS predicates of this test
         name: a.name,
         sha256: a.sha256,
         expectedSha256: a.expectedSha256,

@@ -5,11 +5,12 @@
  * verification, and the rules that need the proposal and the clock.
  */
 import type { Principal } from '@dfinity/principal';
-import type { VerifiedAttestation } from '@repro-registry/attestation';
+import type { ArtifactKind, VerifiedAttestation } from '@repro-registry/attestation';
 import { ErrorCode } from '@repro-registry/registry-api';
 import {
   ARTIFACT_KINDS_BY_OS,
   LIMITS,
+  PREDICATE_TYPE_CANISTER_V1,
   base64Decode,
   base64Encode,
   overallVerdict,
@@ -238,6 +239,12 @@ export function submit(
 
   const verified = verifyAttestation(envelope);
   if (!verified.ok) return err(verified.error.code, verified.error.message);
+  // Canister reproductions are a valid format, but this registry counts IC-OS elections only.
+  if (verified.value.statement.predicateType === PREDICATE_TYPE_CANISTER_V1)
+    return err(
+      ErrorCode.PREDICATE_TYPE_UNSUPPORTED,
+      'this registry counts reproductions of IC-OS elections only; canister reproductions are not accepted yet',
+    );
   if (verified.value.builderId !== caller.toText()) {
     return err(
       ErrorCode.CALLER_NOT_SIGNER,
@@ -376,7 +383,8 @@ function record(
   const state = proposalState(proposal);
   const id = BigInt(meta.nextAttestationId);
   const artifacts = predicate.artifacts.map((a) => ({
-    kind: a.kind,
+    // IC-OS kinds only: `submit` refused canister reproductions.
+    kind: a.kind as ArtifactKind,
     name: a.name,
     sha256: a.sha256,
     expectedSha256: a.expectedSha256,
