@@ -217,7 +217,12 @@ function readArtifactKind(
   family: ArtifactKindFamily,
 ): Artifact['kind'] {
   if (family === 'icos')
-    return readEnum({ value, at, allowed: ARTIFACT_KINDS, code: FormatErrorCode.ARTIFACT_KIND_UNKNOWN });
+    return readEnum({
+      value,
+      at,
+      allowed: ARTIFACT_KINDS,
+      code: FormatErrorCode.ARTIFACT_KIND_UNKNOWN,
+    });
   const kind = readString(value, at);
   if (!isCanisterArtifactKind(kind))
     reject(
