@@ -6,12 +6,12 @@
  */
 import { verifyRequestResponsePair } from '@dfinity/response-verification';
 import { Principal } from '@dfinity/principal';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { readAssets } from '../../canisters/frontend/scripts/assets';
 import { deploy, moduleHash, PROJECT_ROOT } from '@repro-registry/deploy';
+import { httpRequest } from '../support/http';
 import { createAgent, localNetwork, rootKey } from '../support/network-context';
 
 interface Reply {
@@ -20,32 +20,15 @@ interface Reply {
   body: Uint8Array;
 }
 
-/** node:http: it lets the test set the Host header and does not decode content encodings. */
-function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+/** A GET of the frontend canister through the gateway, as a browser on its host would send it. */
+async function get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
   const { port, canisterIds } = localNetwork();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        headers: { host: `${canisterIds.frontend}.localhost:${port}`, ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const pairs: [string, string][] = [];
-          for (let i = 0; i < res.rawHeaders.length; i += 2) {
-            pairs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
-          }
-          resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
+  const r = await httpRequest({
+    port,
+    path,
+    headers: { host: `${canisterIds.frontend}.localhost:${port}`, ...headers },
   });
+  return { status: r.status, headers: r.headers, body: r.body };
 }
 
 /**

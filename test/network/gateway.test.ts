@@ -1,47 +1,24 @@
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import type { Principal } from '@dfinity/principal';
-import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { httpRequest as rawHttp } from '../support/http';
 import { createAgent, localNetwork } from '../support/network-context';
 import { installProbe, probeActor } from '../support/probe';
 
-/** node:http, because fetch does not let a client choose the Host header. */
-function httpRequest(args: {
+/** The shared node:http helper, with headers by lower-case name and the body as text. */
+async function httpRequest(args: {
   path: string;
   host?: string;
   method?: string;
   body?: string;
   headers?: Record<string, string>;
-}): Promise<{
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}> {
-  const { port } = localNetwork();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: args.path,
-        method: args.method ?? 'GET',
-        headers: { ...(args.host ? { host: args.host } : {}), ...args.headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(args.body);
-  });
+}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const r = await rawHttp({ port: localNetwork().port, ...args });
+  return {
+    status: r.status,
+    headers: Object.fromEntries(r.headers.map(([k, v]) => [k.toLowerCase(), v])),
+    body: r.body.toString(),
+  };
 }
 
 describe('HTTP gateway and CORS', () => {

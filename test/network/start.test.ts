@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { PROJECT_ROOT } from '@repro-registry/deploy';
+import { httpRequest } from '../support/http';
 
 interface Started {
   child: ChildProcess;
@@ -53,29 +53,17 @@ function stop(started: Started): Promise<number | null> {
   });
 }
 
-function get(
+/** GET through the network's port, naming the URL's host (Node does not resolve *.localhost). */
+async function get(
   url: string,
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    // Node does not resolve *.localhost: connect to 127.0.0.1 and name the host, as a browser would.
-    const req = request(
-      { host: '127.0.0.1', port: u.port, path: u.pathname + u.search, headers: { host: u.host } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  const r = await httpRequest({ port: u.port, path: u.pathname + u.search, host: u.host });
+  return {
+    status: r.status,
+    headers: Object.fromEntries(r.headers.map(([k, v]) => [k.toLowerCase(), v])),
+    body: r.body.toString(),
+  };
 }
 
 const stateDirs: string[] = [];
