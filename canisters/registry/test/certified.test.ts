@@ -34,7 +34,7 @@ import {
 } from '@repro-registry/transparency-log';
 import { describe, expect, it } from 'vitest';
 
-import { RootKey } from '../../../packages/certification/test/certificate';
+import { certificateFor, RootKey } from '../../../packages/certification/test/certificate';
 import { certifiedQuery, rootKey } from './certified-support';
 import { POPULATION_PROPOSALS, populationEnvelope } from './data';
 import { startWithGovernance } from './governance-standin';
@@ -245,6 +245,18 @@ describe('certified registry (real wasm)', () => {
       expect(await verifyCertifiedSummary(context, { ...cs, certificate: [] })).toMatchObject({
         ok: false,
         code: 'CERTIFICATE_INVALID',
+      });
+      // The same certified data, but signed 10 minutes ago: too old to rely on.
+      const tenMinutesAgo = BigInt(Date.now() - 10 * 60_000) * 1_000_000n;
+      const old = certificateFor({
+        rootKey,
+        canisterId: registry.canisterId,
+        certifiedData: registry.host.canister(registry.canisterId)!.certifiedData,
+        timeNs: tenMinutesAgo,
+      });
+      expect(await verifyCertifiedSummary(context, { ...cs, certificate: [old] })).toMatchObject({
+        ok: false,
+        code: 'CERTIFICATE_STALE',
       });
       // A checkpoint claiming another size or root than the certified one.
       expect(

@@ -4,7 +4,12 @@
  * canister's data, and the witness leads to that data and holds what the reply claims. Every
  * refusal has its own code (`LogErrorCode`); none is a silent pass.
  */
-import { Certificate, LookupPathStatus } from '@dfinity/agent';
+import {
+  AgentError,
+  Certificate,
+  CertificateTimeErrorCode,
+  LookupPathStatus,
+} from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 import { bytesToHex, sha256 } from '@repro-registry/attestation';
@@ -70,7 +75,9 @@ export async function verifyCertified(
     });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    const stale = /time|expired|fresh|future|old/i.test(message);
+    // By the agent's error type, not its wording (a signature error's text can name a
+    // "threshold", which a pattern for "old" would call stale).
+    const stale = e instanceof AgentError && e.code instanceof CertificateTimeErrorCode;
     return refuse(
       stale ? LogErrorCode.CERTIFICATE_STALE : LogErrorCode.CERTIFICATE_INVALID,
       `the certificate does not verify: ${message}`,
