@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { signAttestation } from '@repro-registry/attestation';
+import { testArtifact, testPredicate } from '@repro-registry/attestation/testing';
 import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem } from '@repro-registry/local-network';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -48,39 +49,11 @@ describe('repro proposals --open (local network)', () => {
       });
       const envelope = signAttestation({
         secretKey: new Uint8Array(identity.getKeyPair().secretKey).slice(0, 32),
-        predicate: {
-          proposal: { id: ID.toString(), commit: COMMIT },
-          artifacts: [
-            {
-              kind: 'guestos',
-              name: 'update-img.tar.zst',
-              sha256,
-              expectedSha256: HASH,
-              verdict: sha256 === HASH ? 'match' : 'mismatch',
-            },
-          ],
-          tool: { name: 'repro-check', version: 'test', scriptSha256: null },
-          environment: {
-            osName: 'Ubuntu',
-            osVersion: '22.04',
-            kernel: null,
-            arch: 'x86_64',
-            virtualization: 'kvm',
-            cpuModel: null,
-            cpuCount: 8,
-            memoryBytes: '17179869184',
-            swapBytes: null,
-            diskFreeBytes: null,
-            containerRuntimeName: 'podman',
-            containerRuntimeVersion: '3.4.4',
-            gitVersion: '2.34.1',
-          },
-          build: {
-            startedOn: '2026-11-20T09:00:00Z',
-            finishedOn: '2026-11-20T10:00:00Z',
-            cleanCache: true,
-          },
-        },
+        predicate: testPredicate({
+          proposalId: ID.toString(),
+          commit: COMMIT,
+          artifacts: [testArtifact({ kind: 'guestos', sha256, expectedSha256: HASH })],
+        }),
       });
       const receipt = await client.submit(envelope.envelopeBytes);
       if (!receipt.ok) throw new Error(`${receipt.error.code}: ${receipt.error.message}`);

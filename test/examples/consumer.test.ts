@@ -8,6 +8,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { signAttestation, type UnsignedPredicate } from '@repro-registry/attestation';
+import { testArtifact, testPredicate } from '@repro-registry/attestation/testing';
 import { createRegistryClient } from '@repro-registry/client';
 import { PROJECT_ROOT, installWasm, type DeployConfig } from '@repro-registry/deploy';
 import { identityFromPem, managementCanister } from '@repro-registry/local-network';
@@ -193,37 +194,9 @@ function predicate(args: {
   kind: 'guestos' | 'hostos';
   hash: string;
 }): UnsignedPredicate {
-  return {
-    proposal: { id: args.proposal.toString(), commit: args.commit },
-    artifacts: [
-      {
-        kind: args.kind,
-        name: 'update-img.tar.zst',
-        sha256: args.hash,
-        expectedSha256: args.hash,
-        verdict: 'match',
-      },
-    ],
-    tool: { name: 'repro-check', version: 'test', scriptSha256: null },
-    environment: {
-      osName: 'Ubuntu',
-      osVersion: '22.04',
-      kernel: null,
-      arch: 'x86_64',
-      virtualization: 'kvm',
-      cpuModel: null,
-      cpuCount: 8,
-      memoryBytes: '17179869184',
-      swapBytes: null,
-      diskFreeBytes: null,
-      containerRuntimeName: 'podman',
-      containerRuntimeVersion: '3.4.4',
-      gitVersion: '2.34.1',
-    },
-    build: {
-      startedOn: '2026-11-20T09:00:00Z',
-      finishedOn: '2026-11-20T10:00:00Z',
-      cleanCache: true,
-    },
-  };
+  return testPredicate({
+    proposalId: args.proposal.toString(),
+    commit: args.commit,
+    artifacts: [testArtifact({ kind: args.kind, sha256: args.hash, expectedSha256: args.hash })],
+  });
 }

@@ -9,6 +9,7 @@ import { Actor, QueryResponseStatus, type HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { signAttestation, type UnsignedPredicate } from '@repro-registry/attestation';
+import { testArtifact, testPredicate } from '@repro-registry/attestation/testing';
 import { ErrorCode } from '@repro-registry/registry-api';
 import { createRegistryClient, type RegistryClient } from '@repro-registry/client';
 import { identityFromPem } from '@repro-registry/local-network';
@@ -66,39 +67,11 @@ function predicate(
 ): UnsignedPredicate {
   const sha256 = over.sha256 ?? HASH;
   const expected = over.expected ?? HASH;
-  return {
-    proposal: { id: proposalId.toString(), commit: over.commit ?? COMMIT },
-    artifacts: [
-      {
-        kind: 'guestos',
-        name: 'update-img.tar.zst',
-        sha256,
-        expectedSha256: expected,
-        verdict: sha256 === expected ? 'match' : 'mismatch',
-      },
-    ],
-    tool: { name: 'repro-check', version: 'test', scriptSha256: null },
-    environment: {
-      osName: 'Ubuntu',
-      osVersion: '22.04',
-      kernel: null,
-      arch: 'x86_64',
-      virtualization: 'kvm',
-      cpuModel: null,
-      cpuCount: 8,
-      memoryBytes: '17179869184',
-      swapBytes: null,
-      diskFreeBytes: null,
-      containerRuntimeName: 'podman',
-      containerRuntimeVersion: '3.4.4',
-      gitVersion: '2.34.1',
-    },
-    build: {
-      startedOn: '2026-11-20T09:00:00Z',
-      finishedOn: '2026-11-20T10:00:00Z',
-      cleanCache: true,
-    },
-  };
+  return testPredicate({
+    proposalId: proposalId.toString(),
+    commit: over.commit ?? COMMIT,
+    artifacts: [testArtifact({ kind: 'guestos', sha256, expectedSha256: expected })],
+  });
 }
 
 describe('the registry reads NNS governance (local network)', () => {
