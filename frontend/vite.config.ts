@@ -1,10 +1,35 @@
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig, loadEnv } from 'vite';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
 
 const frontendRoot = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * When REPRO_BUILD_INPUTS names a file, writes there every module the app (and its workers) was
+ * built from, relative to the project root: the frontend canister embeds the app, and its build
+ * rebuilds when one of these changes (packages/deploy `ensureCanisterBuilt`).
+ */
+function recordInputs(): Plugin {
+  const modules = new Set<string>();
+  return {
+    name: 'repro-record-inputs',
+    apply: 'build',
+    buildEnd() {
+      const out = process.env['REPRO_BUILD_INPUTS'];
+      if (!out) return;
+      for (const id of this.getModuleIds()) {
+        const file = id.split('?')[0];
+        if (id.startsWith('\0') || !file.startsWith('/')) continue; // virtual modules
+        modules.add(relative(projectRoot, file));
+      }
+      writeFileSync(out, JSON.stringify([...modules].sort()));
+    },
+  };
+}
 
 // The deploy step writes CANISTER_ID_REGISTRY into the project's .env (dfx's convention);
 // `npm run dev` proxies the IC HTTP interface so the page can use its own origin as the host.
@@ -16,7 +41,7 @@ export default defineConfig(({ mode }) => {
     root: frontendRoot,
     envDir: projectRoot,
     envPrefix: ['VITE_', 'CANISTER_ID_'],
-    plugins: [svelte()],
+    plugins: [svelte(), recordInputs()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
@@ -24,7 +49,7 @@ export default defineConfig(({ mode }) => {
       // One hashed file per chunk; the assets canister serves them with long cache lifetimes.
       assetsInlineLimit: 0,
     },
-    worker: { format: 'es' },
+    worker: { format: 'es', plugins: () => [recordInputs()] },
     server: { proxy },
     preview: { proxy },
   };

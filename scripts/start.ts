@@ -27,7 +27,6 @@ import {
   readDfxJson,
   type DeployResult,
 } from '@repro-registry/deploy';
-import { FRONTEND_CANISTER_SOURCES } from '../canisters/frontend/scripts/assets';
 
 /** The page `/` shows while there is no frontend canister to redirect to. */
 function placeholderPage(args: { canisterIds: Record<string, string>; port: number }): string {
@@ -90,17 +89,11 @@ export interface StartOptions {
 async function buildWhatIsStale(
   log: (line: string) => void,
 ): Promise<{ frontend: 'ok' | 'failed' }> {
-  await ensureCanisterBuilt('governance', ['canisters/governance/src', 'packages/proposals/src']);
-  await ensureCanisterBuilt('registry', [
-    'canisters/registry/src',
-    'packages/attestation/src',
-    'packages/proposals/src',
-    'packages/certification/src',
-    'packages/transparency-log/src',
-  ]);
-  await ensureCanisterBuilt('consumer', ['examples/consumer/src']);
+  await ensureCanisterBuilt('governance');
+  await ensureCanisterBuilt('registry');
+  await ensureCanisterBuilt('consumer');
   try {
-    await ensureCanisterBuilt('frontend', FRONTEND_CANISTER_SOURCES);
+    await ensureCanisterBuilt('frontend');
     return { frontend: 'ok' };
   } catch (e) {
     log(`The frontend canister could not be built: ${(e as Error).message}`);

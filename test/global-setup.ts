@@ -13,7 +13,7 @@ import {
 } from '@repro-registry/local-network';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { deploy, ensureCanisterBuilt } from '@repro-registry/deploy';
 import './support/network-context';
@@ -26,7 +26,7 @@ const TEST_CANISTERS: Record<string, string> = {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const testWasm: Record<string, string> = {};
   for (const [name, main] of Object.entries(TEST_CANISTERS)) {
-    testWasm[name] = await ensureCanisterBuilt(name, [dirname(main)], main);
+    testWasm[name] = await ensureCanisterBuilt(name, main);
   }
 
   const stateDir = await mkdtemp(join(tmpdir(), 'repro-integration-'));

@@ -1,13 +1,13 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- tests read the CLI's JSON output, which is untyped by nature */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { principalFromEd25519PublicKey, verifyAttestation } from '@repro-registry/attestation';
 import { fixturesDir, repro, tempDir } from './helpers';
 import { pkcs8V2Der, privateKeyPem } from './pem-keys';
+import { COMMIT, attestArgs } from './scenarios';
 
-const COMMIT = 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4';
 const archives = path.join(fixturesDir, 'archives');
 
 describe('repro key', () => {
@@ -201,19 +201,11 @@ describe('repro attest --out, verify and diff, offline', () => {
     await repro(['key', 'new'], { configDir });
     const h = 'ab'.repeat(32);
     await repro(
-      [
-        'attest',
-        '--proposal',
-        '7',
-        '--commit',
-        COMMIT,
-        '--artifact',
-        `hostos=${h}`,
-        '--expected',
-        `hostos=${h}`,
+      attestArgs(
+        { proposal: '7', artifact: `hostos=${h}`, expected: `hostos=${h}` },
         '--out',
         'a.json',
-      ],
+      ),
       { configDir },
     );
     const envelope = JSON.parse(readFileSync(path.join(configDir, 'a.json'), 'utf8'));
@@ -276,56 +268,7 @@ describe('a canister id that is not one', () => {
   });
 });
 
-describe('network errors keep the signed envelope', () => {
-  it('exits 3 with one line when the registry is unreachable, and the envelope can be sent later', async () => {
-    const configDir = tempDir('unreachable');
-    await repro(['key', 'new'], { configDir });
-    const h = 'ef'.repeat(32);
-    const result = await repro(
-      [
-        'attest',
-        '--proposal',
-        '139768',
-        '--commit',
-        COMMIT,
-        '--artifact',
-        `guestos=${h}`,
-        '--expected',
-        `guestos=${h}`,
-        '--offline',
-        '--network',
-        'http://127.0.0.1:9',
-        '--canister-id',
-        'bkyz2-fmaaa-aaaaa-qaaaq-cai',
-      ],
-      { configDir },
-    );
-    expect(result.code).toBe(3);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(
-      /^error: cannot reach the registry at http:\/\/127\.0\.0\.1:9: .* the signed envelope is saved at (\S+) \(send it later with `repro submit/,
-    );
-    const saved = /saved at (\S+) /.exec(result.stderr)![1];
-    expect(readdirSync(path.dirname(saved))).toContain(path.basename(saved));
-    const again = await repro(
-      [
-        'submit',
-        saved,
-        '--network',
-        'http://127.0.0.1:9',
-        '--canister-id',
-        'bkyz2-fmaaa-aaaaa-qaaaq-cai',
-      ],
-      { configDir },
-    );
-    expect(again.code).toBe(3);
-    const noCanister = await repro(['submit', saved, '--network', 'local'], { configDir });
-    expect(noCanister.code).toBe(2);
-    expect(noCanister.stderr).toContain(
-      'no registry canister id configured — pass --canister-id <id>, set REPRO_CANISTER_ID',
-    );
-  });
-
+describe('network settings', () => {
   it('reads network settings from a config file, overridden by environment and flags', async () => {
     const configDir = tempDir('config');
     writeFileSync(

@@ -33,13 +33,7 @@ const log = (s: string): void => {
 };
 
 async function submits(results: Record<string, number>): Promise<void> {
-  const wasm = await ensureCanisterBuilt('registry', [
-    'canisters/registry/src',
-    'packages/attestation/src',
-    'packages/proposals/src',
-    'packages/certification/src',
-    'packages/transparency-log/src',
-  ]);
+  const wasm = await ensureCanisterBuilt('registry');
   const stateDir = await mkdtemp(join(tmpdir(), 'repro-bench-registry-'));
   const net = await startNetwork(stateDir);
   try {

@@ -17,11 +17,11 @@ import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem } from '@repro-registry/local-network';
 import { localNetwork } from '../support/network-context';
 import { confirmProposals } from '../support/proposals';
+import { COMMIT, attestArgs } from '../../cli/test/scenarios';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'cli', 'bin', 'repro.js');
 const FIXTURES = join(ROOT, 'cli', 'test', 'fixtures');
-const COMMIT = 'bcac7ca3862fd8409d56d9dcda919a5f25acbbd4';
 const IMAGE_A = join(FIXTURES, 'archives', 'update-img-a.tar.zst');
 const IMAGE_B = join(FIXTURES, 'archives', 'update-img-b.tar.zst');
 const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -96,19 +96,11 @@ describe('repro against the local network', () => {
     const expected = sha256Of(IMAGE_A);
 
     const attested = await repro(
-      [
-        'attest',
-        '--proposal',
-        '139768',
-        '--commit',
-        COMMIT,
-        '--artifact',
-        `guestos=${IMAGE_A}`,
-        '--expected',
-        `guestos=${expected}`,
+      attestArgs(
+        { proposal: '139768', artifact: `guestos=${IMAGE_A}`, expected: `guestos=${expected}` },
         '--offline',
         '--json',
-      ],
+      ),
       { configDir },
     );
     expect(attested.stderr).toBe('');
@@ -267,19 +259,11 @@ describe('repro against the local network', () => {
     for (let i = 0; i < 11; i++) {
       const h = createHash('sha256').update(`hostos build ${i}`).digest('hex');
       last = await repro(
-        [
-          'attest',
-          '--proposal',
-          '139770',
-          '--commit',
-          COMMIT,
-          '--artifact',
-          `hostos=${h}`,
-          '--expected',
-          `hostos=${h}`,
+        attestArgs(
+          { proposal: '139770', artifact: `hostos=${h}`, expected: `hostos=${h}` },
           '--offline',
           '--json',
-        ],
+        ),
         { configDir },
       );
       if (last.code !== 0) break;
@@ -296,17 +280,28 @@ describe('repro against the local network', () => {
     await repro(['key', 'new'], { configDir, network: false });
     const h = 'cd'.repeat(32);
     const down = await repro(
-      [
-        'attest',
-        '--proposal',
-        '139768',
-        '--commit',
-        COMMIT,
-        '--artifact',
-        `guestos=${h}`,
-        '--expected',
-        `guestos=${h}`,
+      attestArgs(
+        { proposal: '139768', artifact: `guestos=${h}`, expected: `guestos=${h}` },
         '--offline',
+        '--network',
+        'http://127.0.0.1:9',
+        '--canister-id',
+        localNetwork().canisterIds['registry'],
+      ),
+      { configDir, network: false },
+    );
+    expect(down.code).toBe(3);
+    // One line that says what happened and where the envelope is.
+    expect(down.stderr.trim().split('\n')).toHaveLength(1);
+    expect(down.stderr).toMatch(
+      /^error: cannot reach the registry at http:\/\/127\.0\.0\.1:9: .* the signed envelope is saved at (\S+) \(send it later with `repro submit/,
+    );
+    const saved = /saved at (\S+) /.exec(down.stderr)?.[1];
+    expect(saved).toBeDefined();
+    const stillDown = await repro(
+      [
+        'submit',
+        saved!,
         '--network',
         'http://127.0.0.1:9',
         '--canister-id',
@@ -314,9 +309,15 @@ describe('repro against the local network', () => {
       ],
       { configDir, network: false },
     );
-    expect(down.code).toBe(3);
-    const saved = /saved at (\S+) /.exec(down.stderr)?.[1];
-    expect(saved).toBeDefined();
+    expect(stillDown.code).toBe(3);
+    const noCanister = await repro(['submit', saved!, '--network', 'local'], {
+      configDir,
+      network: false,
+    });
+    expect(noCanister.code).toBe(2);
+    expect(noCanister.stderr).toContain(
+      'no registry canister id configured — pass --canister-id <id>, set REPRO_CANISTER_ID',
+    );
     const later = await repro(['submit', saved!, '--json'], { configDir });
     expect(later.code).toBe(0);
     expect(json(later).receipt.duplicate).toBe(false);

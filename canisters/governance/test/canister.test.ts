@@ -32,7 +32,6 @@ import {
   deployedModuleProposal,
   seedProposals,
 } from '../seed';
-import { GOVERNANCE_SOURCE_DIRS } from '../sources';
 
 const CONTROLLER = Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai');
 const STRANGER = Principal.fromText('2vxsx-fae');
@@ -85,7 +84,7 @@ describe('the governance stand-in (real wasm)', () => {
   };
 
   beforeAll(async () => {
-    const wasm = await ensureCanisterBuilt('governance', GOVERNANCE_SOURCE_DIRS);
+    const wasm = await ensureCanisterBuilt('governance');
     host = await IcHost.create({ clock: () => NOW * 1_000_000_000n, log: () => {} });
     governance = await host.createCanister({ controllers: [CONTROLLER] });
     await host.installCode({
@@ -205,7 +204,7 @@ describe('the governance stand-in (real wasm)', () => {
     expect(!Array.isArray(rejected) && rejected.rejectMessage).toMatch(/simulated outage/);
     await failure('none');
 
-    const wasm = await readFile(await ensureCanisterBuilt('governance', GOVERNANCE_SOURCE_DIRS));
+    const wasm = await readFile(await ensureCanisterBuilt('governance'));
     await host.installCode({
       canisterId: governance,
       wasm: new Uint8Array(wasm),

@@ -95,12 +95,7 @@ const max = (xs: bigint[]) => xs.reduce((a, b) => (a > b ? a : b), 0n);
 const median = (xs: bigint[]) =>
   [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[xs.length >> 1];
 
-await ensureCanisterBuilt('registry', [
-  'canisters/registry/src',
-  'packages/attestation/src',
-  'packages/certification/src',
-  'packages/transparency-log/src',
-]);
+await ensureCanisterBuilt('registry');
 
 // ---- submit before/after, and the certification message ------------------------------------
 {

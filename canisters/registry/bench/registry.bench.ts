@@ -93,7 +93,7 @@ const add = (measure: string, value: number, unit: string, budget?: number) => {
   );
 };
 
-await ensureCanisterBuilt('registry', ['canisters/registry/src', 'packages/attestation/src']);
+await ensureCanisterBuilt('registry');
 
 // ---- submit, sync and timer, on an instrumented host with governance -------------------------
 {

@@ -1,15 +1,8 @@
 import { ensureCanisterBuilt } from '@repro-registry/deploy';
 
-import { GOVERNANCE_SOURCE_DIRS } from '../../governance/sources';
-
+/** Builds what changed since the last build (each build records its inputs). */
 export default async function setup(): Promise<void> {
-  await ensureCanisterBuilt('registry', [
-    'canisters/registry/src',
-    'packages/attestation/src',
-    'packages/certification/src',
-    'packages/transparency-log/src',
-    'packages/proposals/src',
-  ]);
+  await ensureCanisterBuilt('registry');
   // Built here, not in a test's hook: a build takes longer than a hook may.
-  await ensureCanisterBuilt('governance', GOVERNANCE_SOURCE_DIRS);
+  await ensureCanisterBuilt('governance');
 }

@@ -14,13 +14,12 @@ import { ensureCanisterBuilt } from '@repro-registry/deploy';
 import { COMMIT, GUESTOS_HASH, HOSTOS_HASH } from './builders';
 import { CONTROLLER, RegistryUnderTest, okOf, type InitOptions } from './harness';
 
-import { GOVERNANCE_SOURCE_DIRS } from '../../governance/sources';
 import { RecordedProposal } from '../../governance/src/recorded';
 
 export { RecordedProposal };
 
 export async function installGovernance(host: IcHost): Promise<Principal> {
-  const wasm = await ensureCanisterBuilt('governance', GOVERNANCE_SOURCE_DIRS);
+  const wasm = await ensureCanisterBuilt('governance');
   const id = await host.createCanister({ controllers: [CONTROLLER] });
   await host.installCode({
     canisterId: id,

@@ -13,7 +13,7 @@
  * (command line: `tsx scripts/build-canister.ts <canister-name>[=<main.ts>]...`).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -23,6 +23,16 @@ import { concatBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { PROJECT_ROOT, readDfxJson } from './project';
 
 const AZLE_VERSION = '0.33.0';
+
+/**
+ * What a dfx.json `azle.prebuild` step (a module whose default export runs it) returns: the
+ * project files it read, relative to the project root, so a change in them rebuilds the canister.
+ */
+export interface PrebuildResult {
+  inputs: string[];
+  /** Files it wrote that the bundle imports: products of this build, not inputs. */
+  outputs: string[];
+}
 
 export interface BuiltCanister {
   name: string;
@@ -87,10 +97,10 @@ async function loadAzleInternals(): Promise<{
  * The canister's declared interface (dfx.json `candid`, when it is a source file rather than
  * the build's own output), as dfx puts it in `candid:service`.
  */
-async function serviceCandid(name: string): Promise<string | undefined> {
+async function serviceCandid(name: string): Promise<{ path: string; text: string } | undefined> {
   const declared = (await readDfxJson()).canisters[name]?.candid;
   if (!declared || declared.startsWith('.azle/')) return undefined;
-  return readFile(join(PROJECT_ROOT, declared), 'utf8');
+  return { path: declared, text: await readFile(join(PROJECT_ROOT, declared), 'utf8') };
 }
 
 /** Appends a custom section (id 0: name, then content) to a Wasm module. */
@@ -105,15 +115,23 @@ export function withCustomSection(wasm: Uint8Array, name: string, content: Uint8
  * to the project root) is given: test canisters are built that way without being deployable.
  */
 export async function buildCanister(name: string, main?: string): Promise<BuiltCanister> {
+  // Files outside the bundle that shape the module: this build code, the azle it drives, and
+  // what a prebuild step read.
+  const inputs = ['packages/deploy/src/build.ts', 'node_modules/azle/package.json'];
+  // Compared with the inputs' times later: a file saved while this build runs rebuilds next time.
+  const started = Date.now();
+  const generated: string[] = [];
   if (main === undefined) {
     const entry = await entryFromDfxJson(name);
     main = entry.main;
     // A step that generates sources the bundle imports (the frontend canister embeds the app).
     if (entry.prebuild !== undefined) {
       const step = (await import(pathToFileURL(join(PROJECT_ROOT, entry.prebuild)).href)) as {
-        default: (projectRoot: string) => Promise<unknown>;
+        default: (projectRoot: string) => Promise<PrebuildResult>;
       };
-      await step.default(PROJECT_ROOT);
+      const result = await step.default(PROJECT_ROOT);
+      inputs.push(entry.prebuild, ...result.inputs);
+      generated.push(...result.outputs);
     }
   }
 
@@ -149,43 +167,66 @@ export async function buildCanister(name: string, main?: string): Promise<BuiltC
 
   const built = await azle.getWasmBinary('pipe', javaScript, wasmData, methodMeta);
   // Like dfx and icp-cli: the interface as public metadata, so tools decode replies by name.
-  const service = (await serviceCandid(name)) ?? candid;
+  const declared = await serviceCandid(name);
+  if (declared !== undefined) inputs.push(declared.path);
+  const service = declared?.text ?? candid;
   const wasm = withCustomSection(built, `icp:public candid:service`, utf8ToBytes(service));
   const wasmPath = join(outDir, `${name}.wasm`);
   await writeFile(wasmPath, wasm);
+  // Written after the wasm: a build that fails half-way leaves no record, so it runs again.
+  inputs.push(...bundleInputs(javaScript).filter((f) => !generated.includes(f)));
+  await writeFile(
+    inputsPath(name),
+    JSON.stringify({ started, inputs: [...new Set(inputs)].sort() }, null, 1),
+  );
   const sha256 = createHash('sha256').update(wasm).digest('hex');
   return { name, wasmPath, candidPath, sha256, bytes: wasm.byteLength };
 }
 
-/** The newest modification time of the source files under `dir` (or of `dir` if it is a file). */
-export async function newestMtime(dir: string): Promise<number> {
-  const self = await stat(dir);
-  if (self.isFile()) return self.mtimeMs;
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !/\.(ts|js|json|svelte|css|html)$/.test(entry.name)) continue;
-    const path = join(entry.parentPath, entry.name);
-    if (path.includes('node_modules')) continue;
-    newest = Math.max(newest, (await stat(path)).mtimeMs);
+/**
+ * The project files a bundle was built from. esbuild names every module it bundles in a
+ * `// path` line of its (unminified) output, relative to the directory it ran in (the project
+ * root): the bundle itself is the one true list of its inputs, so no hand-kept list of source
+ * folders can fall behind a new import.
+ */
+export function bundleInputs(bundle: string): string[] {
+  const inputs = new Set<string>();
+  for (const match of bundle.matchAll(/^\/\/ ([^\s<>]+\.(?:[cm]?[jt]sx?|json|svelte|did))$/gm)) {
+    inputs.add(match[1]);
   }
-  return newest;
+  return [...inputs].sort();
 }
 
+/** Where a build records what it was built from (see `ensureCanisterBuilt`). */
+const inputsPath = (name: string) => join(PROJECT_ROOT, '.azle', name, 'inputs.json');
+
 /**
- * Builds canister `name` when its wasm is missing or older than any of `sourceDirs` (relative
- * to the project root); `main` as for `buildCanister`.
+ * Builds canister `name` (`main` as for `buildCanister`) unless its wasm exists and no file it
+ * was built from changed since: the bundle's modules, the declared Candid, what a prebuild step
+ * reported (the frontend app) and this build code. A missing or deleted input rebuilds.
  */
-export async function ensureCanisterBuilt(
-  name: string,
-  sourceDirs: string[],
-  main?: string,
-): Promise<string> {
+export async function ensureCanisterBuilt(name: string, main?: string): Promise<string> {
   const wasm = join(PROJECT_ROOT, '.azle', name, `${name}.wasm`);
-  const built = await stat(wasm).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-  const sources = await Promise.all(sourceDirs.map((d) => newestMtime(join(PROJECT_ROOT, d))));
-  if (built === 0 || Math.max(...sources) > built) await buildCanister(name, main);
+  if (await isStale(wasm, inputsPath(name))) await buildCanister(name, main);
   return wasm;
+}
+
+async function isStale(wasm: string, inputsFile: string): Promise<boolean> {
+  const mtime = (path: string) =>
+    stat(path).then(
+      (s) => s.mtimeMs,
+      () => undefined,
+    );
+  if ((await mtime(wasm)) === undefined) return true;
+  const recorded = await readFile(inputsFile, 'utf8').then(
+    (text) => JSON.parse(text) as { started?: unknown; inputs?: unknown },
+    () => ({ started: undefined, inputs: undefined }),
+  );
+  const { started, inputs } = recorded;
+  // No record: built by an older build, or the build failed before the end. Rebuild.
+  if (typeof started !== 'number' || !Array.isArray(inputs)) return true;
+  const times = await Promise.all(
+    (inputs as string[]).map((input) => mtime(join(PROJECT_ROOT, input))),
+  );
+  return times.some((t) => t === undefined || t > started);
 }

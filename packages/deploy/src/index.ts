@@ -2,9 +2,10 @@ export { PROJECT_ROOT, readDfxJson, type DfxJson, type DfxCanister } from './pro
 export {
   buildCanister,
   ensureCanisterBuilt,
-  newestMtime,
+  bundleInputs,
   withCustomSection,
   type BuiltCanister,
+  type PrebuildResult,
 } from './build';
 export { deploy } from './deploy';
 export { installWasm, moduleHash, defaultInitArg } from './install';
