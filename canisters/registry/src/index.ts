@@ -25,7 +25,7 @@ import type { Principal } from '@dfinity/principal';
 import type { RegistryError, Result as CoreResult } from './core/errors';
 import type { ReadOutcome } from './core/governance';
 import { DEFAULT_REFRESH_SECONDS, RERENDER_PER_MESSAGE, Registry } from './core/registry';
-import { tokensAvailable, rateLimitOf } from './core/rate_limit';
+import { tokensAvailable, rateLimitOf } from './core/rate-limit';
 import { readProposal } from './governance';
 import { handleHttp, registryInfo } from './http';
 import { CodedRefusal, decodeArgs, method, prepareReplies } from './methods';

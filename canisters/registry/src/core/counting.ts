@@ -20,7 +20,7 @@ import type {
 } from './records';
 import type { RecordCache, RegistryStore } from './store';
 import { compositeKey, u64Key } from './tables';
-import { enqueueListUpdate } from './trust_list_queue';
+import { enqueueListUpdate } from './trust-list-queue';
 
 export function standingKey(proposalId: bigint, builder: Uint8Array): Uint8Array {
   return compositeKey(u64Key(proposalId), builder);

@@ -15,8 +15,8 @@ import type { BuilderRecordJson, ProposalRecordJson, TrustListJson } from './rec
 import type { AttestationView, RegistryStore } from './store';
 import { proposalState } from './store';
 import { compositeKey, u64FromKey, u64Key } from './tables';
-import { listTally } from './trust_lists';
-import { listUpdatesWaiting } from './trust_list_queue';
+import { listTally } from './trust-lists';
+import { listUpdatesWaiting } from './trust-list-queue';
 
 export const PAGE_LIMIT = { default: 50, max: 100 } as const;
 

@@ -36,7 +36,7 @@ import {
   listTrustLists,
   processTrustListWork,
   publishTrustList,
-} from './trust_lists';
+} from './trust-lists';
 
 export type { Caller } from './moderation';
 export type { Page, ProposalSummaryView, ConsensusScope } from './queries';
@@ -46,8 +46,8 @@ export { HIDE_REASON_BYTES } from './moderation';
 export type { SubmitReceipt } from './submission';
 export type { AttestationRenderer, AttestationView, RenderedAttestation } from './store';
 export { RERENDER_PER_MESSAGE, emptySync } from './store';
-export { rateLimitOf } from './rate_limit';
-export type { TrustListView } from './trust_lists';
+export { rateLimitOf } from './rate-limit';
+export type { TrustListView } from './trust-lists';
 
 /** Seconds between refreshes of open proposals unless init arguments say otherwise. */
 export const DEFAULT_REFRESH_SECONDS = 600;

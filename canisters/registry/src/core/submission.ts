@@ -21,7 +21,7 @@ import { countAttestation, saveStanding, standingOf } from './counting';
 import type { Result } from './errors';
 import { err, ok } from './errors';
 import { buildTimeProblem } from './plausibility';
-import { rateLimitMessage, rateLimitOf, takeToken, tokensAvailable } from './rate_limit';
+import { rateLimitMessage, rateLimitOf, takeToken, tokensAvailable } from './rate-limit';
 import type {
   AttestationRecordJson,
   BuilderRecordJson,
