@@ -65,6 +65,10 @@ describe('wire → model', () => {
           decided_at: [],
           executed_at: [],
           failed_at: [],
+          canister_install: [],
+          sns_wasm: [],
+          claimed_commit: [],
+          expected: [],
         },
       ],
       sync: { state: 'ok', last_attempt_at: [], last_success_at: [], error: [], final: false },
@@ -75,8 +79,32 @@ describe('wire → model', () => {
         up_to_date: true,
       },
       rejected_count: 1n,
+      deployed: [
+        {
+          canister_id: builder,
+          state: 'differs',
+          proposed_sha256: 'a'.repeat(64),
+          deployed_sha256: ['b'.repeat(64)],
+          reproduced_sha256: [],
+          reproduced_builder_count: 0n,
+          agreement: 'no builder has reproduced the module yet; canister x runs another module',
+          checked_at: [1_700_000_200n * SEC],
+          error: [],
+        },
+      ],
     };
     const s = toProposalSummary(wire);
+    expect(s.deployed).toEqual({
+      canisterId: builder.toText(),
+      state: 'differs',
+      proposedSha256: 'a'.repeat(64),
+      deployedSha256: 'b'.repeat(64),
+      reproducedSha256: null,
+      reproducedBuilders: 0,
+      agreement: 'no builder has reproduced the module yet; canister x runs another module',
+      checkedAt: 1_700_000_200_000,
+      error: null,
+    });
     expect(s.scope).toEqual({
       trustList: { id: 3n, name: 'CodeGov', version: 2, owner: builder.toText() },
       buildersInAll: 7,

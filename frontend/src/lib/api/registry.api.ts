@@ -92,6 +92,21 @@ function counts(c: W.VerdictCounts): M.VerdictCounts {
   };
 }
 
+function toDeployed(d: W.DeployedCheck | null): M.DeployedCheck | null {
+  if (d === null) return null;
+  return {
+    canisterId: d.canister_id.toText(),
+    state: d.state,
+    proposedSha256: d.proposed_sha256,
+    deployedSha256: opt(d.deployed_sha256),
+    reproducedSha256: opt(d.reproduced_sha256),
+    reproducedBuilders: Number(d.reproduced_builder_count),
+    agreement: d.agreement,
+    checkedAt: optTime(d.checked_at),
+    error: opt(d.error),
+  };
+}
+
 export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
   const onChain = opt(s.on_chain);
   return {
@@ -147,6 +162,7 @@ export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
     },
     scope: toScope(s.scope),
     rejectedCount: Number(s.rejected_count),
+    deployed: toDeployed(opt(s.deployed)),
   };
 }
 
