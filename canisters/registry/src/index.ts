@@ -362,7 +362,7 @@ export default class {
         outcome.ok
           ? {
               code: ErrorCode.PROPOSAL_NOT_ICOS_ELECTION,
-              message: `proposal ${proposalId} does not elect an IC-OS version: there is nothing to reproduce`,
+              message: `proposal ${proposalId} neither elects an IC-OS version nor installs or publishes a canister module: there is nothing to reproduce`,
             }
           : {
               code: outcome.absent

@@ -10,11 +10,13 @@ import {
   signAttestation,
   type Artifact,
 } from '@repro-registry/attestation';
+import { IDL } from '@dfinity/candid';
 import {
   NnsFunction,
-  encodeGetProposalInfoReply,
+  SentActionIdl,
   hexToBytes,
-  type ProposalInfoValue,
+  proposalInfoIdl,
+  proposalInfoValue,
 } from '@repro-registry/proposals';
 import { ErrorCode } from '@repro-registry/registry-api';
 import { describe, expect, it } from 'vitest';
@@ -173,39 +175,23 @@ describe('AddSnsWasm proposals', () => {
     const payload = hexToBytes(
       fixtures.payloads.find((p) => p.name === 'add-sns-wasm-133384-sns-governance')!.payloadHex,
     );
-    const info: ProposalInfoValue = {
-      id: [{ id: 133384n }],
+    const info = proposalInfoValue({
+      id: 133384n,
       status: 4,
       topic: 14,
-      failure_reason: [],
-      ballots: [],
-      proposal_timestamp_seconds: 1_728_000_000n,
-      reward_event_round: 0n,
-      deadline_timestamp_seconds: [1_728_345_600n],
-      failed_timestamp_seconds: 0n,
-      reject_cost_e8s: 2_500_000_000n,
-      derived_proposal_information: [],
-      latest_tally: [],
-      reward_status: 3,
-      decided_timestamp_seconds: 1_728_100_000n,
-      proposal: [
-        {
-          url: '',
-          title: ['Publish SNS Governance WASM Built at Commit aa91eca'],
-          action: [
-            {
-              ExecuteNnsFunction: { nns_function: NnsFunction.AddSnsWasm, payload },
-            },
-          ],
-          summary: '',
-          self_describing_action: [],
-        },
-      ],
-      proposer: [],
-      executed_timestamp_seconds: 1_728_100_100n,
-      total_potential_voting_power: [],
-    } as unknown as ProposalInfoValue;
-    const outcome = outcomeOfProposalInfoReply(133384n, encodeGetProposalInfoReply(info));
+      title: 'Publish SNS Governance WASM Built at Commit aa91eca',
+      summary: '',
+      url: '',
+      action: { ExecuteNnsFunction: { nns_function: NnsFunction.AddSnsWasm, payload } },
+      proposalSeconds: 1_728_000_000n,
+      deadlineSeconds: 1_728_345_600n,
+      decidedSeconds: 1_728_100_000n,
+      executedSeconds: 1_728_100_100n,
+      failedSeconds: 0n,
+      rewardStatus: 3,
+    });
+    const encoded = IDL.encode([IDL.Opt(proposalInfoIdl(SentActionIdl).info)], [[info]]);
+    const outcome = outcomeOfProposalInfoReply(133384n, new Uint8Array(encoded));
     if (!outcome.ok) throw new Error(outcome.error);
     const hash = 'bc91fd7bc4d6c01ea814b12510a1ff8f4f74fcac9ab16248ad4af7cb98d9c69d';
     expect(outcome.onChain).toMatchObject({
