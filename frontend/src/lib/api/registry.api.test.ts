@@ -125,7 +125,36 @@ describe('wire → model', () => {
       title: 'Elect',
       deadlineAt: 1_700_000_100_000,
       electedCommit: null,
+      expected: [],
+      canisterTarget: null,
     });
+    // A canister install: its target by name, else by id.
+    const install = (target_name: [] | [string]) =>
+      toProposalSummary({
+        ...wire,
+        on_chain: [
+          {
+            ...wire.on_chain[0]!,
+            kind: 'canister_install',
+            canister_install: [
+              {
+                source: 'InstallCode',
+                target_canister_id: [builder],
+                target_name,
+                install_mode: 'upgrade',
+                wasm_module_hash: 'c'.repeat(64),
+                arg_hash: [],
+              },
+            ],
+            expected: [{ kind: 'canister:governance', sha256: 'c'.repeat(64) }],
+          },
+        ],
+      }).onChain;
+    expect(install(['governance'])).toMatchObject({
+      canisterTarget: 'governance',
+      expected: [{ kind: 'canister:governance', sha256: 'c'.repeat(64) }],
+    });
+    expect(install([])?.canisterTarget).toBe(builder.toText());
   });
 
   it('undoes Candid encodings in an attestation and refuses unknown verdicts', () => {

@@ -92,6 +92,11 @@ function counts(c: W.VerdictCounts): M.VerdictCounts {
   };
 }
 
+function canisterTargetOf(install: W.CanisterInstall | null): string | null {
+  if (install === null) return null;
+  return opt(install.target_name) ?? opt(install.target_canister_id)?.toText() ?? null;
+}
+
 function toDeployed(d: W.DeployedCheck | null): M.DeployedCheck | null {
   if (d === null) return null;
   return {
@@ -152,6 +157,8 @@ export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
             decidedAt: optTime(onChain.decided_at),
             executedAt: optTime(onChain.executed_at),
             failedAt: optTime(onChain.failed_at),
+            expected: onChain.expected.map((e) => ({ kind: e.kind, sha256: e.sha256 })),
+            canisterTarget: canisterTargetOf(opt(onChain.canister_install)),
           },
     sync: {
       state: oneOf(SYNC_STATES, s.sync.state, 'never'),

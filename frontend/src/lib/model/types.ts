@@ -39,6 +39,10 @@ export interface OnChainProposal {
   decidedAt: number | null;
   executedAt: number | null;
   failedAt: number | null;
+  /** Canister families: what the proposal expects builders to reproduce, per artifact kind. */
+  expected?: { kind: string; sha256: string }[];
+  /** Canister installs: the target (well-known name, else id). */
+  canisterTarget?: string | null;
 }
 
 export interface ProposalSync {
