@@ -3,8 +3,9 @@
  * installed is the target of local proposal 900004, which states its module hash. `repro
  * proposal` reads the module the target runs from the certified state (proposed = deployed),
  * and `repro attest --canister` hashes the built module, takes the expected hash from the
- * proposal, signs a canister reproduction that verifies — and the registry, which counts IC-OS
- * elections only so far, refuses it with a stable code.
+ * proposal, signs a canister reproduction that verifies; `repro submit` hands it to the
+ * registry, which reads 900004 from governance, counts it per canister kind, and reads the module
+ * the stand-in runs on chain: proposed = reproduced = deployed.
  */
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- reads the CLI's JSON output */
 import { createHash } from 'node:crypto';
@@ -13,6 +14,8 @@ import { join } from 'node:path';
 
 import { PROJECT_ROOT } from '@repro-registry/deploy';
 import { beforeAll, describe, expect, it } from 'vitest';
+
+import { createRegistryClient, type ProposalSummary } from '@repro-registry/client';
 
 import { localNetwork } from '../support/network-context';
 import { newConfigDir, reproInProcess } from '../support/run-cli';
@@ -69,7 +72,7 @@ describe('canister reproductions (local network)', () => {
     expect(open.deployed).toMatchObject({ state: 'not-yet', deployedSha256: null });
   });
 
-  it('attests the built module against the proposal, signs a canister reproduction that verifies, and the registry refuses it for now', async () => {
+  it('attests the built module against the proposal, signs a canister reproduction that verifies, and the registry counts it and finds it deployed', async () => {
     const dryRun = await attest(['--canister', `${standIn}=${MODULE}`, '--dry-run', '--json']);
     expect(dryRun.code).toBe(0);
     const statement = json(dryRun.stdout).statement as Json;
@@ -105,8 +108,44 @@ describe('canister reproductions (local network)', () => {
     expect((await reproInProcess(['verify', out], { configDir, network: false })).code).toBe(0);
 
     const submitted = await reproInProcess(['submit', out, '--json'], { configDir });
-    expect(submitted.code).toBe(4);
-    expect(json(submitted.stdout).error.code).toBe('PREDICATE_TYPE_UNSUPPORTED');
+    expect(submitted.code).toBe(0);
+
+    // The registry reads 900004 from governance (executed), counts the reproduction under its
+    // canister kind, and reads the module the stand-in runs with canister_info.
+    const registry = await createRegistryClient({
+      host: localNetwork().url,
+      canisterId: localNetwork().canisterIds['registry'],
+      fetchRootKey: true,
+      retryTimes: 0,
+    });
+    let summary: ProposalSummary | undefined;
+    for (let i = 0; i < 150 && summary?.deployed[0]?.state !== 'deployed'; i++) {
+      const s = await registry.getProposalSummary(900004n);
+      if (s.ok) summary = s.value;
+      else expect(s.error.code).toBe('PROPOSAL_PENDING');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(summary?.on_chain[0]).toMatchObject({
+      kind: 'canister_install',
+      expected: [
+        { kind: `canister:${standIn}`, sha256: moduleSha256 },
+        { kind: `canister-arg:${standIn}`, sha256: argHash },
+      ],
+    });
+    const byKind = new Map(summary?.artifacts.map((a) => [a.kind, a]));
+    expect(byKind.get(`canister:${standIn}`)).toMatchObject({
+      expected_sha256: [moduleSha256],
+      expected_source: 'proposal',
+      hash_groups: [expect.objectContaining({ sha256: moduleSha256, matches_expected: [true] })],
+    });
+    expect(byKind.get(`canister-arg:${standIn}`)?.verdicts.match).toBeGreaterThanOrEqual(1n);
+    expect(summary?.deployed[0]).toMatchObject({
+      state: 'deployed',
+      proposed_sha256: moduleSha256,
+      deployed_sha256: [moduleSha256],
+      reproduced_sha256: [moduleSha256],
+      agreement: 'proposed = reproduced = deployed',
+    });
   });
 
   it('repro check --canister-script runs the build script, hashes the module it leaves and attests it', async () => {

@@ -7,6 +7,7 @@
 import {
   EXECUTE_NNS_FUNCTION_PAYLOAD_LISTING_BYTES_MAX,
   effectiveListLimit,
+  proposalInfoValue,
   type ListProposalInfoValue,
 } from '@repro-registry/proposals';
 
@@ -15,8 +16,6 @@ import type { RecordedAction, RecordedProposalWithAction } from './recorded';
 const STATUS_OPEN = 1;
 const REWARD_STATUS_ACCEPT_VOTES = 1;
 const REWARD_STATUS_SETTLED = 3;
-/** Governance's `reject_cost_e8s` (25 ICP). */
-const REJECT_COST_E8S = 2_500_000_000n;
 
 /** How a proposal is shown: whole (`get_proposal_info`) or as a listing shows it. */
 export interface View {
@@ -52,37 +51,23 @@ function shownAction(action: RecordedAction, view: View): RecordedAction {
 
 /** A recorded proposal as a `ProposalInfo` value (for `proposalInfoIdl(SentActionIdl).info`). */
 export function proposalInfoOf(recorded: RecordedProposalWithAction, view: View) {
-  return {
-    id: [{ id: recorded.id }],
+  return proposalInfoValue({
+    id: recorded.id,
     status: recorded.status,
     topic: recorded.topic,
-    failure_reason: [],
+    title: recorded.title,
+    summary: recorded.summary,
+    url: recorded.url,
+    action: view.selfDescribing ? null : shownAction(actionOf(recorded), view),
+    proposalSeconds: recorded.proposal_timestamp_seconds,
+    deadlineSeconds: recorded.deadline_timestamp_seconds[0] ?? null,
+    decidedSeconds: recorded.decided_timestamp_seconds,
+    executedSeconds: recorded.executed_timestamp_seconds,
+    failedSeconds: recorded.failed_timestamp_seconds,
+    rewardStatus: rewardStatusOf(recorded),
     // Ballots are shown for the caller's neurons only; the stand-in has no neurons.
-    ballots: [],
-    proposal_timestamp_seconds: recorded.proposal_timestamp_seconds,
-    reward_event_round: 0n,
-    deadline_timestamp_seconds: recorded.deadline_timestamp_seconds,
-    failed_timestamp_seconds: recorded.failed_timestamp_seconds,
-    reject_cost_e8s: REJECT_COST_E8S,
-    derived_proposal_information: [],
-    latest_tally: [],
-    reward_status: rewardStatusOf(recorded),
-    decided_timestamp_seconds: recorded.decided_timestamp_seconds,
-    proposal: [
-      {
-        url: recorded.url,
-        title: [recorded.title],
-        action: view.selfDescribing ? [] : [shownAction(actionOf(recorded), view)],
-        summary: recorded.summary,
-        // Governance would render the action in self-describing form here; the stand-in
-        // cannot (it needs each target canister's Candid), so a client asking for it gets none.
-        self_describing_action: [],
-      },
-    ],
-    proposer: [{ id: 1n }],
-    executed_timestamp_seconds: recorded.executed_timestamp_seconds,
-    total_potential_voting_power: [],
-  };
+    proposer: 1n,
+  });
 }
 
 /**

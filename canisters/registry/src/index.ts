@@ -26,6 +26,7 @@ import type { RegistryError, Result as CoreResult } from './core/errors';
 import type { ReadOutcome } from './core/governance';
 import { DEFAULT_REFRESH_SECONDS, RERENDER_PER_MESSAGE, Registry } from './core/registry';
 import { tokensAvailable, rateLimitOf } from './core/rate-limit';
+import { readDeployedModule } from './deployed';
 import { readProposal } from './governance';
 import { handleHttp, registryInfo } from './http';
 import { CodedRefusal, decodeArgs, method, prepareReplies } from './methods';
@@ -50,6 +51,8 @@ import { CertifiedRegistry } from './certified/certified-registry';
 const REFRESH_PER_TICK = 5;
 /** Unconfirmed proposals read per timer tick (each gets a few reads in all: `PENDING_TIMER_READS`). */
 const PENDING_READS_PER_TICK = 2;
+/** Executed canister installs whose target is read per timer tick (`core/deployed.ts`). */
+const DEPLOYED_READS_PER_TICK = 2;
 /** `sync_proposal` reads a given proposal at most this often. */
 const SYNC_INTERVAL_NS = 30n * 1_000_000_000n;
 
@@ -159,6 +162,9 @@ export default class {
     const proposal = this.registry.recordProposalRead({ proposalId, now: time(), outcome });
     this.certified.state.noteProposalRead({ proposal: proposal ?? undefined, at: time() });
     this.scheduleCertification();
+    // Just executed (or first seen executed): read what the target runs now.
+    if (proposal?.deployed?.state === 'due')
+      await this.checkDeployed(proposalId, proposal.deployed.canisterId);
     // A confirmation may leave counting to do (more held attestations than one message counts).
     this.scheduleBackgroundWork();
     return outcome;
@@ -177,6 +183,16 @@ export default class {
       ...this.registry.pendingProposalsToRead(PENDING_READS_PER_TICK),
     ];
     for (const id of due) await this.syncFromGovernance(id);
+    for (const check of this.registry.deployedChecksDue(DEPLOYED_READS_PER_TICK))
+      await this.checkDeployed(check.proposalId, check.canisterId);
+  }
+
+  /** Reads the module an executed install's target runs (`core/deployed.ts`); never throws. */
+  private async checkDeployed(proposalId: bigint, canisterId: string): Promise<void> {
+    const outcome = await readDeployedModule(canisterId);
+    if (this.registry.recordDeployedRead({ proposalId, now: time(), outcome }) === null) return;
+    this.certified.state.noteSummary(proposalId);
+    this.scheduleCertification();
   }
 
   private backgroundScheduled = false;
@@ -331,14 +347,22 @@ export default class {
       const token = this.registry.takeToken(caller, time());
       if (!token.ok) return candidError(token.error);
     }
+    const checkedBefore = this.registry.proposal(proposalId)?.deployed?.checkedAt;
     const outcome = await this.syncFromGovernance(proposalId);
+    // A caller asking to look again also gets the deployed module read again (once per 30 s).
+    const target = this.registry.deployedCheckWanted(proposalId);
+    if (
+      target !== null &&
+      this.registry.proposal(proposalId)?.deployed?.checkedAt === checkedBefore
+    )
+      await this.checkDeployed(proposalId, target);
     if (this.registry.proposal(proposalId) === undefined && outcome !== null) {
       // Nothing stored: say what governance said.
       return candidError(
         outcome.ok
           ? {
               code: ErrorCode.PROPOSAL_NOT_ICOS_ELECTION,
-              message: `proposal ${proposalId} does not elect an IC-OS version: there is nothing to reproduce`,
+              message: `proposal ${proposalId} neither elects an IC-OS version nor installs or publishes a canister module: there is nothing to reproduce`,
             }
           : {
               code: outcome.absent

@@ -11,6 +11,7 @@ import type * as C from '@repro-registry/registry-api';
 import { Attestation as AttestationType } from '@repro-registry/registry-api';
 
 import { PreEncoded, encodeValue, type Encodable } from './reply-encoder';
+import { candidDeployed, candidFamilies } from './replies-families';
 import type { Consensus, VerdictCounts } from './core/consensus';
 import type { RegistryError } from './core/errors';
 import type { BuilderRecordJson, OnChainProposalJson, U64String } from './core/records';
@@ -69,6 +70,7 @@ function candidOnChain(p: OnChainProposalJson): C.OnChainProposal {
     decided_at: optU64(p.decidedAt),
     executed_at: optU64(p.executedAt),
     failed_at: optU64(p.failedAt),
+    ...candidFamilies(p),
   };
 }
 
@@ -138,6 +140,7 @@ export function candidSummary(v: ProposalSummaryView): C.ProposalSummary {
     },
     scope: candidScope(v.scope),
     rejected_count: BigInt(r.rejectedCount ?? 0),
+    deployed: candidDeployed(r, v.consensus),
   };
 }
 

@@ -54,8 +54,9 @@ const REGISTRY: Record<RegistryErrorCode, Explanation> = {
   ALREADY_HIDDEN: { meaning: 'the attestation is already hidden', todo: 'nothing to do' },
   NOT_HIDDEN: { meaning: 'the attestation is not hidden', todo: 'nothing to do' },
   PROPOSAL_NOT_ICOS_ELECTION: {
-    meaning: 'the proposal does not elect an IC-OS version: there is nothing to reproduce',
-    todo: 'attest a GuestOS or HostOS election proposal',
+    meaning:
+      'the proposal neither elects an IC-OS version nor installs or publishes a canister module: there is nothing to reproduce',
+    todo: 'attest a GuestOS or HostOS election, or a proposal that installs a canister module',
   },
   COMMIT_MISMATCH: {
     meaning: 'the attestation is for another commit than the one the proposal elects',

@@ -21,6 +21,7 @@ export {
   encodeGetProposalInfoReply,
   type ProposalSummary,
 } from './proposal-info';
+export { REJECT_COST_E8S, proposalInfoValue, type ProposalInfoFields } from './proposal-info-value';
 export {
   CANISTER_ARTIFACT_KIND,
   SNS_WASM_ARTIFACT_KIND,

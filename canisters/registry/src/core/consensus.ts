@@ -3,7 +3,7 @@
  * classes, verdict counts and where the expected hash comes from. Computed from cells (see
  * `ConsensusCell`), never from attestations, so a summary costs the same at 10 or 10,000.
  */
-import type { ArtifactKind, Verdict } from '@repro-registry/attestation';
+import type { Verdict } from '@repro-registry/attestation';
 import { ARTIFACT_KINDS } from '@repro-registry/attestation';
 import type {
   ArtifactConsensus as ArtifactConsensusOf,
@@ -12,7 +12,9 @@ import type {
   VerdictCounts,
 } from '@repro-registry/registry-api/consensus';
 
+import { commitOf, expectedHashOf, expectedKindsOf, primaryKindOf } from './families';
 import type {
+  ArtifactKind,
   ArtifactRecord,
   CellKey,
   ConsensusCell,
@@ -42,10 +44,12 @@ export function emptyCounts(): VerdictCounts {
   return { match: 0, mismatch: 0, build_failed: 0, not_built: 0 };
 }
 
-/** The artifact the proposal's `release_package_sha256_hex` is the hash of. */
+/**
+ * The artifact the proposal's main hash is about: `release_package_sha256_hex` of an IC-OS
+ * election, the module of a canister install or SNS publication (`families.ts`).
+ */
 export function onChainArtifactKind(onChain: OnChainProposalJson | null): ArtifactKind | null {
-  if (onChain?.kind !== 'icos_election' || onChain.releasePackageSha256Hex === null) return null;
-  return onChain.os === 'hostos' ? 'hostos' : onChain.os === 'guestos' ? 'guestos' : null;
+  return primaryKindOf(onChain);
 }
 
 /** The on-chain expected hash of `kind`, if the proposal states one. */
@@ -53,7 +57,18 @@ export function onChainExpected(
   onChain: OnChainProposalJson | null,
   kind: ArtifactKind,
 ): string | null {
-  return onChainArtifactKind(onChain) === kind ? (onChain?.releasePackageSha256Hex ?? null) : null;
+  return expectedHashOf(onChain, kind);
+}
+
+/**
+ * The kinds a consensus lists, in a stable order: the IC-OS kinds in theirs, then the kinds the
+ * proposal expects in its order, then any other kind with results, sorted.
+ */
+function kindsInOrder(cells: ConsensusCell[], onChain: OnChainProposalJson | null): ArtifactKind[] {
+  const present = new Set<string>(cells.map((c) => c.kind));
+  const known: ArtifactKind[] = [...ARTIFACT_KINDS, ...expectedKindsOf(onChain)];
+  const rest = [...present].filter((k) => !known.includes(k as ArtifactKind)).sort();
+  return [...known, ...(rest as ArtifactKind[])].filter((k) => present.has(k));
 }
 
 /**
@@ -132,8 +147,7 @@ export function primaryMatches(
   onChain: OnChainProposalJson | null,
 ): number {
   const inScope = cells.filter((c) => c.commit === undefined);
-  const kind =
-    onChainArtifactKind(onChain) ?? ARTIFACT_KINDS.find((k) => inScope.some((c) => c.kind === k));
+  const kind = onChainArtifactKind(onChain) ?? kindsInOrder(inScope, onChain)[0];
   let n = 0;
   for (const c of inScope) {
     if (
@@ -145,9 +159,12 @@ export function primaryMatches(
   return n;
 }
 
-/** The commit consensus is about: the one the proposal elects (every counted result is for it). */
+/**
+ * The commit consensus is about: the one the proposal elects, or the one a canister proposal's
+ * summary claims (every counted result is for it when there is one).
+ */
 export function consensusCommit(proposal: ProposalRecordJson): string | null {
-  return proposal.onChain?.electedCommit ?? null;
+  return commitOf(proposal.onChain);
 }
 
 /** A proposal's consensus over all builders. */
@@ -165,9 +182,8 @@ export function computeConsensus(args: {
   // Cells of layout 1 (with a commit) are replaced by an upgrade's recount before anyone reads.
   const inScope = args.cells.filter((c) => c.commit === undefined);
 
-  for (const kind of ARTIFACT_KINDS) {
+  for (const kind of kindsInOrder(inScope, onChain)) {
     const mine = inScope.filter((c) => c.kind === kind);
-    if (mine.length === 0) continue;
 
     const onChainHash = onChainExpected(onChain, kind);
     let expected = onChainHash;

@@ -6,9 +6,10 @@
  * replaces exactly that.
  */
 import { Principal } from '@dfinity/principal';
-import { ARTIFACT_KINDS_BY_OS, environmentClass } from '@repro-registry/attestation';
+import { environmentClass } from '@repro-registry/attestation';
 
 import { applyCell, onChainExpected, trackedKey } from './consensus';
+import { commitOf, foreignArtifact } from './families';
 import type {
   AttestationRecordJson,
   BuilderRecordJson,
@@ -34,17 +35,18 @@ export function rejectionOf(
   record: Pick<AttestationRecordJson, 'commit' | 'artifacts'>,
   onChain: OnChainProposalJson,
 ): string | null {
-  if (onChain.electedCommit !== null && record.commit !== onChain.electedCommit) {
-    return `the proposal elects commit ${onChain.electedCommit}; the attestation is for ${record.commit}`;
+  const commit = commitOf(onChain);
+  if (commit !== null && record.commit !== commit) {
+    return onChain.electedCommit !== null
+      ? `the proposal elects commit ${commit}; the attestation is for ${record.commit}`
+      : `the proposal's summary says the module is built from commit ${commit}; the attestation is for ${record.commit}`;
   }
-  const os = onChain.os;
-  if (os === null) return null;
-  const allowed = ARTIFACT_KINDS_BY_OS[os] as readonly string[];
-  const foreign = record.artifacts.find((a) => !allowed.includes(a.kind));
-  if (foreign !== undefined) {
-    return `artifact kind ${foreign.kind} does not belong to a ${os === 'guestos' ? 'GuestOS' : 'HostOS'} election (it accepts ${allowed.join(', ')})`;
-  }
-  return null;
+  const foreign = foreignArtifact(
+    onChain,
+    record.artifacts.map((a) => a.kind),
+  );
+  if (foreign === null) return null;
+  return `artifact kind ${foreign.kind} does not belong to ${foreign.proposalIs} (it accepts ${foreign.allowed.join(', ')})`;
 }
 
 function counted(standing: StandingJson): CellKey[] {

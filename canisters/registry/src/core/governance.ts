@@ -4,6 +4,7 @@
  */
 import { decodeGetProposalInfoReply, summarizeProposalInfo } from '@repro-registry/proposals';
 
+import { canisterFamilyOf } from './families';
 import type { OnChainProposalJson, ProposalStatusName } from './records';
 
 /**
@@ -63,6 +64,8 @@ export function outcomeOfProposalInfoReply(proposalId: bigint, reply: Uint8Array
       // reading it again won't change that.
       return { ok: false, error: election.message, final: true, absent: false };
     }
+    // A canister install or an SNS module publication: its expected hashes (`families.ts`).
+    const family = canisterFamilyOf(summary);
     return {
       ok: true,
       onChain: {
@@ -78,6 +81,7 @@ export function outcomeOfProposalInfoReply(proposalId: bigint, reply: Uint8Array
         launchMeasurementsHex: [],
         status,
         ...times,
+        ...family,
       },
     };
   }

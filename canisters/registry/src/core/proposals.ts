@@ -4,6 +4,8 @@
  * walk that recounts and re-renders a proposal's attestations in bounded chunks, and which
  * proposals the refresh timer reads.
  */
+import { noteExecution } from './deployed';
+import { isReproducible } from './families';
 import type { ReadOutcome } from './governance';
 import { countAttestation, rejectionOf } from './counting';
 import type { OnChainProposalJson, ProposalRecordJson, ProposalRejectionJson } from './records';
@@ -16,10 +18,7 @@ export const PENDING_TIMER_READS = 10;
 
 const NOTHING = new Uint8Array();
 
-/** Whether governance's record of a proposal makes it one the registry counts. */
-export function isReproducible(onChain: OnChainProposalJson): boolean {
-  return onChain.kind === 'icos_election' && onChain.electedCommit !== null && onChain.os !== null;
-}
+export { isReproducible };
 
 function unsupported(proposalId: bigint, onChain: OnChainProposalJson): ProposalRejectionJson {
   const title = onChain.title ? ` ("${onChain.title}")` : '';
@@ -28,7 +27,7 @@ function unsupported(proposalId: bigint, onChain: OnChainProposalJson): Proposal
     reason:
       onChain.kind === 'icos_election'
         ? `proposal ${proposalId}${title} elects no IC-OS version (it only unelects): there is nothing to reproduce`
-        : `proposal ${proposalId}${title} does not elect an IC-OS version: there is nothing to reproduce`,
+        : `proposal ${proposalId}${title} neither elects an IC-OS version nor installs or publishes a canister module: there is nothing to reproduce`,
   };
 }
 
@@ -64,6 +63,8 @@ export function recordProposalRead(
       proposal.sync.final = status !== 'open' && status !== 'unknown';
       if (wasPending) confirm(store, proposal);
       setOpen(store, proposal.id, !proposal.sync.final);
+      // An executed canister install: what its target runs is read next (`deployed.ts`).
+      noteExecution(store, proposal);
     }
   } else {
     proposal.sync.state = 'error';

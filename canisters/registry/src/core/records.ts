@@ -1,6 +1,6 @@
 import type { RegistryLimits } from './limits';
 import type {
-  ArtifactKind,
+  Artifact,
   BuildInfo,
   Environment,
   ToolInfo,
@@ -9,6 +9,9 @@ import type {
 
 /** Times are nanoseconds since the Unix epoch and ids are u64, both as decimal strings. */
 export type U64String = string;
+
+/** An IC-OS kind (`guestos`, …) or a canister one (`canister:<target>`, `sns-wasm:<type>`, …). */
+export type ArtifactKind = Artifact['kind'];
 
 export interface ArtifactRecord {
   kind: ArtifactKind;
@@ -116,14 +119,20 @@ export interface ProposalRecordJson {
   rejection?: ProposalRejectionJson | null;
   /** Attestations rejected one by one (wrong OS artifact, other commit). */
   rejectedCount?: number;
+  /** For an executed canister install: what the target runs (see `deployed.ts`). */
+  deployed?: DeployedCheckJson | null;
 }
 
 export type ProposalStatusName =
   'unknown' | 'open' | 'rejected' | 'adopted' | 'executed' | 'failed';
 
 export interface OnChainProposalJson {
-  /** `icos_election` when the proposal elects a GuestOS/HostOS version; else `other`. */
-  kind: 'icos_election' | 'other';
+  /**
+   * `icos_election` when the proposal elects a GuestOS/HostOS version; `canister_install` when it
+   * installs a module into a canister (InstallCode or an older form); `sns_wasm` when it
+   * publishes an SNS canister module (AddSnsWasm); else `other`.
+   */
+  kind: 'icos_election' | 'canister_install' | 'sns_wasm' | 'other';
   title: string | null;
   /** `guestos` or `hostos` for IC-OS elections. */
   os: 'guestos' | 'hostos' | null;
@@ -139,6 +148,52 @@ export interface OnChainProposalJson {
   decidedAt: U64String | null;
   executedAt: U64String | null;
   failedAt: U64String | null;
+  /** The module a canister family proposal installs (absent in records of other kinds). */
+  canisterInstall?: CanisterInstallJson | null;
+  /** The SNS module an AddSnsWasm proposal publishes. */
+  snsWasm?: SnsWasmJson | null;
+  /** The commit a canister proposal's summary says it was built from (proposer's text). */
+  claimedCommit?: string | null;
+  /** What the proposal expects builders to reproduce, per artifact kind, in the proposal's order. */
+  expected?: ExpectedArtifactJson[];
+}
+
+export interface ExpectedArtifactJson {
+  kind: ArtifactKind;
+  sha256: string;
+}
+
+export interface CanisterInstallJson {
+  /** InstallCode, NnsCanisterUpgrade, … (`CanisterInstallSource` in packages/proposals). */
+  source: string;
+  /** Null for an NNS canister the proposal creates. */
+  targetCanisterId: string | null;
+  targetName: string | null;
+  installMode: string;
+  wasmModuleHashHex: string;
+  argHashHex: string | null;
+}
+
+export interface SnsWasmJson {
+  canisterType: string;
+  wasmHashHex: string;
+}
+
+/**
+ * The registry's read of the module a canister proposal's target runs (management canister
+ * `canister_info`), after the proposal was executed.
+ */
+export interface DeployedCheckJson {
+  canisterId: string;
+  /**
+   * `due`: not read yet; `deployed`: the canister runs the proposed module; `differs`: it runs
+   * another; `no_module`: it runs none; `error`: the read failed (`error` says why).
+   */
+  state: 'due' | 'deployed' | 'differs' | 'no_module' | 'error';
+  moduleHashHex: string | null;
+  checkedAt: U64String | null;
+  error: string | null;
+  attempts: number;
 }
 
 export interface ProposalSyncJson {
@@ -221,6 +276,8 @@ export interface MetaJson {
   pendingCursor?: number;
   /** Confirmed proposals still open for voting: the refresh timer's round robin. */
   openProposals?: U64String[];
+  /** Executed canister installs whose deployed module the refresh timer reads next. */
+  deployedDue?: U64String[];
   nextTrustListId?: U64String;
   /** Trust lists with a version being counted or an old one being removed. */
   listJobs?: U64String[];

@@ -6,6 +6,7 @@
  */
 import type { Principal } from '@dfinity/principal';
 
+import { deployedCheckWanted, deployedChecksDue, recordDeployedRead } from './deployed';
 import type { ReadOutcome } from './governance';
 import type { Result } from './errors';
 import { ok } from './errors';
@@ -103,6 +104,20 @@ export class Registry extends RegistryStore {
 
   pendingProposalsToRead(max: number): bigint[] {
     return pendingProposalsToRead(this, max);
+  }
+
+  /** Executed canister installs whose target's module the timer reads next (`deployed.ts`). */
+  deployedChecksDue(max: number): ReturnType<typeof deployedChecksDue> {
+    return deployedChecksDue(this, max);
+  }
+
+  /** The target `sync_proposal` reads again for an executed canister install, or null. */
+  deployedCheckWanted(proposalId: bigint): string | null {
+    return deployedCheckWanted(this.proposalRecord(proposalId));
+  }
+
+  recordDeployedRead(args: Parameters<typeof recordDeployedRead>[1]): ProposalRecordJson | null {
+    return recordDeployedRead(this, args);
   }
 
   /** Whether walks or trust-list work remain (the canister then keeps a timer going). */

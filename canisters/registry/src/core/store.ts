@@ -4,6 +4,7 @@
  * `proposals.ts`, `trust_lists.ts`, ...) are functions over a `RegistryStore`; `Registry` puts
  * them behind one object for the canister class.
  */
+import { isReproducible } from './families';
 import type { Verdict } from '@repro-registry/attestation';
 import { environmentClass } from '@repro-registry/attestation';
 
@@ -74,9 +75,8 @@ export type ProposalState = 'confirmed' | 'pending' | 'rejected';
  */
 export function proposalState(p: ProposalRecordJson): ProposalState {
   if (p.rejection) return 'rejected';
-  const c = p.onChain;
-  if (c?.kind === 'icos_election' && c.electedCommit !== null && c.os !== null) return 'confirmed';
-  return 'pending';
+  // Confirmed: governance's record makes it one to reproduce (`families.ts`).
+  return p.onChain !== null && isReproducible(p.onChain) ? 'confirmed' : 'pending';
 }
 
 export function emptySync(): ProposalSyncJson {

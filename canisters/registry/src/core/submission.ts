@@ -5,12 +5,10 @@
  * verification, and the rules that need the proposal and the clock.
  */
 import type { Principal } from '@dfinity/principal';
-import type { ArtifactKind, VerifiedAttestation } from '@repro-registry/attestation';
+import type { VerifiedAttestation } from '@repro-registry/attestation';
 import { ErrorCode } from '@repro-registry/registry-api';
 import {
-  ARTIFACT_KINDS_BY_OS,
   LIMITS,
-  PREDICATE_TYPE_CANISTER_V1,
   base64Decode,
   base64Encode,
   overallVerdict,
@@ -20,6 +18,7 @@ import {
 import { countAttestation, saveStanding, standingOf } from './counting';
 import type { Result } from './errors';
 import { err, ok } from './errors';
+import { commitOf, foreignArtifact } from './families';
 import { buildTimeProblem } from './plausibility';
 import { rateLimitMessage, rateLimitOf, takeToken, tokensAvailable } from './rate-limit';
 import type {
@@ -239,12 +238,6 @@ export function submit(
 
   const verified = verifyAttestation(envelope);
   if (!verified.ok) return err(verified.error.code, verified.error.message);
-  // Canister reproductions are a valid format, but this registry counts IC-OS elections only.
-  if (verified.value.statement.predicateType === PREDICATE_TYPE_CANISTER_V1)
-    return err(
-      ErrorCode.PREDICATE_TYPE_UNSUPPORTED,
-      'this registry counts reproductions of IC-OS elections only; canister reproductions are not accepted yet',
-    );
   if (verified.value.builderId !== caller.toText()) {
     return err(
       ErrorCode.CALLER_NOT_SIGNER,
@@ -310,23 +303,29 @@ function acceptForProposal(
   }
   const predicate = verified.predicate;
   if (state === 'confirmed') {
-    const onChain = proposal?.onChain;
-    if (onChain?.electedCommit && onChain.electedCommit !== predicate.proposal.commit) {
+    const onChain = proposal?.onChain ?? null;
+    const commit = commitOf(onChain);
+    if (commit !== null && commit !== predicate.proposal.commit) {
       return err(
         ErrorCode.COMMIT_MISMATCH,
-        `proposal ${proposalId} elects commit ${onChain.electedCommit}, the attestation is for ${predicate.proposal.commit}`,
+        onChain?.electedCommit
+          ? `proposal ${proposalId} elects commit ${commit}, the attestation is for ${predicate.proposal.commit}`
+          : `proposal ${proposalId}'s summary says the module is built from commit ${commit}, the attestation is for ${predicate.proposal.commit}`,
       );
     }
-    const os = onChain?.os;
-    if (os !== null && os !== undefined) {
-      const allowed = ARTIFACT_KINDS_BY_OS[os] as readonly string[];
-      const foreign = predicate.artifacts.find((a) => !allowed.includes(a.kind));
-      if (foreign !== undefined) {
-        return err(
-          ErrorCode.ARTIFACT_NOT_FOR_PROPOSAL,
-          `proposal ${proposalId} elects a ${os === 'guestos' ? 'GuestOS' : 'HostOS'} version: it accepts ${allowed.join(', ')}, not ${foreign.kind}`,
-        );
-      }
+    // IC-OS and canister reproductions: each family accepts its own kinds (`families.ts`).
+    const foreign =
+      onChain === null
+        ? null
+        : foreignArtifact(
+            onChain,
+            predicate.artifacts.map((a) => a.kind),
+          );
+    if (foreign !== null) {
+      return err(
+        ErrorCode.ARTIFACT_NOT_FOR_PROPOSAL,
+        `proposal ${proposalId} ${foreign.proposalDoes}: it accepts ${foreign.allowed.join(', ')}, not ${foreign.kind}`,
+      );
     }
     return ok('confirmed');
   }
@@ -383,8 +382,7 @@ function record(
   const state = proposalState(proposal);
   const id = BigInt(meta.nextAttestationId);
   const artifacts = predicate.artifacts.map((a) => ({
-    // IC-OS kinds only: `submit` refused canister reproductions.
-    kind: a.kind as ArtifactKind,
+    kind: a.kind,
     name: a.name,
     sha256: a.sha256,
     expectedSha256: a.expectedSha256,

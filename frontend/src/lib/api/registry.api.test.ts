@@ -65,6 +65,10 @@ describe('wire → model', () => {
           decided_at: [],
           executed_at: [],
           failed_at: [],
+          canister_install: [],
+          sns_wasm: [],
+          claimed_commit: [],
+          expected: [],
         },
       ],
       sync: { state: 'ok', last_attempt_at: [], last_success_at: [], error: [], final: false },
@@ -75,8 +79,32 @@ describe('wire → model', () => {
         up_to_date: true,
       },
       rejected_count: 1n,
+      deployed: [
+        {
+          canister_id: builder,
+          state: 'differs',
+          proposed_sha256: 'a'.repeat(64),
+          deployed_sha256: ['b'.repeat(64)],
+          reproduced_sha256: [],
+          reproduced_builder_count: 0n,
+          agreement: 'no builder has reproduced the module yet; canister x runs another module',
+          checked_at: [1_700_000_200n * SEC],
+          error: [],
+        },
+      ],
     };
     const s = toProposalSummary(wire);
+    expect(s.deployed).toEqual({
+      canisterId: builder.toText(),
+      state: 'differs',
+      proposedSha256: 'a'.repeat(64),
+      deployedSha256: 'b'.repeat(64),
+      reproducedSha256: null,
+      reproducedBuilders: 0,
+      agreement: 'no builder has reproduced the module yet; canister x runs another module',
+      checkedAt: 1_700_000_200_000,
+      error: null,
+    });
     expect(s.scope).toEqual({
       trustList: { id: 3n, name: 'CodeGov', version: 2, owner: builder.toText() },
       buildersInAll: 7,
@@ -97,7 +125,36 @@ describe('wire → model', () => {
       title: 'Elect',
       deadlineAt: 1_700_000_100_000,
       electedCommit: null,
+      expected: [],
+      canisterTarget: null,
     });
+    // A canister install: its target by name, else by id.
+    const install = (target_name: [] | [string]) =>
+      toProposalSummary({
+        ...wire,
+        on_chain: [
+          {
+            ...wire.on_chain[0]!,
+            kind: 'canister_install',
+            canister_install: [
+              {
+                source: 'InstallCode',
+                target_canister_id: [builder],
+                target_name,
+                install_mode: 'upgrade',
+                wasm_module_hash: 'c'.repeat(64),
+                arg_hash: [],
+              },
+            ],
+            expected: [{ kind: 'canister:governance', sha256: 'c'.repeat(64) }],
+          },
+        ],
+      }).onChain;
+    expect(install(['governance'])).toMatchObject({
+      canisterTarget: 'governance',
+      expected: [{ kind: 'canister:governance', sha256: 'c'.repeat(64) }],
+    });
+    expect(install([])?.canisterTarget).toBe(builder.toText());
   });
 
   it('undoes Candid encodings in an attestation and refuses unknown verdicts', () => {

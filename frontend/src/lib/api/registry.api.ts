@@ -92,6 +92,26 @@ function counts(c: W.VerdictCounts): M.VerdictCounts {
   };
 }
 
+function canisterTargetOf(install: W.CanisterInstall | null): string | null {
+  if (install === null) return null;
+  return opt(install.target_name) ?? opt(install.target_canister_id)?.toText() ?? null;
+}
+
+function toDeployed(d: W.DeployedCheck | null): M.DeployedCheck | null {
+  if (d === null) return null;
+  return {
+    canisterId: d.canister_id.toText(),
+    state: d.state,
+    proposedSha256: d.proposed_sha256,
+    deployedSha256: opt(d.deployed_sha256),
+    reproducedSha256: opt(d.reproduced_sha256),
+    reproducedBuilders: Number(d.reproduced_builder_count),
+    agreement: d.agreement,
+    checkedAt: optTime(d.checked_at),
+    error: opt(d.error),
+  };
+}
+
 export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
   const onChain = opt(s.on_chain);
   return {
@@ -137,6 +157,8 @@ export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
             decidedAt: optTime(onChain.decided_at),
             executedAt: optTime(onChain.executed_at),
             failedAt: optTime(onChain.failed_at),
+            expected: onChain.expected.map((e) => ({ kind: e.kind, sha256: e.sha256 })),
+            canisterTarget: canisterTargetOf(opt(onChain.canister_install)),
           },
     sync: {
       state: oneOf(SYNC_STATES, s.sync.state, 'never'),
@@ -147,6 +169,7 @@ export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
     },
     scope: toScope(s.scope),
     rejectedCount: Number(s.rejected_count),
+    deployed: toDeployed(opt(s.deployed)),
   };
 }
 

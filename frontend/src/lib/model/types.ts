@@ -39,6 +39,10 @@ export interface OnChainProposal {
   decidedAt: number | null;
   executedAt: number | null;
   failedAt: number | null;
+  /** Canister families: what the proposal expects builders to reproduce, per artifact kind. */
+  expected?: { kind: string; sha256: string }[];
+  /** Canister installs: the target (well-known name, else id). */
+  canisterTarget?: string | null;
 }
 
 export interface ProposalSync {
@@ -85,6 +89,22 @@ export interface ProposalSummary {
   scope: ConsensusScope;
   /** Attestations held before the proposal was confirmed that could not count. */
   rejectedCount: number;
+  /** Executed canister installs: what the target runs, as the registry read it on chain. */
+  deployed?: DeployedCheck | null;
+}
+
+/** "proposed = reproduced = deployed", or where the chain differs (registry.did `DeployedCheck`). */
+export interface DeployedCheck {
+  canisterId: string;
+  /** `due`, `deployed`, `differs`, `no_module`, `error` (newer registries may add states). */
+  state: string;
+  proposedSha256: string;
+  deployedSha256: string | null;
+  reproducedSha256: string | null;
+  reproducedBuilders: number;
+  agreement: string;
+  checkedAt: number | null;
+  error: string | null;
 }
 
 export interface ProposalPage {

@@ -115,6 +115,33 @@ export interface BuilderProfile {
   'last_seen' : bigint,
   'attestation_count' : bigint,
 }
+/**
+ * What a canister install proposal (InstallCode or an older upgrade form) installs.
+ */
+export interface CanisterInstall {
+  /**
+   * "InstallCode", "NnsCanisterUpgrade", "NnsRootUpgrade", "HardResetNnsRootToVersion" or
+   * "NnsCanisterInstall".
+   */
+  'source' : string,
+  'wasm_module_hash' : string,
+  /**
+   * Absent when the argument is empty.
+   */
+  'arg_hash' : [] | [string],
+  /**
+   * "install", "reinstall", "upgrade" or "unspecified".
+   */
+  'install_mode' : string,
+  /**
+   * Absent for an NNS canister the proposal creates.
+   */
+  'target_canister_id' : [] | [Principal],
+  /**
+   * Well-known NNS name ("governance", "cycles-minting", ...), when it has one.
+   */
+  'target_name' : [] | [string],
+}
 export interface CertifiedAttestation {
   'envelope' : Uint8Array,
   'certificate' : [] | [Uint8Array],
@@ -179,6 +206,31 @@ export interface ConsistencyProofRequest {
   'old_size' : bigint,
   'new_size' : [] | [bigint],
 }
+/**
+ * After a canister install is executed: the module the target runs, read on chain with the
+ * management canister's canister_info.
+ */
+export interface DeployedCheck {
+  /**
+   * The hash most builders reproduced for the module, and how many.
+   */
+  'reproduced_sha256' : [] | [string],
+  'deployed_sha256' : [] | [string],
+  'reproduced_builder_count' : bigint,
+  'proposed_sha256' : string,
+  /**
+   * "proposed = reproduced = deployed", or where they differ.
+   */
+  'agreement' : string,
+  'canister_id' : Principal,
+  'error' : [] | [string],
+  /**
+   * "due" (not read yet), "deployed" (runs the proposed module), "differs", "no_module" or
+   * "error" (the read failed: see `error`).
+   */
+  'state' : string,
+  'checked_at' : [] | [bigint],
+}
 export interface Environment {
   'git_version' : [] | [string],
   'memory_bytes' : [] | [bigint],
@@ -197,6 +249,10 @@ export interface Environment {
   'virtualization' : string,
   'os_name' : [] | [string],
 }
+/**
+ * An artifact the proposal asks builders to reproduce and the hash it states for it.
+ */
+export interface ExpectedArtifact { 'sha256' : string, 'kind' : string }
 export interface GetBuilderRequest {
   'cursor' : [] | [bigint],
   'builder' : Principal,
@@ -337,11 +393,23 @@ export interface OnChainProposal {
   'title' : [] | [string],
   'executed_at' : [] | [bigint],
   /**
-   * "icos_election" or "other".
+   * The commit a canister proposal's summary says the module is built from (the proposer's
+   * text, not on-chain data); attestations must be for it.
+   */
+  'claimed_commit' : [] | [string],
+  'canister_install' : [] | [CanisterInstall],
+  /**
+   * Canister families: the kinds ("canister:<target>", "canister-arg:<target>",
+   * "sns-wasm:<type>") and hashes the proposal states, in its order.
+   */
+  'expected' : Array<ExpectedArtifact>,
+  /**
+   * "icos_election", "canister_install", "sns_wasm" or "other".
    */
   'kind' : string,
   'nns_function' : [] | [number],
   'failed_at' : [] | [bigint],
+  'sns_wasm' : [] | [SnsWasm],
   'deadline_at' : [] | [bigint],
   /**
    * Hex of each launch measurement the proposal lists.
@@ -358,6 +426,10 @@ export interface ProposalPage {
   'proposals' : Array<ProposalSummary>,
 }
 export interface ProposalSummary {
+  /**
+   * Executed canister installs: proposed = reproduced = deployed, or where they differ.
+   */
+  'deployed' : [] | [DeployedCheck],
   'first_attestation_at' : [] | [bigint],
   'last_attestation_at' : [] | [bigint],
   /**
@@ -441,6 +513,10 @@ export interface SetBuilderProfileRequest {
   'url' : [] | [string],
   'display_name' : string,
 }
+/**
+ * What an AddSnsWasm proposal publishes to SNS-W.
+ */
+export interface SnsWasm { 'canister_type' : string, 'wasm_hash' : string }
 export interface SubmitReceipt {
   /**
    * The builder's earlier attestation for the proposal that this one replaces.
@@ -778,6 +854,17 @@ export const ConsensusRequest = IDL.Record({
   'trust_list' : IDL.Opt(IDL.Nat64),
   'proposal_id' : IDL.Nat64,
 });
+export const DeployedCheck = IDL.Record({
+  'reproduced_sha256' : IDL.Opt(IDL.Text),
+  'deployed_sha256' : IDL.Opt(IDL.Text),
+  'reproduced_builder_count' : IDL.Nat64,
+  'proposed_sha256' : IDL.Text,
+  'agreement' : IDL.Text,
+  'canister_id' : IDL.Principal,
+  'error' : IDL.Opt(IDL.Text),
+  'state' : IDL.Text,
+  'checked_at' : IDL.Opt(IDL.Nat64),
+});
 export const VerdictCounts = IDL.Record({
   'match' : IDL.Nat64,
   'mismatch' : IDL.Nat64,
@@ -818,6 +905,22 @@ export const ConsensusScope = IDL.Record({
   'trust_list' : IDL.Opt(TrustListRef),
   'up_to_date' : IDL.Bool,
 });
+export const CanisterInstall = IDL.Record({
+  'source' : IDL.Text,
+  'wasm_module_hash' : IDL.Text,
+  'arg_hash' : IDL.Opt(IDL.Text),
+  'install_mode' : IDL.Text,
+  'target_canister_id' : IDL.Opt(IDL.Principal),
+  'target_name' : IDL.Opt(IDL.Text),
+});
+export const ExpectedArtifact = IDL.Record({
+  'sha256' : IDL.Text,
+  'kind' : IDL.Text,
+});
+export const SnsWasm = IDL.Record({
+  'canister_type' : IDL.Text,
+  'wasm_hash' : IDL.Text,
+});
 export const OnChainProposal = IDL.Record({
   'os' : IDL.Opt(IDL.Text),
   'payload_type' : IDL.Opt(IDL.Text),
@@ -825,9 +928,13 @@ export const OnChainProposal = IDL.Record({
   'status' : IDL.Text,
   'title' : IDL.Opt(IDL.Text),
   'executed_at' : IDL.Opt(IDL.Nat64),
+  'claimed_commit' : IDL.Opt(IDL.Text),
+  'canister_install' : IDL.Opt(CanisterInstall),
+  'expected' : IDL.Vec(ExpectedArtifact),
   'kind' : IDL.Text,
   'nns_function' : IDL.Opt(IDL.Int32),
   'failed_at' : IDL.Opt(IDL.Nat64),
+  'sns_wasm' : IDL.Opt(SnsWasm),
   'deadline_at' : IDL.Opt(IDL.Nat64),
   'launch_measurements' : IDL.Vec(IDL.Text),
   'release_package_sha256_hex' : IDL.Opt(IDL.Text),
@@ -836,6 +943,7 @@ export const OnChainProposal = IDL.Record({
   'proposed_at' : IDL.Opt(IDL.Nat64),
 });
 export const ProposalSummary = IDL.Record({
+  'deployed' : IDL.Opt(DeployedCheck),
   'first_attestation_at' : IDL.Opt(IDL.Nat64),
   'last_attestation_at' : IDL.Opt(IDL.Nat64),
   'other_commit_count' : IDL.Nat64,
@@ -1230,6 +1338,17 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'trust_list' : IDL.Opt(IDL.Nat64),
     'proposal_id' : IDL.Nat64,
   });
+  const DeployedCheck = IDL.Record({
+    'reproduced_sha256' : IDL.Opt(IDL.Text),
+    'deployed_sha256' : IDL.Opt(IDL.Text),
+    'reproduced_builder_count' : IDL.Nat64,
+    'proposed_sha256' : IDL.Text,
+    'agreement' : IDL.Text,
+    'canister_id' : IDL.Principal,
+    'error' : IDL.Opt(IDL.Text),
+    'state' : IDL.Text,
+    'checked_at' : IDL.Opt(IDL.Nat64),
+  });
   const VerdictCounts = IDL.Record({
     'match' : IDL.Nat64,
     'mismatch' : IDL.Nat64,
@@ -1270,6 +1389,22 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'trust_list' : IDL.Opt(TrustListRef),
     'up_to_date' : IDL.Bool,
   });
+  const CanisterInstall = IDL.Record({
+    'source' : IDL.Text,
+    'wasm_module_hash' : IDL.Text,
+    'arg_hash' : IDL.Opt(IDL.Text),
+    'install_mode' : IDL.Text,
+    'target_canister_id' : IDL.Opt(IDL.Principal),
+    'target_name' : IDL.Opt(IDL.Text),
+  });
+  const ExpectedArtifact = IDL.Record({
+    'sha256' : IDL.Text,
+    'kind' : IDL.Text,
+  });
+  const SnsWasm = IDL.Record({
+    'canister_type' : IDL.Text,
+    'wasm_hash' : IDL.Text,
+  });
   const OnChainProposal = IDL.Record({
     'os' : IDL.Opt(IDL.Text),
     'payload_type' : IDL.Opt(IDL.Text),
@@ -1277,9 +1412,13 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'status' : IDL.Text,
     'title' : IDL.Opt(IDL.Text),
     'executed_at' : IDL.Opt(IDL.Nat64),
+    'claimed_commit' : IDL.Opt(IDL.Text),
+    'canister_install' : IDL.Opt(CanisterInstall),
+    'expected' : IDL.Vec(ExpectedArtifact),
     'kind' : IDL.Text,
     'nns_function' : IDL.Opt(IDL.Int32),
     'failed_at' : IDL.Opt(IDL.Nat64),
+    'sns_wasm' : IDL.Opt(SnsWasm),
     'deadline_at' : IDL.Opt(IDL.Nat64),
     'launch_measurements' : IDL.Vec(IDL.Text),
     'release_package_sha256_hex' : IDL.Opt(IDL.Text),
@@ -1288,6 +1427,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'proposed_at' : IDL.Opt(IDL.Nat64),
   });
   const ProposalSummary = IDL.Record({
+    'deployed' : IDL.Opt(DeployedCheck),
     'first_attestation_at' : IDL.Opt(IDL.Nat64),
     'last_attestation_at' : IDL.Opt(IDL.Nat64),
     'other_commit_count' : IDL.Nat64,
