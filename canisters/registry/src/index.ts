@@ -5,6 +5,7 @@
  */
 import {
   canisterCycleBalance,
+  canisterSelf,
   init,
   inspectMessage,
   isController,
@@ -157,6 +158,7 @@ export default class {
     if (governance === null) return null;
     const outcome = await readProposal(governance, proposalId);
     const proposal = this.registry.recordProposalRead({ proposalId, now: time(), outcome });
+    this.registry.noteEvents({ proposalIds: [proposalId], now: time() });
     this.certified.state.noteProposalRead({ proposal: proposal ?? undefined, at: time() });
     this.scheduleCertification();
     // A confirmation may leave counting to do (more held attestations than one message counts).
@@ -197,6 +199,7 @@ export default class {
     this.registry.renderStale(RERENDER_PER_MESSAGE);
     this.registry.processTrustListWork();
     for (const id of walked) this.certified.state.noteSummary(BigInt(id));
+    this.registry.noteEvents({ proposalIds: walked.map(BigInt), now: time() });
     if (walked.length > 0) this.scheduleCertification();
   }
 
@@ -272,6 +275,7 @@ export default class {
     });
     if (!submitted.ok) return candidError(submitted.error);
     const { receipt, readProposal } = submitted.value;
+    this.registry.noteEvents({ proposalIds: [receipt.proposalId], now: time() });
     if (!receipt.duplicate) {
       this.certified.state.noteAccepted({
         attestationId: receipt.attestationId,
@@ -494,6 +498,11 @@ export default class {
       now: time(),
     });
     this.scheduleBackgroundWork(); // trust lists that hold the builder count it no more
+    if (hidden.ok)
+      this.registry.noteEvents({
+        proposalIds: [BigInt(hidden.value.record.proposalId)],
+        now: time(),
+      });
     if (hidden.ok && hidden.value.record.hidden !== null) {
       const mark = hidden.value.record.hidden;
       this.certified.state.noteHidden({
@@ -517,6 +526,11 @@ export default class {
       attestationId: id,
     });
     this.scheduleBackgroundWork();
+    if (shown.ok)
+      this.registry.noteEvents({
+        proposalIds: [BigInt(shown.value.record.proposalId)],
+        now: time(),
+      });
     if (shown.ok) {
       this.certified.state.noteUnhidden({ attestationId: id, by: caller.toText(), at: time() });
       this.scheduleCertification();
@@ -569,7 +583,7 @@ export default class {
 
   @method('http_request')
   http_request(request: C.HttpRequest): C.HttpResponse {
-    return handleHttp(this.registry, request, canisterCycleBalance());
+    return handleHttp(this.registry, request, canisterCycleBalance(), canisterSelf().toText());
   }
 }
 
