@@ -6,20 +6,20 @@
  * at most `EVENT_CAPACITY`, the oldest dropped first — so the feeds and `repro watch` can page
  * with a cursor that survives upgrades.
  */
+import {
+  EVENT_TYPES,
+  type EventType,
+  type RegistryEvent,
+  type RegistryEventPage,
+} from '@repro-registry/registry-api';
+
 import { primaryArtifact, proposalConsensus, type Consensus } from './consensus';
 import { EVENT_THRESHOLD, durationText, redAlerts, votingWindow } from './alerts';
 import type { ProposalRecordJson, U64String } from './records';
 import { proposalState, type RegistryStore } from './store';
 import { u64Key } from './tables';
 
-export const EVENT_TYPES = [
-  'proposal_seen',
-  'first_attestation',
-  'first_mismatch',
-  'threshold_reached',
-  'red_alert',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType };
 
 /** Events kept; older ones are dropped (readers see where the retained stream starts). */
 export const EVENT_CAPACITY = 10_000;
@@ -28,30 +28,7 @@ export const ALERTS_PER_PROPOSAL = 8;
 /** Events one page of `eventsSince` returns at most. */
 export const EVENT_PAGE_MAX = 500;
 
-export interface EventJson {
-  seq: U64String;
-  type: EventType;
-  proposalId: U64String;
-  /** When the registry noticed it (ns since the epoch): the time of the message that did. */
-  at: U64String;
-  /** The proposal's title as governance states it (text, never markup). */
-  proposalTitle: string | null;
-  commit: string | null;
-  /** The artifact kind the event is about; null for `proposal_seen` and `first_attestation`. */
-  kind: string | null;
-  /** The hash the event is about: the proposal's (threshold) or the other one (mismatch, alert). */
-  sha256: string | null;
-  /** The proposal's hash for `kind`. */
-  expectedSha256: string | null;
-  /** Builders on `sha256` (for `first_attestation`: builders with a counted result). */
-  builders: number;
-  environmentClasses: number;
-  deadlineAt: U64String | null;
-  secondsLeft: number | null;
-  votingOpen: boolean;
-  /** One sentence saying what happened, for titles and notifications. */
-  summary: string;
-}
+export type EventJson = RegistryEvent;
 
 /** Per proposal: which events happened already, and the sequence numbers of its events. */
 export interface ProposalEventsJson {
@@ -230,15 +207,7 @@ function countedBuilders(consensus: Consensus): number {
   return most;
 }
 
-export interface EventPage {
-  events: EventJson[];
-  /** The cursor to ask with next (`since`): the last sequence number returned, or the one given. */
-  next: U64String;
-  /** The oldest sequence number still kept: a reader behind it has missed events. */
-  oldest: U64String;
-  /** The newest sequence number so far (0: none yet). */
-  latest: U64String;
-}
+export type EventPage = RegistryEventPage;
 
 /** Events after `since` (all kept ones when absent), oldest first, at most `limit`. */
 export function eventsSince(
