@@ -1,36 +1,25 @@
 /**
- * The red alert: independent builders agree with each other on a hash that is not the one the
- * proposal asks the network to run. A pure rule over the registry's consensus, so the event
- * stream, its tests and anyone reading the summary reach the same answer.
- *
- * "Agree" is at least `ALERT_MIN_BUILDERS` builders with the same other hash; "independent" is
- * that they built on at least `ALERT_MIN_ENVIRONMENTS` kinds of machine (environment classes,
- * as the registry counts them in a hash group: OS + virtualization + container runtime). Two
- * builders on the same kind of machine can share its quirk (the forum thread's WSL2 and
- * VirtualBox mismatches); two kinds of machine reaching the same other hash point at the
- * proposal. Only a hash the proposal itself states is checked against: builders' own claims of
- * an expected hash are not the proposal's.
+ * The red alert in the registry: the shared rule (`independentDisagreements`, in
+ * `@repro-registry/registry-api/consensus`, which the frontend's banner applies too) over the
+ * proposal's consensus, with the time left to vote.
  */
+import {
+  ALERT_MIN_BUILDERS,
+  ALERT_MIN_ENVIRONMENTS,
+  independentDisagreements,
+  type IndependentDisagreement,
+} from '@repro-registry/registry-api/consensus';
+
 import type { Consensus } from './consensus';
 import type { OnChainProposalJson } from './records';
 
-export const ALERT_MIN_BUILDERS = 2;
-export const ALERT_MIN_ENVIRONMENTS = 2;
+export { ALERT_MIN_BUILDERS, ALERT_MIN_ENVIRONMENTS };
 
 /** Builders on the proposal's hash at which the event stream says "threshold reached". It is
  *  the frontend's default threshold (`DEFAULT_THRESHOLD`), so feed and page agree. */
 export const EVENT_THRESHOLD = 3;
 
-export interface RedAlert {
-  kind: string;
-  /** The hash the builders agree on. */
-  sha256: string;
-  /** The proposal's hash for the artifact. */
-  expectedSha256: string;
-  builders: number;
-  environmentClasses: number;
-  /** Builders on the proposal's own hash, for comparison. */
-  reproducing: number;
+export interface RedAlert extends IndependentDisagreement {
   /** The voting deadline (ns since the epoch), when governance stated one. */
   deadlineAt: bigint | null;
   /** Whole seconds left to vote at `now`; 0 once the deadline passed; null without a deadline. */
@@ -65,29 +54,7 @@ export function redAlerts(args: {
   now: bigint;
 }): RedAlert[] {
   const window = votingWindow(args.onChain, args.now);
-  const alerts: RedAlert[] = [];
-  for (const artifact of args.consensus.artifacts) {
-    if (artifact.expectedSource !== 'proposal' || artifact.expectedSha256 === null) continue;
-    const reproducing =
-      artifact.hashGroups.find((g) => g.matchesExpected === true)?.builderCount ?? 0;
-    for (const group of artifact.hashGroups) {
-      if (group.matchesExpected !== false) continue;
-      if (group.builderCount < ALERT_MIN_BUILDERS) continue;
-      if (group.environmentClasses < ALERT_MIN_ENVIRONMENTS) continue;
-      alerts.push({
-        kind: artifact.kind,
-        sha256: group.sha256,
-        expectedSha256: artifact.expectedSha256,
-        builders: group.builderCount,
-        environmentClasses: group.environmentClasses,
-        reproducing,
-        ...window,
-      });
-    }
-  }
-  return alerts.sort(
-    (a, b) => b.builders - a.builders || (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0),
-  );
+  return independentDisagreements(args.consensus.artifacts).map((d) => ({ ...d, ...window }));
 }
 
 /** "3 days 4 hours", "2 hours 5 minutes", "40 seconds": the time left, for titles. */
