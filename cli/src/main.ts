@@ -13,6 +13,7 @@ import { registerLog } from './commands/log';
 import { registerStatus } from './commands/status';
 import { registerSubmit } from './commands/submit';
 import { registerVerify } from './commands/verify';
+import { registerWatch } from './commands/watch';
 import { CliError, ExitCode } from './core/errors';
 import { toJson } from './io/output';
 
@@ -74,6 +75,7 @@ export function buildProgram(
   registerEnv(program, io);
   registerProposal(program, io);
   registerProposals(program, io);
+  registerWatch(program, io);
   registerHash(program, io);
   registerCheck(program, io);
   registerAttest(program, io);

@@ -6,15 +6,12 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- reads the CLI's JSON output */
 import { readFileSync } from 'node:fs';
 
-import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { signAttestation } from '@repro-registry/attestation';
 import { testArtifact, testPredicate } from '@repro-registry/attestation/testing';
-import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem } from '@repro-registry/local-network';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { localNetwork } from '../support/network-context';
-import { confirmProposals } from '../support/proposals';
+import { confirmProposals, submitAsNewBuilder } from '../support/proposals';
 import { reproInProcess } from '../support/run-cli';
 
 const COMMIT = '2f2c53b7c1cd1a0ba0c3f4b5ca3d7e51c4b2a0d9';
@@ -38,26 +35,16 @@ describe('repro proposals --open (local network)', () => {
       proposals: [{ id: ID, commit: COMMIT, sha256: HASH }],
     });
     // Two builders: one reproduces the proposal's hash, one another.
-    for (const sha256 of [HASH, OTHER]) {
-      const identity = Ed25519KeyIdentity.generate();
-      const client = await createRegistryClient({
-        host: net.url,
-        canisterId: net.canisterIds['registry'],
-        identity,
-        fetchRootKey: true,
-        retryTimes: 0,
-      });
-      const envelope = signAttestation({
-        secretKey: new Uint8Array(identity.getKeyPair().secretKey).slice(0, 32),
+    for (const sha256 of [HASH, OTHER])
+      await submitAsNewBuilder({
+        url: net.url,
+        registryId: net.canisterIds['registry'],
         predicate: testPredicate({
           proposalId: ID.toString(),
           commit: COMMIT,
           artifacts: [testArtifact({ kind: 'guestos', sha256, expectedSha256: HASH })],
         }),
       });
-      const receipt = await client.submit(envelope.envelopeBytes);
-      if (!receipt.ok) throw new Error(`${receipt.error.code}: ${receipt.error.message}`);
-    }
   });
 
   it('lists open elections and canister upgrades with deadline, commit, hashes and the registry’s counts', async () => {

@@ -4,6 +4,8 @@
  * what tests then submit counts at once. The registry counts only proposals it has confirmed.
  */
 import { Actor, HttpAgent, type Identity } from '@dfinity/agent';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import { signAttestation, type UnsignedPredicate } from '@repro-registry/attestation';
 import { createRegistryClient } from '@repro-registry/client';
 import {
   NnsFunction,
@@ -19,6 +21,8 @@ export interface ElectionSpec {
   commit: string;
   /** The release package hash the proposal states (null: none). */
   sha256: string | null;
+  /** The proposal's title (default: "Elect GuestOS <commit> (test)"). */
+  title?: string;
 }
 
 export async function confirmProposals(args: {
@@ -54,7 +58,7 @@ export async function confirmProposals(args: {
     };
     await governance.put_proposal({
       id: p.id,
-      title: `Elect ${hostos ? 'HostOS' : 'GuestOS'} ${p.commit.slice(0, 7)} (test)`,
+      title: p.title ?? `Elect ${hostos ? 'HostOS' : 'GuestOS'} ${p.commit.slice(0, 7)} (test)`,
       summary: 'recorded by a test',
       url: 'https://example.org/proposal',
       topic: 13,
@@ -82,4 +86,26 @@ export async function confirmProposals(args: {
         `the registry did not confirm proposal ${p.id}: ${read.Err.code} ${read.Err.message}`,
       );
   }
+}
+
+/** Signs `predicate` with a new builder key and submits it to the local network's registry. */
+export async function submitAsNewBuilder(args: {
+  url: string;
+  registryId: string;
+  predicate: UnsignedPredicate;
+}): Promise<void> {
+  const identity = Ed25519KeyIdentity.generate();
+  const client = await createRegistryClient({
+    host: args.url,
+    canisterId: args.registryId,
+    identity,
+    fetchRootKey: true,
+    retryTimes: 0,
+  });
+  const envelope = signAttestation({
+    secretKey: new Uint8Array(identity.getKeyPair().secretKey).slice(0, 32),
+    predicate: args.predicate,
+  });
+  const receipt = await client.submit(envelope.envelopeBytes);
+  if (!receipt.ok) throw new Error(`${receipt.error.code}: ${receipt.error.message}`);
 }

@@ -17,6 +17,8 @@ import {
   type Registry,
 } from './core/registry';
 import type { Result } from './core/errors';
+import { FEED_ENDPOINTS, feedRoute } from './feeds/routes';
+import { xmlText } from './xml';
 import {
   candidAttestation,
   candidAttestationPage,
@@ -97,8 +99,10 @@ export function handleHttp(
   registry: Registry,
   request: C.HttpRequest,
   cycles: bigint,
+  /** The canister's id, for the feeds' ids (`feeds/atom.ts`). */
+  registryId = 'registry',
 ): C.HttpResponse {
-  const response = route(registry, request, cycles);
+  const response = route(registry, request, cycles, registryId);
   return {
     status_code: response.status,
     headers: response.headers,
@@ -107,7 +111,12 @@ export function handleHttp(
   };
 }
 
-function route(registry: Registry, request: C.HttpRequest, cycles: bigint): Response {
+function route(
+  registry: Registry,
+  request: C.HttpRequest,
+  cycles: bigint,
+  registryId: string,
+): Response {
   const method = request.method.toUpperCase();
   if (method === 'OPTIONS') return { status: 204, headers: COMMON, body: new Uint8Array() };
   if (method !== 'GET' && method !== 'HEAD') {
@@ -119,6 +128,14 @@ function route(registry: Registry, request: C.HttpRequest, cycles: bigint): Resp
   const [rawPath = '/', rawQuery = ''] = request.url.split('?', 2);
   const path = rawPath.replace(/\/+$/, '') || '/';
   const params = parseQuery(rawQuery);
+  const feed = feedRoute({ registry, path, params, registryId });
+  if (feed !== null) {
+    return {
+      status: feed.status,
+      headers: [['content-type', feed.contentType], ['cache-control', 'no-cache'], ...COMMON],
+      body: utf8Encode(feed.body),
+    };
+  }
   const cursor = numberParam(params, 'cursor');
   const limit = numberParam(params, 'limit');
   if (cursor === null) return badRequest('cursor must be a non-negative integer');
@@ -143,6 +160,7 @@ function route(registry: Registry, request: C.HttpRequest, cycles: bigint): Resp
         '/api/v1/trust-lists?cursor=&limit=',
         '/api/v1/trust-lists/<id>?version=',
         '/badge/<proposal id>.svg?list=',
+        ...FEED_ENDPOINTS,
       ],
     });
   }
@@ -319,19 +337,6 @@ export function badgeOf(summary: Result<ProposalSummaryView>): Badge {
   const title = `reproduced by ${of}${onList}${inAll}`;
   if (v.mismatch === 0 && v.build_failed === 0) return { value, title, color: GREEN };
   return { value, title, color: v.match > 0 ? AMBER : RED };
-}
-
-const XML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Trust-list names are user text: escaped wherever they enter the SVG. */
-function xmlText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
 /** A flat two-part badge. */

@@ -5,6 +5,7 @@
  */
 import {
   canisterCycleBalance,
+  canisterSelf,
   init,
   inspectMessage,
   isController,
@@ -160,6 +161,7 @@ export default class {
     if (governance === null) return null;
     const outcome = await readProposal(governance, proposalId);
     const proposal = this.registry.recordProposalRead({ proposalId, now: time(), outcome });
+    this.registry.noteEvents({ proposalIds: [proposalId], now: time() });
     this.certified.state.noteProposalRead({ proposal: proposal ?? undefined, at: time() });
     this.scheduleCertification();
     // Just executed (or first seen executed): read what the target runs now.
@@ -213,6 +215,7 @@ export default class {
     this.registry.renderStale(RERENDER_PER_MESSAGE);
     this.registry.processTrustListWork();
     for (const id of walked) this.certified.state.noteSummary(BigInt(id));
+    this.registry.noteEvents({ proposalIds: walked.map(BigInt), now: time() });
     if (walked.length > 0) this.scheduleCertification();
   }
 
@@ -288,6 +291,7 @@ export default class {
     });
     if (!submitted.ok) return candidError(submitted.error);
     const { receipt, readProposal } = submitted.value;
+    this.registry.noteEvents({ proposalIds: [receipt.proposalId], now: time() });
     if (!receipt.duplicate) {
       this.certified.state.noteAccepted({
         attestationId: receipt.attestationId,
@@ -518,6 +522,11 @@ export default class {
       now: time(),
     });
     this.scheduleBackgroundWork(); // trust lists that hold the builder count it no more
+    if (hidden.ok)
+      this.registry.noteEvents({
+        proposalIds: [BigInt(hidden.value.record.proposalId)],
+        now: time(),
+      });
     if (hidden.ok && hidden.value.record.hidden !== null) {
       const mark = hidden.value.record.hidden;
       this.certified.state.noteHidden({
@@ -541,6 +550,11 @@ export default class {
       attestationId: id,
     });
     this.scheduleBackgroundWork();
+    if (shown.ok)
+      this.registry.noteEvents({
+        proposalIds: [BigInt(shown.value.record.proposalId)],
+        now: time(),
+      });
     if (shown.ok) {
       this.certified.state.noteUnhidden({ attestationId: id, by: caller.toText(), at: time() });
       this.scheduleCertification();
@@ -593,7 +607,7 @@ export default class {
 
   @method('http_request')
   http_request(request: C.HttpRequest): C.HttpResponse {
-    return handleHttp(this.registry, request, canisterCycleBalance());
+    return handleHttp(this.registry, request, canisterCycleBalance(), canisterSelf().toText());
   }
 }
 

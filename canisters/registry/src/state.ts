@@ -67,5 +67,9 @@ export function stableTables(): RegistryTables {
     memberships: table(19, 'json'),
     listTallies: table(20, 'json'),
     listQueue: table(21, 'bytes'),
+    // The event stream (issue 12) starts at 30, leaving 22..29 to tables added alongside it;
+    // 40 and 41 are the certified log's (`certified/stable.ts`).
+    events: table(30, 'json'),
+    proposalEvents: table(31, 'json'),
   };
 }

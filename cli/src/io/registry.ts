@@ -21,6 +21,11 @@ export interface RegistryGateway {
   checkpoint(): Promise<Client.Checkpoint>;
   consistencyProof(oldSize: bigint, newSize: bigint): Promise<Client.ConsistencyProof>;
   verifyContext(): Client.VerifyContext;
+  /**
+   * A page of the event stream: the JSON API's `/api/v1/events` answer, parsed but not yet
+   * checked (`core/watch.ts` does), read through the same agent as every other call.
+   */
+  events(args: { since: bigint | null; limit: number }): Promise<unknown>;
 }
 
 function describe(error: unknown): string {
@@ -144,6 +149,33 @@ export async function connectRegistry(args: {
           new_size: [newSize],
         });
         return 'Ok' in r ? { ok: true, value: r.Ok } : { ok: false, error: r.Err };
+      }),
+    events: ({ since, limit }) =>
+      call(async () => {
+        const query = `limit=${limit}${since === null ? '' : `&since=${since}`}`;
+        const reply = await registry.actor.http_request({
+          method: 'GET',
+          url: `/api/v1/events?${query}`,
+          headers: [['accept', 'application/json']],
+          body: new Uint8Array(),
+          certificate_version: [],
+        });
+        let body: unknown;
+        try {
+          body = JSON.parse(new TextDecoder().decode(reply.body));
+        } catch {
+          body = null;
+        }
+        if (reply.status_code === 200) return { ok: true, value: body };
+        const own = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+        return {
+          ok: false,
+          error: {
+            code: typeof own?.code === 'string' ? own.code : 'REJECTED',
+            message:
+              typeof own?.message === 'string' ? own.message : `HTTP status ${reply.status_code}`,
+          },
+        };
       }),
     verifyContext: () => {
       const rootKey = registry.agent.rootKey;

@@ -43,3 +43,10 @@ export interface ArtifactConsensus<Kind extends string = string> {
    *  the registry tracks one by one (too many distinct results, as a flood of keys would make). */
   untrackedBuilders: number;
 }
+
+export {
+  ALERT_MIN_BUILDERS,
+  ALERT_MIN_ENVIRONMENTS,
+  independentDisagreements,
+  type IndependentDisagreement,
+} from './alerts';

@@ -10,3 +10,5 @@ export { ErrorCode, RegistryErrorCode, isErrorCode, isRegistryErrorCode } from '
 export { methodNames, methodType } from './methods';
 export type { MethodArgs, MethodName, MethodReply } from './methods';
 export { registryErrorOfReject, type CodedRejection } from './rejects';
+export { EVENT_TYPES } from './events';
+export type { EventType, RegistryEvent, RegistryEventPage } from './events';

@@ -281,6 +281,14 @@ export interface MetaJson {
   nextTrustListId?: U64String;
   /** Trust lists with a version being counted or an old one being removed. */
   listJobs?: U64String[];
+  /** The event stream's bounds (`events.ts`); absent until the first event. */
+  events?: EventCounterJson;
+}
+
+/** The event stream's next sequence number and the oldest one still kept. */
+export interface EventCounterJson {
+  next: U64String;
+  oldest: U64String;
 }
 
 /** `RegistryLimits` as stored (JSON has no bigint). */

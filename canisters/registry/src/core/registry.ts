@@ -9,6 +9,14 @@ import type { Principal } from '@dfinity/principal';
 import { deployedCheckWanted, deployedChecksDue, recordDeployedRead } from './deployed';
 import type { ReadOutcome } from './governance';
 import type { Result } from './errors';
+import {
+  eventsSince,
+  latestEvents,
+  noteProposalEvents,
+  proposalEvents,
+  type EventJson,
+  type EventPage,
+} from './events';
 import { ok } from './errors';
 import { markCurrentLayout, migrate } from './migration';
 import { hide, unhide, type Caller } from './moderation';
@@ -49,6 +57,7 @@ export type { AttestationRenderer, AttestationView, RenderedAttestation } from '
 export { RERENDER_PER_MESSAGE, emptySync } from './store';
 export { rateLimitOf } from './rate-limit';
 export type { TrustListView } from './trust-lists';
+export type { EventJson, EventPage } from './events';
 
 /** Seconds between refreshes of open proposals unless init arguments say otherwise. */
 export const DEFAULT_REFRESH_SECONDS = 600;
@@ -131,6 +140,31 @@ export class Registry extends RegistryStore {
 
   processTrustListWork(budget?: number): boolean {
     return processTrustListWork(this, budget);
+  }
+
+  // ---------------------------------------------------------------- events (issue 12)
+
+  /**
+   * Derives what is new about these proposals (after a submission, a read from governance, a
+   * recount or a hidden attestation) into the event stream, at the time of that message.
+   */
+  noteEvents(args: { proposalIds: Iterable<bigint>; now: bigint }): EventJson[] {
+    const out: EventJson[] = [];
+    for (const proposalId of new Set(args.proposalIds))
+      out.push(...noteProposalEvents(this, { proposalId, now: args.now }));
+    return out;
+  }
+
+  eventsSince(args: { since?: bigint; limit?: number }): EventPage {
+    return eventsSince(this, args);
+  }
+
+  latestEvents(limit: number): EventJson[] {
+    return latestEvents(this, limit);
+  }
+
+  proposalEvents(proposalId: bigint): EventJson[] {
+    return proposalEvents(this, proposalId);
   }
 
   // ---------------------------------------------------------------- layout

@@ -62,6 +62,10 @@ export interface RegistryTables {
   listTallies: Table<ListTallyJson>;
   /** proposal id ‖ builder principal → nothing: standings changed since trust lists counted them. */
   listQueue: Table<Uint8Array>;
+  /** event sequence number → the event (`events.ts`), the oldest dropped past a bound. */
+  events: Table<EventJson>;
+  /** proposal id → which events it had and their sequence numbers. */
+  proposalEvents: Table<ProposalEventsJson>;
 }
 
 export interface NameHolderJson {
@@ -84,6 +88,7 @@ import type {
   TrustListJson,
   TrustListVersionJson,
 } from './records';
+import type { EventJson, ProposalEventsJson } from './events';
 
 export function u64Key(value: bigint): Uint8Array {
   const key = new Uint8Array(8);
@@ -187,5 +192,7 @@ export function memoryTables(): RegistryTables {
     memberships: new MemoryTable(),
     listTallies: new MemoryTable(),
     listQueue: new MemoryTable(),
+    events: new MemoryTable(),
+    proposalEvents: new MemoryTable(),
   };
 }

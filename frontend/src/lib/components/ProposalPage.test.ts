@@ -62,6 +62,20 @@ function show(registry: MemoryRegistry) {
 }
 
 describe('ProposalPage', () => {
+  it('shows the red alert above the headline and links the proposal’s feed', async () => {
+    const registry = new MemoryRegistry();
+    registry.add(attestation({ id: 1n, builder: builders[0], sha256: BAD_HASH }));
+    registry.add(
+      attestation({ id: 2n, builder: builders[1], sha256: BAD_HASH, environment: WSL2 }),
+    );
+    const { target } = show(registry);
+    await vi.waitFor(() => expect(target.querySelector('[data-red-alert]')).not.toBeNull());
+    expect(text(target, '[data-red-alert] p')).toContain('2 builders on 2 kinds of machine');
+    expect(target.querySelector('[data-feed-link]')?.getAttribute('href')).toMatch(
+      /\/proposals\/139768\/feed\.atom/,
+    );
+  });
+
   it(
     'shows hash groups, the expected group, where the mismatch is, and a verification mark per attestation',
     { timeout: 30_000 },
