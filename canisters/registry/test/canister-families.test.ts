@@ -17,7 +17,6 @@ import { hexToBytes } from '@repro-registry/proposals';
 import { ErrorCode } from '@repro-registry/registry-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { GOVERNANCE_SOURCE_DIRS } from '../../governance/sources';
 import { RecordedProposalWithAction } from '../../governance/src/recorded';
 import { COMMIT, hashOf, predicate, testBuilder } from './builders';
 import { SECOND, startWithGovernance } from './governance-standin';
@@ -120,7 +119,7 @@ describe('canister reproductions and the deployed-hash check (real wasm)', () =>
       instrumented: true,
       clock: () => clock,
     }));
-    const wasm = await readFile(await ensureCanisterBuilt('governance', GOVERNANCE_SOURCE_DIRS));
+    const wasm = await readFile(await ensureCanisterBuilt('governance'));
     standInModule = createHash('sha256').update(wasm).digest('hex');
   });
 
