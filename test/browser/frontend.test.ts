@@ -18,6 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { localNetwork } from '../support/network-context';
 import { describeAccessibility } from './accessibility.cases';
 import { describeAnswer } from './answer.cases';
+import { describeCertified } from './certified.cases';
 import {
   ENVIRONMENTS,
   GOOD_HASH,
@@ -354,6 +355,7 @@ describe('builder page', () => {
 });
 
 describeAnswer(browserWorld);
+describeCertified(browserWorld);
 describeAccessibility(browserWorld);
 
 describe('registry down', () => {

@@ -122,8 +122,9 @@ export interface CandidSummary {
 }
 
 /**
- * A replica node that lies: it answers `list_attestations` and `get_proposal_summary` queries
- * with the registry's real answer, altered (one attestation's envelope, a summary's count), and
+ * A replica node that lies: it answers `list_attestations`, `get_proposal_summary`,
+ * `list_proposals` and `get_certified_summaries` queries with the registry's real answer, altered
+ * (one attestation's envelope, a summary's count), and
  * signs the altered response with its node key like any honest answer. The agent accepts it (the
  * node signature is valid); only the page's own verification can catch it — the builder's
  * signature for an envelope, the recount from verified attestations for a summary. Nothing else
@@ -138,6 +139,10 @@ export async function maliciousNode(args: {
   tamper?: (attestationId: bigint, envelope: Uint8Array) => Uint8Array;
   /** Alters a summary in place; returns whether it did. */
   tamperSummary?: (summary: CandidSummary) => boolean;
+  /** Alters a summary of the proposal list (`list_proposals`, unchecked) in place. */
+  tamperListed?: (summary: CandidSummary) => boolean;
+  /** Alters a certified summary (`get_certified_summaries`: the Candid blob) in place. */
+  tamperCertified?: (summary: CandidSummary) => boolean;
 }): Promise<{ handle: (route: Route) => Promise<void>; tampered: bigint[] }> {
   const keys = JSON.parse(
     await readFile(join(args.stateDir, 'network', 'network-keys.json'), 'utf8'),
@@ -151,6 +156,9 @@ export async function maliciousNode(args: {
   const methodType = (name: string) =>
     service._fields.find(([n]) => n === name)?.[1] as IDL.FuncClass;
   const tampered: bigint[] = [];
+  const summaryType = (
+    methodType('get_proposal_summary').retTypes[0] as IDL.VariantClass
+  )._fields.find(([name]) => name === 'Ok')![1];
 
   /** Alters the decoded reply of `method`; returns whether anything changed. */
   function alter(method: string, result: unknown): boolean {
@@ -168,6 +176,27 @@ export async function maliciousNode(args: {
           tampered.push(a.id);
           changed = true;
         }
+      }
+      return changed;
+    }
+    if (method === 'list_proposals' && args.tamperListed !== undefined) {
+      const page = result as { proposals: CandidSummary[] };
+      const changed = page.proposals.filter((p) => args.tamperListed!(p));
+      tampered.push(...changed.map((p) => p.proposal_id));
+      return changed.length > 0;
+    }
+    if (method === 'get_certified_summaries' && args.tamperCertified !== undefined) {
+      const batch = result as { summaries: { proposal_id: bigint; summary: [] | [Uint8Array] }[] };
+      let changed = false;
+      for (const entry of batch.summaries) {
+        if (entry.summary.length === 0) continue;
+        const [summary] = IDL.decode([summaryType], entry.summary[0].slice()) as unknown as [
+          CandidSummary,
+        ];
+        if (!args.tamperCertified(summary)) continue;
+        entry.summary = [new Uint8Array(IDL.encode([summaryType], [summary]))];
+        tampered.push(entry.proposal_id);
+        changed = true;
       }
       return changed;
     }
@@ -191,7 +220,12 @@ export async function maliciousNode(args: {
     const answer = decodeCbor(new Uint8Array(await response.body())) as CborMap;
     const reply = answer['reply'];
     if (
-      !['list_attestations', 'get_proposal_summary'].includes(method) ||
+      ![
+        'list_attestations',
+        'get_proposal_summary',
+        'list_proposals',
+        'get_certified_summaries',
+      ].includes(method) ||
       answer['status'] !== 'replied' ||
       !isMap(reply)
     ) {

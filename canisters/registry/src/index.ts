@@ -47,6 +47,7 @@ import {
 } from './replies';
 import { stableTables } from './state';
 import { CertifiedRegistry } from './certified/certified-registry';
+import { certifiedSummaries } from './certified/certified-batch';
 
 /** Open proposals read again per timer tick: bounded work however many there are. */
 const REFRESH_PER_TICK = 5;
@@ -603,6 +604,11 @@ export default class {
   @method('get_certified_attestation')
   get_certified_attestation(id: bigint): Result<C.CertifiedAttestation> {
     return this.certified.certifiedAttestation(id);
+  }
+
+  @method('get_certified_summaries')
+  get_certified_summaries(proposalIds: BigUint64Array): C.CertifiedSummaries {
+    return certifiedSummaries(this.certified.state, [...proposalIds]);
   }
 
   @method('http_request')

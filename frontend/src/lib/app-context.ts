@@ -4,6 +4,7 @@ import { fetchConfigFile, resolveConfig, type ConfigResult } from './config';
 import { createVerifier, type Verifier } from './services/verification.service';
 import { BuilderNames } from './state/builder-names.svelte';
 import { Clock } from './state/clock.svelte';
+import { LogCheckpoint } from './state/log-checkpoint.svelte';
 import { Preferences } from './state/preferences.svelte';
 import { RegistryInfoState } from './state/registry-info.svelte';
 import { Router } from './state/router.svelte';
@@ -13,6 +14,8 @@ export interface AppContext {
   config: ConfigResult;
   api: RegistryApi | null;
   info: RegistryInfoState | null;
+  /** The transparency log's checkpoint and its consistency with the last one seen here. */
+  checkpoint: LogCheckpoint | null;
   /** Whose builders the pages count (everyone, or one trust list's). */
   trustLists: TrustListSelection | null;
   /** Builders' display names, read as pages show builders; shared by every page of the visit. */
@@ -48,6 +51,10 @@ export async function createAppContext(win: Window): Promise<AppContext> {
     config,
     api,
     info: api === null ? null : new RegistryInfoState(api),
+    checkpoint:
+      api === null
+        ? null
+        : new LogCheckpoint(api.certified, localStorageOrNull(win), api.connection.canisterId),
     trustLists: api === null ? null : new TrustListSelection(api, localStorageOrNull(win)),
     names: api === null ? null : new BuilderNames(api),
     verifier: () => (verifier ??= createVerifier()),

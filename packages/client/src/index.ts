@@ -375,3 +375,5 @@ export {
   verifyInclusionProof,
 } from './verify';
 export type { VerifiedHead, VerifyContext } from './verify';
+export { verifyCertifiedSummaries } from './verify-batch';
+export type { CertifiedSummaryOutcome } from './verify-batch';

@@ -14,6 +14,7 @@ import {
 import type * as W from '@repro-registry/client';
 
 import type * as M from '../model/types';
+import { createCertifiedApi, type CertifiedApi } from './certified.api';
 import { ApiError } from './errors';
 
 export interface RegistryConnection {
@@ -55,6 +56,8 @@ export interface RegistryApi {
    * tree; null when the canister is empty.
    */
   getModuleHash(canisterId?: string): Promise<string | null>;
+  /** Certified reads, verified in this browser (issue 10): list badges, checkpoint. */
+  readonly certified: CertifiedApi;
 }
 
 const opt = <T>(v: [] | [T]): T | null => (v.length === 0 ? null : v[0]);
@@ -305,6 +308,7 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
 
   return {
     connection,
+    certified: createCertifiedApi({ client: getClient, callError }),
     listProposals: (args) =>
       call(async (c) => {
         const page = await c.listProposals(args);

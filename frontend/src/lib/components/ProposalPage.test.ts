@@ -242,4 +242,24 @@ describe('ProposalPage headline', () => {
       expect(document.title).toMatch(/^#139768 .* · Reproduced · repro registry$/);
     },
   );
+
+  it(
+    'says at the top when the certified summary fails verification, and still answers',
+    { timeout: 30_000 },
+    async () => {
+      const registry = seeded();
+      registry.certified.failing = 'CERTIFICATE_INVALID';
+      const { target } = show(registry);
+      await vi.waitFor(
+        () => expect(target.querySelector('[data-headline="reproduced"]')).not.toBeNull(),
+        VERIFICATION_WAIT,
+      );
+      await vi.waitFor(() =>
+        expect(all(target, '[data-summary-difference]').map((e) => e.textContent)).toEqual([
+          "The registry's certified summary failed verification in your browser (CERTIFICATE_INVALID: the node lied).",
+        ]),
+      );
+      expect(registry.calls).toContain('certifiedSummaries');
+    },
+  );
 });

@@ -114,6 +114,51 @@ describe('ProposalsPage', () => {
     expect(row.textContent).toContain('voting ends');
   });
 
+  it('draws badges from the certified summaries, never from the unchecked list', async () => {
+    const registry = seeded();
+    // The list's (unchecked) summaries inflate every hash group; the certified ones are honest.
+    registry.tamperSummary = (s) => ({
+      ...s,
+      artifacts: s.artifacts.map((a) => ({
+        ...a,
+        hashGroups: a.hashGroups.map((g) => ({ ...g, builderCount: g.builderCount + 7 })),
+      })),
+    });
+    const { target } = show(registry);
+    await vi.waitFor(() =>
+      expect(badges(target).find(([id]) => id === '101')).toEqual([
+        '101',
+        'good',
+        'reproduced · 5 builders',
+      ]),
+    );
+    expect(registry.calls).toContain('certifiedSummaries');
+    expect(
+      target
+        .querySelector('[data-proposal-id="101"] [data-certified]')
+        ?.getAttribute('data-certified'),
+    ).toBe('verified');
+  });
+
+  it('says "failed verification" in the badge and at the top when a certified summary fails', async () => {
+    const registry = seeded();
+    registry.certified.failing = 'WITNESS_MISMATCH';
+    const { target } = show(registry);
+    await vi.waitFor(() => expect(all(target, '[data-certified-failed]')).toHaveLength(5));
+    expect(badges(target).map(([, tone, text]) => [tone, text])).toEqual(
+      Array.from({ length: 5 }, () => ['bad', 'failed verification']),
+    );
+    const alert = target.querySelector('[data-certified-problems]')!;
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect(alert.textContent).toContain('WITNESS_MISMATCH');
+    expect(target.textContent).not.toContain('cannot be reached');
+    // Above the legend and the list.
+    expect(
+      alert.compareDocumentPosition(target.querySelector('[data-proposal-id]')!) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+  });
+
   it('counts only a trust list’s builders when one is chosen, and says so on every badge', async () => {
     const registry = seeded();
     // The first three builders keep a list; builder 3 (a mismatch on 102) is not on it.

@@ -164,15 +164,18 @@ export function tallyFromVerified(args: {
  * Sentences saying where the registry's summary and the verified attestations disagree (empty
  * when they agree). Both tallies must be for the same artifact and scope.
  */
-export function summaryDifferences(summary: Tally, verified: Tally): string[] {
+export function summaryDifferences(
+  summary: Tally,
+  verified: Tally,
+  /** Whose summary: the registry's (unchecked) or its certified one. */
+  source = "The registry's summary",
+): string[] {
   const out: string[] = [];
   const count = (t: Tally, sha: string | null) =>
     sha === null ? 0 : (t.groups.find((g) => g.sha256 === sha)?.builders ?? 0);
   const expected = verified.expectedSha256;
   const say = (what: string, claimed: number, seen: number) =>
-    out.push(
-      `The registry's summary counts ${claimed} ${what}; the attestations verified here show ${seen}.`,
-    );
+    out.push(`${source} counts ${claimed} ${what}; the attestations verified here show ${seen}.`);
   if (expected !== null && count(summary, expected) !== count(verified, expected)) {
     say("builders with the proposal's hash", count(summary, expected), count(verified, expected));
   }

@@ -9,6 +9,7 @@ import { ApiError } from '../api/errors';
 import type { RegistryApi, RegistryConnection } from '../api/registry.api';
 import type * as M from '../model/types';
 import { onChainProposal, summaryOf } from './fixtures';
+import { MemoryCertified } from './memory-certified';
 
 interface StoredProposal {
   onChain: M.OnChainProposal | null;
@@ -33,6 +34,11 @@ export class MemoryRegistry implements RegistryApi {
   /** Rewrites summaries on their way out (a registry that lies about its count). */
   tamperSummary: ((s: M.ProposalSummary) => M.ProposalSummary) | null = null;
   readonly calls: string[] = [];
+  /** Certified reads (summaries everyone counts, the transparency log). */
+  readonly certified = new MemoryCertified(
+    (id) => (this.proposals.has(id) ? this.honestSummary(id) : null),
+    (call) => this.check(call),
+  );
 
   add(attestation: M.Attestation, onChain: M.OnChainProposal | null = onChainProposal()): void {
     const p = this.proposals.get(attestation.proposalId) ?? { onChain, attestations: [] };
@@ -56,6 +62,7 @@ export class MemoryRegistry implements RegistryApi {
     }
     p.attestations.push(attestation);
     this.proposals.set(attestation.proposalId, p);
+    this.certified.append(`accepted ${attestation.id}`);
   }
 
   private check(call: string): void {

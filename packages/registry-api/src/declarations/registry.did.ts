@@ -152,6 +152,22 @@ export interface CertifiedAttestation {
   'witness' : Uint8Array,
   'attestation_id' : bigint,
 }
+/**
+ * A page of proposals' certified summaries under one certificate and one witness (the list
+ * page's badges: one certificate to verify instead of one per proposal).
+ */
+export interface CertifiedSummaries {
+  'certificate' : [] | [Uint8Array],
+  /**
+   * One entry per distinct id asked, the first 100 only: the Candid message of (ProposalSummary)
+   * certified as proposal/<id>, or none when the proposal has no certified summary (unknown,
+   * unconfirmed or rejected; the witness then proves proposal/<id> absent).
+   */
+  'summaries' : Array<
+    { 'summary' : [] | [Uint8Array], 'proposal_id' : bigint }
+  >,
+  'witness' : Uint8Array,
+}
 export interface CertifiedSummary {
   'certificate' : [] | [Uint8Array],
   'witness' : Uint8Array,
@@ -600,6 +616,10 @@ export interface _SERVICE {
     { 'Ok' : CertifiedAttestation } |
       { 'Err' : RegistryError }
   >,
+  /**
+   * Up to 100 proposals' certified summaries under one certificate (see CertifiedSummaries).
+   */
+  'get_certified_summaries' : ActorMethod<[BigUint64Array], CertifiedSummaries>,
   'get_certified_summary' : ActorMethod<
     [bigint],
     { 'Ok' : CertifiedSummary } |
@@ -835,6 +855,16 @@ export const CertifiedAttestation = IDL.Record({
   'certified_record' : IDL.Vec(IDL.Nat8),
   'witness' : IDL.Vec(IDL.Nat8),
   'attestation_id' : IDL.Nat64,
+});
+export const CertifiedSummaries = IDL.Record({
+  'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+  'summaries' : IDL.Vec(
+    IDL.Record({
+      'summary' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+      'proposal_id' : IDL.Nat64,
+    })
+  ),
+  'witness' : IDL.Vec(IDL.Nat8),
 });
 export const CertifiedSummary = IDL.Record({
   'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
@@ -1116,6 +1146,11 @@ export const idlService: IDL.ServiceClass = IDL.Service({
       [IDL.Variant({ 'Ok' : CertifiedAttestation, 'Err' : RegistryError })],
       ['query'],
     ),
+  'get_certified_summaries' : IDL.Func(
+      [IDL.Vec(IDL.Nat64)],
+      [CertifiedSummaries],
+      ['query'],
+    ),
   'get_certified_summary' : IDL.Func(
       [IDL.Nat64],
       [IDL.Variant({ 'Ok' : CertifiedSummary, 'Err' : RegistryError })],
@@ -1319,6 +1354,16 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'certified_record' : IDL.Vec(IDL.Nat8),
     'witness' : IDL.Vec(IDL.Nat8),
     'attestation_id' : IDL.Nat64,
+  });
+  const CertifiedSummaries = IDL.Record({
+    'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+    'summaries' : IDL.Vec(
+      IDL.Record({
+        'summary' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+        'proposal_id' : IDL.Nat64,
+      })
+    ),
+    'witness' : IDL.Vec(IDL.Nat8),
   });
   const CertifiedSummary = IDL.Record({
     'certificate' : IDL.Opt(IDL.Vec(IDL.Nat8)),
@@ -1598,6 +1643,11 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'get_certified_attestation' : IDL.Func(
         [IDL.Nat64],
         [IDL.Variant({ 'Ok' : CertifiedAttestation, 'Err' : RegistryError })],
+        ['query'],
+      ),
+    'get_certified_summaries' : IDL.Func(
+        [IDL.Vec(IDL.Nat64)],
+        [CertifiedSummaries],
         ['query'],
       ),
     'get_certified_summary' : IDL.Func(

@@ -1,0 +1,86 @@
+/**
+ * The list page's badges from certified data: for the proposals shown, their summaries as the
+ * registry certified them, verified in this browser (one certificate per batch). A proposal is
+ * read again when the list says it changed. What failed verification is kept as such: the
+ * badge says "failed verification", never the unchecked number.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+
+import type { CertifiedApi, CertifiedSummary } from '../api/certified.api';
+import { asApiError, type ApiError } from '../api/errors';
+import type { ProposalSummary } from '../model/types';
+
+export type CertifiedBadgeSource =
+  | CertifiedSummary
+  | { status: 'loading' }
+  /** The certified read itself failed (no answer); the badge says it could not be checked. */
+  | { status: 'error'; error: ApiError };
+
+/** Reads again, with backoff, a summary the registry has not certified in its latest form yet. */
+const LAG_RETRIES = 4;
+const LAG_RETRY_MS = 1_000;
+
+export class CertifiedSummaries {
+  private readonly known = new SvelteMap<bigint, CertifiedBadgeSource>();
+  /** The list summary each certified read answered for (a change asks again). */
+  private readonly readFor = new Map<bigint, string>();
+
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+
+  constructor(private readonly api: CertifiedApi) {}
+
+  get(proposalId: bigint): CertifiedBadgeSource {
+    return this.known.get(proposalId) ?? { status: 'loading' };
+  }
+
+  /** Proposals whose certified summary failed verification, in the order asked. */
+  readonly failed = $derived(
+    [...this.known].flatMap(([id, s]) => (s.status === 'failed' ? [{ id, ...s }] : [])),
+  );
+
+  /**
+   * Reads the certified summaries of these proposals unless read for the same list summary
+   * (attestation counts and last change).
+   */
+  async request(proposals: readonly ProposalSummary[], attempt = 0): Promise<void> {
+    const stale = proposals.filter((p) => this.readFor.get(p.proposalId) !== versionOf(p));
+    if (stale.length === 0) return;
+    for (const p of stale) this.readFor.set(p.proposalId, versionOf(p));
+    const ids = stale.map((p) => p.proposalId);
+    try {
+      const outcomes = await this.api.summaries(ids);
+      for (const id of ids) this.known.set(id, outcomes.get(id) ?? { status: 'loading' });
+    } catch (e) {
+      const error = asApiError(e);
+      for (const id of ids) {
+        this.readFor.delete(id);
+        this.known.set(id, { status: 'error', error });
+      }
+    }
+    // A certified summary lags an update by one message: one that is not certified yet (or older
+    // than the list's) is read again with the next refresh.
+    const lagging = stale.filter((p) => {
+      const s = this.known.get(p.proposalId);
+      return (
+        s?.status === 'absent' ||
+        (s?.status === 'verified' && versionOf(s.summary) !== versionOf(p))
+      );
+    });
+    for (const p of lagging) this.readFor.delete(p.proposalId);
+    if (lagging.length > 0 && attempt < LAG_RETRIES && !this.disposed) {
+      const wait = LAG_RETRY_MS * 2 ** attempt;
+      this.timer = setTimeout(() => void this.request(lagging, attempt + 1), wait);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+  }
+}
+
+/** What changes when a proposal's attestations change (a certified summary may lag by one). */
+export function versionOf(s: ProposalSummary): string {
+  return `${s.attestationCount}:${s.hiddenCount}:${s.supersededCount}:${s.lastAttestationAt}:${s.onChain?.status}`;
+}
