@@ -234,7 +234,6 @@ export interface RegistryClient {
     verdict?: string;
     cursor?: bigint;
     limit?: number;
-    includeEnvelopes?: boolean;
   }): Promise<Result<T.AttestationPage>>;
   getAttestation(id: bigint): Promise<Result<T.Attestation>>;
   getBuilder(args: {
@@ -316,7 +315,6 @@ export async function createRegistryClient(
             verdict: opt(args.verdict),
             cursor: opt(args.cursor),
             limit: opt(args.limit),
-            include_envelopes: opt(args.includeEnvelopes),
           }),
         ),
       ),
@@ -375,3 +373,10 @@ export {
   verifyInclusionProof,
 } from './verify';
 export type { VerifiedHead, VerifyContext } from './verify';
+export {
+  describeReadFailure,
+  joinAttestation,
+  readAttestation,
+  readAttestationAsync,
+} from './attestation';
+export type { AttestationRead, AttestationReadFailure, ReadAttestation } from './attestation';
