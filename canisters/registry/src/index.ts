@@ -45,7 +45,6 @@ import {
   candidTrustList,
   candidTrustListPage,
   renderAttestation,
-  fittingPage,
   renderedAttestationPage,
   type Result,
 } from './replies';
@@ -450,7 +449,7 @@ export default class {
         limit: request.limit[0],
         bounds: ATTESTATION_PAGE_LIMIT,
       }),
-      (page) => renderedAttestationPage(this.registry, fittingPage(this.registry, page)),
+      (page) => renderedAttestationPage(this.registry, page),
     );
   }
 
@@ -470,10 +469,7 @@ export default class {
       }),
       (v) => ({
         profile: candidBuilder(v.profile),
-        attestations: renderedAttestationPage(
-          this.registry,
-          fittingPage(this.registry, v.attestations),
-        ),
+        attestations: renderedAttestationPage(this.registry, v.attestations),
       }),
     );
   }

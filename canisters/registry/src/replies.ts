@@ -203,8 +203,11 @@ export function renderAttestation(view: AttestationView): RenderedAttestation {
  * A rendering stored for an earlier shape of the record (before an upgrade's walk redid it) is
  * rendered now instead.
  */
-export function attestationReply(registry: Registry, idKey: Uint8Array): PreEncoded<C.Attestation> {
-  const envelope = registry.tables.envelopes.get(idKey) as Uint8Array;
+export function attestationReply(
+  registry: Registry,
+  idKey: Uint8Array,
+  envelope = registry.tables.envelopes.get(idKey) as Uint8Array,
+): PreEncoded<C.Attestation> {
   const { bytes, envelopeOffset } = renderingOf(registry, idKey);
   return new PreEncoded<C.Attestation>(
     concatBytes(
@@ -232,34 +235,27 @@ function renderingOf(registry: Registry, idKey: Uint8Array): RenderedAttestation
  */
 export const ENVELOPE_BYTES_PER_PAGE = 1_500_000;
 
-/** `page` cut where its envelopes pass `ENVELOPE_BYTES_PER_PAGE`; `next` then resumes there. */
-export function fittingPage(
-  registry: Registry,
-  page: Page<Uint8Array>,
-  budget = ENVELOPE_BYTES_PER_PAGE,
-): Page<Uint8Array> {
-  let bytes = 0;
-  for (let i = 0; i < page.items.length; i++) {
-    bytes += registry.tables.envelopes.get(page.items[i])?.length ?? 0;
-    if (i > 0 && bytes > budget) {
-      // Items run from position `end - 1` down; the cursor is an exclusive upper bound.
-      const left = BigInt(page.items.length - i);
-      return { ...page, items: page.items.slice(0, i), next: (page.next ?? 0n) + left };
-    }
-  }
-  return page;
-}
-
-/** A page of attestations for a Candid reply, copied from their stored renderings. */
+/**
+ * A page of attestations for a Candid reply, copied from their stored renderings, cut where
+ * its envelopes pass `budget` (it holds at least one); `next_cursor` then resumes there.
+ */
 export function renderedAttestationPage(
   registry: Registry,
   page: Page<Uint8Array>,
+  budget = ENVELOPE_BYTES_PER_PAGE,
 ): Encodable<C.AttestationPage> {
-  return {
-    attestations: page.items.map((id) => attestationReply(registry, id)),
-    next_cursor: opt(page.next),
-    total: page.total,
-  };
+  const attestations: PreEncoded<C.Attestation>[] = [];
+  let bytes = 0;
+  for (const id of page.items) {
+    const envelope = registry.tables.envelopes.get(id) as Uint8Array;
+    bytes += envelope.length;
+    if (attestations.length > 0 && bytes > budget) break;
+    attestations.push(attestationReply(registry, id, envelope));
+  }
+  // Items run from position `end - 1` down; the cursor is an exclusive upper bound.
+  const left = BigInt(page.items.length - attestations.length);
+  const next = left === 0n ? page.next : (page.next ?? 0n) + left;
+  return { attestations, next_cursor: opt(next), total: page.total };
 }
 
 /** A page of attestation views as Candid values (the reference the stored renderings equal). */

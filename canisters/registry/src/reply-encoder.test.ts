@@ -20,7 +20,6 @@ import {
   candidBuilder,
   candidProposalPage,
   candidSummary,
-  fittingPage,
   renderAttestation,
   renderedAttestationPage,
 } from './replies';
@@ -230,21 +229,27 @@ describe('encodeReply', () => {
     if (!all.ok) throw new Error('no page');
     const sizes = all.value.items.map((id) => r.tables.envelopes.get(id)?.length ?? 0);
     const budget = sizes[0] + sizes[1] + 1; // two envelopes fit, three do not
-    const seen: Uint8Array[] = [];
+    const decode = (p: ReturnType<typeof renderedAttestationPage>) =>
+      (
+        IDL.decode([AttestationPageResult], encodeReply(AttestationPageResult, { Ok: p }))[0] as {
+          Ok: { attestations: { id: bigint }[]; next_cursor: [] | [bigint] };
+        }
+      ).Ok;
+    const seen: bigint[] = [];
     let cursor: bigint | undefined;
     for (;;) {
-      const page = r.listAttestationIds({ proposalId: 134567n, limit: 500, cursor });
-      if (!page.ok) throw new Error('no page');
-      const cut = fittingPage(r, page.value, budget);
-      expect(cut.items.length).toBeGreaterThanOrEqual(1);
-      expect(cut.items.length).toBeLessThanOrEqual(2);
-      seen.push(...cut.items);
-      if (cut.next === null) break;
-      cursor = cut.next;
+      const ids = r.listAttestationIds({ proposalId: 134567n, limit: 500, cursor });
+      if (!ids.ok) throw new Error('no page');
+      const page = decode(renderedAttestationPage(r, ids.value, budget));
+      expect(page.attestations.length).toBeGreaterThanOrEqual(1);
+      expect(page.attestations.length).toBeLessThanOrEqual(2);
+      seen.push(...page.attestations.map((a) => a.id));
+      if (page.next_cursor.length === 0) break;
+      cursor = page.next_cursor[0];
     }
-    expect(seen).toEqual(all.value.items);
+    expect(seen).toEqual([6n, 5n, 4n, 3n, 2n, 1n]);
     // One envelope larger than the budget still makes a page of one.
-    expect(fittingPage(r, all.value, 1).items).toHaveLength(1);
+    expect(decode(renderedAttestationPage(r, all.value, 1)).attestations).toHaveLength(1);
   });
 
   it('covers the primitive types and large values', () => {
