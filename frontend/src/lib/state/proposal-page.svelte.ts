@@ -25,6 +25,8 @@ import type { VerificationOutcome } from '../verification/verify';
 export const ATTESTATION_PAGE_SIZE = 500;
 /** Pages of attestations read at once after the first. */
 const PAGE_CONCURRENCY = 3;
+/** Verification results are applied to the page at most this often (see `record`). */
+const FLUSH_MS = 250;
 
 export type PageStatus = 'loading' | 'ready' | 'not_found' | 'error';
 
@@ -95,6 +97,9 @@ export class ProposalPageState {
   private readonly contents = new Map<string, SignedContent>();
   /** Older attestation (id text) → the newer one that supersedes it, as sent. */
   private readonly newerOf = new Map<string, string>();
+  /** Results not yet applied to the page (see `record`). */
+  private unapplied: VerificationResult[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly args: {
@@ -252,9 +257,31 @@ export class ProposalPageState {
     this.attestations = [...byId.values()].sort(byNewest);
   }
 
+  /**
+   * Takes a worker batch's results. They are applied to the page together at most every
+   * `FLUSH_MS` (and at once when the last arrives): every change of the list redraws the table
+   * and recomputes what derives from it, which per batch of 25 would cost more than verifying.
+   */
   private record(results: VerificationResult[], ms: number): void {
     if (this.disposed) return;
     this.verificationCpuMs += ms;
+    this.unapplied.push(...results);
+    this.pendingVerifications -= results.length;
+    if (this.pendingVerifications <= 0) {
+      this.pendingVerifications = 0;
+      this.flush();
+      this.verificationMs = performance.now() - this.verifyStartedAt;
+    } else {
+      this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    }
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.disposed) return;
+    const results = this.unapplied;
+    this.unapplied = [];
     let ok = 0;
     let failed = 0;
     const shown: Attestation[] = [];
@@ -281,11 +308,6 @@ export class ProposalPageState {
     this.show(shown);
     this.verifiedCount += ok;
     this.failedCount += failed;
-    this.pendingVerifications -= results.length;
-    if (this.pendingVerifications <= 0) {
-      this.pendingVerifications = 0;
-      this.verificationMs = performance.now() - this.verifyStartedAt;
-    }
   }
 
   /**
@@ -346,6 +368,7 @@ export class ProposalPageState {
 
   dispose(): void {
     this.disposed = true;
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.poller?.stop();
   }
 }
