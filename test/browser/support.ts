@@ -163,16 +163,13 @@ export async function maliciousNode(args: {
   /** Alters the decoded reply of `method`; returns whether anything changed. */
   function alter(method: string, result: unknown): boolean {
     if (method === 'list_attestations' && args.tamper !== undefined) {
-      const page = (
-        result as { Ok?: { attestations: { id: bigint; envelope: [] | [Uint8Array] }[] } }
-      ).Ok;
+      const page = (result as { Ok?: { attestations: { id: bigint; envelope: Uint8Array }[] } }).Ok;
       let changed = false;
       for (const a of page?.attestations ?? []) {
-        if (a.envelope.length === 0) continue;
-        const before = new Uint8Array(a.envelope[0]);
+        const before = new Uint8Array(a.envelope);
         const after = args.tamper(a.id, before);
         if (Buffer.compare(before, after) !== 0) {
-          a.envelope = [after];
+          a.envelope = after;
           tampered.push(a.id);
           changed = true;
         }

@@ -19,9 +19,8 @@ import {
 import type { Result } from './core/errors';
 import { FEED_ENDPOINTS, feedRoute } from './feeds/routes';
 import { xmlText } from './xml';
+import { attestationJson, attestationPageJson } from './json-attestation';
 import {
-  candidAttestation,
-  candidAttestationPage,
   candidBuilder,
   candidProposalPage,
   candidSummary,
@@ -210,14 +209,14 @@ function route(
       includeEnvelopes: params.get('envelopes') === 'true',
     });
     if (!page.ok) return error(statusOf(page.error), page.error);
-    return json(200, toJson(C.AttestationPage, candidAttestationPage(page.value)));
+    return json(200, attestationPageJson(page.value));
   }
   if ((m = path.match(/^\/api\/v1\/attestations\/([^/]+)$/))) {
     const id = parseU64(m[1]);
     if (id === null) return notFound(`"${m[1]}" is not an attestation id`);
     const attestation = registry.attestation(id);
     if (!attestation.ok) return error(statusOf(attestation.error), attestation.error);
-    return json(200, toJson(C.Attestation, candidAttestation(attestation.value)));
+    return json(200, attestationJson(attestation.value));
   }
   if ((m = path.match(/^\/api\/v1\/builders\/([^/]+)$/))) {
     let builder: Principal;
@@ -228,13 +227,10 @@ function route(
     }
     const page = registry.builder({ builder, cursor, limit: limitNumber });
     if (!page.ok) return error(statusOf(page.error), page.error);
-    return json(
-      200,
-      toJson(C.BuilderPage, {
-        profile: candidBuilder(page.value.profile),
-        attestations: candidAttestationPage(page.value.attestations),
-      }),
-    );
+    return json(200, {
+      attestations: attestationPageJson(page.value.attestations),
+      profile: toJson(C.BuilderProfile, candidBuilder(page.value.profile)),
+    });
   }
   if ((m = path.match(/^\/badge\/([^/]+)\.svg$/))) {
     const id = parseU64(m[1]);

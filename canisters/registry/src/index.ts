@@ -25,7 +25,12 @@ import type { Principal } from '@dfinity/principal';
 
 import type { RegistryError, Result as CoreResult } from './core/errors';
 import type { ReadOutcome } from './core/governance';
-import { DEFAULT_REFRESH_SECONDS, RERENDER_PER_MESSAGE, Registry } from './core/registry';
+import {
+  ATTESTATION_PAGE_LIMIT,
+  DEFAULT_REFRESH_SECONDS,
+  RERENDER_PER_MESSAGE,
+  Registry,
+} from './core/registry';
 import { tokensAvailable, rateLimitOf } from './core/rate-limit';
 import { readDeployedModule } from './deployed';
 import { readProposal } from './governance';
@@ -465,21 +470,21 @@ export default class {
 
   @method('list_attestations')
   list_attestations(request: C.ListAttestationsRequest): Result<Encodable<C.AttestationPage>> {
-    const withEnvelopes = request.include_envelopes[0] ?? false;
     return toResult(
       this.registry.listAttestationIds({
         proposalId: request.proposal_id,
         verdict: request.verdict[0],
         cursor: request.cursor[0],
         limit: request.limit[0],
+        bounds: ATTESTATION_PAGE_LIMIT,
       }),
-      (page) => renderedAttestationPage(this.registry, page, withEnvelopes),
+      (page) => renderedAttestationPage(this.registry, page),
     );
   }
 
   @method('get_attestation')
   get_attestation(id: bigint): Result<PreEncoded<C.Attestation>> {
-    return toResult(this.registry.attestationKey(id), (key) => this.rendered(key, true));
+    return toResult(this.registry.attestationKey(id), (key) => this.rendered(key));
   }
 
   @method('get_builder')
@@ -489,10 +494,11 @@ export default class {
         builder: request.builder,
         cursor: request.cursor[0],
         limit: request.limit[0],
+        bounds: ATTESTATION_PAGE_LIMIT,
       }),
       (v) => ({
         profile: candidBuilder(v.profile),
-        attestations: renderedAttestationPage(this.registry, v.attestations, false),
+        attestations: renderedAttestationPage(this.registry, v.attestations),
       }),
     );
   }
@@ -538,7 +544,7 @@ export default class {
       });
       this.scheduleCertification();
     }
-    return toResult(hidden, (view) => this.rendered(this.idKeyOf(view), false));
+    return toResult(hidden, (view) => this.rendered(this.idKeyOf(view)));
   }
 
   @method('unhide_attestation')
@@ -560,12 +566,12 @@ export default class {
       this.certified.state.noteUnhidden({ attestationId: id, by: caller.toText(), at: time() });
       this.scheduleCertification();
     }
-    return toResult(shown, (view) => this.rendered(this.idKeyOf(view), false));
+    return toResult(shown, (view) => this.rendered(this.idKeyOf(view)));
   }
 
   /** An attestation as stored for replies (see `RenderedAttestation`). */
-  private rendered(idKey: Uint8Array, withEnvelope: boolean): PreEncoded<C.Attestation> {
-    return attestationReply(this.registry, idKey, withEnvelope);
+  private rendered(idKey: Uint8Array): PreEncoded<C.Attestation> {
+    return attestationReply(this.registry, idKey);
   }
 
   private idKeyOf(view: { record: { id: string } }): Uint8Array {

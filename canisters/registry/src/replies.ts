@@ -6,12 +6,14 @@
  */
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { base64Decode, base64Encode, overallVerdict } from '@repro-registry/attestation';
+import { base64Decode, base64Encode } from '@repro-registry/attestation';
 import type * as C from '@repro-registry/registry-api';
 import { Attestation as AttestationType } from '@repro-registry/registry-api';
 
 import { PreEncoded, encodeValue, type Encodable } from './reply-encoder';
 import { candidDeployed, candidFamilies } from './replies-families';
+import { viewOf } from './core/queries';
+import { readRendering } from './core/store';
 import type { Consensus, VerdictCounts } from './core/consensus';
 import type { RegistryError } from './core/errors';
 import type { BuilderRecordJson, OnChainProposalJson, U64String } from './core/records';
@@ -144,52 +146,23 @@ export function candidSummary(v: ProposalSummaryView): C.ProposalSummary {
   };
 }
 
+/**
+ * An attestation as the contract carries it: the envelope plus what the registry derives. The
+ * content (proposal, commit, artifacts, environment, tool, build, note) is the envelope's signed
+ * statement and is not repeated beside it.
+ */
 export function candidAttestation(v: AttestationView): C.Attestation {
   const r = v.record;
-  const e = r.environment;
-  const effective = v.effective.map((x) => x.verdict);
   return {
     id: BigInt(r.id),
-    proposal_id: BigInt(r.proposalId),
-    commit: r.commit,
     builder: Principal.fromText(r.builder),
     submitted_at: BigInt(r.submittedAt),
-    verdict: r.verdict,
-    effective_verdict: overallVerdict(effective),
     artifacts: r.artifacts.map((a, i) => ({
-      kind: a.kind,
-      name: a.name,
-      sha256: opt(a.sha256),
-      expected_sha256: opt(a.expectedSha256),
-      verdict: a.verdict,
       effective_verdict: v.effective[i]?.verdict ?? a.verdict,
       expected_differs_from_proposal: v.effective[i]?.expectedDiffersFromProposal ?? false,
-      member_count: a.memberCount,
       counted: v.effective[i]?.counted ?? false,
       later_attempt_failed: v.effective[i]?.laterAttemptFailed ?? false,
     })),
-    environment: {
-      os_name: opt(e.osName),
-      os_version: opt(e.osVersion),
-      kernel: opt(e.kernel),
-      arch: opt(e.arch),
-      virtualization: e.virtualization,
-      cpu_model: opt(e.cpuModel),
-      cpu_count: opt(e.cpuCount),
-      memory_bytes: optU64(e.memoryBytes),
-      swap_bytes: optU64(e.swapBytes),
-      disk_free_bytes: optU64(e.diskFreeBytes),
-      container_runtime_name: opt(e.containerRuntimeName),
-      container_runtime_version: opt(e.containerRuntimeVersion),
-      git_version: opt(e.gitVersion),
-    },
-    tool: { name: r.tool.name, version: r.tool.version, script_sha256: opt(r.tool.scriptSha256) },
-    build: {
-      started_on: r.build.startedOn,
-      finished_on: r.build.finishedOn,
-      clean_cache: opt(r.build.cleanCache),
-    },
-    note: r.note,
     supersedes: optU64(r.supersedes),
     superseded_by: optU64(r.supersededBy),
     hidden:
@@ -205,12 +178,16 @@ export function candidAttestation(v: AttestationView): C.Attestation {
     commit_differs_from_proposal: v.commitDiffersFromProposal,
     held: v.held,
     rejection: opt(v.rejection),
-    environment_class: v.environmentClass,
-    envelope: v.envelope === null ? [] : [v.envelope],
+    envelope: v.envelope ?? NO_BYTES,
   };
 }
 
-/** The registry's `AttestationRenderer`: an attestation's Candid bytes, envelope absent. */
+const NO_BYTES = new Uint8Array();
+
+/**
+ * The registry's `AttestationRenderer`: an attestation's Candid bytes with an empty envelope,
+ * and where that envelope's one length byte (0x00) sits.
+ */
 export function renderAttestation(view: AttestationView): RenderedAttestation {
   let envelopeOffset = -1;
   const { bytes } = encodeValue<C.Attestation>(
@@ -224,43 +201,67 @@ export function renderAttestation(view: AttestationView): RenderedAttestation {
 }
 
 /**
- * One attestation for a Candid reply, copied from its stored rendering, with its envelope
- * spliced in when asked for: an `opt blob` absent is one 0x00 byte; present, it is 0x01, the
- * LEB128 length and the bytes.
+ * One attestation for a Candid reply, copied from its stored rendering with its envelope
+ * spliced in: a `blob` is its LEB128 length and the bytes, in place of the empty one's 0x00.
+ * A rendering stored for an earlier shape of the record (before an upgrade's walk redid it) is
+ * rendered now instead.
  */
 export function attestationReply(
   registry: Registry,
   idKey: Uint8Array,
-  withEnvelope: boolean,
+  envelope = registry.tables.envelopes.get(idKey) as Uint8Array,
 ): PreEncoded<C.Attestation> {
-  const stored = registry.tables.attestationReplies.get(idKey);
-  if (stored === undefined)
-    throw new Error('rendered attestation missing: the registry was built without a renderer');
-  const bytes = stored.subarray(4);
-  if (!withEnvelope) return new PreEncoded<C.Attestation>(bytes);
-  const offset = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0);
-  const envelope = registry.tables.envelopes.get(idKey) as Uint8Array;
-  const length = lebEncode(envelope.length);
+  const { bytes, envelopeOffset } = renderingOf(registry, idKey);
   return new PreEncoded<C.Attestation>(
-    concatBytes(bytes.subarray(0, offset), ONE, length, envelope, bytes.subarray(offset + 1)),
+    concatBytes(
+      bytes.subarray(0, envelopeOffset),
+      lebEncode(envelope.length),
+      envelope,
+      bytes.subarray(envelopeOffset + 1),
+    ),
   );
 }
 
-const ONE = new Uint8Array([1]);
+function renderingOf(registry: Registry, idKey: Uint8Array): RenderedAttestation {
+  const stored = registry.tables.attestationReplies.get(idKey);
+  const current = stored === undefined ? null : readRendering(stored);
+  if (current !== null) return current;
+  if (!registry.renders)
+    throw new Error('rendered attestation missing: the registry was built without a renderer');
+  return renderAttestation(viewOf(registry, idKey, undefined, false));
+}
 
-/** A page of attestations for a Candid reply, copied from their stored renderings. */
+/**
+ * Envelope bytes per Candid page of attestations: a page ends early when the next envelope would
+ * pass this (it holds at least one), so a reply stays well below the IC's 3 MiB for queries
+ * whatever the envelopes' sizes (each at most `LIMITS.envelopeBytes`).
+ */
+export const ENVELOPE_BYTES_PER_PAGE = 1_500_000;
+
+/**
+ * A page of attestations for a Candid reply, copied from their stored renderings, cut where
+ * its envelopes pass `budget` (it holds at least one); `next_cursor` then resumes there.
+ */
 export function renderedAttestationPage(
   registry: Registry,
   page: Page<Uint8Array>,
-  withEnvelopes: boolean,
+  budget = ENVELOPE_BYTES_PER_PAGE,
 ): Encodable<C.AttestationPage> {
-  return {
-    attestations: page.items.map((id) => attestationReply(registry, id, withEnvelopes)),
-    next_cursor: opt(page.next),
-    total: page.total,
-  };
+  const attestations: PreEncoded<C.Attestation>[] = [];
+  let bytes = 0;
+  for (const id of page.items) {
+    const envelope = registry.tables.envelopes.get(id) as Uint8Array;
+    bytes += envelope.length;
+    if (attestations.length > 0 && bytes > budget) break;
+    attestations.push(attestationReply(registry, id, envelope));
+  }
+  // Items run from position `end - 1` down; the cursor is an exclusive upper bound.
+  const left = BigInt(page.items.length - attestations.length);
+  const next = left === 0n ? page.next : (page.next ?? 0n) + left;
+  return { attestations, next_cursor: opt(next), total: page.total };
 }
 
+/** A page of attestation views as Candid values (the reference the stored renderings equal). */
 export function candidAttestationPage(p: Page<AttestationView>): C.AttestationPage {
   return { attestations: p.items.map(candidAttestation), next_cursor: opt(p.next), total: p.total };
 }

@@ -23,6 +23,7 @@ import {
   renderAttestation,
   renderedAttestationPage,
 } from './replies';
+import { RENDERING_SHAPE } from './core/store';
 import { PLENTY, T0, accepted, confirm, newRegistry, submit } from '../test/core-support';
 
 /** Six attestations of GuestOS and its recovery image; held, or counted when `confirmed`. */
@@ -107,22 +108,18 @@ describe('encodeReply', () => {
   it('serves stored renderings that equal a fresh encoding, also after they change', () => {
     const r = populated({ confirmed: false });
     const check = () => {
-      for (const withEnvelopes of [false, true]) {
-        const ids = r.listAttestationIds({ proposalId: 134567n });
-        const views = r.listAttestations({ proposalId: 134567n, includeEnvelopes: withEnvelopes });
-        if (!ids.ok || !views.ok) throw new Error('no page');
-        expect(
-          Buffer.from(
-            encodeReply(AttestationPageResult, {
-              Ok: renderedAttestationPage(r, ids.value, withEnvelopes),
-            }),
-          ).toString('hex'),
-        ).toBe(
-          Buffer.from(
-            IDL.encode([AttestationPageResult], [{ Ok: candidAttestationPage(views.value) }]),
-          ).toString('hex'),
-        );
-      }
+      const ids = r.listAttestationIds({ proposalId: 134567n });
+      const views = r.listAttestations({ proposalId: 134567n, includeEnvelopes: true });
+      if (!ids.ok || !views.ok) throw new Error('no page');
+      expect(
+        Buffer.from(
+          encodeReply(AttestationPageResult, { Ok: renderedAttestationPage(r, ids.value) }),
+        ).toString('hex'),
+      ).toBe(
+        Buffer.from(
+          IDL.encode([AttestationPageResult], [{ Ok: candidAttestationPage(views.value) }]),
+        ).toString('hex'),
+      );
     };
     check();
     const admin = {
@@ -167,14 +164,14 @@ describe('encodeReply', () => {
       const ids = r.listAttestationIds({ proposalId: 134567n });
       if (!ids.ok) throw new Error('no page');
       const bytes = encodeReply(AttestationPageResult, {
-        Ok: renderedAttestationPage(r, ids.value, false),
+        Ok: renderedAttestationPage(r, ids.value),
       });
       const page = (
         IDL.decode([AttestationPageResult], bytes)[0] as {
-          Ok: { attestations: { effective_verdict: string }[] };
+          Ok: { attestations: { artifacts: { effective_verdict: string }[] }[] };
         }
       ).Ok;
-      return page.attestations.map((a) => a.effective_verdict);
+      return page.attestations.map((a) => a.artifacts[0]?.effective_verdict);
     };
     expect(renderedVerdicts()).toEqual(Array(10).fill('mismatch'));
     // The proposal's hash is the builders' hash: all ten become matches, four at a time.
@@ -193,6 +190,66 @@ describe('encodeReply', () => {
     expect(renderedVerdicts()).toEqual(Array(10).fill('match'));
     expect(r.meta().staleRenderings).toEqual([]);
     expect(r.renderStale(4)).toBe(0);
+  });
+
+  it('replies with renderings of an earlier shape rendered anew, and an upgrade redoes them', () => {
+    const r = populated({ confirmed: true });
+    const ids = r.listAttestationIds({ proposalId: 134567n });
+    if (!ids.ok) throw new Error('no page');
+    const fresh = Buffer.from(
+      encodeReply(AttestationPageResult, { Ok: renderedAttestationPage(r, ids.value) }),
+    ).toString('hex');
+    // As stored before this shape: header byte 0, other bytes (here: none) behind it.
+    const meta = r.meta();
+    delete meta.renderingShape;
+    r.saveMeta(meta);
+    for (const id of ids.value.items) r.tables.attestationReplies.insert(id, new Uint8Array(4));
+    expect(
+      Buffer.from(
+        encodeReply(AttestationPageResult, { Ok: renderedAttestationPage(r, ids.value) }),
+      ).toString('hex'),
+    ).toBe(fresh);
+    expect(r.migrate()).toBe(true);
+    expect(r.meta().staleRenderings).toEqual(['134567']);
+    while (r.renderStale(4) > 0);
+    expect(r.meta().renderingShape).toBe(RENDERING_SHAPE);
+    for (const id of ids.value.items)
+      expect(r.tables.attestationReplies.get(id)?.[0]).toBe(RENDERING_SHAPE);
+    expect(
+      Buffer.from(
+        encodeReply(AttestationPageResult, { Ok: renderedAttestationPage(r, ids.value) }),
+      ).toString('hex'),
+    ).toBe(fresh);
+    expect(r.migrate()).toBe(false);
+  });
+
+  it('ends a page where its envelopes pass the byte budget, and the cursor resumes there', () => {
+    const r = populated({ confirmed: true });
+    const all = r.listAttestationIds({ proposalId: 134567n, limit: 500 });
+    if (!all.ok) throw new Error('no page');
+    const sizes = all.value.items.map((id) => r.tables.envelopes.get(id)?.length ?? 0);
+    const budget = sizes[0] + sizes[1] + 1; // two envelopes fit, three do not
+    const decode = (p: ReturnType<typeof renderedAttestationPage>) =>
+      (
+        IDL.decode([AttestationPageResult], encodeReply(AttestationPageResult, { Ok: p }))[0] as {
+          Ok: { attestations: { id: bigint }[]; next_cursor: [] | [bigint] };
+        }
+      ).Ok;
+    const seen: bigint[] = [];
+    let cursor: bigint | undefined;
+    for (;;) {
+      const ids = r.listAttestationIds({ proposalId: 134567n, limit: 500, cursor });
+      if (!ids.ok) throw new Error('no page');
+      const page = decode(renderedAttestationPage(r, ids.value, budget));
+      expect(page.attestations.length).toBeGreaterThanOrEqual(1);
+      expect(page.attestations.length).toBeLessThanOrEqual(2);
+      seen.push(...page.attestations.map((a) => a.id));
+      if (page.next_cursor.length === 0) break;
+      cursor = page.next_cursor[0];
+    }
+    expect(seen).toEqual([6n, 5n, 4n, 3n, 2n, 1n]);
+    // One envelope larger than the budget still makes a page of one.
+    expect(decode(renderedAttestationPage(r, all.value, 1)).attestations).toHaveLength(1);
   });
 
   it('covers the primitive types and large values', () => {

@@ -10,6 +10,7 @@ import { Principal } from '@dfinity/principal';
 import { LIMITS } from '@repro-registry/attestation';
 import { ErrorCode } from '@repro-registry/registry-api';
 import type * as T from '@repro-registry/client';
+import { describeReadFailure, readAttestation } from '@repro-registry/client/attestation';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { PROJECT_ROOT } from '@repro-registry/deploy';
@@ -57,15 +58,23 @@ describe('registry canister (real wasm)', () => {
     const stored = okOf(
       await registry.call<{ Ok: T.Attestation }>('get_attestation', [receipt.attestation_id]),
     );
-    expect(stored.envelope[0]).toEqual(sign(alice)); // Ed25519 is deterministic: same bytes
-    expect(stored.environment.virtualization).toBe('bare_metal');
-    expect(stored.environment.memory_bytes).toEqual([68719476736n]);
-    expect(stored).toMatchObject({
-      held: false,
-      rejection: [],
-      environment_class: 'ubuntu / bare_metal / podman',
-    });
-    expect(stored.artifacts[0]).toMatchObject({ counted: true, later_attempt_failed: false });
+    expect(stored.envelope).toEqual(sign(alice)); // Ed25519 is deterministic: same bytes
+    expect(stored).toMatchObject({ held: false, rejection: [], builder: alice.principal });
+    expect(stored.artifacts).toEqual([
+      {
+        effective_verdict: 'match',
+        expected_differs_from_proposal: false,
+        counted: true,
+        later_attempt_failed: false,
+      },
+    ]);
+    // The content is the signed statement's, read by the client's one reader.
+    const read = readAttestation(stored);
+    if (!read.ok) throw new Error(describeReadFailure(read.failure));
+    expect(read.value.signed.predicate.environment.virtualization).toBe('bare_metal');
+    expect(read.value.signed.predicate.environment.memoryBytes).toBe('68719476736');
+    expect(read.value.environmentClass).toBe('ubuntu / bare_metal / podman');
+    expect(read.value.effectiveVerdict).toBe('match');
   });
 
   it('is idempotent for the same envelope', async () => {
@@ -161,18 +170,18 @@ describe('registry canister (real wasm)', () => {
   it('pages attestations newest first', async () => {
     const all = okOf(
       await registry.call<{ Ok: T.AttestationPage }>('list_attestations', [
-        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [100], include_envelopes: [] },
+        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [100] },
       ]),
     );
     const ids = all.attestations.map((a) => a.id);
     expect(ids).toEqual([...ids].sort((a, b) => Number(b - a)));
     const firstPage = okOf(
       await registry.call<{ Ok: T.AttestationPage }>('list_attestations', [
-        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [2], include_envelopes: [true] },
+        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [2] },
       ]),
     );
     expect(firstPage.attestations.map((a) => a.id)).toEqual(ids.slice(0, 2));
-    expect(firstPage.attestations.every((a) => a.envelope.length === 1)).toBe(true);
+    expect(firstPage.attestations.every((a) => readAttestation(a).ok)).toBe(true);
     const next = okOf(
       await registry.call<{ Ok: T.AttestationPage }>('list_attestations', [
         {
@@ -180,7 +189,6 @@ describe('registry canister (real wasm)', () => {
           verdict: [],
           cursor: firstPage.next_cursor,
           limit: [2],
-          include_envelopes: [],
         },
       ]),
     );

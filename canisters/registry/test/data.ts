@@ -71,7 +71,6 @@ export async function dataDigest(registry: RegistryUnderTest): Promise<string> {
               verdict: [],
               cursor: attCursor,
               limit: [100],
-              include_envelopes: [true],
             },
           ]),
         );

@@ -128,13 +128,7 @@ async function loadSide(
     const { connectRegistry } = await import('../io/registry');
     const registry = await connectRegistry({ settings: await ctx.settings() });
     const attestation = await registry.getAttestation(BigInt(spec.id));
-    if (attestation.envelope.length === 0)
-      throw usageError(`the registry did not return the envelope of attestation ${spec.id}`);
-    return sideFromEnvelope(
-      Uint8Array.from(attestation.envelope[0]),
-      `attestation ${spec.id}`,
-      kind,
-    );
+    return sideFromEnvelope(Uint8Array.from(attestation.envelope), `attestation ${spec.id}`, kind);
   }
   const file = spec.file;
   const absolute = path.resolve(ctx.io.cwd, file);

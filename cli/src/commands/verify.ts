@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { VerifiedAttestation } from '@repro-registry/attestation';
+import type { Result, VerifiedAttestation } from '@repro-registry/attestation';
+import type * as Client from '@repro-registry/client';
 import { CliError, ExitCode, usageError } from '../core/errors';
 import { contextOf, examples, table, type CliIo, type Ctx } from './shared';
 
@@ -34,7 +35,7 @@ export function registerVerify(program: Command, io: CliIo): void {
         }
         let bytes: Uint8Array;
         let source: string;
-        let record: unknown = null;
+        let record: Client.Attestation | null = null;
         if (file !== undefined) {
           try {
             bytes = Uint8Array.from(await readFile(path.resolve(io.cwd, file)));
@@ -51,9 +52,7 @@ export function registerVerify(program: Command, io: CliIo): void {
           const { connectRegistry } = await import('../io/registry');
           const registry = await connectRegistry({ settings: await ctx.settings() });
           const attestation = await registry.getAttestation(BigInt(text));
-          if (attestation.envelope.length === 0)
-            throw usageError(`the registry did not return the envelope of attestation ${text}`);
-          bytes = Uint8Array.from(attestation.envelope[0]);
+          bytes = Uint8Array.from(attestation.envelope);
           source = `attestation ${text} from ${registry.host}`;
           record = attestation;
         }
@@ -66,7 +65,7 @@ export function registerVerify(program: Command, io: CliIo): void {
             code: verified.error.code,
           });
         }
-        if (record !== null) checkRecord(record as RegistryRecord, verified.value);
+        if (record !== null) await checkRecord(record, verified);
         ctx.out.result(
           {
             valid: true,
@@ -81,22 +80,19 @@ export function registerVerify(program: Command, io: CliIo): void {
     );
 }
 
-interface RegistryRecord {
-  builder: { toText(): string };
-  proposal_id: bigint;
-  commit: string;
-}
-
-/** The registry's index must say what the signed bytes say; a disagreement means it is not to be trusted. */
-function checkRecord(record: RegistryRecord, v: VerifiedAttestation): void {
-  const p = v.predicate;
-  if (
-    record.builder.toText() !== v.builderId ||
-    record.proposal_id.toString() !== p.proposal.id ||
-    record.commit !== p.proposal.commit
-  ) {
+/**
+ * The registry's derived fields must belong to the signed bytes (signer = the builder it names,
+ * one standing per signed artifact); a disagreement means it is not to be trusted.
+ */
+async function checkRecord(
+  record: Client.Attestation,
+  verified: Result<VerifiedAttestation>,
+): Promise<void> {
+  const { joinAttestation, describeReadFailure } = await import('@repro-registry/client');
+  const read = joinAttestation(record, verified);
+  if (!read.ok) {
     throw new CliError({
-      message: "the registry's record of this attestation disagrees with its signed envelope",
+      message: `the registry's record of this attestation disagrees with its signed envelope: ${describeReadFailure(read.failure)}`,
       exitCode: ExitCode.MISMATCH,
       code: 'RECORD_MISMATCH',
     });

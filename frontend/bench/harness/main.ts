@@ -9,14 +9,14 @@ import { createVerifier, type VerificationJob } from '../../src/lib/services/ver
 
 interface Stored {
   key: string;
-  stored: Omit<VerificationJob['stored'], 'proposalId'> & { proposalId: string };
+  expected: VerificationJob['expected'];
   envelope: string;
 }
 
 const data = (await (await fetch('./attestations.json')).json()) as Stored[];
 const jobs: VerificationJob[] = data.map((d) => ({
   key: d.key,
-  stored: { ...d.stored, proposalId: BigInt(d.stored.proposalId) },
+  expected: d.expected,
   envelope: base64Decode(d.envelope),
 }));
 const verifier = createVerifier();

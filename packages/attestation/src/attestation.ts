@@ -351,6 +351,15 @@ export function verifyAttestation(envelopeBytes: Uint8Array): Result<VerifiedAtt
   return toResult(() => verify(envelopeBytes));
 }
 
+/**
+ * Every check of `verifyAttestation` but the signature's: what an envelope says, for showing it
+ * before (or while) its signature is checked. Never a substitute for verification.
+ */
+export function parseAttestation(envelopeBytes: Uint8Array): Result<VerifiedAttestation> {
+  if (!isBytes(envelopeBytes)) return verifyAttestation(envelopeBytes);
+  return toResult(() => prepare(envelopeBytes).attestation);
+}
+
 /** A native Ed25519 check (e.g. WebCrypto's): true when the signature verifies. */
 export type Ed25519Verifier = (args: {
   signature: Uint8Array;

@@ -68,6 +68,7 @@ export type {
 export {
   createStatement,
   pae,
+  parseAttestation,
   signAttestation,
   validatePredicate,
   verifyAttestation,

@@ -234,7 +234,6 @@ export interface RegistryClient {
     verdict?: string;
     cursor?: bigint;
     limit?: number;
-    includeEnvelopes?: boolean;
   }): Promise<Result<T.AttestationPage>>;
   getAttestation(id: bigint): Promise<Result<T.Attestation>>;
   getBuilder(args: {
@@ -316,7 +315,6 @@ export async function createRegistryClient(
             verdict: opt(args.verdict),
             cursor: opt(args.cursor),
             limit: opt(args.limit),
-            include_envelopes: opt(args.includeEnvelopes),
           }),
         ),
       ),
@@ -377,3 +375,10 @@ export {
 export type { VerifiedHead, VerifyContext } from './verify';
 export { verifyCertifiedSummaries } from './verify-batch';
 export type { CertifiedSummaryOutcome } from './verify-batch';
+export {
+  describeReadFailure,
+  joinAttestation,
+  readAttestation,
+  readAttestationAsync,
+} from './attestation';
+export type { AttestationRead, AttestationReadFailure, ReadAttestation } from './attestation';

@@ -9,7 +9,7 @@
 import type { ProposalRecordJson } from './records';
 import { isReproducible, setPending } from './proposals';
 import type { RegistryStore } from './store';
-import { LAYOUT, proposalState } from './store';
+import { LAYOUT, RENDERING_SHAPE, proposalState } from './store';
 import { nameKey, normalizeName } from './names';
 import { u64FromKey, u64Key } from './tables';
 
@@ -20,12 +20,43 @@ export function markCurrentLayout(store: RegistryStore): void {
   const meta = store.meta();
   if (meta.layout === undefined) {
     meta.layout = LAYOUT;
+    meta.renderingShape = RENDERING_SHAPE;
     store.saveMeta(meta);
   }
 }
 
-/** Brings older state to the current layout; returns whether anything was migrated. */
+/** Brings older state to the current layout and renderings; returns whether anything changed. */
 export function migrate(store: RegistryStore): boolean {
+  const layout = migrateLayout(store);
+  const renderings = redoRenderings(store);
+  return layout || renderings;
+}
+
+/**
+ * Renderings of another shape (`RENDERING_SHAPE`) are redone by the bounded walk, proposal by
+ * proposal; until then a read renders the attestation it needs itself.
+ */
+function redoRenderings(store: RegistryStore): boolean {
+  if ((store.meta().renderingShape ?? 0) === RENDERING_SHAPE) return false;
+  const proposals = store.tables.proposals;
+  for (const key of proposals.keys(0, proposals.len())) {
+    const proposal = store.proposalRecord(u64FromKey(key)) as ProposalRecordJson;
+    if (proposal.attestationCount === 0 || proposal.renderCursor !== null) continue;
+    proposal.renderCursor = 0;
+    store.saveProposal(proposal);
+    const meta = store.meta();
+    if (!meta.staleRenderings.includes(proposal.id)) {
+      meta.staleRenderings.push(proposal.id);
+      store.saveMeta(meta);
+    }
+  }
+  const meta = store.meta();
+  meta.renderingShape = RENDERING_SHAPE;
+  store.saveMeta(meta);
+  return true;
+}
+
+function migrateLayout(store: RegistryStore): boolean {
   const before = store.meta();
   if ((before.layout ?? 1) >= LAYOUT) return false;
   const proposals = store.tables.proposals;

@@ -55,10 +55,19 @@ export interface ProposalSummaryView {
   scope: ConsensusScope;
 }
 
-export function clampLimit(limit: number | undefined): number {
-  if (limit === undefined || limit <= 0) return PAGE_LIMIT.default;
-  return Math.min(limit, PAGE_LIMIT.max);
+export function clampLimit(
+  limit: number | undefined,
+  bounds: { default: number; max: number } = PAGE_LIMIT,
+): number {
+  if (limit === undefined || limit <= 0) return bounds.default;
+  return Math.min(limit, bounds.max);
 }
+
+/**
+ * Attestations per Candid page: each is its stored rendering and envelope copied, so a page can
+ * be large (the reply also stops at `ENVELOPE_BYTES_PER_PAGE`); the JSON API keeps `PAGE_LIMIT`.
+ */
+export const ATTESTATION_PAGE_LIMIT = { default: 50, max: 500 } as const;
 
 function trustListOf(store: RegistryStore, id: bigint | undefined): Result<TrustListJson | null> {
   if (id === undefined) return ok(null);
@@ -170,7 +179,13 @@ export function listProposals(
  */
 export function listAttestationIds(
   store: RegistryStore,
-  args: { proposalId: bigint; verdict?: string; cursor?: bigint; limit?: number },
+  args: {
+    proposalId: bigint;
+    verdict?: string;
+    cursor?: bigint;
+    limit?: number;
+    bounds?: { default: number; max: number };
+  },
 ): Result<Page<Uint8Array>> {
   const proposalKey = u64Key(args.proposalId);
   const proposal = store.proposalRecord(args.proposalId);
@@ -199,7 +214,7 @@ export function listAttestationIds(
     total = proposal.attestationCount;
     keyOf = (seq) => compositeKey(proposalKey, seq);
   }
-  const limit = clampLimit(args.limit);
+  const limit = clampLimit(args.limit, args.bounds);
   const end = Math.min(Number(args.cursor ?? BigInt(total)), total);
   const start = Math.max(0, end - limit);
   const items: Uint8Array[] = [];
@@ -235,7 +250,12 @@ export function viewOf(
 
 export function builderAttestationIds(
   store: RegistryStore,
-  args: { builder: Principal; cursor?: bigint; limit?: number },
+  args: {
+    builder: Principal;
+    cursor?: bigint;
+    limit?: number;
+    bounds?: { default: number; max: number };
+  },
 ): Result<{ profile: BuilderRecordJson; attestations: Page<Uint8Array> }> {
   const key = args.builder.toUint8Array();
   const profile = store.tables.builders.get(key);
@@ -246,7 +266,7 @@ export function builderAttestationIds(
     );
   }
   const total = profile.attestationCount;
-  const limit = clampLimit(args.limit);
+  const limit = clampLimit(args.limit, args.bounds);
   const end = Math.min(Number(args.cursor ?? BigInt(total)), total);
   const start = Math.max(0, end - limit);
   const items: Uint8Array[] = [];

@@ -268,6 +268,8 @@ export interface MetaJson {
   staleRenderings: string[];
   /** Stable layout: absent = 1 (before trust lists and per-artifact standings), then 2. */
   layout?: number;
+  /** `RENDERING_SHAPE` of the stored attestation renderings (absent: 0). */
+  renderingShape?: number;
   /** Limits set by init/upgrade arguments; absent fields take the defaults (`limits.ts`). */
   limits?: Partial<RegistryLimitsJson>;
   /** Unconfirmed proposals holding attestations. */

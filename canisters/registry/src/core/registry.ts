@@ -49,7 +49,7 @@ import {
 
 export type { Caller } from './moderation';
 export type { Page, ProposalSummaryView, ConsensusScope } from './queries';
-export { PAGE_LIMIT } from './queries';
+export { ATTESTATION_PAGE_LIMIT, PAGE_LIMIT } from './queries';
 export { PROFILE_LIMITS } from './profiles';
 export { HIDE_REASON_BYTES } from './moderation';
 export type { SubmitReceipt } from './submission';

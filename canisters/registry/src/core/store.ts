@@ -42,7 +42,7 @@ export interface AttestationView {
 }
 
 /**
- * The Candid bytes of one attestation as the canister replies with it (`envelope` absent), and
+ * The Candid bytes of one attestation as the canister replies with it (`envelope` empty), and
  * where in them the `envelope` field sits. Stored per attestation and updated whenever what it
  * shows changes, so a page of attestations is copied from stable memory instead of rebuilt
  * field by field in the interpreter.
@@ -50,6 +50,28 @@ export interface AttestationView {
 export interface RenderedAttestation {
   bytes: Uint8Array;
   envelopeOffset: number;
+}
+
+/**
+ * The shape of the stored renderings, kept in the first byte of their 4-byte header (the other
+ * three hold `envelopeOffset`): 0 before the contract's `Attestation` became the envelope plus
+ * derived fields, 1 since. A rendering of another shape is not replied with; an upgrade redoes
+ * them (`migrate`).
+ */
+export const RENDERING_SHAPE = 1;
+
+export function storedRendering(r: RenderedAttestation): Uint8Array {
+  const stored = new Uint8Array(4 + r.bytes.length);
+  new DataView(stored.buffer).setUint32(0, (RENDERING_SHAPE << 24) | r.envelopeOffset);
+  stored.set(r.bytes, 4);
+  return stored;
+}
+
+/** A stored rendering, or null when it has another shape than the current one. */
+export function readRendering(stored: Uint8Array): RenderedAttestation | null {
+  const header = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0);
+  if (header >>> 24 !== RENDERING_SHAPE) return null;
+  return { bytes: stored.subarray(4), envelopeOffset: header & 0xffffff };
 }
 
 export type AttestationRenderer = (view: AttestationView) => RenderedAttestation;
@@ -168,11 +190,8 @@ export class RegistryStore {
   ): void {
     this.tables.attestations.insert(idKey, record);
     if (this.renderer === undefined) return;
-    const { bytes, envelopeOffset } = this.renderer(this.viewFrom(record, proposal, null));
-    const stored = new Uint8Array(4 + bytes.length);
-    new DataView(stored.buffer).setUint32(0, envelopeOffset);
-    stored.set(bytes, 4);
-    this.tables.attestationReplies.insert(idKey, stored);
+    const rendered = this.renderer(this.viewFrom(record, proposal, null));
+    this.tables.attestationReplies.insert(idKey, storedRendering(rendered));
   }
 
   get renders(): boolean {

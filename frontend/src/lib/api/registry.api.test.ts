@@ -4,7 +4,14 @@ import type * as W from '@repro-registry/client';
 import { describe, expect, it } from 'vitest';
 
 import { ApiError, describeApiError } from './errors';
-import { createRegistryApi, toAttestation, toProposalSummary } from './registry.api';
+import { ROOT_MEMBERS, WSL2, attestation, testBuilder } from '../test-support/fixtures';
+import {
+  createRegistryApi,
+  readListed,
+  toAttestation,
+  toListedAttestation,
+  toProposalSummary,
+} from './registry.api';
 
 const builder = Principal.fromText(
   'sxl7k-grunh-wofzi-r6mgo-anglt-5nekn-tymug-or2pa-fnjyp-u6unz-jae',
@@ -157,69 +164,102 @@ describe('wire → model', () => {
     expect(install([])?.canisterTarget).toBe(builder.toText());
   });
 
-  it('undoes Candid encodings in an attestation and refuses unknown verdicts', () => {
+  it("reads an attestation from its envelope and the registry's derived fields, and refuses unknown verdicts", () => {
+    const signed = attestation({
+      id: 7n,
+      builder: testBuilder('wire'),
+      environment: WSL2,
+      note: '<script>alert(1)</script>',
+      members: ROOT_MEMBERS,
+    });
     const wire: W.Attestation = {
       id: 7n,
-      proposal_id: 139768n,
-      commit: 'c'.repeat(40),
-      builder,
+      builder: Principal.fromText(signed.builder),
       submitted_at: 1_700_000_000n * SEC,
-      verdict: 'match',
-      effective_verdict: 'match',
       artifacts: [
         {
-          kind: 'guestos',
-          name: 'update-img.tar.zst',
-          sha256: ['a'.repeat(64)],
-          expected_sha256: ['a'.repeat(64)],
-          verdict: 'match',
-          effective_verdict: 'match',
-          expected_differs_from_proposal: false,
-          member_count: 2,
+          effective_verdict: 'mismatch',
+          expected_differs_from_proposal: true,
           counted: false,
           later_attempt_failed: true,
         },
       ],
-      environment: {
-        os_name: ['Ubuntu'],
-        os_version: [],
-        kernel: [],
-        arch: ['x86_64'],
-        virtualization: 'kvm',
-        cpu_model: [],
-        cpu_count: [8],
-        memory_bytes: [17179869184n],
-        swap_bytes: [0n],
-        disk_free_bytes: [],
-        container_runtime_name: [],
-        container_runtime_version: [],
-        git_version: [],
-      },
-      tool: { name: 'repro-check', version: '1', script_sha256: [] },
-      build: { started_on: 'a', finished_on: 'b', clean_cache: [] },
-      note: '<script>alert(1)</script>',
       supersedes: [],
       superseded_by: [3n],
       hidden: [],
       commit_differs_from_proposal: false,
       held: false,
       rejection: ['artifact kind hostos does not belong to a GuestOS election'],
-      environment_class: 'ubuntu / kvm / unknown',
-      envelope: [new Uint8Array([1, 2, 3])],
+      envelope: signed.envelope,
     };
-    const a = toAttestation(wire);
-    expect(a.rejection).toMatch(/does not belong/);
-    expect(a.artifacts[0]).toMatchObject({ counted: false, laterAttemptFailed: true });
-    expect(a).toMatchObject({
-      builder: builder.toText(),
+    const listed = toListedAttestation(wire);
+    expect(listed).toMatchObject({
+      builder: signed.builder,
       submittedAt: 1_700_000_000_000,
       supersededBy: 3n,
-      note: '<script>alert(1)</script>',
-      environment: { memoryBytes: '17179869184', swapBytes: '0', osVersion: null, cpuCount: 8 },
-      build: { cleanCache: null },
+      effectiveVerdict: 'mismatch',
+      standings: [
+        {
+          effectiveVerdict: 'mismatch',
+          expectedDiffersFromProposal: true,
+          counted: false,
+          laterAttemptFailed: true,
+        },
+      ],
     });
-    expect(a.envelope).toEqual(new Uint8Array([1, 2, 3]));
-    expect(() => toAttestation({ ...wire, verdict: 'maybe' })).toThrow(ApiError);
+    expect(listed.rejection).toMatch(/does not belong/);
+    expect(listed.envelope).toEqual(signed.envelope);
+    // Everything the builder said comes from the envelope.
+    const a = toAttestation(wire);
+    expect(a).toMatchObject({
+      proposalId: signed.proposalId,
+      commit: signed.commit,
+      verdict: 'match',
+      effectiveVerdict: 'mismatch',
+      note: '<script>alert(1)</script>',
+      environment: { memoryBytes: WSL2.memoryBytes, virtualization: 'wsl2' },
+      environmentClass: signed.environmentClass,
+      build: signed.build,
+    });
+    expect(a.artifacts[0]).toMatchObject({
+      sha256: signed.artifacts[0]?.sha256,
+      memberCount: 2,
+      verdict: 'match',
+      effectiveVerdict: 'mismatch',
+      counted: false,
+      laterAttemptFailed: true,
+    });
+    const bad = { ...wire, artifacts: [{ ...wire.artifacts[0], effective_verdict: 'maybe' }] };
+    expect(() => toListedAttestation(bad)).toThrow(ApiError);
+  });
+
+  it('shows nothing a builder did not sign when the envelope cannot be read', () => {
+    const a = readListed(
+      {
+        id: 1n,
+        builder: 'aaaaa-aa',
+        submittedAt: 0,
+        effectiveVerdict: 'match',
+        standings: [
+          {
+            effectiveVerdict: 'match',
+            expectedDiffersFromProposal: false,
+            counted: true,
+            laterAttemptFailed: false,
+          },
+        ],
+        supersedes: null,
+        supersededBy: null,
+        hidden: null,
+        commitDiffersFromProposal: false,
+        held: false,
+        rejection: null,
+        envelope: new Uint8Array([1, 2, 3]),
+      },
+      139768n,
+    );
+    expect(a).toMatchObject({ proposalId: 139768n, commit: '', note: '' });
+    expect(a.artifacts[0]).toMatchObject({ sha256: null, counted: true });
   });
 });
 

@@ -4,7 +4,12 @@
  */
 import { CanisterStatus } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
-import { VERDICTS, type Verdict } from '@repro-registry/attestation';
+import {
+  VERDICTS,
+  overallVerdict,
+  parseAttestation,
+  type Verdict,
+} from '@repro-registry/attestation';
 import {
   RegistryCallError,
   createRegistryClient,
@@ -13,6 +18,7 @@ import {
 } from '@repro-registry/client';
 import type * as W from '@repro-registry/client';
 
+import { attestationOf, contentOf, unreadableContent } from '../model/signed';
 import type * as M from '../model/types';
 import { createCertifiedApi, type CertifiedApi } from './certified.api';
 import { ApiError } from './errors';
@@ -41,12 +47,12 @@ export interface RegistryApi {
   listTrustLists(): Promise<M.TrustList[]>;
   /** The members (principal text) of a trust list's counted version. */
   getTrustListMembers(id: bigint, version: number): Promise<string[]>;
+  /** A page of a proposal's attestations as sent: envelopes and what the registry derives. */
   listAttestations(args: {
     proposalId: bigint;
     cursor?: bigint;
     limit?: number;
-    includeEnvelopes?: boolean;
-  }): Promise<M.AttestationPage>;
+  }): Promise<M.ListedAttestationPage>;
   /** One attestation with its envelope (its permalink page). */
   getAttestation(id: bigint): Promise<M.Attestation>;
   getBuilder(args: { builder: string; cursor?: bigint; limit?: number }): Promise<M.BuilderPage>;
@@ -63,7 +69,6 @@ export interface RegistryApi {
 const opt = <T>(v: [] | [T]): T | null => (v.length === 0 ? null : v[0]);
 const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n);
 const optTime = (v: [] | [bigint]): number | null => (v.length === 0 ? null : nsToMs(v[0]));
-const optU64Text = (v: [] | [bigint]): string | null => (v.length === 0 ? null : v[0].toString());
 
 function verdictOf(value: string, field: string): Verdict {
   if ((VERDICTS as readonly string[]).includes(value)) return value as Verdict;
@@ -189,51 +194,21 @@ function toScope(s: W.ConsensusScope): M.ConsensusScope {
   };
 }
 
-export function toAttestation(a: W.Attestation): M.Attestation {
-  const e = a.environment;
+/** The registry's answer for one attestation: its envelope and what the registry derives. */
+export function toListedAttestation(a: W.Attestation): M.ListedAttestation {
   const hidden = opt(a.hidden);
+  const standings = a.artifacts.map((s, i) => ({
+    effectiveVerdict: verdictOf(s.effective_verdict, `artifacts[${i}].effective_verdict`),
+    expectedDiffersFromProposal: s.expected_differs_from_proposal,
+    counted: s.counted,
+    laterAttemptFailed: s.later_attempt_failed,
+  }));
   return {
     id: a.id,
-    proposalId: a.proposal_id,
-    commit: a.commit,
     builder: a.builder.toText(),
     submittedAt: nsToMs(a.submitted_at),
-    verdict: verdictOf(a.verdict, 'verdict'),
-    effectiveVerdict: verdictOf(a.effective_verdict, 'effective_verdict'),
-    artifacts: a.artifacts.map((r, i) => ({
-      kind: r.kind,
-      name: r.name,
-      sha256: opt(r.sha256),
-      expectedSha256: opt(r.expected_sha256),
-      verdict: verdictOf(r.verdict, `artifacts[${i}].verdict`),
-      effectiveVerdict: verdictOf(r.effective_verdict, `artifacts[${i}].effective_verdict`),
-      expectedDiffersFromProposal: r.expected_differs_from_proposal,
-      memberCount: r.member_count,
-      counted: r.counted,
-      laterAttemptFailed: r.later_attempt_failed,
-    })),
-    environment: {
-      osName: opt(e.os_name),
-      osVersion: opt(e.os_version),
-      kernel: opt(e.kernel),
-      arch: opt(e.arch),
-      virtualization: e.virtualization,
-      cpuModel: opt(e.cpu_model),
-      cpuCount: opt(e.cpu_count),
-      memoryBytes: optU64Text(e.memory_bytes),
-      swapBytes: optU64Text(e.swap_bytes),
-      diskFreeBytes: optU64Text(e.disk_free_bytes),
-      containerRuntimeName: opt(e.container_runtime_name),
-      containerRuntimeVersion: opt(e.container_runtime_version),
-      gitVersion: opt(e.git_version),
-    },
-    tool: { name: a.tool.name, version: a.tool.version, scriptSha256: opt(a.tool.script_sha256) },
-    build: {
-      startedOn: a.build.started_on,
-      finishedOn: a.build.finished_on,
-      cleanCache: opt(a.build.clean_cache),
-    },
-    note: a.note,
+    effectiveVerdict: overallVerdict(standings.map((s) => s.effectiveVerdict)),
+    standings,
     supersedes: opt(a.supersedes),
     supersededBy: opt(a.superseded_by),
     hidden:
@@ -243,10 +218,34 @@ export function toAttestation(a: W.Attestation): M.Attestation {
     commitDiffersFromProposal: a.commit_differs_from_proposal,
     held: a.held,
     rejection: opt(a.rejection),
-    environmentClass: a.environment_class,
     // A fresh copy: the decoder's array may be a view into a larger buffer, and the envelope
     // is transferred to a worker for verification.
-    envelope: a.envelope.length === 0 ? null : new Uint8Array(a.envelope[0]),
+    envelope: new Uint8Array(a.envelope),
+  };
+}
+
+/**
+ * An attestation with its content read from its envelope here, on the calling thread (for a
+ * few: a permalink, a builder's page). Its signature is checked apart (`verification/`); an
+ * envelope that cannot be read shows nothing the builder said.
+ */
+export function readListed(listed: M.ListedAttestation, proposalId = 0n): M.Attestation {
+  const parsed = parseAttestation(listed.envelope);
+  return attestationOf(
+    listed,
+    parsed.ok ? contentOf(parsed.value) : unreadableContent(listed, proposalId),
+  );
+}
+
+export function toAttestation(a: W.Attestation): M.Attestation {
+  return readListed(toListedAttestation(a));
+}
+
+function toListedPage(p: W.AttestationPage): M.ListedAttestationPage {
+  return {
+    attestations: p.attestations.map(toListedAttestation),
+    nextCursor: opt(p.next_cursor),
+    total: Number(p.total),
   };
 }
 
@@ -340,7 +339,7 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
         unwrap(await c.getTrustList({ id, version })).members.map((m) => m.toText()),
       ),
     listAttestations: (args) =>
-      call(async (c) => toAttestationPage(unwrap(await c.listAttestations(args)))),
+      call(async (c) => toListedPage(unwrap(await c.listAttestations(args)))),
     getAttestation: (id) => call(async (c) => toAttestation(unwrap(await c.getAttestation(id)))),
     getBuilder: (args) =>
       call(async (c) => {

@@ -131,7 +131,8 @@ describe('ProposalPage', () => {
 
   it('marks an attestation the registry altered as failed', async () => {
     const registry = seeded();
-    registry.tamper = (a) => (a.id === 3n ? { ...a, build: { ...a.build, cleanCache: false } } : a);
+    // The registry names another builder than the one who signed the envelope.
+    registry.tamper = (a) => (a.id === 3n ? { ...a, builder: 'aaaaa-aa' } : a);
     const { target } = show(registry);
     await vi.waitFor(
       () => expect(all(target, '[data-verification="failed"]')).toHaveLength(1),
@@ -142,7 +143,7 @@ describe('ProposalPage', () => {
       'failed',
     );
     expect(row.querySelector('[data-verification]')?.textContent).toContain(
-      'build.cleanCache differs',
+      'not by the builder shown',
     );
     expect(text(target, '[data-verification-summary]')).toContain('1 of 5 failed verification');
   });

@@ -72,7 +72,8 @@ describe('tallyFromVerified', () => {
 
   it('leaves out and reports an attestation that fails verification, and the summary then disagrees', () => {
     const attestations = [1n, 2n, 3n].map((id, i) => attestation({ id, builder: builders[i] }));
-    const altered = { ...attestations[1], environment: WSL2 } as Attestation;
+    // The registry names another builder than the one who signed it.
+    const altered = { ...attestations[1], builder: 'aaaaa-aa' };
     const shown = [attestations[0], altered, attestations[2]] as Attestation[];
     const summary = summaryOf({ attestations });
     const result = tallyFromVerified({

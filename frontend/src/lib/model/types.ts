@@ -152,20 +152,25 @@ export interface HiddenMark {
   by: string;
 }
 
-/** An attestation as the registry stores it, plus the envelope it was derived from. */
-export interface Attestation {
+/** What the registry derives about one artifact of an attestation (in the statement's order). */
+export interface ArtifactStanding {
+  effectiveVerdict: Verdict;
+  expectedDiffersFromProposal: boolean;
+  counted: boolean;
+  laterAttemptFailed: boolean;
+}
+
+/**
+ * An attestation as the registry returns it: the envelope exactly as signed, and only what the
+ * registry derives. Its content is read from the envelope (`model/signed.ts`).
+ */
+export interface ListedAttestation {
   id: bigint;
-  proposalId: bigint;
-  commit: string;
   builder: string;
   submittedAt: number;
-  verdict: Verdict;
+  /** The worst of the standings' effective verdicts. */
   effectiveVerdict: Verdict;
-  artifacts: ArtifactResult[];
-  environment: Environment;
-  tool: ToolInfo;
-  build: BuildInfo;
-  note: string;
+  standings: ArtifactStanding[];
   supersedes: bigint | null;
   supersededBy: bigint | null;
   hidden: HiddenMark | null;
@@ -174,10 +179,32 @@ export interface Attestation {
   held: boolean;
   /** Why the registry does not count it; null when it is not rejected. */
   rejection: string | null;
+  /** The DSSE envelope exactly as submitted. */
+  envelope: Uint8Array;
+}
+
+export interface ListedAttestationPage {
+  attestations: ListedAttestation[];
+  nextCursor: bigint | null;
+  total: number;
+}
+
+/**
+ * An attestation as the page shows it: what the builder signed (read from the envelope) joined
+ * with what the registry derives (`model/signed.ts` `attestationOf`).
+ */
+export interface Attestation extends Omit<ListedAttestation, 'standings'> {
+  proposalId: bigint;
+  commit: string;
+  /** The builder's own overall verdict, as signed. */
+  verdict: Verdict;
+  artifacts: ArtifactResult[];
+  environment: Environment;
+  tool: ToolInfo;
+  build: BuildInfo;
+  note: string;
   /** OS / virtualization / container runtime (`environmentClass` of the attestation package). */
   environmentClass: string;
-  /** The DSSE envelope exactly as submitted; null when the query did not ask for it. */
-  envelope: Uint8Array | null;
 }
 
 export interface AttestationPage {

@@ -15,8 +15,8 @@ const builders = Array.from({ length: 3 }, (_, i) => testBuilder(`v${i}`));
 const attestations = Array.from({ length: 12 }, (_, i) =>
   attestation({ id: BigInt(i + 1), builder: builders[i % 3] }),
 );
-// One of them shown with a field the builder did not sign.
-attestations[4] = { ...attestations[4], note: 'not what was signed' };
+// One of them shown by the registry as another builder's.
+attestations[4] = { ...attestations[4], builder: builders[2].principal };
 
 /**
  * Runs the worker's message protocol in this thread (the browser's Worker runs the same
@@ -36,7 +36,7 @@ class InThreadWorker {
       }
       const results = request.jobs.map((j) => ({
         key: j.key,
-        outcome: verifyStoredAttestation(j.stored, j.envelope),
+        outcome: verifyStoredAttestation(j.expected, j.envelope),
       }));
       this.onmessage?.({
         data: { batch: request.batch, results, ms: 1 },

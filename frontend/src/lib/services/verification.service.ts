@@ -5,17 +5,18 @@
  * code runs on the main thread in short slices.
  */
 import { detectNativeCrypto } from '../verification/native';
+import type { Attestation, ListedAttestation } from '../model/types';
 import {
   verifyStoredAttestationAsync,
-  type StoredAttestation,
+  type ExpectedSigner,
   type VerificationOutcome,
 } from '../verification/verify';
 
 export interface VerificationJob {
   /** The caller's name for the job (the attestation id, as text). */
   key: string;
-  stored: StoredAttestation;
-  envelope: Uint8Array | null;
+  expected: ExpectedSigner;
+  envelope: Uint8Array;
 }
 
 export interface VerificationResult {
@@ -48,14 +49,12 @@ export interface Verifier {
 }
 
 /** Strips a job to what verification reads, so posting it to a worker copies little. */
-export function jobOf(
-  attestation: StoredAttestation & { id: bigint; envelope: Uint8Array | null },
-): VerificationJob {
-  const { proposalId, commit, builder, verdict, artifacts, environment, tool, build, note } =
-    attestation;
+export function jobOf(attestation: ListedAttestation | Attestation): VerificationJob {
+  const artifactCount =
+    'standings' in attestation ? attestation.standings.length : attestation.artifacts.length;
   return {
     key: attestation.id.toString(),
-    stored: { proposalId, commit, builder, verdict, artifacts, environment, tool, build, note },
+    expected: { builder: attestation.builder, artifactCount },
     envelope: attestation.envelope,
   };
 }
@@ -77,7 +76,7 @@ export function createMainThreadVerifier(options: { sliceMs?: number } = {}): Ve
           const job = jobs[i++];
           results.push({
             key: job.key,
-            outcome: await verifyStoredAttestationAsync(job.stored, job.envelope, crypto),
+            outcome: await verifyStoredAttestationAsync(job.expected, job.envelope, crypto),
           });
         }
         onResults(results, performance.now() - start);

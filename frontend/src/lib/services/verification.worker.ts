@@ -24,7 +24,7 @@ scope.onmessage = (event) => {
     const results = await Promise.all(
       jobs.map(async (job) => ({
         key: job.key,
-        outcome: await verifyStoredAttestationAsync(job.stored, job.envelope, crypto),
+        outcome: await verifyStoredAttestationAsync(job.expected, job.envelope, crypto),
       })),
     );
     scope.postMessage({ batch, results, ms: performance.now() - started });

@@ -1,12 +1,13 @@
 /**
  * The machines behind a badge. The registry's summary says how many kinds of machine each hash
  * group ran on, not which; when a list badge's verdict depends on it (reproduced with outliers,
- * or a split — see `needsEnvironments`), this reads that proposal's attestations (without
- * envelopes) once so the badge applies the same rule as the proposal page.
+ * or a split — see `needsEnvironments`), this reads that proposal's attestations once (their
+ * hashes and machines from the envelopes, unverified) so the badge applies the same rule as the
+ * proposal page.
  */
 import { SvelteMap } from 'svelte/reactivity';
 
-import type { RegistryApi } from '../api/registry.api';
+import { readListed, type RegistryApi } from '../api/registry.api';
 import { environmentsByHash, type GroupEnvironments } from '../model/tally';
 import type { Attestation, ProposalSummary } from '../model/types';
 
@@ -58,10 +59,9 @@ export class BadgeMachines {
       const result = await this.api.listAttestations({
         proposalId,
         limit: 100,
-        includeEnvelopes: false,
         ...(cursor === undefined ? {} : { cursor }),
       });
-      all.push(...result.attestations);
+      all.push(...result.attestations.map((a) => readListed(a, proposalId)));
       if (result.nextCursor === null) return all;
       cursor = result.nextCursor;
     }

@@ -1,7 +1,9 @@
 /**
- * One proposal: its consensus summary, every attestation (with envelopes) re-verified in the
- * browser, and what follows from them — hash-group member differences, environment factors,
- * the timeline. Stays current by polling the summary.
+ * One proposal: its consensus summary, every attestation re-verified in the browser, and what
+ * follows from them — hash-group member differences, environment factors, the timeline. The
+ * registry sends each attestation as its envelope plus what it derives; what an attestation
+ * says is read from the envelope where it is verified (a worker), so a row appears once its
+ * signature is checked. Stays current by polling the summary.
  */
 import { SvelteMap } from 'svelte/reactivity';
 
@@ -9,14 +11,22 @@ import { asApiError, isNotFound, type ApiError } from '../api/errors';
 import type { RegistryApi } from '../api/registry.api';
 import { environmentFactors, consensusAttestations } from '../model/environment';
 import { compareHashGroups, type GroupComparison } from '../model/members';
-import type { Attestation, ProposalSummary } from '../model/types';
+import { attestationOf, unreadableContent, type SignedContent } from '../model/signed';
+import type { Attestation, ListedAttestation, ProposalSummary } from '../model/types';
 import { startPolling, type BackoffOptions, type Poller } from '../services/polling';
 import { jobOf, type VerificationResult, type Verifier } from '../services/verification.service';
 import type { VerificationOutcome } from '../verification/verify';
 
-export const ATTESTATION_PAGE_SIZE = 100;
+/**
+ * Attestations asked for per query: the registry copies stored renderings and envelopes, so a
+ * page of 500 costs little more than one of 100 and ten round trips become two (it may end a
+ * page early to keep a reply small: `nextCursor` says where).
+ */
+export const ATTESTATION_PAGE_SIZE = 500;
 /** Pages of attestations read at once after the first. */
 const PAGE_CONCURRENCY = 3;
+/** Verification results are applied to the page at most this often (see `record`). */
+const FLUSH_MS = 250;
 
 export type PageStatus = 'loading' | 'ready' | 'not_found' | 'error';
 
@@ -27,8 +37,13 @@ export class ProposalPageState {
   status = $state<PageStatus>('loading');
   error = $state.raw<ApiError | null>(null);
 
-  /** Every attestation of the proposal, newest first (superseded and hidden ones too). */
+  /**
+   * Every attestation of the proposal whose envelope has been checked, newest first (superseded
+   * and hidden ones too); one that failed shows what its envelope says, if it can be read.
+   */
   attestations = $state.raw<Attestation[]>([]);
+  /** Attestations received from the registry (verified or not yet). */
+  receivedCount = $state(0);
   attestationsStatus = $state<'loading' | 'ready' | 'error'>('loading');
   attestationsError = $state.raw<ApiError | null>(null);
   attestationTotal = $state(0);
@@ -49,7 +64,7 @@ export class ProposalPageState {
   readonly factors = $derived(environmentFactors(this.counted));
   readonly allVerified = $derived(
     this.attestationsStatus === 'ready' &&
-      this.verifiedCount + this.failedCount === this.attestations.length,
+      this.verifiedCount + this.failedCount === this.receivedCount,
   );
   /** Per artifact kind, each non-reference hash group compared file by file with the reference. */
   readonly comparisons = $derived.by(() => {
@@ -77,6 +92,14 @@ export class ProposalPageState {
   private disposed = false;
   private verifyStartedAt = 0;
   private pendingVerifications = 0;
+  /** What the registry sent, per id (text), and what each envelope says once checked. */
+  private readonly listed = new Map<string, ListedAttestation>();
+  private readonly contents = new Map<string, SignedContent>();
+  /** Older attestation (id text) → the newer one that supersedes it, as sent. */
+  private readonly newerOf = new Map<string, string>();
+  /** Results not yet applied to the page (see `record`). */
+  private unapplied: VerificationResult[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly args: {
@@ -87,8 +110,14 @@ export class ProposalPageState {
       trustList?: bigint | null;
       /** The selected list's builders, read reactively. */
       members?: () => ReadonlySet<string> | null;
+      /** Attestations per query (default `ATTESTATION_PAGE_SIZE`). */
+      pageSize?: number;
     },
   ) {}
+
+  private get pageSize(): number {
+    return this.args.pageSize ?? ATTESTATION_PAGE_SIZE;
+  }
 
   get proposalId(): bigint {
     return this.args.proposalId;
@@ -103,11 +132,7 @@ export class ProposalPageState {
     this.status = 'loading';
     this.error = null;
     // Both requests go out together: the attestations are most of the wait.
-    const firstPage = api.listAttestations({
-      proposalId,
-      limit: ATTESTATION_PAGE_SIZE,
-      includeEnvelopes: true,
-    });
+    const firstPage = api.listAttestations({ proposalId, limit: this.pageSize });
     firstPage.catch(() => {}); // handled in loadAttestations; don't report it unhandled meanwhile
     try {
       this.summary = await api.getProposalSummary(proposalId, this.args.trustList);
@@ -120,12 +145,11 @@ export class ProposalPageState {
     await this.loadAttestations(firstPage);
   }
 
-  /** Reads every page of attestations (with envelopes), verifying each page as it arrives. */
+  /** Reads every page of attestations, verifying each page as it arrives. */
   async loadAttestations(
     firstPage = this.args.api.listAttestations({
       proposalId: this.args.proposalId,
-      limit: ATTESTATION_PAGE_SIZE,
-      includeEnvelopes: true,
+      limit: this.pageSize,
     }),
   ): Promise<void> {
     this.attestationsStatus = 'loading';
@@ -135,28 +159,34 @@ export class ProposalPageState {
       if (this.disposed) return;
       this.attestationTotal = first.total;
       this.add(first.attestations);
-      // `cursor` bounds the arrival position, so every page's cursor is known now.
-      const cursors: bigint[] = [];
-      for (let c = first.nextCursor; c !== null && c > 0n; c -= BigInt(ATTESTATION_PAGE_SIZE))
-        cursors.push(c);
+      // `cursor` bounds the arrival position, so the rest splits into ranges read at once; a
+      // page the registry ends early is continued from its `nextCursor` within its range.
+      const ranges: { from: bigint; to: bigint }[] = [];
+      const size = BigInt(this.pageSize);
+      for (let c = first.nextCursor; c !== null && c > 0n; c -= size)
+        ranges.push({ from: c, to: c > size ? c - size : 0n });
       let next = 0;
       const worker = async () => {
-        while (next < cursors.length && !this.disposed) {
-          const cursor = cursors[next++];
-          const page = await this.args.api.listAttestations({
-            proposalId: this.args.proposalId,
-            cursor,
-            limit: ATTESTATION_PAGE_SIZE,
-            includeEnvelopes: true,
-          });
-          if (!this.disposed) this.add(page.attestations);
+        while (next < ranges.length && !this.disposed) {
+          const range = ranges[next++];
+          for (let cursor = range.from; cursor > range.to && !this.disposed;) {
+            const page = await this.args.api.listAttestations({
+              proposalId: this.args.proposalId,
+              cursor,
+              limit: Number(cursor - range.to),
+            });
+            if (this.disposed) return;
+            this.add(page.attestations);
+            if (page.nextCursor === null || page.attestations.length === 0) break;
+            cursor = page.nextCursor;
+          }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, cursors.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, ranges.length) }, worker));
       if (!this.disposed) {
         this.attestationsStatus = 'ready';
         performance.mark('repro:attestations-loaded', {
-          detail: { attestations: this.attestations.length },
+          detail: { attestations: this.receivedCount },
         });
       }
     } catch (e) {
@@ -165,19 +195,24 @@ export class ProposalPageState {
     }
   }
 
-  /** Adds (or replaces) attestations and verifies the ones not verified yet. */
-  private add(incoming: Attestation[]): void {
+  /**
+   * Takes (or replaces) attestations the registry sent: those whose envelope was checked
+   * before are shown again with the registry's new derived fields; the others are verified.
+   */
+  private add(incoming: ListedAttestation[]): void {
     if (incoming.length === 0) return;
-    const byId = new Map(this.attestations.map((a) => [a.id, a]));
+    const shown: Attestation[] = [];
+    const fresh: ListedAttestation[] = [];
     for (const a of incoming) {
-      const previous = byId.get(a.id);
-      byId.set(
-        a.id,
-        previous !== undefined && a.envelope === null ? { ...a, envelope: previous.envelope } : a,
-      );
+      const key = a.id.toString();
+      this.listed.set(key, a);
+      if (a.supersedes !== null) this.newerOf.set(a.supersedes.toString(), key);
+      const content = this.contents.get(key);
+      if (content === undefined) fresh.push(a);
+      else shown.push(attestationOf(a, content));
     }
-    this.attestations = [...byId.values()].sort(byNewest);
-    const fresh = incoming.filter((a) => !this.verification.has(a.id.toString()));
+    this.receivedCount = this.listed.size;
+    this.show(shown);
     if (fresh.length === 0) return;
     if (this.pendingVerifications === 0) {
       this.verifyStartedAt = performance.now();
@@ -187,24 +222,92 @@ export class ProposalPageState {
     void this.args.verifier.verify(fresh.map(jobOf), (results, ms) => this.record(results, ms));
   }
 
+  /**
+   * A builder's new attestation replaces their older one: in the history, and in the count for
+   * each artifact the newer one's result counts for (a later failure leaves it counted). The
+   * registry's answer already says so for attestations read together; this keeps an older one
+   * read before the newer arrived (live updates) in step. Null when nothing changes.
+   */
+  private supersede(newer: ListedAttestation, content: SignedContent): Attestation | null {
+    if (newer.supersedes === null) return null;
+    const key = newer.supersedes.toString();
+    const before = this.listed.get(key);
+    const olderContent = this.contents.get(key);
+    if (before === undefined || olderContent === undefined) return null;
+    if (before.supersededBy === newer.id) return null;
+    const replaced = new Set(
+      content.artifacts.filter((_, i) => newer.standings[i]?.counted === true).map((a) => a.kind),
+    );
+    const after: ListedAttestation = {
+      ...before,
+      supersededBy: newer.id,
+      standings: before.standings.map((s, i) =>
+        replaced.has(olderContent.artifacts[i]?.kind ?? '') ? { ...s, counted: false } : s,
+      ),
+    };
+    this.listed.set(key, after);
+    return attestationOf(after, olderContent);
+  }
+
+  /** Puts attestations into the page's list (replacing any with the same id), newest first. */
+  private show(attestations: Attestation[]): void {
+    if (attestations.length === 0) return;
+    const byId = new Map(this.attestations.map((a) => [a.id, a]));
+    for (const a of attestations) byId.set(a.id, a);
+    this.attestations = [...byId.values()].sort(byNewest);
+  }
+
+  /**
+   * Takes a worker batch's results. They are applied to the page together at most every
+   * `FLUSH_MS` (and at once when the last arrives): every change of the list redraws the table
+   * and recomputes what derives from it, which per batch of 25 would cost more than verifying.
+   */
   private record(results: VerificationResult[], ms: number): void {
     if (this.disposed) return;
     this.verificationCpuMs += ms;
-    let ok = 0;
-    let failed = 0;
-    for (const { key, outcome } of results) {
-      if (this.verification.has(key)) continue;
-      this.verification.set(key, outcome);
-      if (outcome.ok) ok++;
-      else failed++;
-    }
-    this.verifiedCount += ok;
-    this.failedCount += failed;
+    this.unapplied.push(...results);
     this.pendingVerifications -= results.length;
     if (this.pendingVerifications <= 0) {
       this.pendingVerifications = 0;
+      this.flush();
       this.verificationMs = performance.now() - this.verifyStartedAt;
+    } else {
+      this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
     }
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.disposed) return;
+    const results = this.unapplied;
+    this.unapplied = [];
+    let ok = 0;
+    let failed = 0;
+    const shown: Attestation[] = [];
+    for (const { key, outcome } of results) {
+      if (this.verification.has(key)) continue;
+      const listed = this.listed.get(key);
+      if (listed === undefined) continue;
+      this.verification.set(key, outcome);
+      const content = outcome.content ?? unreadableContent(listed, this.args.proposalId);
+      this.contents.set(key, content);
+      shown.push(attestationOf(listed, content));
+      const older = this.supersede(listed, content);
+      if (older !== null) shown.push(older);
+      // Or this one is the older, and the newer was read (and checked) first.
+      const newer = this.listed.get(this.newerOf.get(key) ?? '');
+      const newerContent = this.contents.get(newer?.id.toString() ?? '');
+      if (newer !== undefined && newerContent !== undefined) {
+        const self = this.supersede(newer, newerContent);
+        if (self !== null) shown.push(self);
+      }
+      if (outcome.ok) ok++;
+      else failed++;
+    }
+    this.show(shown);
+    this.verifiedCount += ok;
+    this.failedCount += failed;
   }
 
   /**
@@ -235,13 +338,12 @@ export class ProposalPageState {
     }
     let missing = fresh.attestationCount - this.attestationTotal;
     let cursor: bigint | undefined;
-    const added: Attestation[] = [];
+    const added: ListedAttestation[] = [];
     while (missing > 0) {
       const page = await api.listAttestations({
         proposalId,
         ...(cursor === undefined ? {} : { cursor }),
-        limit: Math.min(missing, ATTESTATION_PAGE_SIZE),
-        includeEnvelopes: true,
+        limit: Math.min(missing, this.pageSize),
       });
       added.push(...page.attestations);
       missing -= page.attestations.length;
@@ -249,22 +351,6 @@ export class ProposalPageState {
       cursor = page.nextCursor;
     }
     this.attestationTotal = fresh.attestationCount;
-    // A builder's new attestation replaces their older one: in the history, and in the count
-    // for each artifact the newer one's result counts for (a later failure leaves it counted).
-    const superseded = new Map(
-      added.filter((a) => a.supersedes !== null).map((a) => [a.supersedes as bigint, a]),
-    );
-    const updated = this.attestations.map((a) => {
-      const by = superseded.get(a.id);
-      if (by === undefined) return a;
-      const replaced = new Set(by.artifacts.filter((r) => r.counted).map((r) => r.kind));
-      return {
-        ...a,
-        supersededBy: by.id,
-        artifacts: a.artifacts.map((r) => (replaced.has(r.kind) ? { ...r, counted: false } : r)),
-      };
-    });
-    this.attestations = updated;
     this.add(added);
     return 'changed';
   }
@@ -282,6 +368,7 @@ export class ProposalPageState {
 
   dispose(): void {
     this.disposed = true;
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.poller?.stop();
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '../test-support/fixtures';
 import { MemoryRegistry } from '../test-support/memory-registry';
 import { VERIFICATION_WAIT } from '../test-support/render';
-import { ATTESTATION_PAGE_SIZE, ProposalPageState } from './proposal-page.svelte';
+import { ProposalPageState } from './proposal-page.svelte';
 
 const builders = Array.from({ length: 8 }, (_, i) => testBuilder(`page${i}`));
 
@@ -58,31 +58,40 @@ describe('ProposalPageState', () => {
 
   it('reads every page of a large proposal', async () => {
     const registry = new MemoryRegistry();
-    const n = ATTESTATION_PAGE_SIZE * 2 + 17;
+    const pageSize = 10;
+    const n = pageSize * 2 + 7;
     for (let i = 0; i < n; i++)
       registry.add(attestation({ id: BigInt(i + 1), builder: builders[i % 8] }));
-    const page = pageFor(registry);
+    const page = new ProposalPageState({
+      api: registry,
+      verifier: createMainThreadVerifier(),
+      proposalId: 139768n,
+      pageSize,
+    });
     await page.load();
+    expect(page.receivedCount).toBe(n);
+    // A row appears once its envelope is checked.
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
     expect(page.attestations).toHaveLength(n);
     expect(new Set(page.attestations.map((a) => a.id)).size).toBe(n);
     expect(registry.calls.filter((c) => c === 'listAttestations')).toHaveLength(3);
-    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
     // Each builder's newest attestation supersedes the older ones.
     expect(page.counted).toHaveLength(8);
   });
 
-  it('marks an attestation whose shown fields differ from its envelope as failed', async () => {
+  it('marks an attestation whose envelope another builder signed as failed', async () => {
     const registry = seeded();
-    registry.tamper = (a) =>
-      a.id === 2n ? { ...a, environment: { ...a.environment, memoryBytes: '1' } } : a;
+    registry.tamper = (a) => (a.id === 2n ? { ...a, builder: builders[7].principal } : a);
     const page = pageFor(registry);
     await page.load();
     await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
     expect(page.failedCount).toBe(1);
     expect(page.verification.get('2')).toMatchObject({
       ok: false,
-      failure: { kind: 'field_differs', field: 'environment.memoryBytes' },
+      failure: { kind: 'builder_differs' },
     });
+    // Shown with what its envelope says, flagged, as the registry named it.
+    expect(page.attestations.find((a) => a.id === 2n)?.builder).toBe(builders[7].principal);
   });
 
   it('picks up new attestations and supersessions on refresh', async () => {
@@ -93,6 +102,7 @@ describe('ProposalPageState', () => {
     registry.add(attestation({ id: 6n, builder: builders[4], members: ROOT_MEMBERS })); // WSL2 builder fixed their machine
     registry.add(attestation({ id: 7n, builder: builders[5] }));
     expect(await page.refresh()).toBe('changed');
+    await vi.waitFor(() => expect(page.verifiedCount).toBe(7), VERIFICATION_WAIT);
     expect(page.attestations.map((a) => a.id)).toEqual([7n, 6n, 5n, 4n, 3n, 2n, 1n]);
     expect(page.attestations.find((a) => a.id === 5n)?.supersededBy).toBe(6n);
     expect(page.counted.map((a) => a.id)).toEqual([7n, 6n, 4n, 3n, 2n, 1n]);
@@ -128,6 +138,6 @@ describe('ProposalPageState', () => {
     registry.down = false;
     registry.add(attestation({ id: 6n, builder: builders[6] }));
     expect(await page.refresh()).toBe('changed');
-    expect(page.attestations).toHaveLength(6);
+    await vi.waitFor(() => expect(page.attestations).toHaveLength(6), VERIFICATION_WAIT);
   });
 });

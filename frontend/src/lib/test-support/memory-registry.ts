@@ -30,6 +30,7 @@ export class MemoryRegistry implements RegistryApi {
   /** When true every call fails as an unreachable network does. */
   down = false;
   /** Rewrites attestations on their way out (a registry that lies). */
+  /** Changes what the registry sends (derived fields or envelope bytes) before it is sent. */
   tamper: ((a: M.Attestation) => M.Attestation) | null = null;
   /** Rewrites summaries on their way out (a registry that lies about its count). */
   tamperSummary: ((s: M.ProposalSummary) => M.ProposalSummary) | null = null;
@@ -173,18 +174,16 @@ export class MemoryRegistry implements RegistryApi {
     proposalId: bigint;
     cursor?: bigint;
     limit?: number;
-    includeEnvelopes?: boolean;
-  }): Promise<M.AttestationPage> {
+  }): Promise<M.ListedAttestationPage> {
     this.check('listAttestations');
     const all = this.proposal(args.proposalId).attestations;
-    const limit = Math.min(args.limit ?? 50, 100);
+    const limit = Math.min(args.limit ?? 50, 500);
     const end = Math.min(Number(args.cursor ?? BigInt(all.length)), all.length);
     const start = Math.max(0, end - limit);
     const page = all
       .slice(start, end)
       .reverse()
-      .map((a) => ({ ...a, envelope: args.includeEnvelopes === true ? a.envelope : null }))
-      .map((a) => (this.tamper === null ? a : this.tamper(a)));
+      .map((a) => listedOf(this.tamper === null ? a : this.tamper(a)));
     return { attestations: page, nextCursor: start > 0 ? BigInt(start) : null, total: all.length };
   }
 
@@ -231,7 +230,7 @@ export class MemoryRegistry implements RegistryApi {
         attestations: mine
           .slice(start, end)
           .reverse()
-          .map((a) => ({ ...a, envelope: null })),
+          .map((a) => ({ ...a })),
         nextCursor: start > 0 ? BigInt(start) : null,
         total: mine.length,
       },
@@ -264,4 +263,27 @@ function publicKeyOf(a: M.Attestation): Uint8Array {
     predicate: { builder: { publicKey: string } };
   };
   return base64Decode(statement.predicate.builder.publicKey);
+}
+
+/** What the registry sends for an attestation: its envelope and the fields it derives. */
+export function listedOf(a: M.Attestation): M.ListedAttestation {
+  return {
+    id: a.id,
+    builder: a.builder,
+    submittedAt: a.submittedAt,
+    effectiveVerdict: a.effectiveVerdict,
+    standings: a.artifacts.map((r) => ({
+      effectiveVerdict: r.effectiveVerdict,
+      expectedDiffersFromProposal: r.expectedDiffersFromProposal,
+      counted: r.counted,
+      laterAttemptFailed: r.laterAttemptFailed,
+    })),
+    supersedes: a.supersedes,
+    supersededBy: a.supersededBy,
+    hidden: a.hidden,
+    commitDiffersFromProposal: a.commitDiffersFromProposal,
+    held: a.held,
+    rejection: a.rejection,
+    envelope: a.envelope,
+  };
 }

@@ -1,11 +1,12 @@
 /**
- * Re-verification of one stored attestation, in the browser, with the same
- * `verifyAttestation` the canister runs: the envelope's signature and format, the signing key
- * ↔ the builder the registry names, and every stored field ↔ the signed payload. Pure, so it
- * runs the same in a worker, on the main thread and in tests.
+ * Re-verification of one attestation, in the browser, with the same `verifyAttestation` the
+ * canister runs: the envelope's signature and format, and the signing key ↔ the builder the
+ * registry names, with one registry standing per signed artifact. The attestation's content
+ * is read from the verified statement (`SignedContent`): the registry does not repeat it. Pure,
+ * so it runs the same in a worker, on the main thread and in tests.
  */
 import {
-  ENVIRONMENT_FIELDS_V1,
+  parseAttestation,
   sha256Hex,
   verifyAttestation,
   verifyAttestationAsync,
@@ -16,8 +17,7 @@ import {
   type Predicate,
 } from '@repro-registry/attestation';
 
-import type { Attestation } from '../model/types';
-import { overallVerdict } from '../model/verdicts';
+import { contentOf, type SignedContent } from '../model/signed';
 
 export interface MemberHash {
   path: string;
@@ -28,18 +28,16 @@ export interface MemberHash {
 export type SignedMembers = Record<string, MemberHash[]>;
 
 export type VerificationFailure =
-  /** The registry did not hand out the envelope. */
-  | { kind: 'envelope_missing' }
   /** `verifyAttestation` refused the envelope: bad signature, bad format, bad key. */
   | { kind: 'envelope_invalid'; code: FormatErrorCode; message: string; field: string | null }
   /** The envelope is signed by another builder than the one the registry names. */
   | { kind: 'builder_differs'; signedBy: string }
-  /** A field the registry shows differs from what the builder signed. */
-  | { kind: 'field_differs'; field: string; signed: string; stored: string };
+  /** The registry's per-artifact standings do not pair with the signed artifacts. */
+  | { kind: 'artifacts_differ'; signed: number; standings: number };
 
 /**
- * What only the signed statement says (the registry's index keeps the version 1 fields): the
- * tar layer of each image, and version 2's environment, exit code and failure cause.
+ * What only the signed statement says beyond the page's `Attestation`: the tar layer of each
+ * image, and version 2's environment, exit code and failure cause.
  */
 export interface SignedDetails {
   /** Per artifact kind, SHA-256 of the uncompressed tar stream (version 2). */
@@ -51,75 +49,35 @@ export interface SignedDetails {
 
 export type VerificationOutcome =
   /** `envelopeSha256`: of the bytes as received, to compare with `sha256sum` of a download. */
-  | { ok: true; members: SignedMembers; envelopeSha256: string; details: SignedDetails }
-  | { ok: false; failure: VerificationFailure };
-
-/** The parts of a stored attestation that verification compares (no envelope, no registry-derived fields). */
-export type StoredAttestation = Pick<
-  Attestation,
-  | 'proposalId'
-  | 'commit'
-  | 'builder'
-  | 'verdict'
-  | 'artifacts'
-  | 'environment'
-  | 'tool'
-  | 'build'
-  | 'note'
->;
-
-const text = (v: string | number | boolean | null | undefined): string =>
-  v === null ? 'null' : v === undefined ? 'absent' : String(v);
-
-function firstDifference(signed: Predicate, stored: StoredAttestation): VerificationFailure | null {
-  type Field = string | number | boolean | null | undefined;
-  const pairs: [string, Field, Field][] = [
-    ['proposal.id', signed.proposal.id, stored.proposalId.toString()],
-    ['proposal.commit', signed.proposal.commit, stored.commit],
-    ['artifacts.length', signed.artifacts.length, stored.artifacts.length],
-  ];
-  signed.artifacts.forEach((a, i) => {
-    const s = stored.artifacts[i];
-    const at = `artifacts[${i}]`;
-    pairs.push(
-      [`${at}.kind`, a.kind, s?.kind],
-      [`${at}.name`, a.name, s?.name],
-      [`${at}.sha256`, a.sha256, s?.sha256],
-      [`${at}.expectedSha256`, a.expectedSha256, s?.expectedSha256],
-      [`${at}.verdict`, a.verdict, s?.verdict],
-      [`${at}.members.length`, a.members?.length ?? 0, s?.memberCount],
-    );
-  });
-  pairs.push(['verdict', overallVerdict(signed.artifacts.map((a) => a.verdict)), stored.verdict]);
-  // The registry's index keeps version 1's environment; version 2's extra fields are read
-  // from the signed statement itself (`SignedDetails`).
-  const env = signed.environment;
-  for (const key of ENVIRONMENT_FIELDS_V1) {
-    pairs.push([`environment.${key}`, env[key], stored.environment[key]]);
-  }
-  pairs.push(
-    ['tool.name', signed.tool.name, stored.tool.name],
-    ['tool.version', signed.tool.version, stored.tool.version],
-    ['tool.scriptSha256', signed.tool.scriptSha256, stored.tool.scriptSha256],
-    ['build.startedOn', signed.build.startedOn, stored.build.startedOn],
-    ['build.finishedOn', signed.build.finishedOn, stored.build.finishedOn],
-    ['build.cleanCache', signed.build.cleanCache, stored.build.cleanCache],
-    ['note', signed.note ?? '', stored.note],
-  );
-  for (const [field, signedValue, storedValue] of pairs) {
-    if (signedValue !== storedValue) {
-      return { kind: 'field_differs', field, signed: text(signedValue), stored: text(storedValue) };
+  | {
+      ok: true;
+      content: SignedContent;
+      members: SignedMembers;
+      envelopeSha256: string;
+      details: SignedDetails;
     }
-  }
-  return null;
+  /** `content`: what the envelope says although it failed (null when it cannot be read). */
+  | { ok: false; failure: VerificationFailure; content: SignedContent | null };
+
+/** What the registry says about the envelope that verification checks. */
+export interface ExpectedSigner {
+  /** The builder the registry names (principal text). */
+  builder: string;
+  /** How many per-artifact standings the registry gave. */
+  artifactCount: number;
 }
 
+/** An attestation as the page shows it stands for what it was built from. */
+type Expected = ExpectedSigner | { builder: string; artifacts: readonly unknown[] };
+
+const signerOf = (e: Expected): ExpectedSigner =>
+  'artifactCount' in e ? e : { builder: e.builder, artifactCount: e.artifacts.length };
+
 export function verifyStoredAttestation(
-  stored: StoredAttestation,
-  envelope: Uint8Array | null,
+  expected: Expected,
+  envelope: Uint8Array,
 ): VerificationOutcome {
-  if (envelope === null) return { ok: false, failure: { kind: 'envelope_missing' } };
-  return judge(stored, envelope, verifyAttestation(envelope), sha256Hex);
+  return judge(signerOf(expected), envelope, verifyAttestation(envelope), sha256Hex);
 }
 
 /**
@@ -127,14 +85,13 @@ export function verifyStoredAttestation(
  * has them: about ten times faster, and the same outcome (see `verifyAttestationAsync`).
  */
 export async function verifyStoredAttestationAsync(
-  stored: StoredAttestation,
-  envelope: Uint8Array | null,
+  expected: Expected,
+  envelope: Uint8Array,
   native: NativeCrypto = {},
 ): Promise<VerificationOutcome> {
-  if (envelope === null) return { ok: false, failure: { kind: 'envelope_missing' } };
   const verified = await verifyAttestationAsync(envelope, native.ed25519);
   const digest = native.sha256Hex ? await native.sha256Hex(envelope) : sha256Hex(envelope);
-  return judge(stored, envelope, verified, () => digest);
+  return judge(signerOf(expected), envelope, verified, () => digest);
 }
 
 /** Native primitives a runtime may offer (WebCrypto); absent ones fall back to JS. */
@@ -144,13 +101,15 @@ export interface NativeCrypto {
 }
 
 function judge(
-  stored: StoredAttestation,
+  expected: ExpectedSigner,
   envelope: Uint8Array,
   verified: Result<VerifiedAttestation>,
   digest: (bytes: Uint8Array) => string,
 ): VerificationOutcome {
   if (!verified.ok) {
     const e = verified.error;
+    // Shown beside the failure only when everything but the signature holds.
+    const parsed = e.code === 'SIGNATURE_INVALID' ? parseAttestation(envelope) : null;
     return {
       ok: false,
       failure: {
@@ -159,13 +118,23 @@ function judge(
         message: e.message,
         field: e.field ?? null,
       },
+      content: parsed?.ok === true ? contentOf(parsed.value) : null,
     };
   }
   const v = verified.value;
-  if (v.builderId !== stored.builder)
-    return { ok: false, failure: { kind: 'builder_differs', signedBy: v.builderId } };
-  const difference = firstDifference(v.predicate, stored);
-  if (difference !== null) return { ok: false, failure: difference };
+  const content = contentOf(v);
+  if (v.builderId !== expected.builder)
+    return { ok: false, failure: { kind: 'builder_differs', signedBy: v.builderId }, content };
+  if (v.predicate.artifacts.length !== expected.artifactCount)
+    return {
+      ok: false,
+      failure: {
+        kind: 'artifacts_differ',
+        signed: v.predicate.artifacts.length,
+        standings: expected.artifactCount,
+      },
+      content,
+    };
   const members: SignedMembers = {};
   const tarSha256: Record<string, string> = {};
   for (const a of v.predicate.artifacts) {
@@ -180,20 +149,18 @@ function judge(
     exitCode: v.predicate.tool.exitCode ?? null,
     failure: v.predicate.build.failure ?? null,
   };
-  return { ok: true, members, envelopeSha256: digest(envelope), details };
+  return { ok: true, content, members, envelopeSha256: digest(envelope), details };
 }
 
 /** One line for people about a failed verification. */
 export function describeFailure(failure: VerificationFailure): string {
   switch (failure.kind) {
-    case 'envelope_missing':
-      return 'The registry did not return the signed envelope.';
     case 'envelope_invalid':
       return `The envelope does not verify (${failure.code}${failure.field === null ? '' : ` at ${failure.field}`}): ${failure.message}`;
     case 'builder_differs':
       return `The envelope is signed by ${failure.signedBy}, not by the builder shown.`;
-    case 'field_differs':
-      return `${failure.field} differs: signed ${failure.signed}, shown ${failure.stored}.`;
+    case 'artifacts_differ':
+      return `The registry gives ${failure.standings} artifact result(s) for ${failure.signed} signed artifact(s).`;
     default:
       return failure satisfies never;
   }

@@ -30,77 +30,76 @@ export interface ArtifactConsensus {
   'expected_source' : string,
   'hash_groups' : Array<HashGroup>,
 }
-export interface ArtifactResult {
-  'sha256' : [] | [string],
+/**
+ * What the registry derives about one artifact of an attestation, in the order of the signed
+ * statement's `artifacts`.
+ */
+export interface ArtifactStanding {
   /**
    * This result counts now: the builder's standing result for the artifact (their newest with a
    * hash, else their newest attempt), visible, not held or rejected.
    */
   'counted' : boolean,
-  'kind' : string,
-  'name' : string,
   /**
-   * The verdict that counts: against the on-chain hash when the proposal states one.
+   * The verdict that counts: against the on-chain hash when the proposal states one (else the
+   * builder's own verdict, as signed).
    */
   'effective_verdict' : string,
-  /**
-   * The builder's own verdict.
-   */
-  'verdict' : string,
   /**
    * A later attempt of this builder failed or skipped the artifact; this hash still counts.
    */
   'later_attempt_failed' : boolean,
-  'expected_differs_from_proposal' : boolean,
-  'expected_sha256' : [] | [string],
   /**
-   * Files inside the image archive whose hashes the envelope lists.
+   * The builder's stated expected hash differs from the proposal's on-chain hash.
    */
-  'member_count' : number,
+  'expected_differs_from_proposal' : boolean,
 }
+/**
+ * One attestation: the DSSE envelope exactly as submitted, plus only what the registry derives.
+ * The envelope's signed in-toto statement is the attestation's content (proposal id, commit,
+ * artifacts with hashes and verdicts, environment, tool, build, note): read it from there —
+ * `parseAttestation` / `verifyAttestation` in packages/attestation, or any DSSE and Ed25519
+ * tool — and check that its signer is `builder`.
+ */
 export interface Attestation {
   'id' : bigint,
   /**
-   * The DSSE envelope exactly as submitted (JSON bytes): verify it with any Ed25519 tool.
+   * The DSSE envelope (JSON bytes) as submitted.
    */
-  'envelope' : [] | [Uint8Array],
+  'envelope' : Uint8Array,
   'superseded_by' : [] | [bigint],
-  'artifacts' : Array<ArtifactResult>,
+  /**
+   * One per artifact of the statement, in its order.
+   */
+  'artifacts' : Array<ArtifactStanding>,
+  /**
+   * The signed commit is not the one the proposal elects on chain.
+   */
   'commit_differs_from_proposal' : boolean,
   /**
    * Waiting for the registry to confirm the proposal on chain: stored, not counted.
    */
   'held' : boolean,
+  /**
+   * The builder's earlier attestation for the proposal that this one replaced, and the later
+   * one that replaced this one.
+   */
   'supersedes' : [] | [bigint],
-  'note' : string,
   'hidden' : [] | [HiddenMark],
-  'tool' : ToolInfo,
-  'effective_verdict' : string,
   /**
    * Why it does not count (no such proposal, wrong OS artifact, other commit); kept as history.
    */
   'rejection' : [] | [string],
-  'builder' : Principal,
-  'verdict' : string,
   /**
-   * OS / virtualization / container runtime, as `environmentClass` in packages/attestation.
+   * The caller that submitted it, whose key signed the envelope.
    */
-  'environment_class' : string,
-  'proposal_id' : bigint,
-  'environment' : Environment,
-  'build' : BuildInfo,
-  'commit' : string,
+  'builder' : Principal,
   'submitted_at' : bigint,
 }
 export interface AttestationPage {
   'attestations' : Array<Attestation>,
   'total' : bigint,
   'next_cursor' : [] | [bigint],
-}
-export interface BuildInfo {
-  'started_on' : string,
-  'clean_cache' : [] | [boolean],
-  'finished_on' : string,
 }
 export interface BuilderPage {
   'attestations' : AttestationPage,
@@ -247,24 +246,6 @@ export interface DeployedCheck {
   'state' : string,
   'checked_at' : [] | [bigint],
 }
-export interface Environment {
-  'git_version' : [] | [string],
-  'memory_bytes' : [] | [bigint],
-  'swap_bytes' : [] | [bigint],
-  'kernel' : [] | [string],
-  'arch' : [] | [string],
-  'container_runtime_version' : [] | [string],
-  'cpu_model' : [] | [string],
-  'container_runtime_name' : [] | [string],
-  'os_version' : [] | [string],
-  'cpu_count' : [] | [number],
-  'disk_free_bytes' : [] | [bigint],
-  /**
-   * bare_metal, wsl2, virtualbox, kvm, vmware, hyper_v, cloud_vm, container or unknown.
-   */
-  'virtualization' : string,
-  'os_name' : [] | [string],
-}
 /**
  * An artifact the proposal asks builders to reproduce and the hash it states for it.
  */
@@ -382,8 +363,10 @@ export interface Limits {
 export interface ListAttestationsRequest {
   'cursor' : [] | [bigint],
   'verdict' : [] | [string],
+  /**
+   * At most 500, and fewer when the envelopes would exceed about 1 MB (see `next_cursor`).
+   */
   'limit' : [] | [number],
-  'include_envelopes' : [] | [boolean],
   'proposal_id' : bigint,
 }
 export interface ListProposalsRequest {
@@ -547,11 +530,6 @@ export interface SubmitReceipt {
   'attestation_id' : bigint,
 }
 export interface SubmitRequest { 'envelope' : Uint8Array }
-export interface ToolInfo {
-  'name' : string,
-  'version' : string,
-  'script_sha256' : [] | [string],
-}
 export interface TrustList {
   'id' : bigint,
   'members' : Array<Principal>,
@@ -758,68 +736,28 @@ export const InitArgs = IDL.Record({
   'governance_canister_id' : IDL.Opt(IDL.Principal),
   'limits' : IDL.Opt(LimitSettings),
 });
-export const ArtifactResult = IDL.Record({
-  'sha256' : IDL.Opt(IDL.Text),
+export const ArtifactStanding = IDL.Record({
   'counted' : IDL.Bool,
-  'kind' : IDL.Text,
-  'name' : IDL.Text,
   'effective_verdict' : IDL.Text,
-  'verdict' : IDL.Text,
   'later_attempt_failed' : IDL.Bool,
   'expected_differs_from_proposal' : IDL.Bool,
-  'expected_sha256' : IDL.Opt(IDL.Text),
-  'member_count' : IDL.Nat32,
 });
 export const HiddenMark = IDL.Record({
   'at' : IDL.Nat64,
   'by' : IDL.Principal,
   'reason' : IDL.Text,
 });
-export const ToolInfo = IDL.Record({
-  'name' : IDL.Text,
-  'version' : IDL.Text,
-  'script_sha256' : IDL.Opt(IDL.Text),
-});
-export const Environment = IDL.Record({
-  'git_version' : IDL.Opt(IDL.Text),
-  'memory_bytes' : IDL.Opt(IDL.Nat64),
-  'swap_bytes' : IDL.Opt(IDL.Nat64),
-  'kernel' : IDL.Opt(IDL.Text),
-  'arch' : IDL.Opt(IDL.Text),
-  'container_runtime_version' : IDL.Opt(IDL.Text),
-  'cpu_model' : IDL.Opt(IDL.Text),
-  'container_runtime_name' : IDL.Opt(IDL.Text),
-  'os_version' : IDL.Opt(IDL.Text),
-  'cpu_count' : IDL.Opt(IDL.Nat32),
-  'disk_free_bytes' : IDL.Opt(IDL.Nat64),
-  'virtualization' : IDL.Text,
-  'os_name' : IDL.Opt(IDL.Text),
-});
-export const BuildInfo = IDL.Record({
-  'started_on' : IDL.Text,
-  'clean_cache' : IDL.Opt(IDL.Bool),
-  'finished_on' : IDL.Text,
-});
 export const Attestation = IDL.Record({
   'id' : IDL.Nat64,
-  'envelope' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+  'envelope' : IDL.Vec(IDL.Nat8),
   'superseded_by' : IDL.Opt(IDL.Nat64),
-  'artifacts' : IDL.Vec(ArtifactResult),
+  'artifacts' : IDL.Vec(ArtifactStanding),
   'commit_differs_from_proposal' : IDL.Bool,
   'held' : IDL.Bool,
   'supersedes' : IDL.Opt(IDL.Nat64),
-  'note' : IDL.Text,
   'hidden' : IDL.Opt(HiddenMark),
-  'tool' : ToolInfo,
-  'effective_verdict' : IDL.Text,
   'rejection' : IDL.Opt(IDL.Text),
   'builder' : IDL.Principal,
-  'verdict' : IDL.Text,
-  'environment_class' : IDL.Text,
-  'proposal_id' : IDL.Nat64,
-  'environment' : Environment,
-  'build' : BuildInfo,
-  'commit' : IDL.Text,
   'submitted_at' : IDL.Nat64,
 });
 export const RegistryError = IDL.Record({
@@ -1077,7 +1015,6 @@ export const ListAttestationsRequest = IDL.Record({
   'cursor' : IDL.Opt(IDL.Nat64),
   'verdict' : IDL.Opt(IDL.Text),
   'limit' : IDL.Opt(IDL.Nat32),
-  'include_envelopes' : IDL.Opt(IDL.Bool),
   'proposal_id' : IDL.Nat64,
 });
 export const ListProposalsRequest = IDL.Record({
@@ -1260,68 +1197,28 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'governance_canister_id' : IDL.Opt(IDL.Principal),
     'limits' : IDL.Opt(LimitSettings),
   });
-  const ArtifactResult = IDL.Record({
-    'sha256' : IDL.Opt(IDL.Text),
+  const ArtifactStanding = IDL.Record({
     'counted' : IDL.Bool,
-    'kind' : IDL.Text,
-    'name' : IDL.Text,
     'effective_verdict' : IDL.Text,
-    'verdict' : IDL.Text,
     'later_attempt_failed' : IDL.Bool,
     'expected_differs_from_proposal' : IDL.Bool,
-    'expected_sha256' : IDL.Opt(IDL.Text),
-    'member_count' : IDL.Nat32,
   });
   const HiddenMark = IDL.Record({
     'at' : IDL.Nat64,
     'by' : IDL.Principal,
     'reason' : IDL.Text,
   });
-  const ToolInfo = IDL.Record({
-    'name' : IDL.Text,
-    'version' : IDL.Text,
-    'script_sha256' : IDL.Opt(IDL.Text),
-  });
-  const Environment = IDL.Record({
-    'git_version' : IDL.Opt(IDL.Text),
-    'memory_bytes' : IDL.Opt(IDL.Nat64),
-    'swap_bytes' : IDL.Opt(IDL.Nat64),
-    'kernel' : IDL.Opt(IDL.Text),
-    'arch' : IDL.Opt(IDL.Text),
-    'container_runtime_version' : IDL.Opt(IDL.Text),
-    'cpu_model' : IDL.Opt(IDL.Text),
-    'container_runtime_name' : IDL.Opt(IDL.Text),
-    'os_version' : IDL.Opt(IDL.Text),
-    'cpu_count' : IDL.Opt(IDL.Nat32),
-    'disk_free_bytes' : IDL.Opt(IDL.Nat64),
-    'virtualization' : IDL.Text,
-    'os_name' : IDL.Opt(IDL.Text),
-  });
-  const BuildInfo = IDL.Record({
-    'started_on' : IDL.Text,
-    'clean_cache' : IDL.Opt(IDL.Bool),
-    'finished_on' : IDL.Text,
-  });
   const Attestation = IDL.Record({
     'id' : IDL.Nat64,
-    'envelope' : IDL.Opt(IDL.Vec(IDL.Nat8)),
+    'envelope' : IDL.Vec(IDL.Nat8),
     'superseded_by' : IDL.Opt(IDL.Nat64),
-    'artifacts' : IDL.Vec(ArtifactResult),
+    'artifacts' : IDL.Vec(ArtifactStanding),
     'commit_differs_from_proposal' : IDL.Bool,
     'held' : IDL.Bool,
     'supersedes' : IDL.Opt(IDL.Nat64),
-    'note' : IDL.Text,
     'hidden' : IDL.Opt(HiddenMark),
-    'tool' : ToolInfo,
-    'effective_verdict' : IDL.Text,
     'rejection' : IDL.Opt(IDL.Text),
     'builder' : IDL.Principal,
-    'verdict' : IDL.Text,
-    'environment_class' : IDL.Text,
-    'proposal_id' : IDL.Nat64,
-    'environment' : Environment,
-    'build' : BuildInfo,
-    'commit' : IDL.Text,
     'submitted_at' : IDL.Nat64,
   });
   const RegistryError = IDL.Record({ 'code' : IDL.Text, 'message' : IDL.Text });
@@ -1576,7 +1473,6 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'cursor' : IDL.Opt(IDL.Nat64),
     'verdict' : IDL.Opt(IDL.Text),
     'limit' : IDL.Opt(IDL.Nat32),
-    'include_envelopes' : IDL.Opt(IDL.Bool),
     'proposal_id' : IDL.Nat64,
   });
   const ListProposalsRequest = IDL.Record({
