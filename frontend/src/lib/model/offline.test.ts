@@ -18,7 +18,7 @@ describe('offlineVerificationScript', () => {
     id: 1n,
     builder,
     note: 'a note with "quotes" and\nnewlines',
-  }).envelope!;
+  }).envelope;
 
   function run(bytes: Uint8Array): { status: number; out: string } {
     writeFileSync(join(dir, 'attestation-1.dsse.json'), bytes);

@@ -23,7 +23,7 @@ describe('detectNativeCrypto', () => {
     expect(await verifyStoredAttestationAsync(a, a.envelope, native)).toEqual(
       verifyStoredAttestation(a, a.envelope),
     );
-    const tampered = a.envelope!.slice();
+    const tampered = a.envelope.slice();
     tampered[tampered.length - 5] ^= 1;
     expect(await verifyStoredAttestationAsync(a, tampered, native)).toEqual(
       verifyStoredAttestation(a, tampered),
