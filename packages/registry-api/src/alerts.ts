@@ -1,7 +1,7 @@
 /**
  * The red alert's rule, shared by the registry (its event stream) and the frontend (the banner
  * on a proposal page): independent builders agree with each other on a hash that is not the one
- * the proposal asks the network to run.
+ * the proposal asks the network to run, and more of them than got the proposal's hash.
  *
  * "Agree" is at least `ALERT_MIN_BUILDERS` builders with the same other hash; "independent" is
  * that they built on at least `ALERT_MIN_ENVIRONMENTS` kinds of machine (environment classes,
@@ -42,6 +42,9 @@ export function independentDisagreements(
       if (group.matchesExpected !== false) continue;
       if (group.builderCount < ALERT_MIN_BUILDERS) continue;
       if (group.environmentClasses < ALERT_MIN_ENVIRONMENTS) continue;
+      // Fewer than reproduce the proposal's hash: builders differ (the headline's "split"),
+      // the proposal is not contradicted.
+      if (group.builderCount <= reproducing) continue;
       found.push({
         kind: artifact.kind,
         sha256: group.sha256,

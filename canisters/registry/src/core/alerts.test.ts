@@ -81,13 +81,16 @@ describe('redAlerts: independent builders agree on a hash that is not the propos
     expect(alertsOf([cell(OTHER, 'ubuntu / bare_metal / podman'), cell(OTHER, '*')])).toEqual([]);
   });
 
-  it('raises even when more builders got the proposal’s hash, and says how many did', () => {
-    const alerts = alertsOf([
-      cell(GUESTOS_HASH, 'ubuntu / bare_metal / podman', 6),
+  it('needs more of them than got the proposal’s hash (fewer is a split, not an alert)', () => {
+    const others = [
       cell(OTHER, 'debian / bare_metal / docker'),
       cell(OTHER, 'fedora / kvm / podman'),
-    ]);
-    expect(alerts.map((a) => [a.builders, a.reproducing])).toEqual([[2, 6]]);
+    ];
+    expect(alertsOf([cell(GUESTOS_HASH, 'ubuntu / bare_metal / podman', 2), ...others])).toEqual(
+      [],
+    );
+    const alerts = alertsOf([cell(GUESTOS_HASH, 'ubuntu / bare_metal / podman'), ...others]);
+    expect(alerts.map((a) => [a.builders, a.reproducing])).toEqual([[2, 1]]);
   });
 
   it('says nothing when the proposal states no hash (builders’ own claims are not the proposal’s)', () => {

@@ -62,7 +62,7 @@ function show(registry: MemoryRegistry) {
 }
 
 describe('ProposalPage', () => {
-  it('shows the red alert above the headline and links the proposal’s feed', async () => {
+  it('shows the red alert under the headline and links the proposal’s feed', async () => {
     const registry = new MemoryRegistry();
     registry.add(attestation({ id: 1n, builder: builders[0], sha256: BAD_HASH }));
     registry.add(
