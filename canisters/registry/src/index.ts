@@ -11,6 +11,8 @@ import {
   msgArgData,
   msgCaller,
   msgMethodName,
+  msgReject,
+  msgReply,
   postUpgrade,
   setTimer,
   setTimerInterval,
@@ -18,6 +20,7 @@ import {
   trap,
 } from 'azle';
 import { warmUpEd25519 } from '@repro-registry/attestation';
+import { readHttpRequest } from '@repro-registry/certification';
 import type * as C from '@repro-registry/registry-api';
 import { ErrorCode, idlInitArgs } from '@repro-registry/registry-api';
 import type { Principal } from '@dfinity/principal';
@@ -27,8 +30,8 @@ import type { ReadOutcome } from './core/governance';
 import { DEFAULT_REFRESH_SECONDS, RERENDER_PER_MESSAGE, Registry } from './core/registry';
 import { tokensAvailable, rateLimitOf } from './core/rate_limit';
 import { readProposal } from './governance';
-import { handleHttp, registryInfo } from './http';
-import { CodedRefusal, decodeArgs, method, prepareReplies } from './methods';
+import { registryInfo } from './http';
+import { CodedRefusal, decodeArgs, method, prepareReplies, rawMethod } from './methods';
 import type { Encodable, PreEncoded } from './reply-encoder';
 import {
   attestationReply,
@@ -73,6 +76,7 @@ export default class {
     this.configure(args);
     this.warmUp();
     this.certified.start();
+    this.scheduleCertification();
   }
 
   @postUpgrade(idlInitArgs)
@@ -204,7 +208,7 @@ export default class {
 
   /** Logs and certifies what updates noted, in a message of its own (see `certified/`). */
   private scheduleCertification(): void {
-    if (this.certificationScheduled || !this.certified.state.hasWork()) return;
+    if (this.certificationScheduled || !this.certified.hasWork()) return;
     this.certificationScheduled = true;
     setTimer(0, () => {
       this.certificationScheduled = false;
@@ -567,9 +571,12 @@ export default class {
     return this.certified.certifiedAttestation(id);
   }
 
-  @method('http_request')
-  http_request(request: C.HttpRequest): C.HttpResponse {
-    return handleHttp(this.registry, request, canisterCycleBalance());
+  /** Certified answers where rendered in advance (see `certified/certified-http.ts`). */
+  @rawMethod('http_request')
+  http_request(): void {
+    const read = readHttpRequest(msgArgData());
+    if (read.ok) msgReply(this.certified.serveHttp(read.request));
+    else msgReject(read.reject);
   }
 }
 
