@@ -31,9 +31,7 @@ import {
 /** The page `/` shows while there is no frontend canister to redirect to. */
 function placeholderPage(args: { canisterIds: Record<string, string>; port: number }): string {
   const registry = args.canisterIds.registry;
-  const api = registry
-    ? `http://${registry}.raw.localhost:${args.port}/api/v1/proposals`
-    : undefined;
+  const api = registry ? `http://${registry}.localhost:${args.port}/api/v1/proposals` : undefined;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>repro-registry (local)</title>
 <style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:0 .25rem}</style>
@@ -149,9 +147,12 @@ export async function start(
     log(`  IC HTTP interface:  ${network.url}  (root key from ${network.url}/api/v2/status)`);
     if (canisterIds.registry) {
       log(`  Registry canister:  ${canisterIds.registry}`);
-      log(
-        `  Registry JSON API:  http://${canisterIds.registry}.raw.localhost:${network.port}/api/v1/proposals`,
-      );
+      const registry = `${canisterIds.registry}.localhost:${network.port}`;
+      const raw = `${canisterIds.registry}.raw.localhost:${network.port}`;
+      // Certified (verified by the gateway) on <id>.localhost; raw skips verification.
+      log(`  Registry JSON API:  http://${registry}/api/v1/proposals`);
+      log(`                      (uncertified: http://${raw}/api/v1/proposals)`);
+      log(`  Badges:             http://${registry}/badge/<proposal id>.svg`);
     }
     if (canisterIds.frontend && built.frontend === 'ok') {
       log(`  Frontend:           http://${canisterIds.frontend}.localhost:${network.port}/`);

@@ -27,10 +27,11 @@ Exit codes (the same for the same outcome in every command):
      submit), a bad signature (verify), archives that differ (diff) — also when signed offline
   2  usage or input error: bad arguments, missing file, unreadable or unsafe key, a repro-check
      log repro cannot read or that built another commit (nothing signed)
-  3  network or trust error: registry or governance unreachable, a certificate that does not
-     verify (a signed envelope is kept on disk)
+  3  network error: registry or governance unreachable (a signed envelope is kept on disk)
   4  rejected by the registry: its code, what it means and what to do are printed
   5  internal error (a bug in repro)
+  6  failed verification: a registry answer whose IC certificate, witness or log proof does not
+     verify (status, verify --attestation, log) — never reported as a network error
 
 Environment: REPRO_NETWORK, REPRO_CANISTER_ID, REPRO_GOVERNANCE_CANISTER_ID, REPRO_CONFIG (config file),
 REPRO_CONFIG_DIR (key and config directory), NO_COLOR.`;

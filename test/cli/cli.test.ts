@@ -118,7 +118,11 @@ describe('repro against the local network', () => {
       expect.objectContaining({ sha256: expected, builderCount: '1' }),
     ]);
     expect(s.artifacts.find((a: { kind: string }) => a.kind === 'guestos').thresholdMet).toBe(true);
+    // Checked against the IC's certificate (the summary's hash in the certified tree).
+    expect(s.certified).toMatchObject({ at: expect.stringMatching(/^20\d\d-/) });
+    expect(s.certified.logSize).toBeGreaterThan(0);
     const human = await repro(['status', '139768'], { configDir });
+    expect(human.stdout).toMatch(/ certified by the IC at /);
     expect(human.stdout).toContain(expected);
     expect(human.stdout).toMatch(/verdicts: 1 match, 0 mismatch/);
 
@@ -147,6 +151,7 @@ describe('repro against the local network', () => {
     expect(onList.code).toBe(0);
     expect(json(onList).summary.scope.trustList.name).toBe(trusted.value.name);
     expect(json(onList).summary.builderCount).toBe('1');
+    expect(json(onList).certified).toBeNull(); // trust-list counts are not certified
     const onListHuman = await repro(['status', '139768', '--list', String(trusted.value.id)], {
       configDir,
     });
@@ -160,6 +165,8 @@ describe('repro against the local network', () => {
     });
     expect(verified.code).toBe(0);
     expect(json(verified)).toMatchObject({ valid: true, builder: key.principal });
+    // Its record and envelope hash certified, its acceptance proven in the certified log.
+    expect(json(verified).certified.leafIndex).toBeLessThan(json(verified).certified.logSize);
     expect(
       json(verified).predicate.artifacts[0].members.map((m: { path: string }) => m.path),
     ).toEqual(['VERSION.TXT', 'boot.img', 'root.img']);
@@ -323,7 +330,7 @@ describe('repro against the local network', () => {
     expect(json(later).receipt.duplicate).toBe(false);
   });
 
-  it('repro log: a certified checkpoint, saved, consistent next time; a rewritten history exits 1', async () => {
+  it('repro log: a certified checkpoint, saved, consistent next time; a rewritten history fails verification (exit 6)', async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'repro-e2e-log-'));
     const first = await repro(['log', '--json'], { configDir });
     expect(first.code).toBe(0);
@@ -344,7 +351,7 @@ describe('repro against the local network', () => {
     lines[2] = Buffer.alloc(32, 7).toString('base64');
     writeFileSync(savedPath, lines.join('\n'));
     const rewritten = await repro(['log', '--json'], { configDir });
-    expect(rewritten.code).toBe(1);
+    expect(rewritten.code).toBe(6);
     expect(json(rewritten).error.code).toMatch(/ROOT_MISMATCH/);
   });
 });

@@ -86,8 +86,10 @@ describe('npm start', () => {
       const port = new URL(network).port;
       expect(frontend).toMatch(new RegExp(`^http://[a-z0-9-]+\\.localhost:${port}/$`));
       expect(firstLines['Registry JSON API']).toBe(
-        `http://${registry}.raw.localhost:${port}/api/v1/proposals`,
+        `http://${registry}.localhost:${port}/api/v1/proposals`,
       );
+      expect(first.output).toContain(`(uncertified: http://${registry}.raw.localhost:${port}/`);
+      expect(firstLines['Badges']).toBe(`http://${registry}.localhost:${port}/badge/<proposal`);
       expect(first.output).toContain(`(http://127.0.0.1:${port}/ redirects there)`);
 
       const page = await get(frontend);
@@ -103,10 +105,12 @@ describe('npm start', () => {
       const api = await get(firstLines['Registry JSON API']);
       expect(api.status).toBe(200);
       expect(JSON.parse(api.body)).toHaveProperty('proposals');
-      // Not certified yet: the verified host refuses it, as the IC's gateways would.
-      const verified = await get(`http://${registry}.localhost:${port}/api/v1/proposals`);
-      expect(verified.status).toBe(503);
-      expect(verified.body).toMatch(/^response_verification_error: /);
+      // A page depends on its query: served under a no_certification expression. The counts
+      // are certified: the verified host serves them.
+      expect(api.headers['ic-certificateexpression']).toMatch(/no_certification/);
+      const info = await get(`http://${registry}.localhost:${port}/api/v1/info`);
+      expect(info.status).toBe(200);
+      expect(String(info.headers['ic-certificateexpression'])).toMatch(/\{certification:/);
     } finally {
       expect(await stop(first)).toBe(0);
     }

@@ -4,6 +4,15 @@
  */
 import { request } from 'node:http';
 
+import { HttpAgent, QueryResponseStatus } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { serveGatewayRequest, type GatewayResponse } from '@repro-registry/local-network';
+
+import { localNetwork, rootKey } from './network-context';
+
+type ExecutionHost = Parameters<typeof serveGatewayRequest>[0]['host'];
+
 export interface HttpReply {
   status: number;
   /** Header pairs as sent, in order. */
@@ -52,3 +61,52 @@ export function httpRequest(args: {
     req.end(args.body);
   });
 }
+
+/**
+ * The network's HTTP gateway (its real code, `serveGatewayRequest`) with someone in between:
+ * the canister's `http_request` reply is fetched from the real network (through the agent) and
+ * handed to `alter` before the gateway checks it, as a malicious node or proxy could.
+ */
+export async function throughAlteringGateway(args: {
+  canisterId: string;
+  path: string;
+  /** Changes the reply's body (any change must make the gateway refuse it). */
+  alter: (body: Uint8Array) => Uint8Array;
+}): Promise<GatewayResponse> {
+  const { url, port } = localNetwork();
+  const agent = await HttpAgent.create({ host: url, shouldFetchRootKey: true, retryTimes: 0 });
+  const canisterId = Principal.fromText(args.canisterId);
+  const query: Pick<ExecutionHost, 'query'>['query'] = async ({ method, arg }) => {
+    const r = await agent.query(canisterId, { methodName: method, arg });
+    if (r.status !== QueryResponseStatus.Replied) throw new Error(`${method}: rejected`);
+    const [reply] = IDL.decode([HttpResponse], r.reply.arg) as unknown as [
+      { status_code: number; headers: [string, string][]; body: Uint8Array; upgrade: [] },
+    ];
+    const body = args.alter(Uint8Array.from(reply.body));
+    return {
+      status: 'replied',
+      reply: new Uint8Array(IDL.encode([HttpResponse], [{ ...reply, body }])),
+    };
+  };
+  return serveGatewayRequest({
+    host: { query, canister: () => true } as unknown as ExecutionHost,
+    request: {
+      canisterId,
+      verify: true,
+      method: 'GET',
+      url: new URL(`http://${args.canisterId}.localhost:${port}${args.path}`),
+      headers: [],
+      body: new Uint8Array(),
+    },
+    dataCertificate: () => undefined,
+    update: () => Promise.reject(new Error('no updates here')),
+    verification: { rootKey: rootKey(), now: () => BigInt(Date.now()) * 1_000_000n },
+  });
+}
+
+const HttpResponse = IDL.Record({
+  status_code: IDL.Nat16,
+  headers: IDL.Vec(IDL.Tuple(IDL.Text, IDL.Text)),
+  body: IDL.Vec(IDL.Nat8),
+  upgrade: IDL.Opt(IDL.Bool),
+});

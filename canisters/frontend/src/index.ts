@@ -18,11 +18,7 @@ import {
   trap,
 } from 'azle';
 import { base64Decode, hexToBytes, utf8Decode, utf8Encode } from '@repro-registry/attestation';
-import {
-  decodeHttpRequest,
-  GatewayCandidError,
-  type GatewayRequest,
-} from '@repro-registry/certification';
+import { readHttpRequest } from '@repro-registry/certification';
 
 import * as C from './candid';
 import { checkConfig, InvalidConfigError, type PageConfig } from './config';
@@ -96,14 +92,8 @@ export default class {
    */
   @query([C.HttpRequest], C.HttpResponse, { manual: true })
   http_request(): void {
-    let request: GatewayRequest;
-    try {
-      request = decodeHttpRequest(msgArgData());
-    } catch (e) {
-      if (!(e instanceof GatewayCandidError)) throw e;
-      msgReject(`INVALID_ARGUMENT: not an HttpRequest: ${e.message}`);
-      return;
-    }
-    msgReply(this.site!.serve(request, dataCertificate()));
+    const read = readHttpRequest(msgArgData());
+    if (read.ok) msgReply(this.site!.serve(read.request, dataCertificate()));
+    else msgReject(read.reject);
   }
 }

@@ -17,6 +17,8 @@ import { ensureCanisterBuilt } from '@repro-registry/deploy';
 import { installGovernance, proposal, putProposals } from '../test/governance-standin';
 import { populationEnvelope } from '../test/data';
 import { CONTROLLER, RegistryUnderTest, initArg, okOf, registryWasm } from '../test/harness';
+import { certifiedQuery } from '../test/certified-support';
+import { benchRows, printRows } from './report';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -35,17 +37,7 @@ const log = (text: string) => {
 };
 const M = (n: bigint | undefined) => (n === undefined ? NaN : Number(n) / 1e6);
 
-interface Row {
-  measure: string;
-  value: number;
-  unit: string;
-  budget?: number;
-}
-const rows: Row[] = [];
-const add = (measure: string, value: number, unit: string, budget?: number) => {
-  rows.push(budget === undefined ? { measure, value, unit } : { measure, value, unit, budget });
-  log(`  ${measure}: ${value.toFixed(1)} ${unit}`);
-};
+const { rows, add } = benchRows(log);
 
 /** A registry with governance confirming PROPOSAL, on `host`, from `wasm`. */
 async function registryOn(host: IcHost, wasm: Uint8Array): Promise<RegistryUnderTest> {
@@ -172,6 +164,18 @@ await ensureCanisterBuilt('registry');
     );
     await measure('get_certified_summary', 'get_certified_summary', PROPOSAL, 25e6);
     await measure('get_certified_attestation', 'get_certified_attestation', 1n, 25e6);
+    // Certified HTTP, as a gateway asks (with the data certificate in the query).
+    for (const url of [`/api/v1/proposals/${PROPOSAL}`, `/badge/${PROPOSAL}.svg`, '/api/v1/info']) {
+      await certifiedQuery(registry, 'http_request', [
+        { method: 'GET', url, headers: [], body: new Uint8Array(), certificate_version: [2] },
+      ]);
+      add(
+        `http_request ${url} (certified), ${checkpoint} attestations`,
+        M(registry.lastInstructions),
+        'M instr',
+        15e6,
+      );
+    }
   }
   const state = await store.load();
   const stored = state?.canisters.find((c) => c.canisterId === filling.canisterId.toText());
@@ -184,24 +188,9 @@ await ensureCanisterBuilt('registry');
   }
 }
 
-if (json) {
-  process.stdout.write(
-    `${JSON.stringify({ benchmark: 'registry-log', unit: 'instructions (M) unless stated', rows }, null, 2)}\n`,
-  );
-} else {
-  const width = Math.max(...rows.map((r) => r.measure.length));
-  console.log(
-    `\ntransparency log (instrumented host, IC cost model)\n${'measure'.padEnd(width)}  value        budget   ok`,
-  );
-  for (const r of rows) {
-    const ok =
-      r.budget === undefined
-        ? ''
-        : r.value * (r.unit === 'M instr' ? 1e6 : 1) <= r.budget
-          ? 'yes'
-          : 'NO';
-    console.log(
-      `${r.measure.padEnd(width)}  ${r.value.toFixed(1).padStart(8)} ${r.unit.padEnd(8)} ${r.budget ? `${r.budget / 1e6} M`.padStart(6) : ''.padStart(6)}  ${ok}`,
-    );
-  }
-}
+printRows({
+  benchmark: 'registry-log',
+  title: 'transparency log (instrumented host, IC cost model)',
+  rows,
+  json,
+});

@@ -25,6 +25,7 @@ import {
 } from '../test/governance-standin';
 import { CONTROLLER, RegistryUnderTest, okOf } from '../test/harness';
 import { ensureCanisterBuilt } from '@repro-registry/deploy';
+import { benchRows, printRows } from './report';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -79,19 +80,7 @@ function envelopeFor(i: number, over: { members?: number; note?: string } = {}) 
   return { builder, envelope: sign(builder, p) };
 }
 
-interface Row {
-  measure: string;
-  value: number;
-  unit: string;
-  budget?: number;
-}
-const rows: Row[] = [];
-const add = (measure: string, value: number, unit: string, budget?: number) => {
-  rows.push(budget === undefined ? { measure, value, unit } : { measure, value, unit, budget });
-  log(
-    `  ${measure}: ${value.toFixed(unit === 'M instr' ? 1 : 0)} ${unit}${budget ? ` (budget ${budget / 1e6} M)` : ''}`,
-  );
-};
+const { rows, add } = benchRows(log);
 
 await ensureCanisterBuilt('registry');
 
@@ -370,24 +359,9 @@ await ensureCanisterBuilt('registry');
     );
 }
 
-if (json) {
-  process.stdout.write(
-    `${JSON.stringify({ benchmark: 'registry', unit: 'instructions (M) unless stated', rows }, null, 2)}\n`,
-  );
-} else {
-  const width = Math.max(...rows.map((r) => r.measure.length));
-  console.log(
-    `\nregistry canister (instrumented host, IC cost model)\n${'measure'.padEnd(width)}  value        budget   ok`,
-  );
-  for (const r of rows) {
-    const ok =
-      r.budget === undefined
-        ? ''
-        : r.value * (r.unit === 'M instr' ? 1e6 : 1) <= r.budget
-          ? 'yes'
-          : 'NO';
-    console.log(
-      `${r.measure.padEnd(width)}  ${r.value.toFixed(1).padStart(8)} ${r.unit.padEnd(8)} ${r.budget ? `${r.budget / 1e6} M`.padStart(6) : ''.padStart(6)}  ${ok}`,
-    );
-  }
-}
+printRows({
+  benchmark: 'registry',
+  title: 'registry canister (instrumented host, IC cost model)',
+  rows,
+  json,
+});

@@ -12,6 +12,8 @@ import {
   msgArgData,
   msgCaller,
   msgMethodName,
+  msgReject,
+  msgReply,
   postUpgrade,
   setTimer,
   setTimerInterval,
@@ -19,6 +21,7 @@ import {
   trap,
 } from 'azle';
 import { warmUpEd25519 } from '@repro-registry/attestation';
+import { readHttpRequest } from '@repro-registry/certification';
 import type * as C from '@repro-registry/registry-api';
 import { ErrorCode, idlInitArgs } from '@repro-registry/registry-api';
 import type { Principal } from '@dfinity/principal';
@@ -34,8 +37,8 @@ import {
 import { tokensAvailable, rateLimitOf } from './core/rate-limit';
 import { readDeployedModule } from './deployed';
 import { readProposal } from './governance';
-import { handleHttp, registryInfo } from './http';
-import { CodedRefusal, decodeArgs, method, prepareReplies } from './methods';
+import { registryInfo } from './http';
+import { CodedRefusal, decodeArgs, method, prepareReplies, rawMethod } from './methods';
 import type { Encodable, PreEncoded } from './reply-encoder';
 import {
   attestationReply,
@@ -83,6 +86,7 @@ export default class {
     this.configure(args);
     this.warmUp();
     this.certified.start();
+    this.scheduleCertification();
   }
 
   @postUpgrade(idlInitArgs)
@@ -229,7 +233,7 @@ export default class {
 
   /** Logs and certifies what updates noted, in a message of its own (see `certified/`). */
   private scheduleCertification(): void {
-    if (this.certificationScheduled || !this.certified.state.hasWork()) return;
+    if (this.certificationScheduled || !this.certified.hasWork()) return;
     this.certificationScheduled = true;
     setTimer(0, () => {
       this.certificationScheduled = false;
@@ -617,9 +621,12 @@ export default class {
     return certifiedSummaries(this.certified.state, [...proposalIds]);
   }
 
-  @method('http_request')
-  http_request(request: C.HttpRequest): C.HttpResponse {
-    return handleHttp(this.registry, request, canisterCycleBalance(), canisterSelf().toText());
+  /** Certified answers where rendered in advance (see `certified/certified-http.ts`). */
+  @rawMethod('http_request')
+  http_request(): void {
+    const read = readHttpRequest(msgArgData());
+    if (read.ok) msgReply(this.certified.serveHttp(read.request));
+    else msgReject(read.reject);
   }
 }
 

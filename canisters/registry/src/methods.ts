@@ -82,3 +82,19 @@ export function method<M extends MethodName>(name: M) {
     azleDecorator(handler as never, context as never);
   };
 }
+
+/**
+ * A method that decodes its argument and replies by itself (`http_request`: the gateway codec
+ * of @repro-registry/certification costs well under 1 M instructions where `IDL.decode` and the
+ * reply encoder cost several M), still declared with the contract's Candid signature.
+ */
+export function rawMethod<M extends MethodName>(name: M) {
+  const func = methodType(name);
+  const decorate = func.annotations.includes('query') ? query : update;
+  const azleDecorator = decorate(func.argTypes, func.retTypes[0], { manual: true });
+  return <This>(original: (this: This) => void, context: ClassMethodDecoratorContext<This>) => {
+    if (context.name !== name)
+      throw new Error(`@rawMethod('${name}') decorates ${String(context.name)}`);
+    azleDecorator(original as never, context as never);
+  };
+}

@@ -15,8 +15,12 @@ import { okOf } from './harness';
 export const LOG_BUDGETS = {
   /** A whole submission (as in budgets.test.ts). */
   submit: 300_000_000n,
-  /** The message that logs and certifies one submission. */
-  certifyOne: 200_000_000n,
+  /**
+   * The message that logs and certifies one submission: ~110 M for the log and records, ~200 M
+   * for the certified HTTP answers rendered again (the proposal's summary and badge, the info;
+   * SHA-256 of bodies and headers in the interpreter). Its own message: the limit is 40 B.
+   */
+  certifyOne: 400_000_000n,
   proofQuery: 10_000_000n,
   certifiedSummary: 25_000_000n,
 } as const;

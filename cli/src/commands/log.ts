@@ -28,8 +28,8 @@ export function registerLog(program: Command, io: CliIo): void {
       const context = registry.verifyContext();
       const failed = (code: string, message: string) =>
         new CliError({
-          message: `${code}: ${message}`,
-          exitCode: ExitCode.MISMATCH,
+          message: `failed verification: ${code}: ${message}`,
+          exitCode: ExitCode.VERIFICATION,
           code,
           hint: 'the registry answered something the IC did not certify, or rewrote its log: report it',
         });

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import type { ProposalSummary } from '@repro-registry/client';
-import { usageError } from '../core/errors';
+import type { CertifiedSummary, ProposalSummary } from '@repro-registry/client';
+import { ErrorCode } from '@repro-registry/registry-api';
+import { CliError, usageError } from '../core/errors';
+import type { RegistryGateway } from '../io/registry';
 import {
   contextOf,
   examples,
@@ -12,6 +14,55 @@ import {
 } from './shared';
 
 type StatusOptions = { threshold: string; list?: string };
+
+/** When the IC certified the summary shown, and the log's size then. */
+interface Certified {
+  at: bigint;
+  logSize: number;
+}
+
+/**
+ * The summary everyone counted, checked against the IC's certificate (failed verification: exit
+ * 6). The plain read comes first: it refuses a proposal the registry does not count (held, not
+ * on chain …) with its own code. Certification runs in the message after each change, so a
+ * certified summary older than the plain one is read again for a moment; a proposal not yet
+ * certified at all is shown as not certified.
+ */
+async function certifiedSummary(
+  registry: RegistryGateway,
+  id: bigint,
+): Promise<{ summary: ProposalSummary; certified: Certified | null }> {
+  const plain = await registry.proposalSummary(id);
+  const { verifyCertifiedSummary } = await import('@repro-registry/client');
+  const { verified } = await import('../io/registry');
+  for (let attempt = 0; ; attempt++) {
+    let reply: CertifiedSummary;
+    try {
+      reply = await registry.certifiedSummary(id);
+    } catch (error) {
+      if (!(error instanceof CliError) || error.code !== ErrorCode.PROPOSAL_NOT_FOUND) throw error;
+      if (attempt >= CERTIFICATION_RETRIES) return { summary: plain, certified: null };
+      await new Promise((r) => setTimeout(r, CERTIFICATION_WAIT_MS));
+      continue;
+    }
+    const checked = verified(
+      await verifyCertifiedSummary(registry.verifyContext(), reply),
+      `the summary of proposal ${id}`,
+    );
+    const behind = checked.summary.attestation_count < plain.attestation_count;
+    if (!behind || attempt >= CERTIFICATION_RETRIES) {
+      return {
+        summary: checked.summary,
+        certified: { at: checked.head.certifiedAt, logSize: checked.head.size },
+      };
+    }
+    await new Promise((r) => setTimeout(r, CERTIFICATION_WAIT_MS));
+  }
+}
+
+/** How long `status` waits for a change to be certified (a message after it). */
+const CERTIFICATION_RETRIES = 10;
+const CERTIFICATION_WAIT_MS = 300;
 
 export function registerStatus(program: Command, io: CliIo): void {
   program
@@ -38,10 +89,14 @@ export function registerStatus(program: Command, io: CliIo): void {
         throw usageError(`--list takes a trust list id (a number), not "${options.list}"`);
       const { connectRegistry } = await import('../io/registry');
       const registry = await connectRegistry({ settings: await ctx.settings() });
-      const summary = await registry.proposalSummary(
-        id,
-        options.list === undefined ? undefined : BigInt(options.list),
-      );
+      const { summary, certified } =
+        options.list === undefined
+          ? await certifiedSummary(registry, id)
+          : {
+              // Trust-list counts are not certified: said in the output.
+              summary: await registry.proposalSummary(id, BigInt(options.list)),
+              certified: null,
+            };
       const artifacts = summary.artifacts.map((a) => {
         const expectedGroup = a.hash_groups.find((g) => g.matches_expected[0] === true);
         const agreeing = expectedGroup ? Number(expectedGroup.builder_count) : 0;
@@ -55,8 +110,13 @@ export function registerStatus(program: Command, io: CliIo): void {
       });
       const { registryJson } = await import('../io/json-style');
       ctx.out.result(
-        { summary: registryJson('get_proposal_summary', summary), threshold, artifacts },
-        () => formatStatus(ctx, summary, threshold, artifacts),
+        {
+          summary: registryJson('get_proposal_summary', summary),
+          certified: certified === null ? null : { ...certified, at: isoFromNs(certified.at) },
+          threshold,
+          artifacts,
+        },
+        () => formatStatus(ctx, summary, threshold, artifacts, certified),
       );
     });
 }
@@ -66,6 +126,7 @@ function formatStatus(
   s: ProposalSummary,
   threshold: number,
   computed: Array<{ kind: string; agreeing: number; thresholdMet: boolean }>,
+  certified: Certified | null,
 ): string {
   const c = ctx.colors;
   const onChain = s.on_chain[0];
@@ -73,6 +134,9 @@ function formatStatus(
     `proposal ${s.proposal_id}${onChain?.title[0] ? `  ${onChain.title[0]}` : ''}`,
     `  status ${onChain?.status ?? 'unknown'}, deadline ${onChain?.deadline_at[0] !== undefined ? isoFromNs(onChain.deadline_at[0]) : '-'}, commit ${s.commit[0] ?? '-'}`,
     scopeLine(s),
+    certified === null
+      ? c.yellow('  not certified: counts as one registry node answered them')
+      : `  ${c.green('certified')} by the IC at ${isoFromNs(certified.at)} (log of ${certified.logSize} entries)`,
   ];
   if (s.sync.state === 'error')
     lines.push(c.yellow(`  governance not read: ${s.sync.error[0] ?? 'unknown error'}`));

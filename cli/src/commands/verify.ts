@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Result, VerifiedAttestation } from '@repro-registry/attestation';
-import type * as Client from '@repro-registry/client';
-import { CliError, ExitCode, usageError } from '../core/errors';
-import { contextOf, examples, table, type CliIo, type Ctx } from './shared';
+import type { VerifiedAttestation } from '@repro-registry/attestation';
+import { CliError, ExitCode, usageError, verificationError } from '../core/errors';
+import { contextOf, examples, isoFromNs, table, type CliIo, type Ctx } from './shared';
 
 export function registerVerify(program: Command, io: CliIo): void {
   program
@@ -14,7 +13,7 @@ export function registerVerify(program: Command, io: CliIo): void {
     )
     .option(
       '--attestation <id>',
-      'fetch attestation <id> from the registry and verify its envelope here',
+      'fetch attestation <id> from the registry, check its certificate and inclusion in the log, and verify its envelope here',
     )
     .addHelpText(
       'after',
@@ -35,7 +34,8 @@ export function registerVerify(program: Command, io: CliIo): void {
         }
         let bytes: Uint8Array;
         let source: string;
-        let record: Client.Attestation | null = null;
+        let record: unknown = null;
+        let certified: CertifiedEnvelope['certified'] | null = null;
         if (file !== undefined) {
           try {
             bytes = Uint8Array.from(await readFile(path.resolve(io.cwd, file)));
@@ -49,12 +49,11 @@ export function registerVerify(program: Command, io: CliIo): void {
         } else {
           const text = options.attestation!;
           if (!/^\d+$/.test(text)) throw usageError(`"${text}" is not an attestation id`);
-          const { connectRegistry } = await import('../io/registry');
-          const registry = await connectRegistry({ settings: await ctx.settings() });
-          const attestation = await registry.getAttestation(BigInt(text));
-          bytes = Uint8Array.from(attestation.envelope);
-          source = `attestation ${text} from ${registry.host}`;
-          record = attestation;
+          const fetched = await certifiedEnvelope(ctx, BigInt(text));
+          bytes = fetched.envelope;
+          source = `attestation ${text} from ${fetched.host}`;
+          record = fetched.record;
+          certified = fetched.certified;
         }
         const { verifyAttestation } = await import('@repro-registry/attestation');
         const verified = verifyAttestation(Uint8Array.from(bytes));
@@ -65,7 +64,7 @@ export function registerVerify(program: Command, io: CliIo): void {
             code: verified.error.code,
           });
         }
-        if (record !== null) await checkRecord(record, verified);
+        if (record !== null) checkRecord(record as RegistryRecord, verified.value);
         ctx.out.result(
           {
             valid: true,
@@ -73,26 +72,104 @@ export function registerVerify(program: Command, io: CliIo): void {
             builder: verified.value.builderId,
             predicateType: verified.value.statement.predicateType,
             predicate: verified.value.predicate,
+            ...(certified === null
+              ? {}
+              : { certified: { ...certified, at: isoFromNs(certified.at) } }),
           },
-          () => formatVerified(ctx, source, verified.value),
+          () =>
+            formatVerified(ctx, source, verified.value) +
+            (certified === null
+              ? ''
+              : `\n${ctx.colors.green('certified')} by the IC at ${isoFromNs(certified.at)}: the record and envelope hash, and leaf ${certified.leafIndex} of the registry's log (${certified.logSize} entries), proven`),
         );
       },
     );
 }
 
+/** The certified record: builder and proposal as text (see the architecture's record text). */
+interface RegistryRecord {
+  builder: string;
+  proposal: string;
+}
+
+interface CertifiedEnvelope {
+  host: string;
+  envelope: Uint8Array;
+  record: RegistryRecord;
+  certified: { at: bigint; logSize: number; leafIndex: number };
+}
+
 /**
- * The registry's derived fields must belong to the signed bytes (signer = the builder it names,
- * one standing per signed artifact); a disagreement means it is not to be trusted.
+ * The envelope as the IC certified it: the certified record (its hash in the certified tree)
+ * names the envelope's SHA-256, and the acceptance leaf carrying the same hash is proven in the
+ * certified log. Any failure is a failed verification (exit 6), never a network error.
  */
-async function checkRecord(
-  record: Client.Attestation,
-  verified: Result<VerifiedAttestation>,
-): Promise<void> {
-  const { joinAttestation, describeReadFailure } = await import('@repro-registry/client');
-  const read = joinAttestation(record, verified);
-  if (!read.ok) {
+async function certifiedEnvelope(ctx: Ctx, id: bigint): Promise<CertifiedEnvelope> {
+  const { connectRegistry, verified } = await import('../io/registry');
+  const { verifyCertifiedAttestation, verifyInclusionProof } =
+    await import('@repro-registry/client');
+  const { sha256Hex } = await import('@repro-registry/attestation');
+  const registry = await connectRegistry({ settings: await ctx.settings() });
+  const context = registry.verifyContext();
+  const attestation = verified(
+    await verifyCertifiedAttestation(
+      context,
+      await certifiedSoon(() => registry.certifiedAttestation(id)),
+    ),
+    `attestation ${id}`,
+  );
+  const proof = await registry.inclusionProof(id);
+  const included = verified(
+    await verifyInclusionProof(context, proof),
+    `the inclusion proof of attestation ${id}`,
+  );
+  const leaf = included.event;
+  const record = attestation.record as unknown as RegistryRecord;
+  if (
+    leaf.event !== 'attestation_accepted' ||
+    leaf.envelope_sha256 !== sha256Hex(attestation.envelope) ||
+    leaf.builder !== record.builder ||
+    leaf.proposal !== record.proposal
+  ) {
+    throw verificationError(
+      'LEAF_MISMATCH',
+      `the log's acceptance of attestation ${id} names another envelope, builder or proposal than its certified record`,
+    );
+  }
+  return {
+    host: registry.host,
+    envelope: attestation.envelope,
+    record,
+    certified: {
+      at: included.head.certifiedAt,
+      logSize: included.head.size,
+      leafIndex: Number(proof.leaf_index),
+    },
+  };
+}
+
+/**
+ * Certification runs in the message after a submission: an attestation not certified yet is
+ * asked for again for a few seconds before its refusal (ATTESTATION_NOT_FOUND) stands.
+ */
+async function certifiedSoon<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof CliError) || error.code !== 'ATTESTATION_NOT_FOUND' || attempt >= 10)
+        throw error;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+/** The registry's record must say what the signed bytes say; a disagreement means it is not to be trusted. */
+function checkRecord(record: RegistryRecord, v: VerifiedAttestation): void {
+  const p = v.predicate;
+  if (record.builder !== v.builderId || record.proposal !== p.proposal.id) {
     throw new CliError({
-      message: `the registry's record of this attestation disagrees with its signed envelope: ${describeReadFailure(read.failure)}`,
+      message: "the registry's record of this attestation disagrees with its signed envelope",
       exitCode: ExitCode.MISMATCH,
       code: 'RECORD_MISMATCH',
     });

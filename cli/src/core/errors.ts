@@ -10,6 +10,8 @@ export const ExitCode = {
   NETWORK: 3,
   REJECTED: 4,
   INTERNAL: 5,
+  /** A registry answer whose certificate, witness or proof does not verify: never a network error. */
+  VERIFICATION: 6,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -61,5 +63,19 @@ export function rejectedError(code: string, message: string, hint?: string): Cli
     exitCode: ExitCode.REJECTED,
     code,
     ...(hint === undefined ? {} : { hint }),
+  });
+}
+
+/**
+ * A registry answer that failed verification (certificate, witness, proof): the registry, or a
+ * node answering for it, said something the IC did not certify. `code` is the check's code.
+ */
+export function verificationError(code: string, message: string, cause?: unknown): CliError {
+  return new CliError({
+    message: `failed verification: ${code}: ${message}`,
+    exitCode: ExitCode.VERIFICATION,
+    code,
+    hint: 'the answer is not what the IC certified for this registry: do not rely on it, and report it',
+    cause,
   });
 }

@@ -1,13 +1,20 @@
 import type { Identity } from '@dfinity/agent';
 import type { Principal } from '@dfinity/principal';
 import type * as Client from '@repro-registry/client';
-import { networkError, rejectedError, usageError, type CliError } from '../core/errors';
+import {
+  networkError,
+  rejectedError,
+  usageError,
+  verificationError,
+  type CliError,
+} from '../core/errors';
 import { explainRefusal } from '../core/refusals';
 import type { Settings } from './config';
 
 /**
  * The registry as the commands see it: every failure is already a CliError with the right exit
- * code (3 unreachable, 4 rejected with the registry's code). The one place that knows the client.
+ * code (3 unreachable, 4 rejected with the registry's code, 6 failed verification). The one
+ * place that knows the client.
  */
 export interface RegistryGateway {
   host: string;
@@ -26,6 +33,10 @@ export interface RegistryGateway {
    * checked (`core/watch.ts` does), read through the same agent as every other call.
    */
   events(args: { since: bigint | null; limit: number }): Promise<unknown>;
+  /** Certified reads: the reply, not yet verified (see `verified.ts`). */
+  certifiedSummary(proposalId: bigint): Promise<Client.CertifiedSummary>;
+  certifiedAttestation(id: bigint): Promise<Client.CertifiedAttestation>;
+  inclusionProof(attestationId: bigint): Promise<Client.InclusionProof>;
 }
 
 function describe(error: unknown): string {
@@ -118,9 +129,9 @@ export async function connectRegistry(args: {
         );
       }
       if (error instanceof client.RegistryCallError && error.kind === 'untrusted')
-        throw networkError(
-          `the answer of the registry at ${settings.host} does not verify: ${describe(error)}`,
-          `check the network's root key (--network ${settings.networkName})${saved}`,
+        throw verificationError(
+          'RESPONSE_UNTRUSTED',
+          `the answer of the registry at ${settings.host} does not verify (${describe(error)}); check the network's root key (--network ${settings.networkName})${saved}`,
           error,
         );
       throw unreachable(error);
@@ -177,10 +188,33 @@ export async function connectRegistry(args: {
           },
         };
       }),
+    certifiedSummary: (id) =>
+      call(async () => result(await registry.actor.get_certified_summary(id))),
+    certifiedAttestation: (id) =>
+      call(async () => result(await registry.actor.get_certified_attestation(id))),
+    inclusionProof: (id) =>
+      call(async () =>
+        result(await registry.actor.get_inclusion_proof({ attestation_id: id, tree_size: [] })),
+      ),
     verifyContext: () => {
       const rootKey = registry.agent.rootKey;
       if (rootKey === null || rootKey === undefined) throw unreachable('no root key');
       return { canisterId: registry.canisterId, rootKey: new Uint8Array(rootKey) };
     },
   };
+}
+
+function result<T>(
+  r: { Ok: T } | { Err: Client.RegistryError },
+): { ok: true; value: T } | { ok: false; error: Client.RegistryError } {
+  return 'Ok' in r ? { ok: true, value: r.Ok } : { ok: false, error: r.Err };
+}
+
+/** The value of a verification, or the failed-verification error (exit 6) with its code. */
+export function verified<T>(
+  checked: { ok: true; value: T } | { ok: false; code: string; message: string },
+  what: string,
+): T {
+  if (!checked.ok) throw verificationError(checked.code, `${what}: ${checked.message}`);
+  return checked.value;
 }

@@ -51,7 +51,12 @@ export {
 } from './http/tree';
 export type { CertificationEntry } from './http/tree';
 export { certificateHeader, certifyResponse, encodedExprPath } from './http/response';
-export { decodeHttpRequest, encodeHttpResponse, GatewayCandidError } from './http/gateway-candid';
+export {
+  decodeHttpRequest,
+  encodeHttpResponse,
+  GatewayCandidError,
+  readHttpRequest,
+} from './http/gateway-candid';
 export type { GatewayReply, GatewayRequest } from './http/gateway-candid';
 export { base64AsciiBytes, PreparedReply } from './http/prepared-reply';
 export { MemoryNodeStore, type NodeStore } from './stored/store';

@@ -21,8 +21,25 @@ function leb128(value: number | bigint): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/**
+ * Hashes of texts seen before: header names and most values repeat in every response, and
+ * SHA-256 in a canister's interpreter costs ~0.6 M instructions per block. Bounded.
+ */
+const textHashes = new Map<string, Uint8Array>();
+const TEXT_HASHES_KEPT = 512;
+
+function textHash(text: string): Uint8Array {
+  let hash = textHashes.get(text);
+  if (hash === undefined) {
+    if (textHashes.size >= TEXT_HASHES_KEPT) textHashes.clear();
+    hash = sha256(utf8Encode(text));
+    textHashes.set(text, hash);
+  }
+  return hash;
+}
+
 function valueHash(value: HashableValue): Uint8Array {
-  if (typeof value === 'string') return sha256(utf8Encode(value));
+  if (typeof value === 'string') return textHash(value);
   if (value instanceof Uint8Array) return sha256(value);
   return sha256(leb128(value));
 }
@@ -32,7 +49,7 @@ export function representationIndependentHash(
 ): Uint8Array {
   const pairs = entries.map(([key, value]) => {
     const pair = new Uint8Array(64);
-    pair.set(sha256(utf8Encode(key)), 0);
+    pair.set(textHash(key), 0);
     pair.set(valueHash(value), 32);
     return pair;
   });

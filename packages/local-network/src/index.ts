@@ -17,3 +17,6 @@ export { canisterSettings } from './management-client';
 export type { ManagementCanister, InstallMode, CanisterSettingsArg } from './management-client';
 export { identityFromPem, loadOrCreateIdentity } from './identity';
 export { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
+// The HTTP gateway's check, for tests that put something between canister and gateway.
+export { serveGatewayRequest } from './gateway';
+export type { GatewayRequest, GatewayResponse } from './gateway';

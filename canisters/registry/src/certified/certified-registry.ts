@@ -4,7 +4,13 @@
  * `index.ts` calls `note*` after each update, `certify` in a timer message of its own, and the
  * read methods from its queries.
  */
-import { canisterSelf, certifiedDataSet, dataCertificate, performanceCounter } from 'azle';
+import {
+  canisterCycleBalance,
+  canisterSelf,
+  certifiedDataSet,
+  dataCertificate,
+  performanceCounter,
+} from 'azle';
 import { encodeHashTree, pathRequestOf, type Label } from '@repro-registry/certification';
 import {
   LABELS,
@@ -23,11 +29,16 @@ import { encodeReply } from '../reply-encoder';
 import type { Registry } from '../core/registry';
 import { u64FromKey, u64Key } from '../core/tables';
 import { candidError, candidSummary, type Result } from '../replies';
+import { handleHttp } from '../http';
+import { CertifiedHttp } from './certified-http';
 import { CertifiedState, type RegistrySource } from './certified-state';
+import { registryRoutes } from './http-routes';
 import { CERTIFIED_TREE_MEMORY_ID, LOG_MEMORY_ID, stableNodeStore } from './stable';
 
 /** A certification message stops taking notes past this many instructions (limit: 40 B). */
 const CERTIFY_BUDGET = 20_000_000_000n;
+/** Install and upgrade certify only this much themselves; timer messages do the rest. */
+const START_BUDGET = 2_000_000_000n;
 
 /** Every witness shows the log's head, so any certified reply also certifies a checkpoint. */
 const LOG_PATH: Label[] = [LABELS.log];
@@ -38,7 +49,20 @@ export class CertifiedRegistry {
     stableNodeStore(CERTIFIED_TREE_MEMORY_ID),
   );
 
-  constructor(private readonly registry: Registry) {}
+  /** The JSON API's and badges' certified answers (HTTP certification v2). */
+  readonly http: CertifiedHttp;
+
+  constructor(private readonly registry: Registry) {
+    this.http = new CertifiedHttp(
+      this.state.logStore,
+      this.state.tree,
+      registryRoutes({
+        registry,
+        proposalIds: () => this.source.proposalIds(),
+        cycles: () => canisterCycleBalance(),
+      }),
+    );
+  }
 
   readonly source: RegistrySource = {
     attestation: (id) => this.registry.tables.attestations.get(u64Key(id)),
@@ -58,15 +82,49 @@ export class CertifiedRegistry {
   /** Install and upgrade: certify what is there now; data from before the log gets leaves. */
   start(): void {
     this.state.startBackfill(this.source);
-    if (!this.state.hasWork()) this.certify();
+    // New code may render the API differently: every certified answer is rendered again.
+    this.http.renderAllLater();
+    if (!this.state.hasWork()) this.certify(START_BUDGET);
     else certifiedDataSet(this.state.tree.rootHash());
   }
 
+  /** Whether `certify` has work left (notes, backfill, renders). */
+  hasWork(): boolean {
+    return this.state.hasWork() || this.http.hasWork();
+  }
+
   /** Logs what was noted and certifies the new state; true when work remains. */
-  certify(): boolean {
-    const root = this.state.certify(this.source, () => performanceCounter(0) < CERTIFY_BUDGET);
+  certify(budget = CERTIFY_BUDGET): boolean {
+    const more = () => performanceCounter(0) < budget;
+    const root = this.state.certify(this.source, more, (changes) =>
+      this.http.update(changes, more),
+    );
     certifiedDataSet(root);
-    return this.state.hasWork();
+    return this.hasWork();
+  }
+
+  /** `http_request`: certified answers where rendered in advance, the rest live (see http.ts). */
+  serveHttp(request: { method: string; url: string }): Uint8Array {
+    return this.http.serve({
+      request,
+      certificate: dataCertificate(),
+      live: () => {
+        const r = handleHttp(
+          this.registry,
+          // The API reads neither request headers nor a body.
+          {
+            method: request.method,
+            url: request.url,
+            headers: [],
+            body: new Uint8Array(),
+            certificate_version: [],
+          },
+          canisterCycleBalance(),
+          canisterSelf().toText(),
+        );
+        return { statusCode: r.status_code, headers: r.headers, body: r.body };
+      },
+    });
   }
 
   // ---------------------------------------------------------------- certified reads

@@ -100,7 +100,8 @@ export class CertifiedState {
   readonly tree: StoredLabeledTree;
 
   constructor(
-    private readonly logStore: NodeStore,
+    /** Also holds the records of other certified parts (`certified-http.ts`: 'H', 'W', 'R'). */
+    readonly logStore: NodeStore,
     treeStore: NodeStore,
   ) {
     this.log = new TransparencyLog(logStore);
@@ -221,9 +222,14 @@ export class CertifiedState {
 
   /**
    * Logs what was noted (backfill first) while `more()` allows, and re-certifies what changed.
+   * `changed` (certified HTTP) sees what changed before the tree is committed, and may change it.
    * Returns the root hash for `certified_data_set`.
    */
-  certify(source: RegistrySource, more: () => boolean = () => true): Uint8Array {
+  certify(
+    source: RegistrySource,
+    more: () => boolean = () => true,
+    changed?: (changes: { proposals: Set<bigint>; attestations: Set<bigint> }) => void,
+  ): Uint8Array {
     const attestations = new Set<bigint>();
     const proposals = new Set<bigint>();
     const state = this.state();
@@ -249,6 +255,7 @@ export class CertifiedState {
     for (const id of proposals) this.certifySummary(source, id);
     this.tree.set([LABELS.log, LABELS.size], u64Label(this.log.size));
     this.tree.set([LABELS.log, LABELS.root], this.log.root());
+    changed?.({ proposals, attestations });
     return this.tree.commit();
   }
 

@@ -243,6 +243,21 @@ function recordAt(table: WireType[], t: number, what: string): [number, number][
   return type.fields;
 }
 
+/**
+ * `decodeHttpRequest` for a canister's method: the request, or the reject message
+ * (`INVALID_ARGUMENT: not an HttpRequest: …`) to answer a malformed argument with.
+ */
+export function readHttpRequest(
+  arg: Uint8Array,
+): { ok: true; request: GatewayRequest } | { ok: false; reject: string } {
+  try {
+    return { ok: true, request: decodeHttpRequest(arg) };
+  } catch (e) {
+    if (!(e instanceof GatewayCandidError)) throw e;
+    return { ok: false, reject: `INVALID_ARGUMENT: not an HttpRequest: ${e.message}` };
+  }
+}
+
 /** Decodes the argument of `http_request` (and of `http_request_update`, which has no version). */
 export function decodeHttpRequest(arg: Uint8Array): GatewayRequest {
   const r = new Reader(arg);

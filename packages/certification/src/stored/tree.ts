@@ -303,7 +303,7 @@ export class StoredLabeledTree {
     for (const { label, sub } of request.values()) {
       const entry = this.readEntry(map, label);
       if (entry !== undefined) {
-        marks.set(keyString(label), { label, sub });
+        marks.set(keyString(label), { label, sub, entry });
       } else {
         for (const neighbour of this.neighbours(map, header, label)) {
           const k = keyString(neighbour);
@@ -318,7 +318,9 @@ export class StoredLabeledTree {
   private reveal(map: number, ref: Ref, marks: Mark[] | 'all'): HashTree {
     if (marks !== 'all' && marks.length === 0) return [4, ref.digest];
     if (ref.kind === 'entry') {
-      const entry = this.readEntry(map, ref.label)!;
+      // A marked entry was read when it was marked: not read again.
+      const entry =
+        (marks !== 'all' ? marks[0].entry : undefined) ?? this.readEntry(map, ref.label)!;
       const sub = marks === 'all' ? 'all' : marks[0].sub;
       if (sub === null) return [2, ref.label, [4, entry.subDigest]];
       if (entry.kind === 'value') return [2, ref.label, [3, entry.value]];
@@ -376,4 +378,5 @@ export class StoredLabeledTree {
 interface Mark {
   label: Uint8Array;
   sub: PathRequest | null;
+  entry?: EntryRecord;
 }
