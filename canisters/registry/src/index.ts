@@ -5,7 +5,6 @@
  */
 import {
   canisterCycleBalance,
-  canisterSelf,
   init,
   inspectMessage,
   isController,
@@ -15,8 +14,6 @@ import {
   msgReject,
   msgReply,
   postUpgrade,
-  setTimer,
-  setTimerInterval,
   time,
   trap,
 } from 'azle';
@@ -27,16 +24,8 @@ import { ErrorCode, idlInitArgs } from '@repro-registry/registry-api';
 import type { Principal } from '@dfinity/principal';
 
 import type { RegistryError, Result as CoreResult } from './core/errors';
-import type { ReadOutcome } from './core/governance';
-import {
-  ATTESTATION_PAGE_LIMIT,
-  DEFAULT_REFRESH_SECONDS,
-  RERENDER_PER_MESSAGE,
-  Registry,
-} from './core/registry';
+import { ATTESTATION_PAGE_LIMIT, Registry } from './core/registry';
 import { tokensAvailable, rateLimitOf } from './core/rate-limit';
-import { readDeployedModule } from './deployed';
-import { readProposal } from './governance';
 import { registryInfo } from './http';
 import { CodedRefusal, decodeArgs, method, prepareReplies, rawMethod } from './methods';
 import type { Encodable, PreEncoded } from './reply-encoder';
@@ -55,14 +44,10 @@ import {
 } from './replies';
 import { stableTables } from './state';
 import { CertifiedRegistry } from './certified/certified-registry';
+import { Background } from './background';
+import { applyInitArgs } from './init-args';
 import { certifiedSummaries } from './certified/certified-batch';
 
-/** Open proposals read again per timer tick: bounded work however many there are. */
-const REFRESH_PER_TICK = 5;
-/** Unconfirmed proposals read per timer tick (each gets a few reads in all: `PENDING_TIMER_READS`). */
-const PENDING_READS_PER_TICK = 2;
-/** Executed canister installs whose target is read per timer tick (`core/deployed.ts`). */
-const DEPLOYED_READS_PER_TICK = 2;
 /** `sync_proposal` reads a given proposal at most this often. */
 const SYNC_INTERVAL_NS = 30n * 1_000_000_000n;
 
@@ -79,25 +64,31 @@ export default class {
   registry = new Registry(stableTables(), renderAttestation);
   /** The transparency log and certified data (see `certified/`). */
   certified = new CertifiedRegistry(this.registry);
+  /** Timers: governance and deployed-module reads, recounts, certification. */
+  background = new Background(this.registry, this.certified);
 
   @init(idlInitArgs)
   init(args: [] | [C.InitArgs]): void {
     this.registry.markCurrentLayout();
-    this.configure(args);
+    const configured = applyInitArgs(this.registry.meta(), args);
+    if (!configured.ok) trap(configured.message);
+    this.registry.saveMeta(configured.meta);
     this.warmUp();
     this.certified.start();
-    this.scheduleCertification();
+    this.background.scheduleCertification();
   }
 
   @postUpgrade(idlInitArgs)
   postUpgrade(args: [] | [C.InitArgs]): void {
     // Older state is brought to the current layout; its aggregates are rebuilt by timers.
     this.registry.migrate();
-    this.configure(args);
+    const configured = applyInitArgs(this.registry.meta(), args);
+    if (!configured.ok) trap(configured.message);
+    this.registry.saveMeta(configured.meta);
     this.warmUp();
-    this.scheduleBackgroundWork();
+    this.background.scheduleBackgroundWork();
     this.certified.start();
-    this.scheduleCertification();
+    this.background.scheduleCertification();
   }
 
   /**
@@ -105,141 +96,11 @@ export default class {
    * queries don't.
    */
   private warmUp(): void {
-    // Timers live in the heap: set again after every upgrade.
-    setTimerInterval(this.registry.meta().refreshSeconds ?? DEFAULT_REFRESH_SECONDS, () =>
-      this.refreshOpenProposals(),
-    );
+    this.background.start();
     prepareReplies();
     // noble builds its base-point table on first use (~2 B instructions); doing it here keeps
     // every submit near 200 M. Queries never verify, so they don't need it.
     warmUpEd25519();
-  }
-
-  private configure(args: [] | [C.InitArgs]): void {
-    const meta = this.registry.meta();
-    const given = args[0];
-    if (given?.governance_canister_id[0] !== undefined) {
-      meta.governanceCanisterId = given.governance_canister_id[0].toText();
-    }
-    const rate = given?.rate_limit[0];
-    if (rate !== undefined) {
-      if (rate.capacity < 1 || rate.refill_interval_seconds < 1) {
-        trap(
-          `${ErrorCode.INVALID_ARGUMENT}: rate_limit needs capacity >= 1 and refill_interval_seconds >= 1`,
-        );
-      }
-      meta.rateLimit = { capacity: rate.capacity, refillSeconds: rate.refill_interval_seconds };
-    }
-    const refresh = given?.proposal_refresh_seconds[0];
-    if (refresh !== undefined) {
-      if (refresh < 1)
-        trap(`${ErrorCode.INVALID_ARGUMENT}: proposal_refresh_seconds must be at least 1`);
-      meta.refreshSeconds = refresh;
-    }
-    const limits = given?.limits[0];
-    if (limits !== undefined) {
-      const set = { ...(meta.limits ?? {}) };
-      const positive = (name: string, v: number | bigint | undefined) => {
-        if (v !== undefined && v < 1)
-          trap(`${ErrorCode.INVALID_ARGUMENT}: limits.${name} must be at least 1`);
-        return v;
-      };
-      const n = (v: [] | [number]) => v[0];
-      const pairs: [keyof typeof set, number | undefined][] = [
-        ['attestationsPerBuilder', n(limits.attestations_per_builder)],
-        ['pendingProposalsPerBuilder', n(limits.pending_proposals_per_builder)],
-        ['pendingProposalsTotal', n(limits.pending_proposals_total)],
-        ['heldPerProposal', n(limits.held_per_proposal)],
-        ['trustListsPerOwner', n(limits.trust_lists_per_owner)],
-        ['trustListsTotal', n(limits.trust_lists_total)],
-        ['trustListMembers', n(limits.trust_list_members)],
-      ];
-      for (const [name, v] of pairs)
-        if (positive(name, v) !== undefined) Object.assign(set, { [name]: v });
-      const total = positive('attestations_total', limits.attestations_total[0]);
-      if (total !== undefined) set.attestationsTotal = Number(total);
-      const cycles = limits.min_cycles[0];
-      if (cycles !== undefined) set.minCycles = cycles.toString();
-      meta.limits = set;
-    }
-    this.registry.saveMeta(meta);
-  }
-
-  /** Reads a proposal from governance and records what came back; never throws. */
-  private async syncFromGovernance(proposalId: bigint): Promise<ReadOutcome | null> {
-    const governance = this.registry.meta().governanceCanisterId;
-    if (governance === null) return null;
-    const outcome = await readProposal(governance, proposalId);
-    const proposal = this.registry.recordProposalRead({ proposalId, now: time(), outcome });
-    this.registry.noteEvents({ proposalIds: [proposalId], now: time() });
-    this.certified.state.noteProposalRead({ proposal: proposal ?? undefined, at: time() });
-    this.scheduleCertification();
-    // Just executed (or first seen executed): read what the target runs now.
-    if (proposal?.deployed?.state === 'due')
-      await this.checkDeployed(proposalId, proposal.deployed.canisterId);
-    // A confirmation may leave counting to do (more held attestations than one message counts).
-    this.scheduleBackgroundWork();
-    return outcome;
-  }
-
-  /**
-   * The refresh timer: a few open proposals per tick, round robin, and a few reads of
-   * unconfirmed ones; unfinished walks and trust-list work continue. Paused while cycles run low.
-   */
-  private async refreshOpenProposals(): Promise<void> {
-    if (!this.registry.checkCycles(canisterCycleBalance()).ok) return;
-    this.doBackgroundWork();
-    if (this.registry.meta().governanceCanisterId === null) return;
-    const due = [
-      ...this.registry.openProposalsToRefresh(REFRESH_PER_TICK),
-      ...this.registry.pendingProposalsToRead(PENDING_READS_PER_TICK),
-    ];
-    for (const id of due) await this.syncFromGovernance(id);
-    for (const check of this.registry.deployedChecksDue(DEPLOYED_READS_PER_TICK))
-      await this.checkDeployed(check.proposalId, check.canisterId);
-  }
-
-  /** Reads the module an executed install's target runs (`core/deployed.ts`); never throws. */
-  private async checkDeployed(proposalId: bigint, canisterId: string): Promise<void> {
-    const outcome = await readDeployedModule(canisterId);
-    if (this.registry.recordDeployedRead({ proposalId, now: time(), outcome }) === null) return;
-    this.certified.state.noteSummary(proposalId);
-    this.scheduleCertification();
-  }
-
-  private backgroundScheduled = false;
-
-  /** Walks (recounts) and trust-list upkeep, in messages of their own until done. */
-  private scheduleBackgroundWork(): void {
-    if (this.backgroundScheduled || !this.registry.hasBackgroundWork()) return;
-    this.backgroundScheduled = true;
-    setTimer(0, () => {
-      this.backgroundScheduled = false;
-      this.doBackgroundWork();
-      this.scheduleBackgroundWork();
-    });
-  }
-
-  private doBackgroundWork(): void {
-    const walked = [...this.registry.meta().staleRenderings];
-    this.registry.renderStale(RERENDER_PER_MESSAGE);
-    this.registry.processTrustListWork();
-    for (const id of walked) this.certified.state.noteSummary(BigInt(id));
-    this.registry.noteEvents({ proposalIds: walked.map(BigInt), now: time() });
-    if (walked.length > 0) this.scheduleCertification();
-  }
-
-  private certificationScheduled = false;
-
-  /** Logs and certifies what updates noted, in a message of its own (see `certified/`). */
-  private scheduleCertification(): void {
-    if (this.certificationScheduled || !this.certified.hasWork()) return;
-    this.certificationScheduled = true;
-    setTimer(0, () => {
-      this.certificationScheduled = false;
-      this.certified.certify();
-      this.scheduleCertification();
-    });
   }
 
   /**
@@ -308,30 +169,14 @@ export default class {
         supersedes: receipt.supersedes,
         at: time(),
       });
-      this.scheduleCertification();
+      this.background.scheduleCertification();
     }
     // An unconfirmed proposal is read from governance — in a message of its own, so a
     // submission never waits on (or fails with) governance. Until the proposal is confirmed its
     // attestations are held; then they are checked and counted, or rejected with the reason.
-    if (readProposal) this.scheduleRead(receipt.proposalId);
-    this.scheduleBackgroundWork();
+    if (readProposal) this.background.scheduleRead(receipt.proposalId);
+    this.background.scheduleBackgroundWork();
     return { Ok: candidReceipt(receipt) };
-  }
-
-  /** Proposals whose first read is scheduled (heap only: a lost entry is re-read by the timer). */
-  private readonly scheduledReads = new Set<bigint>();
-
-  private scheduleRead(proposalId: bigint): void {
-    if (this.registry.meta().governanceCanisterId === null || this.scheduledReads.has(proposalId))
-      return;
-    this.scheduledReads.add(proposalId);
-    setTimer(0, async () => {
-      try {
-        await this.syncFromGovernance(proposalId);
-      } finally {
-        this.scheduledReads.delete(proposalId);
-      }
-    });
   }
 
   @method('sync_proposal')
@@ -362,14 +207,14 @@ export default class {
       if (!token.ok) return candidError(token.error);
     }
     const checkedBefore = this.registry.proposal(proposalId)?.deployed?.checkedAt;
-    const outcome = await this.syncFromGovernance(proposalId);
+    const outcome = await this.background.syncFromGovernance(proposalId);
     // A caller asking to look again also gets the deployed module read again (once per 30 s).
     const target = this.registry.deployedCheckWanted(proposalId);
     if (
       target !== null &&
       this.registry.proposal(proposalId)?.deployed?.checkedAt === checkedBefore
     )
-      await this.checkDeployed(proposalId, target);
+      await this.background.checkDeployed(proposalId, target);
     if (this.registry.proposal(proposalId) === undefined && outcome !== null) {
       // Nothing stored: say what governance said.
       return candidError(
@@ -445,7 +290,7 @@ export default class {
       members: request.members,
       now: time(),
     });
-    if (published.ok) this.scheduleBackgroundWork();
+    if (published.ok) this.background.scheduleBackgroundWork();
     return toResult(published, candidTrustList);
   }
 
@@ -532,7 +377,7 @@ export default class {
       reason: request.reason,
       now: time(),
     });
-    this.scheduleBackgroundWork(); // trust lists that hold the builder count it no more
+    this.background.scheduleBackgroundWork(); // trust lists that hold the builder count it no more
     if (hidden.ok)
       this.registry.noteEvents({
         proposalIds: [BigInt(hidden.value.record.proposalId)],
@@ -546,7 +391,7 @@ export default class {
         by: mark.by,
         at: BigInt(mark.at),
       });
-      this.scheduleCertification();
+      this.background.scheduleCertification();
     }
     return toResult(hidden, (view) => this.rendered(this.idKeyOf(view)));
   }
@@ -560,7 +405,7 @@ export default class {
       caller: { principal: caller, isController: isController(caller) },
       attestationId: id,
     });
-    this.scheduleBackgroundWork();
+    this.background.scheduleBackgroundWork();
     if (shown.ok)
       this.registry.noteEvents({
         proposalIds: [BigInt(shown.value.record.proposalId)],
@@ -568,7 +413,7 @@ export default class {
       });
     if (shown.ok) {
       this.certified.state.noteUnhidden({ attestationId: id, by: caller.toText(), at: time() });
-      this.scheduleCertification();
+      this.background.scheduleCertification();
     }
     return toResult(shown, (view) => this.rendered(this.idKeyOf(view)));
   }
