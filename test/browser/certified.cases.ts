@@ -91,11 +91,14 @@ export function describeCertified({ open, row }: BrowserWorld): void {
       });
       const top = proposal.locator('[data-verification-problems]');
       await top.waitFor({ timeout: 20_000 });
-      expect(await top.locator('[data-summary-difference]').allInnerTexts()).toEqual([
-        expect.stringContaining(
-          "The registry's certified summary failed verification in your browser (WITNESS_MISMATCH",
-        ),
-      ]);
+      // The certified summary is read and checked after the attestations: wait for its verdict.
+      await expect
+        .poll(() => top.locator('[data-summary-difference]').allInnerTexts(), { timeout: 20_000 })
+        .toEqual([
+          expect.stringContaining(
+            "The registry's certified summary failed verification in your browser (WITNESS_MISMATCH",
+          ),
+        ]);
       await proposal.close();
     });
 
