@@ -5,7 +5,6 @@
  */
 import {
   canisterCycleBalance,
-  canisterSelf,
   init,
   inspectMessage,
   isController,
