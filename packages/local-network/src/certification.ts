@@ -17,7 +17,12 @@ import { join } from 'node:path';
 import { decodeCbor, encodeCbor, isCborMap, type CborValue } from './cbor';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { bytesEqual, sha256 } from './encoding';
-import { lookupPath, reconstruct, type HashTree } from '@repro-registry/certification';
+import {
+  hashTreeFromCbor,
+  lookupPath,
+  reconstruct,
+  type HashTree,
+} from '@repro-registry/certification';
 import { selfAuthenticatingPrincipal } from './keys';
 
 export const BLS_DER_PREFIX = hexToBytes(
@@ -116,37 +121,6 @@ export async function loadOrCreateKeys(
 
 export function encodeCertificate(tree: HashTree, signature: Uint8Array): Uint8Array {
   return encodeCbor({ tree: tree as unknown as CborValue, signature });
-}
-
-/** Validates the CBOR shape of a hash tree. */
-export function hashTreeFromCbor(v: CborValue, depth = 0): HashTree {
-  if (depth > 256 || !Array.isArray(v) || typeof v[0] !== 'number') {
-    throw new Error('malformed hash tree');
-  }
-  const bytes = (x: CborValue): Uint8Array => {
-    if (!(x instanceof Uint8Array)) throw new Error('malformed hash tree');
-    return x;
-  };
-  switch (v[0]) {
-    case 0:
-      if (v.length === 1) return [0];
-      break;
-    case 1:
-      if (v.length === 3) {
-        return [1, hashTreeFromCbor(v[1], depth + 1), hashTreeFromCbor(v[2], depth + 1)];
-      }
-      break;
-    case 2:
-      if (v.length === 3) return [2, bytes(v[1]), hashTreeFromCbor(v[2], depth + 1)];
-      break;
-    case 3:
-      if (v.length === 2) return [3, bytes(v[1])];
-      break;
-    case 4:
-      if (v.length === 2 && bytes(v[1]).length === 32) return [4, bytes(v[1])];
-      break;
-  }
-  throw new Error('malformed hash tree');
 }
 
 /**
