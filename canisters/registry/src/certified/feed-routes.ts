@@ -61,6 +61,9 @@ export function feedRoutes(args: {
     {
       // The feeds read no query parameter.
       queryParameters: [],
+      // Hundreds of M instructions (a 50-entry feed is ~48 KB): not in the message that
+      // certifies a submission, but in the one after it.
+      deferred: true,
       changed,
       all: function* () {
         seen = nextSeq();
