@@ -230,17 +230,20 @@ export class CertifiedHttp {
     const done = new Set<string>();
     const q = this.queue();
     const due = q.tail;
+    const queued = new Set<string>();
     this.renderers.forEach((renderer, r) => {
       for (const path of renderer.changed(changes)) {
-        if (done.has(path)) continue;
-        done.add(path);
         if (renderer.deferred === true) {
+          if (queued.has(path)) continue;
+          queued.add(path);
           this.store.insert(queueKey(q.tail++), utf8Encode(JSON.stringify({ r, p: path })));
-        } else this.render(r, path);
+        } else if (!done.has(path)) {
+          done.add(path);
+          this.render(r, path);
+        }
       }
     });
     if (q.head === q.tail) return;
-    done.clear();
     while (q.head < due && more()) {
       const key = queueKey(q.head++);
       const { r, p } = JSON.parse(utf8Decode(this.store.get(key)!)) as { r: number; p: string };
