@@ -168,13 +168,24 @@ describe('the frontend canister behind the local gateway', () => {
       const raw = await get(path, { host: `${canisterIds.registry}.raw.localhost:${port}` });
       expect(Buffer.from(reply.body).toString(), path).toBe(Buffer.from(raw.body).toString());
     }
-    // Pages that depend on the query are answered uncertified, and say so (the gateway serves
-    // them on the certified domain as the IC's gateways do).
-    const page = await get('/api/v1/proposals?limit=1', { host });
-    expect(page.status).toBe(200);
-    expect(header(page, 'ic-certificateexpression')).toBe(
-      'default_certification(ValidationArgs{no_certification:Empty{}})',
+    // The event feed: certified, naming this registry.
+    const feed = await certifiedGet('/feed.atom');
+    expect(feed.status).toBe(200);
+    expect(header(feed, 'ic-certificateexpression')).toMatch(
+      /^default_certification\(ValidationArgs\{certification:/,
     );
+    expect(Buffer.from(feed.body).toString()).toContain(
+      `<id>urn:repro-registry:${canisterIds.registry}:events</id>`,
+    );
+    // Pages that depend on the query are answered uncertified, and say so (the gateway serves
+    // them on the certified domain as the IC's gateways do) — the events' `?since=` pages too.
+    for (const path of ['/api/v1/proposals?limit=1', '/api/v1/events?since=0']) {
+      const page = await get(path, { host });
+      expect(page.status, path).toBe(200);
+      expect(header(page, 'ic-certificateexpression'), path).toBe(
+        'default_certification(ValidationArgs{no_certification:Empty{}})',
+      );
+    }
   });
 
   it('refuses a response altered between canister and gateway', async () => {

@@ -21,6 +21,13 @@ export const LOG_BUDGETS = {
    * SHA-256 of bodies and headers in the interpreter). Its own message: the limit is 40 B.
    */
   certifyOne: 400_000_000n,
+  /**
+   * The certification message after it when events were appended: the event feeds (global and
+   * the proposal's Atom feeds, the proposal's JSON events) rendered and hashed, ~10 k
+   * instructions per byte each way. 430–480 M here (a global feed of ~11 entries, 11 KB); the
+   * 50-entry feed (~48 KB) costs about 1.3 B — still far from the 40 B limit.
+   */
+  feedsAfterEvents: 600_000_000n,
   proofQuery: 10_000_000n,
   certifiedSummary: 25_000_000n,
 } as const;
@@ -41,6 +48,7 @@ describe('transparency log budgets (instrumented host)', () => {
       const me = registry.canisterId.toText();
       const submits: bigint[] = [];
       const certifications: bigint[] = [];
+      const feedRenders: bigint[] = [];
       for (let i = 0; i < 400; i += 10) {
         const { builder, envelope } = populationEnvelope(i);
         okOf(
@@ -48,14 +56,21 @@ describe('transparency log budgets (instrumented host)', () => {
         );
         submits.push(registry.lastInstructions ?? 0n);
         executions.length = 0;
-        await registry.settle(1);
-        certifications.push(
-          executions.filter((e) => e.canisterId === me).reduce((n, e) => n + e.instructions, 0n),
-        );
+        await registry.settle(2);
+        // The certification message, then (deferred, when events were appended) the feeds'.
+        const [certification = 0n, feeds, ...rest] = executions
+          .filter((e) => e.canisterId === me && e.entry.endsWith('timer_executor'))
+          .map((e) => e.instructions);
+        expect(rest).toEqual([]);
+        certifications.push(certification);
+        if (feeds !== undefined) feedRenders.push(feeds);
       }
       const max = (xs: bigint[]) => xs.reduce((a, b) => (a > b ? a : b));
       expect(max(submits)).toBeLessThanOrEqual(LOG_BUDGETS.submit);
       expect(max(certifications)).toBeLessThanOrEqual(LOG_BUDGETS.certifyOne);
+      // Some submissions appended events (first attestation, threshold), so feeds were rendered.
+      expect(feedRenders.length).toBeGreaterThan(0);
+      expect(max(feedRenders)).toBeLessThanOrEqual(LOG_BUDGETS.feedsAfterEvents);
 
       // As readers query: with a data certificate in the reply (and the checkpoint note).
       const measure = async (method: string, args: unknown[]) => {

@@ -45,13 +45,20 @@ function verify(registry: RegistryUnderTest, url: string, reply: HttpReply, meth
   });
 }
 
+/** The certified event feeds (issue 12): global, then the proposal's. */
+const FEEDS = (proposal: bigint) => [
+  '/feed.atom',
+  `/proposals/${proposal}/feed.atom`,
+  `/api/v1/proposals/${proposal}/events`,
+];
+
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const header = (r: HttpReply, name: string) =>
   r.headers.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 
 describe('certified HTTP (real wasm, DFINITY response verification)', () => {
   it(
-    'certifies summaries, badges, info and the index; says no_certification for the rest',
+    'certifies summaries, badges, info, the index and the event feeds; says no_certification for the rest',
     { timeout: 300_000 },
     async () => {
       const { registry } = await startWithGovernance({
@@ -74,6 +81,7 @@ describe('certified HTTP (real wasm, DFINITY response verification)', () => {
         '/api/v1/info',
         '/',
         '/api/v1',
+        ...FEEDS(proposal),
       ]) {
         const { reply, instructions } = await get(registry, url);
         const verified = verify(registry, url, reply);
@@ -96,6 +104,10 @@ describe('certified HTTP (real wasm, DFINITY response verification)', () => {
       // the expression says so.
       for (const [url, method] of [
         ['/api/v1/proposals?limit=1', 'GET'],
+        // The events' JSON paging stays live, so `?since=` pages pass the gateways.
+        ['/api/v1/events', 'GET'],
+        ['/api/v1/events?since=0', 'GET'],
+        ['/api/v1/events?since=1&limit=1', 'GET'],
         [`/api/v1/proposals/${proposal}/attestations`, 'GET'],
         ['/api/v1/attestations/1', 'GET'],
         ['/badge/999999.svg', 'GET'],
@@ -123,6 +135,15 @@ describe('certified HTTP (real wasm, DFINITY response verification)', () => {
       ).toThrow();
       const otherProposal = (await get(registry, `/badge/${POPULATION_PROPOSALS[1]}.svg`)).reply;
       expect(() => verify(registry, `/badge/${proposal}.svg`, otherProposal)).toThrow();
+      // Nor one proposal's events for another's.
+      const otherEvents = (
+        await get(registry, `/api/v1/proposals/${POPULATION_PROPOSALS[1]}/events`)
+      ).reply;
+      expect(() => verify(registry, `/api/v1/proposals/${proposal}/events`, otherEvents)).toThrow();
+      const eventsBefore = (await get(registry, '/api/v1/events')).reply;
+      const feedsBefore = await Promise.all(
+        FEEDS(proposal).map(async (url) => (await get(registry, url)).reply),
+      );
 
       // A new attestation: the badge is rendered again, and still verifies.
       const { builder, envelope } = populationEnvelope(30);
@@ -136,6 +157,21 @@ describe('certified HTTP (real wasm, DFINITY response verification)', () => {
       const info = (await get(registry, '/api/v1/info')).reply;
       verify(registry, '/api/v1/info', info);
       expect(JSON.parse(text(info.body))).toMatchObject({ attestation_count: '4' });
+      // The new attestation reached the threshold: an event, so every feed was rendered again;
+      // the new answers verify, the old bodies no longer do.
+      const latest = (r: HttpReply) => (JSON.parse(text(r.body)) as { latest: string }).latest;
+      const events = (await get(registry, '/api/v1/events')).reply;
+      expect(BigInt(latest(events))).toBeGreaterThan(BigInt(latest(eventsBefore)));
+      for (const [i, url] of FEEDS(proposal).entries()) {
+        const now = (await get(registry, url)).reply;
+        expect(verify(registry, url, now)?.body, url).toEqual(now.body);
+        expect(text(now.body), url).toContain('threshold_reached');
+        expect(text(now.body), url).not.toBe(text(feedsBefore[i].body));
+        expect(() => verify(registry, url, { ...now, body: feedsBefore[i].body }), url).toThrow();
+      }
+      expect(text((await get(registry, '/feed.atom')).reply.body)).toContain(
+        `urn:repro-registry:${registry.canisterId.toText()}:events`,
+      );
 
       // An upgrade renders every answer again; they verify after it.
       await registry.upgrade();

@@ -68,6 +68,12 @@ export interface RouteRenderer {
   all(): Iterable<string>;
   /** The answer for `path` (a GET without query), or null when it has none (any more). */
   render(path: string): HttpResponseParts | null;
+  /**
+   * Render changed paths in the next certification message, not in the one that saw the change:
+   * for answers too costly to add to it (the event feeds: ~10 k instructions per byte to render
+   * and hash). They lag the rest of the certified state by one message.
+   */
+  readonly deferred?: boolean;
 }
 
 /** Parameters every route of the API reads (a malformed one is an error): never certified. */
@@ -215,22 +221,30 @@ export class CertifiedHttp {
   }
 
   /**
-   * In the certification message, before the tree is committed: renders what `changes` touched,
-   * then pending renders while `more()` allows.
+   * In the certification message, before the tree is committed: renders what `changes` touched
+   * (a `deferred` renderer's paths are queued for the next certification message instead), then
+   * renders queued before this message while `more()` allows.
    */
   update(changes: CertifiedChanges, more: () => boolean): void {
     this.tree.set(httpEntryPath(FALLBACK), EMPTY);
     const done = new Set<string>();
+    const q = this.queue();
+    const due = q.tail;
+    const queued = new Set<string>();
     this.renderers.forEach((renderer, r) => {
       for (const path of renderer.changed(changes)) {
-        if (done.has(path)) continue;
-        done.add(path);
-        this.render(r, path);
+        if (renderer.deferred === true) {
+          if (queued.has(path)) continue;
+          queued.add(path);
+          this.store.insert(queueKey(q.tail++), utf8Encode(JSON.stringify({ r, p: path })));
+        } else if (!done.has(path)) {
+          done.add(path);
+          this.render(r, path);
+        }
       }
     });
-    const q = this.queue();
     if (q.head === q.tail) return;
-    while (q.head < q.tail && more()) {
+    while (q.head < due && more()) {
       const key = queueKey(q.head++);
       const { r, p } = JSON.parse(utf8Decode(this.store.get(key)!)) as { r: number; p: string };
       this.store.remove(key);

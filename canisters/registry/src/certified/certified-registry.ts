@@ -60,6 +60,7 @@ export class CertifiedRegistry {
         registry,
         proposalIds: () => this.source.proposalIds(),
         cycles: () => canisterCycleBalance(),
+        registryId: () => canisterSelf().toText(),
       }),
     );
   }

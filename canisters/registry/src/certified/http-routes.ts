@@ -3,15 +3,15 @@
  * `certified-http.ts`). Every answer is exactly what `handleHttp` gives for a GET of the path —
  * the same bytes as the raw domain, pinned by the JSON API's golden file.
  *
- * Add a route here: e.g. a feed that changes with every log entry is
- * `{ queryParameters: [], changed: (c) => (c.attestations.size > 0 ? ['/feed.atom'] : []),
- *    all: () => ['/feed.atom'], render: get }`.
+ * Add a route here: a `RouteRenderer` names the paths it answers (`all`) and, from what a
+ * certification changed, the ones to render again (`changed`: cheap, nothing rendered there).
  */
 import type { HttpResponseParts } from '@repro-registry/certification';
 
 import type { Registry } from '../core/registry';
 import { handleHttp } from '../http';
 import type { RouteRenderer } from './certified-http';
+import { feedRoutes } from './feed-routes';
 
 /** Ids of the proposals the registry knows, ascending (held and rejected ones included). */
 export type ProposalIds = () => Iterable<bigint>;
@@ -21,13 +21,16 @@ export function registryRoutes(args: {
   proposalIds: ProposalIds;
   /** The canister's cycle balance, for `/api/v1/info` (as of the certification). */
   cycles: () => bigint;
+  /** The canister's id: the feeds' Atom ids name it. */
+  registryId: () => string;
 }): RouteRenderer[] {
-  const { registry, proposalIds, cycles } = args;
+  const { registry, proposalIds, cycles, registryId } = args;
   const get = (path: string): HttpResponseParts => {
     const r = handleHttp(
       registry,
       { method: 'GET', url: path, headers: [], body: new Uint8Array(), certificate_version: [] },
       cycles(),
+      registryId(),
     );
     return { statusCode: r.status_code, headers: r.headers, body: r.body };
   };
@@ -51,5 +54,7 @@ export function registryRoutes(args: {
       },
       render: get,
     },
+    // The event stream's feeds: rendered again only when events were appended.
+    ...feedRoutes({ registry, render: get }),
   ];
 }
