@@ -28,6 +28,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { ensureCanisterBuilt } from './build';
 import type { DeployConfig, DeployedCanister, DeployOptions, DeployResult } from './config';
 import { updateEnvFile } from './env-file';
 import { defaultInitArg, installWasm, moduleHash } from './install';
@@ -111,7 +112,11 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
   const results: DeployedCanister[] = [];
   for (const name of names) {
     const wasmPath = resolve(projectRoot, dfx.canisters[name].wasm!);
-    if (!existsSync(wasmPath)) {
+    if (dfx.canisters[name].azle !== undefined && resolve(projectRoot) === PROJECT_ROOT) {
+      // Built again when any file it was built from changed: a deploy never installs a wasm
+      // older than the sources (after a pull, say) while the clients speak the new contract.
+      await ensureCanisterBuilt(name);
+    } else if (!existsSync(wasmPath)) {
       log(`${name}: ${dfx.canisters[name].wasm} is missing, building it`);
       const built = spawnSync('npx', ['tsx', 'scripts/build-canister.ts', name], {
         cwd: projectRoot,
