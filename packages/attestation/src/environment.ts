@@ -32,6 +32,23 @@ export const ENVIRONMENT_FIELDS_V1 = [
   'gitVersion',
 ] as const;
 
+/** A version 1 environment of which nothing is known (a builder who recorded nothing). */
+export const UNKNOWN_ENVIRONMENT: Readonly<Environment> = Object.freeze({
+  osName: null,
+  osVersion: null,
+  kernel: null,
+  arch: null,
+  virtualization: 'unknown',
+  cpuModel: null,
+  cpuCount: null,
+  memoryBytes: null,
+  swapBytes: null,
+  diskFreeBytes: null,
+  containerRuntimeName: null,
+  containerRuntimeVersion: null,
+  gitVersion: null,
+});
+
 export const ENVIRONMENT_FIELDS_V2 = [
   ...ENVIRONMENT_FIELDS_V1,
   'container',

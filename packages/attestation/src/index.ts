@@ -28,7 +28,7 @@ export {
   type ArtifactKindFamily,
   type CanisterArtifactKind,
 } from './canister-kinds';
-export { ENVIRONMENT_FIELDS_V1, ENVIRONMENT_FIELDS_V2 } from './environment';
+export { ENVIRONMENT_FIELDS_V1, ENVIRONMENT_FIELDS_V2, UNKNOWN_ENVIRONMENT } from './environment';
 export {
   canonicalLaunchMeasurements,
   launchMeasurementsSha256,

@@ -5,6 +5,7 @@
  * `Attestation` is the two joined. Pure, so the verification worker and the page share it.
  */
 import {
+  UNKNOWN_ENVIRONMENT,
   environmentClass,
   overallVerdict,
   type VerifiedAttestation,
@@ -73,21 +74,7 @@ export function unreadableContent(listed: ListedAttestation, proposalId: bigint)
       verdict: s.effectiveVerdict,
       memberCount: 0,
     })),
-    environment: {
-      osName: null,
-      osVersion: null,
-      kernel: null,
-      arch: null,
-      virtualization: 'unknown',
-      cpuModel: null,
-      cpuCount: null,
-      memoryBytes: null,
-      swapBytes: null,
-      diskFreeBytes: null,
-      containerRuntimeName: null,
-      containerRuntimeVersion: null,
-      gitVersion: null,
-    },
+    environment: { ...UNKNOWN_ENVIRONMENT },
     tool: { name: '', version: '', scriptSha256: null },
     build: { startedOn: '', finishedOn: '', cleanCache: null },
     note: '',

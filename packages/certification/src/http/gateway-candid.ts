@@ -7,6 +7,7 @@
  * skipped, as Candid's subtyping asks) and the reply written after a fixed header. Tests compare
  * both with `@dfinity/candid` on many shapes.
  */
+import { concatBytes } from '@noble/hashes/utils';
 import { utf8Decode, utf8Encode } from '@repro-registry/attestation';
 
 import type { HeaderField } from './hashes';
@@ -405,13 +406,5 @@ export function encodeHttpResponse(reply: GatewayReply): Uint8Array {
     }
   }
   flush();
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }

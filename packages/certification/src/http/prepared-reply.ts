@@ -8,6 +8,7 @@
  * per request, more than serving a page should. Here the per-request work is one base64 pass
  * over the certificate with a 12-bit table and a few native copies.
  */
+import { concatBytes } from '@noble/hashes/utils';
 import { utf8Encode } from '@repro-registry/attestation';
 
 import { encodeHttpResponse, RESPONSE_CANDID_HEADER } from './gateway-candid';
@@ -59,18 +60,6 @@ function leb(n: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 const CERTIFICATE_HEADER_NAME = utf8Encode('IC-Certificate');
 const CERTIFICATE_OPEN = utf8Encode('certificate=:');
 const TREE_OPEN = utf8Encode(':, tree=:');
@@ -109,12 +98,12 @@ export class PreparedReply {
       }
     }
     encoded.push(leb(CERTIFICATE_HEADER_NAME.length), CERTIFICATE_HEADER_NAME);
-    this.fixedHeaders = concat(encoded);
+    this.fixedHeaders = concatBytes(...encoded);
     this.exprPathTail = utf8Encode(`:, expr_path=:${options.exprPath}:, version=2`);
     this.fixedTail =
       options.witness === undefined
         ? undefined
-        : concat([TREE_OPEN, base64AsciiBytes(options.witness), this.exprPathTail]);
+        : concatBytes(TREE_OPEN, base64AsciiBytes(options.witness), this.exprPathTail);
     this.statusTail = Uint8Array.from([0, statusCode & 0xff, statusCode >> 8]);
   }
 
@@ -131,11 +120,11 @@ export class PreparedReply {
     let tail = this.fixedTail;
     if (tail === undefined) {
       if (witness === undefined) throw new TypeError('this route needs the request’s witness');
-      tail = concat([TREE_OPEN, base64AsciiBytes(witness), this.exprPathTail]);
+      tail = concatBytes(TREE_OPEN, base64AsciiBytes(witness), this.exprPathTail);
     }
     const cert = base64AsciiBytes(certificate);
     const valueLength = CERTIFICATE_OPEN.length + cert.length + tail.length;
-    return concat([
+    return concatBytes(
       ...this.head,
       this.fixedHeaders,
       leb(valueLength),
@@ -143,6 +132,6 @@ export class PreparedReply {
       cert,
       tail,
       this.statusTail,
-    ]);
+    );
   }
 }
