@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 
+import { candidSlebDecodeWithoutCopy } from './vite/candid-sleb-decode';
+
 const frontendRoot = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,7 +43,7 @@ export default defineConfig(({ mode }) => {
     root: frontendRoot,
     envDir: projectRoot,
     envPrefix: ['VITE_', 'CANISTER_ID_'],
-    plugins: [svelte(), recordInputs()],
+    plugins: [svelte(), recordInputs(), candidSlebDecodeWithoutCopy()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
