@@ -1,6 +1,8 @@
 import type { RegistryLimits } from './limits';
+import type { SourceReportJson } from './release-sources';
 import type {
   Artifact,
+  ArtifactSource,
   BuildInfo,
   Environment,
   ToolInfo,
@@ -29,6 +31,8 @@ export interface ArtifactRecord {
   current?: boolean;
   /** A later attestation of the builder failed to build (or skipped) this kind; this hash stands. */
   laterAttemptFailed?: boolean;
+  /** Version 2: the release's other sources of the hash as the builder read them (absent: none). */
+  sources?: ArtifactSource[];
 }
 
 export interface HiddenMark {
@@ -121,6 +125,10 @@ export interface ProposalRecordJson {
   rejectedCount?: number;
   /** For an executed canister install: what the target runs (see `deployed.ts`). */
   deployed?: DeployedCheckJson | null;
+  /** What builders read from the release's SHA256SUMS and package URLs (`release-sources.ts`). */
+  sourceReports?: SourceReportJson[];
+  /** Reports not kept for the bound. */
+  sourceReportsDropped?: number;
 }
 
 export type ProposalStatusName =
