@@ -195,13 +195,19 @@ export interface DeployedCheckJson {
   canisterId: string;
   /**
    * `due`: not read yet; `deployed`: the canister runs the proposed module; `differs`: it runs
-   * another; `no_module`: it runs none; `error`: the read failed (`error` says why).
+   * another; `no_module`: it runs none; `error`: the read failed (`error` says why);
+   * `replaced`: the module was deployed, and since then a newer executed install for the same
+   * canister (`replacedBy`) or an install outside governance (`replacedBy` null) replaced it.
    */
-  state: 'due' | 'deployed' | 'differs' | 'no_module' | 'error';
+  state: 'due' | 'deployed' | 'differs' | 'no_module' | 'error' | 'replaced';
   moduleHashHex: string | null;
   checkedAt: U64String | null;
   error: string | null;
   attempts: number;
+  /** The last read that found the proposed module running (absent: never seen deployed). */
+  deployedAt?: U64String | null;
+  /** The newer executed install proposal for the same canister, when one replaced the module. */
+  replacedBy?: U64String | null;
 }
 
 export interface ProposalSyncJson {
@@ -288,6 +294,8 @@ export interface MetaJson {
   openProposals?: U64String[];
   /** Executed canister installs whose deployed module the refresh timer reads next. */
   deployedDue?: U64String[];
+  /** Per target canister, the executed install proposals the registry knows (newest last). */
+  deployedTargets?: Record<string, U64String[]>;
   nextTrustListId?: U64String;
   /** Trust lists with a version being counted or an old one being removed. */
   listJobs?: U64String[];

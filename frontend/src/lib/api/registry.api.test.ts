@@ -97,6 +97,8 @@ describe('wire → model', () => {
           agreement: 'no builder has reproduced the module yet; canister x runs another module',
           checked_at: [1_700_000_200n * SEC],
           error: [],
+          replaced_by: [],
+          deployed_at: [],
         },
       ],
       release_sources: [

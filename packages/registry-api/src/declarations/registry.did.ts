@@ -238,10 +238,18 @@ export interface DeployedCheck {
    */
   'agreement' : string,
   'canister_id' : Principal,
+  /**
+   * The newer executed install proposal that replaced the module; the last read that found the
+   * proposed module running. (The target is read again daily, and when a newer proposal for it
+   * executes.)
+   */
+  'replaced_by' : [] | [bigint],
+  'deployed_at' : [] | [bigint],
   'error' : [] | [string],
   /**
-   * "due" (not read yet), "deployed" (runs the proposed module), "differs", "no_module" or
-   * "error" (the read failed: see `error`).
+   * "due" (not read yet), "deployed" (runs the proposed module), "differs", "no_module",
+   * "error" (the read failed: see `error`) or "replaced" (it was deployed; a newer executed
+   * proposal for the canister, `replaced_by`, or an install outside governance replaced it).
    */
   'state' : string,
   'checked_at' : [] | [bigint],
@@ -865,6 +873,8 @@ export const DeployedCheck = IDL.Record({
   'proposed_sha256' : IDL.Text,
   'agreement' : IDL.Text,
   'canister_id' : IDL.Principal,
+  'replaced_by' : IDL.Opt(IDL.Nat64),
+  'deployed_at' : IDL.Opt(IDL.Nat64),
   'error' : IDL.Opt(IDL.Text),
   'state' : IDL.Text,
   'checked_at' : IDL.Opt(IDL.Nat64),
@@ -1333,6 +1343,8 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'proposed_sha256' : IDL.Text,
     'agreement' : IDL.Text,
     'canister_id' : IDL.Principal,
+    'replaced_by' : IDL.Opt(IDL.Nat64),
+    'deployed_at' : IDL.Opt(IDL.Nat64),
     'error' : IDL.Opt(IDL.Text),
     'state' : IDL.Text,
     'checked_at' : IDL.Opt(IDL.Nat64),
