@@ -37,6 +37,11 @@ const BENCHES: Bench[] = [
     command: ['npx', 'tsx', 'canisters/registry/bench/log.bench.ts'],
   },
   {
+    name: 'registry-feed',
+    about: 'Atom feed of events at 50 entries: the /feed.atom query, the message that renders it',
+    command: ['npx', 'tsx', 'canisters/registry/bench/feed.bench.ts'],
+  },
+  {
     name: 'frontend-canister',
     about: 'frontend wasm size, instructions per asset request, install and upgrade',
     command: ['npx', 'tsx', 'canisters/frontend/bench/frontend.bench.ts'],

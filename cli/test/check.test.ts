@@ -96,6 +96,32 @@ describe('repro check with a stand-in script printing recorded repro-check logs'
     expect(p.environment.arch).toBeTruthy();
   });
 
+  it("records the release's SHA256SUMS repro-check cached, per CDN, and says when one disagrees", async () => {
+    // repro-check's cache layout (ci/tools/repro-check at dfinity/ic@653da0da, cached_download):
+    // <cache>/<commit>/<url host>/<os dir>/SHA256SUMS; the sums in sha256sum's form.
+    const other = 'ab'.repeat(32);
+    const { result } = await checkWith(
+      'python-logging-guestos-success.log',
+      ['--guestos', '--expected', GUESTOS],
+      {
+        STANDIN_CACHE_JSON: JSON.stringify({
+          [`${COMMIT}/download.dfinity.systems/guest-os/SHA256SUMS`]: `${GUESTOS}  update-img.tar.zst\n${other}  update-img-test.tar.zst\n`,
+          [`${COMMIT}/download.dfinity.network/guest-os/SHA256SUMS`]: `${other} *update-img.tar.zst\n`,
+          [`${COMMIT}/download.dfinity.systems/host-os/SHA256SUMS`]: 'not a sums file',
+        }),
+      },
+    );
+    expect(result.code).toBe(0);
+    const base = `ic/${COMMIT}/guest-os/update-img/SHA256SUMS`;
+    expect(result.json().statement.predicate.artifacts[0].sources).toEqual([
+      { kind: 'sha256sums', url: `https://download.dfinity.systems/${base}`, sha256: GUESTOS },
+      { kind: 'sha256sums', url: `https://download.dfinity.network/${base}`, sha256: other },
+    ]);
+    expect(result.json().warnings).toEqual([
+      `guestos: the release's sources disagree with the expected hash (https://download.dfinity.network/${base}) — a reason to reject the proposal`,
+    ]);
+  });
+
   it('mismatch in a log whose script exited 0: the log decides, exit 1, all four OSes', async () => {
     const { result } = await checkWith('python-logging-all-guestos-mismatch.log');
     expect(result.code).toBe(1);

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- tests read the CLI's JSON output, which is untyped by nature */
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -252,6 +253,78 @@ describe('repro attest --out, verify and diff, offline', () => {
     const missingRequired = await repro(['attest', '--commit', COMMIT], { configDir });
     expect(missingRequired.code).toBe(2);
     expect(missingRequired.stderr).toMatch(/required option '--proposal <id>' not specified/);
+    expect(existsSync(path.join(configDir, 'x.json'))).toBe(false);
+  });
+});
+
+describe("repro attest with the release's other sources (--sha256sums, --package-url-hash)", () => {
+  // The SHA256SUMS fixture is GNU sha256sum's output (test/fixtures/sources/README.md).
+  const sumsFile = path.join(fixturesDir, 'sources', 'SHA256SUMS.binary');
+  const listed = readFileSync(sumsFile, 'utf8').split(' ')[0];
+  const url = (host: string) =>
+    `https://${host}/ic/${COMMIT}/guest-os/update-img/update-img.tar.zst`;
+
+  it('records them next to the expected hash; a second URL serving other bytes is a warning', async () => {
+    const configDir = tempDir('sources');
+    await repro(['key', 'new'], { configDir });
+    const servedFile = path.join(configDir, 'served.bin');
+    writeFileSync(servedFile, 'other bytes');
+    const result = await repro(
+      [
+        'attest',
+        ...['--proposal', '139768', '--commit', COMMIT],
+        ...['--artifact', `guestos=${listed}`, '--expected', `guestos=${listed}`],
+        ...['--sha256sums', `guestos=${sumsFile}`],
+        ...['--package-url-hash', `${url('download.dfinity.systems')}=${listed}`],
+        ...['--package-url-hash', `${url('download.dfinity.network')}=${servedFile}`],
+        ...['--out', 'a.json', '--json'],
+      ],
+      { configDir },
+    );
+    expect(result.code).toBe(0);
+    const other = createHash('sha256').update('other bytes').digest('hex');
+    expect(result.json().warnings).toEqual([
+      `guestos: the release's sources disagree with the expected hash (${url('download.dfinity.network')}) — a reason to reject the proposal`,
+    ]);
+    const envelope = readFileSync(path.join(configDir, 'a.json'));
+    const verified = verifyAttestation(Uint8Array.from(envelope.subarray(0, envelope.length - 1)));
+    expect(verified.ok && verified.value.predicate.artifacts[0].sources).toEqual([
+      {
+        kind: 'sha256sums',
+        url: `https://download.dfinity.systems/ic/${COMMIT}/guest-os/update-img/SHA256SUMS`,
+        sha256: listed,
+      },
+      { kind: 'package_url', url: url('download.dfinity.systems'), sha256: listed },
+      { kind: 'package_url', url: url('download.dfinity.network'), sha256: other },
+    ]);
+  });
+
+  it('refuses bad source input with a stable code and writes nothing', async () => {
+    const configDir = tempDir('badsources');
+    await repro(['key', 'new'], { configDir });
+    const base = [
+      ...['attest', '--proposal', '139768', '--commit', COMMIT],
+      ...['--artifact', `guestos=${listed}`, '--expected', `guestos=${listed}`],
+      ...['--out', 'x.json', '--json'],
+    ];
+    const notSums = path.join(configDir, 'page.html');
+    writeFileSync(notSums, '<html>404</html>\n');
+    for (const [extra, code] of [
+      [['--sha256sums', `guestos=${notSums}`], 'SHA256SUMS_INVALID'],
+      [['--sha256sums', sumsFile], 'SOURCE_ARGUMENT_INVALID'],
+      [['--sha256sums', `hostos=${sumsFile}`], 'SOURCE_ARGUMENT_INVALID'],
+      [['--package-url-hash', `javascript:alert(1)=${listed}`], 'SOURCE_URL_INVALID'],
+      [['--package-url-hash', `${url('a.example')}=./missing.bin`], 'SOURCE_ARGUMENT_INVALID'],
+      [['--package-url-hash', 'https://a.example/x.tar.zst=' + listed], 'SOURCE_ARGUMENT_INVALID'],
+    ] as const) {
+      const result = await repro([...base, ...extra], { configDir });
+      expect(result.code, extra.join(' ')).toBe(2);
+      expect(result.json().error.code, extra.join(' ')).toBe(code);
+    }
+    const noEntry = path.join(configDir, 'SHA256SUMS');
+    writeFileSync(noEntry, `${listed}  disk-img.tar.zst\n`);
+    const missing = await repro([...base, '--sha256sums', `guestos=${noEntry}`], { configDir });
+    expect(missing.json().error.code).toBe('SHA256SUMS_NO_ENTRY');
     expect(existsSync(path.join(configDir, 'x.json'))).toBe(false);
   });
 });

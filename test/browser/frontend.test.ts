@@ -6,7 +6,7 @@
  * test-results/browser/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,11 +15,15 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { createRegistryClient } from '@repro-registry/client';
 import { describe, expect, it } from 'vitest';
 
+import { identityFromPem } from '@repro-registry/local-network';
+
 import { localNetwork } from '../support/network-context';
+import { confirmProposals } from '../support/proposals';
 import { describeAccessibility } from './accessibility.cases';
 import { describeAnswer } from './answer.cases';
 import { describeCertified } from './certified.cases';
 import {
+  COMMIT,
   ENVIRONMENTS,
   GOOD_HASH,
   HOSTILE_NOTE,
@@ -298,6 +302,57 @@ describe('proposal page', () => {
       .toBe(5);
     await expect.poll(() => page.locator('[data-verification="verified"]').count()).toBe(5);
     expect(await page.locator('[data-hash-group]').first().innerText()).toContain('4 builders');
+    await page.close();
+  });
+});
+
+describe("the release's other sources", () => {
+  it("says under the headline that the proposal's second URL served other bytes", async () => {
+    const network = localNetwork();
+    const id = 7_311_000n + BigInt(Date.now() % 1000);
+    // The URLs repro-check downloads (ci/tools/repro-check at dfinity/ic@653da0da).
+    const dir = `ic/${COMMIT}/guest-os/update-img`;
+    const second = `https://download.dfinity.network/${dir}/update-img.tar.zst`;
+    await confirmProposals({
+      url: network.url,
+      governanceId: network.canisterIds['governance'],
+      registryId: network.canisterIds['registry'],
+      controller: identityFromPem(await readFile(network.deployerPemPath, 'utf8')),
+      proposals: [
+        {
+          id,
+          commit: COMMIT,
+          sha256: GOOD_HASH,
+          urls: [`https://download.dfinity.systems/${dir}/update-img.tar.zst`, second],
+        },
+      ],
+    });
+    await submitReproductions({ url: network.url, canisterId: network.canisterIds['registry'] }, [
+      {
+        builder: seedBuilder('sources-kim'),
+        proposalId: id.toString(),
+        sha256: GOOD_HASH,
+        environment: ENVIRONMENTS.kvm,
+        sources: [
+          {
+            kind: 'sha256sums',
+            url: `https://download.dfinity.systems/${dir}/SHA256SUMS`,
+            sha256: GOOD_HASH,
+          },
+          { kind: 'package_url', url: second, sha256: 'ab'.repeat(32) },
+        ],
+      },
+    ]);
+    const page = await open(`#/proposal/${id}`);
+    const alert = page.locator('[data-sources-disagree]');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.getAttribute('role')).toBe('alert');
+    expect(await alert.innerText()).toContain(
+      "The release's sources disagree with the proposal's hash: a reason to reject.",
+    );
+    expect(await alert.innerText()).toContain(`the package URL ${second} served abababababab`);
+    // Near the top, with the headline, not below the attestations.
+    expect((await alert.boundingBox())!.y).toBeLessThan(600);
     await page.close();
   });
 });

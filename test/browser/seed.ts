@@ -11,6 +11,7 @@ import {
   utf8Encode,
   type Artifact,
   type ArtifactMember,
+  type ArtifactSource,
   type Environment,
   type UnsignedPredicate,
 } from '@repro-registry/attestation';
@@ -125,6 +126,8 @@ export interface ReproductionSpec {
   environment: Environment;
   cleanCache?: boolean | null;
   note?: string;
+  /** The release's SHA256SUMS and package URLs as the builder read them. */
+  sources?: ArtifactSource[];
 }
 
 export function predicateOf(spec: ReproductionSpec): UnsignedPredicate {
@@ -136,6 +139,7 @@ export function predicateOf(spec: ReproductionSpec): UnsignedPredicate {
     expectedSha256: GOOD_HASH,
     verdict: verdictOf(sha256, GOOD_HASH),
     ...(spec.members !== undefined && sha256 !== null ? { members: spec.members } : {}),
+    ...(spec.sources !== undefined ? { sources: spec.sources } : {}),
   };
   return {
     proposal: { id: spec.proposalId, commit: COMMIT },

@@ -23,6 +23,8 @@ export interface ElectionSpec {
   sha256: string | null;
   /** The proposal's title (default: "Elect GuestOS <commit> (test)"). */
   title?: string;
+  /** The proposal's `release_package_urls` (default none). */
+  urls?: string[];
 }
 
 export async function confirmProposals(args: {
@@ -54,7 +56,7 @@ export async function confirmProposals(args: {
     const election = {
       electedCommit: p.commit,
       releasePackageSha256Hex: p.sha256,
-      releasePackageUrls: [],
+      releasePackageUrls: p.urls ?? [],
     };
     await governance.put_proposal({
       id: p.id,

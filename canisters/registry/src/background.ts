@@ -113,6 +113,10 @@ export class Background {
     for (const id of due) await this.syncFromGovernance(id);
     for (const check of this.registry.deployedChecksDue(DEPLOYED_READS_PER_TICK))
       await this.checkDeployed(check.proposalId, check.canisterId);
+    // What runs now on canisters installed by executed proposals, read again once a day: an
+    // upgrade outside governance shows as "was deployed, since replaced".
+    for (const check of this.registry.deployedRechecksDue({ now: time(), max: 1 }))
+      await this.checkDeployed(check.proposalId, check.canisterId);
   }
 
   private doBackgroundWork(): void {

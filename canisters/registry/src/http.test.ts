@@ -47,6 +47,19 @@ function populatedRegistry() {
           artifact({
             kind: 'guestos',
             members: [{ path: 'root.img', sha256: hashOf('root'), size: '1073741824' }],
+            // The release's SHA256SUMS agrees; the proposal's second URL served other bytes.
+            sources: [
+              {
+                kind: 'sha256sums',
+                url: 'https://download.dfinity.systems/x/SHA256SUMS',
+                sha256: GUESTOS_HASH,
+              },
+              {
+                kind: 'package_url',
+                url: 'https://download.dfinity.network/x/update-img.tar.zst',
+                sha256: hashOf('other'),
+              },
+            ],
           }),
           artifact({
             kind: 'guestos-recovery',

@@ -59,6 +59,8 @@ export function candidDeployed(
       agreement: view.agreement,
       checked_at: check.checkedAt === null ? [] : [BigInt(check.checkedAt)],
       error: opt(check.error),
+      replaced_by: check.replacedBy == null ? [] : [BigInt(check.replacedBy)],
+      deployed_at: check.deployedAt == null ? [] : [BigInt(check.deployedAt)],
     },
   ];
 }

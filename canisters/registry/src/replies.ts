@@ -12,6 +12,7 @@ import { Attestation as AttestationType } from '@repro-registry/registry-api';
 
 import { PreEncoded, encodeValue, type Encodable } from './reply-encoder';
 import { candidDeployed, candidFamilies } from './replies-families';
+import { candidReleaseSources } from './replies-sources';
 import { viewOf } from './core/queries';
 import { readRendering } from './core/store';
 import type { Consensus, VerdictCounts } from './core/consensus';
@@ -143,6 +144,7 @@ export function candidSummary(v: ProposalSummaryView): C.ProposalSummary {
     scope: candidScope(v.scope),
     rejected_count: BigInt(r.rejectedCount ?? 0),
     deployed: candidDeployed(r, v.consensus),
+    ...candidReleaseSources(r, v.consensus),
   };
 }
 

@@ -7,19 +7,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { PREDICATE_TYPE_CANISTER_V1, signAttestation } from '@repro-registry/attestation';
 import type * as T from '@repro-registry/client';
 import { ensureCanisterBuilt } from '@repro-registry/deploy';
 import type { IcHost } from '@repro-registry/ic-host';
-import { hexToBytes } from '@repro-registry/proposals';
 import { ErrorCode } from '@repro-registry/registry-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { RecordedProposalWithAction } from '../../governance/src/recorded';
 import { COMMIT, hashOf, predicate, testBuilder } from './builders';
-import { SECOND, startWithGovernance } from './governance-standin';
+import { SECOND, putInstallProposal, startWithGovernance } from './governance-standin';
 import type { RegistryUnderTest } from './harness';
 import { CONTROLLER, errOf, okOf } from './harness';
 
@@ -35,46 +32,8 @@ describe('canister reproductions and the deployed-hash check (real wasm)', () =>
   let clock = NOW * SECOND;
 
   /** An executed InstallCode proposal into `target` stating `moduleHash`, as governance has it. */
-  const putInstall = async (id: bigint, target: Principal, moduleHash: string) => {
-    const put = await host.update({
-      canisterId: governance,
-      method: 'put_proposal',
-      arg: new Uint8Array(
-        IDL.encode(
-          [RecordedProposalWithAction],
-          [
-            {
-              id,
-              title: `Upgrade canister ${target.toText()} (test)`,
-              summary: `__Source code__: [${COMMIT}][new-commit]`,
-              url: 'https://github.com/dfinity/ic',
-              topic: 17,
-              status: 4,
-              execute_nns_function: [],
-              proposal_timestamp_seconds: NOW,
-              deadline_timestamp_seconds: [NOW + 4n * 86400n],
-              decided_timestamp_seconds: NOW + 3600n,
-              executed_timestamp_seconds: NOW + 3700n,
-              failed_timestamp_seconds: 0n,
-              action: [
-                {
-                  InstallCode: {
-                    canister_id: [target],
-                    wasm_module_hash: [hexToBytes(moduleHash)],
-                    arg_hash: [],
-                    install_mode: [3],
-                    skip_stopping_before_installing: [],
-                  },
-                },
-              ],
-            },
-          ],
-        ),
-      ),
-      sender: CONTROLLER,
-    });
-    if (put.status !== 'replied') throw new Error(put.rejectMessage);
-  };
+  const putInstall = (id: bigint, target: Principal, moduleHash: string) =>
+    putInstallProposal(host, governance, { id, target, moduleHash });
 
   const submitModule = async (args: {
     seed: string;

@@ -8,13 +8,14 @@ import {
   NnsFunction,
   encodeGuestosElectionPayload,
   encodeHostosElectionPayload,
+  hexToBytes,
 } from '@repro-registry/proposals';
 
 import { ensureCanisterBuilt } from '@repro-registry/deploy';
 import { COMMIT, GUESTOS_HASH, HOSTOS_HASH } from './builders';
 import { CONTROLLER, RegistryUnderTest, okOf, type InitOptions } from './harness';
 
-import { RecordedProposal } from '../../governance/src/recorded';
+import { RecordedProposal, RecordedProposalWithAction } from '../../governance/src/recorded';
 
 export { RecordedProposal };
 
@@ -122,4 +123,56 @@ export async function startWithGovernance(
   const registry = await RegistryUnderTest.start({ ...options, host, governance });
   for (const p of confirmed) okOf(await registry.call('sync_proposal', [p.id], CONTROLLER));
   return { registry, governance, host };
+}
+
+/**
+ * An executed InstallCode proposal (upgrade) into `target` stating `moduleHash`, recorded in the
+ * stand-in as governance has it; executed at `executedAt` (seconds; default an hour after
+ * 2025-11-24).
+ */
+export async function putInstallProposal(
+  host: IcHost,
+  governance: Principal,
+  args: { id: bigint; target: Principal; moduleHash: string; executedAt?: bigint },
+): Promise<void> {
+  const now = 1_764_000_000n;
+  const executedAt = args.executedAt ?? now + 3700n;
+  const put = await host.update({
+    canisterId: governance,
+    method: 'put_proposal',
+    arg: new Uint8Array(
+      IDL.encode(
+        [RecordedProposalWithAction],
+        [
+          {
+            id: args.id,
+            title: `Upgrade canister ${args.target.toText()} (test)`,
+            summary: `__Source code__: [${COMMIT}][new-commit]`,
+            url: 'https://github.com/dfinity/ic',
+            topic: 17,
+            status: 4,
+            execute_nns_function: [],
+            proposal_timestamp_seconds: now,
+            deadline_timestamp_seconds: [now + 4n * 86400n],
+            decided_timestamp_seconds: executedAt - 100n,
+            executed_timestamp_seconds: executedAt,
+            failed_timestamp_seconds: 0n,
+            action: [
+              {
+                InstallCode: {
+                  canister_id: [args.target],
+                  wasm_module_hash: [hexToBytes(args.moduleHash)],
+                  arg_hash: [],
+                  install_mode: [3],
+                  skip_stopping_before_installing: [],
+                },
+              },
+            ],
+          },
+        ],
+      ),
+    ),
+    sender: CONTROLLER,
+  });
+  if (put.status !== 'replied') throw new Error(put.rejectMessage);
 }

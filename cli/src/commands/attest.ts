@@ -6,13 +6,19 @@ import { usageError } from '../core/errors';
 import { normalizeCommit, normalizeProposalId, normalizeSha256 } from '../core/hex';
 import { buildPredicate, parseArtifactKind, type ArtifactInput } from '../core/predicate';
 import { attestCanister, canisterSpecs, type CanisterAttestOptions } from './attest-canister';
+import {
+  collectSource,
+  recordSources,
+  sourcesFromFlags,
+  type SourceOptions,
+} from './attest-sources';
 import { signAndDeliver } from './deliver';
 import { detectHostEnvironment } from './env';
 import { withProgress } from './hash';
 import { fetchProposal } from './proposal';
 import { contextOf, examples, type CliIo, type Ctx } from './shared';
 
-interface AttestOptions extends CanisterAttestOptions {
+interface AttestOptions extends CanisterAttestOptions, SourceOptions {
   proposal: string;
   commit: string;
   artifact: string[];
@@ -96,6 +102,18 @@ export function registerAttest(program: Command, io: CliIo): void {
       [],
     )
     .option('--failed <kind>', 'an artifact whose build failed (no hash)', collect, [])
+    .option(
+      '--sha256sums <kind=url|file>',
+      "the release's SHA256SUMS for an image: a URL (downloaded) or a file (recorded as download.dfinity.systems/ic/<commit>/<os>/<image>/SHA256SUMS); its hash for the artifact's file is recorded",
+      collectSource,
+      [],
+    )
+    .option(
+      '--package-url-hash <url=sha256|file>',
+      "one of the proposal's release_package_urls and the SHA-256 of what it served (or the file downloaded from it)",
+      collectSource,
+      [],
+    )
     .option('--note <text>', 'a note for readers (e.g. what failed)')
     .option('--started <time>', 'when the build started (RFC 3339; default now)')
     .option('--finished <time>', 'when the build finished (RFC 3339; default now)')
@@ -124,6 +142,7 @@ export function registerAttest(program: Command, io: CliIo): void {
         'repro attest --proposal 139768 --commit bcac7ca3862fd8409d56d9dcda919a5f25acbbd4 --artifact guestos=./update-img.tar.zst',
         'repro attest --proposal 139768 --commit bcac7ca3… --artifact guestos=2292b72f… --expected guestos=2292b72f… --out att.json',
         'repro attest --proposal 139768 --commit bcac7ca3… --failed guestos --note "podman: Operation not permitted" --dry-run',
+        'repro attest --proposal 139768 --commit bcac7ca3… --artifact guestos=2292b72f… --sha256sums guestos=./SHA256SUMS --package-url-hash https://download.dfinity.network/ic/bcac7ca3…/guest-os/update-img/update-img.tar.zst=./update-img.tar.zst',
         'repro attest --proposal 133385 --commit aa91ecac… --canister governance=./artifacts/canisters/governance-canister.wasm.gz',
         'repro attest --proposal 122287 --commit e813c43a… --canister cycles-minting=cmc.wasm.gz --canister-arg cycles-minting=5349c151…',
       ]),
@@ -282,6 +301,7 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
 
   const missingExpected = artifacts.filter((a) => a.sha256 !== null && a.expectedSha256 === null);
   const offline = options.offline === true || options.out !== undefined;
+  let electedOs: 'guestos' | 'hostos' | null = null;
   if (missingExpected.length > 0 || (!offline && artifacts.length > 0)) {
     if (offline && missingExpected.length > 0) {
       throw usageError(
@@ -296,6 +316,7 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
           `proposal ${proposalId} does not elect an IC-OS version: ${summary.icOsElection.message}`,
         );
       const election = summary.icOsElection.value;
+      electedOs = election.os;
       if (election.electedCommit !== null && election.electedCommit.toLowerCase() !== commit) {
         throw usageError(
           `proposal ${proposalId} elects commit ${election.electedCommit}, not ${commit}`,
@@ -308,6 +329,12 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
       }
     }
   }
+
+  const warnings = recordSources(
+    ctx,
+    artifacts,
+    await sourcesFromFlags({ ctx, options, commit, packageKind: electedOs, artifacts }),
+  );
 
   const { environment } = await detectHostEnvironment({
     buildDir: path.resolve(ctx.io.cwd, options.dir),
@@ -329,6 +356,7 @@ async function attest(ctx: Ctx, options: AttestOptions): Promise<number> {
     ...(options.out !== undefined ? { out: options.out } : {}),
     ...(options.force === true ? { force: true } : {}),
     dryRun: options.dryRun === true,
+    warnings,
   });
   return delivery.exitCode;
 }

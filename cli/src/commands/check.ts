@@ -18,6 +18,7 @@ import {
   type BuiltImageDigest,
   type ProposalFacts,
 } from '../core/predicate';
+import { recordSources, sourcesFromCheck } from './attest-sources';
 import { checkCanister, type CanisterCheckOptions } from './check-canister';
 import { signAndDeliver } from './deliver';
 import { detectHostEnvironment } from './env';
@@ -42,6 +43,7 @@ interface CheckOptions extends Partial<CanisterCheckOptions> {
   commit?: string;
   expected?: string;
   downloadSource?: string;
+  fetchSources?: boolean;
   force?: boolean;
 }
 
@@ -102,6 +104,10 @@ export function registerCheck(program: Command, io: CliIo): void {
     .option(
       '--download-source <source>',
       'where repro-check downloads the release: systems, network or both (passed through)',
+    )
+    .option(
+      '--fetch-sources',
+      "also download the release's SHA256SUMS (both CDNs) and the proposal's package URLs that repro-check's cache lacks, and record their hashes",
     )
     .option('--force', 'sign even a log repro cannot read, as not_built with that said in the note')
     .addHelpText(
@@ -365,7 +371,20 @@ async function check(ctx: Ctx, proposalId: bigint, options: CheckOptions): Promi
     parsed.unrecognised === null
       ? outcomeFromLog({ parsed, proposal, requested, images, exitCode: result.exitCode })
       : forcedOutcome({ proposal, requested, reason: parsed.unrecognised, logPath });
-  const warnings: string[] = [];
+  // What repro-check downloaded besides the image: the release's sums and the proposal's URLs.
+  const warnings = recordSources(
+    ctx,
+    outcome.artifacts,
+    await sourcesFromCheck({
+      ctx,
+      cacheDir,
+      commit: proposal.commit,
+      artifacts: outcome.artifacts,
+      packageKind: proposal.os,
+      packageUrls: proposal.releasePackageUrls,
+      fetch: options.fetchSources === true,
+    }),
+  );
   if (
     result.exitCode === 0 &&
     outcome.artifacts.some(

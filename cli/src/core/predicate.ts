@@ -5,6 +5,7 @@ import {
   type Artifact,
   type ArtifactKind,
   type ArtifactMember,
+  type ArtifactSource,
   type BuildFailure,
   type Environment,
   type LaunchMeasurementValue,
@@ -33,10 +34,18 @@ export interface ArtifactInput {
   members?: ArtifactMember[];
   /** SHA-256 of the uncompressed tar stream of the image (version 2). */
   tarSha256?: string;
+  /** Version 2: the release's SHA256SUMS and the proposal's package URLs as read (`core/sources.ts`). */
+  sources?: ArtifactSource[];
 }
 
 /** The verdict follows from the hashes, never from what a tool claimed or how it exited. */
 export function toArtifact(input: ArtifactInput): Artifact {
+  const artifact = artifactOf(input);
+  if (input.sources !== undefined && input.sources.length > 0) artifact.sources = input.sources;
+  return artifact;
+}
+
+function artifactOf(input: ArtifactInput): Artifact {
   const base = { kind: input.kind, name: input.name };
   if (input.sha256 === null) {
     return {

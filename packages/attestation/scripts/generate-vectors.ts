@@ -1449,6 +1449,132 @@ invalid(
   FormatErrorCode.TEXT_EMPTY,
   'predicate.build.failure.cause',
 );
+// Sources of the expected hash (version 2, optional): the URLs repro-check downloads
+// (ci/tools/repro-check at dfinity/ic@653da0da: the proposal's release_package_urls, and
+// https://<cdn>/ic/<commit>/guest-os/update-img/SHA256SUMS per CDN). bcac7ca3's GuestOS hash
+// from mainnet-icos-revisions.json; the .network URL's other hash is illustrative.
+const BCAC_GUESTOS = '2292b72f5e3cad65651fb8a7858cd5efdbb537b20a7388bb8a01e31f8f047bb1';
+const BCAC_BASE = 'ic/bcac7ca3862fd8409d56d9dcda919a5f25acbbd4/guest-os/update-img';
+function withSources(p: any, servedByNetwork = BCAC_GUESTOS): any {
+  p.artifacts[0].sources = [
+    {
+      kind: 'sha256sums',
+      url: `https://download.dfinity.systems/${BCAC_BASE}/SHA256SUMS`,
+      sha256: BCAC_GUESTOS,
+    },
+    {
+      kind: 'package_url',
+      url: `https://download.dfinity.systems/${BCAC_BASE}/update-img.tar.zst`,
+      sha256: BCAC_GUESTOS,
+    },
+    {
+      kind: 'package_url',
+      url: `https://download.dfinity.network/${BCAC_BASE}/update-img.tar.zst`,
+      sha256: servedByNetwork,
+    },
+  ];
+  return p;
+}
+valid(
+  'v2-sources-agree',
+  "Version 2 with sources: SHA256SUMS on download.dfinity.systems and both of the proposal's package URLs give bcac7ca3's GuestOS hash (the builder's own build mismatched)",
+  signed(withSources(kvmContainerMismatchV2()), KEY_A, PREDICATE_TYPE_V2),
+);
+valid(
+  'v2-sources-second-url-differs',
+  "Version 2 with sources: the proposal's second URL served other bytes (illustrative hash), one download failed (null) — a valid claim; the registry flags it",
+  signed(
+    ((): LoosePredicate => {
+      const p = withSources(kvmContainerMismatchV2(), illustrativeHash('other bytes on .network'));
+      p.artifacts[0].sources.push({
+        kind: 'sha256sums',
+        url: `https://download.dfinity.network/${BCAC_BASE}/SHA256SUMS`,
+        sha256: null,
+      });
+      return p as LoosePredicate;
+    })(),
+    KEY_A,
+    PREDICATE_TYPE_V2,
+  ),
+);
+invalid(
+  'v2-sources-empty',
+  'Version 2: sources present but empty (omit it instead)',
+  editedV2((p) => (p.artifacts[0].sources = [])),
+  FormatErrorCode.SOURCE_COUNT,
+  'predicate.artifacts[0].sources',
+);
+invalid(
+  'v2-sources-nine',
+  'Version 2: nine sources, more than 8',
+  editedV2((p) => {
+    p.artifacts[0].sources = Array.from({ length: 9 }, (_, i) => ({
+      kind: 'package_url',
+      url: `https://mirror${i}.example.org/${BCAC_BASE}/update-img.tar.zst`,
+      sha256: BCAC_GUESTOS,
+    }));
+  }),
+  FormatErrorCode.SOURCE_COUNT,
+  'predicate.artifacts[0].sources',
+);
+invalid(
+  'v2-sources-kind',
+  'Version 2: source kind "cdn" is not sha256sums or package_url',
+  editedV2((p) => (withSources(p).artifacts[0].sources[0].kind = 'cdn')),
+  FormatErrorCode.SOURCE_KIND_UNKNOWN,
+  'predicate.artifacts[0].sources[0].kind',
+);
+invalid(
+  'v2-sources-javascript-url',
+  'Version 2: a source URL that is not http(s)',
+  editedV2((p) => (withSources(p).artifacts[0].sources[1].url = 'javascript:alert(1)')),
+  FormatErrorCode.SOURCE_URL_INVALID,
+  'predicate.artifacts[0].sources[1].url',
+);
+invalid(
+  'v2-sources-url-space',
+  'Version 2: a source URL with a space and angle brackets',
+  editedV2(
+    (p) => (withSources(p).artifacts[0].sources[1].url = 'https://download.dfinity.systems/<a> b'),
+  ),
+  FormatErrorCode.SOURCE_URL_INVALID,
+  'predicate.artifacts[0].sources[1].url',
+);
+invalid(
+  'v2-sources-url-long',
+  'Version 2: a source URL of 513 bytes',
+  editedV2(
+    (p) =>
+      (withSources(p).artifacts[0].sources[1].url =
+        'https://download.dfinity.systems/' + 'a'.repeat(513 - 33)),
+  ),
+  FormatErrorCode.SOURCE_URL_INVALID,
+  'predicate.artifacts[0].sources[1].url',
+);
+invalid(
+  'v2-sources-duplicate',
+  'Version 2: the same package URL twice',
+  editedV2((p) => {
+    const s = withSources(p).artifacts[0].sources;
+    s.push({ ...s[1] });
+  }),
+  FormatErrorCode.SOURCE_DUPLICATE,
+  'predicate.artifacts[0].sources[3]',
+);
+invalid(
+  'v2-sources-uppercase-hash',
+  'Version 2: a source hash in upper case',
+  editedV2((p) => (withSources(p).artifacts[0].sources[0].sha256 = BCAC_GUESTOS.toUpperCase())),
+  FormatErrorCode.HEX_INVALID,
+  'predicate.artifacts[0].sources[0].sha256',
+);
+invalid(
+  'v2-sources-in-v1',
+  'A version 1 statement carrying version 2 field sources',
+  craftEnvelope({ predicate: withSources(realisticMatch()) }),
+  FormatErrorCode.UNKNOWN_FIELD,
+  'predicate.artifacts[0].sources',
+);
 invalid(
   'v3',
   'predicateType .../icos-reproduction/v3 is not a version this verifier knows',

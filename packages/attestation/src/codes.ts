@@ -87,6 +87,14 @@ export const FormatErrorCode = {
   CONTAINER_UNKNOWN: 'CONTAINER_UNKNOWN',
   /** Version 2: `build.failure.category` is not one of `FAILURE_CATEGORIES`. */
   FAILURE_CATEGORY_UNKNOWN: 'FAILURE_CATEGORY_UNKNOWN',
+  /** Version 2: an artifact's `sources` is empty or lists more than `LIMITS.sourcesPerArtifact`. */
+  SOURCE_COUNT: 'SOURCE_COUNT',
+  /** Version 2: a source's `kind` is not one of `SOURCE_KINDS`. */
+  SOURCE_KIND_UNKNOWN: 'SOURCE_KIND_UNKNOWN',
+  /** Version 2: a source's `url` is not an http(s) URL of printable ASCII within its limit. */
+  SOURCE_URL_INVALID: 'SOURCE_URL_INVALID',
+  /** Version 2: two sources of one artifact have the same kind and URL. */
+  SOURCE_DUPLICATE: 'SOURCE_DUPLICATE',
   /**
    * An argument of this package's API is not what it takes (an envelope that is not bytes, a
    * secret key of the wrong length). The registry answers it for malformed arguments too.

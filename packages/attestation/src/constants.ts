@@ -98,6 +98,15 @@ export const CONTAINERS = [
  */
 export const FAILURE_CATEGORIES = ['environment', 'download', 'build', 'unknown'] as const;
 
+/**
+ * Version 2: where else an artifact's expected hash was read (`Artifact.sources`).
+ * - `sha256sums`: the release's `SHA256SUMS` file at `url`; `sha256` is the hash it lists for
+ *   the artifact's file name (null: the file does not list it).
+ * - `package_url`: one of the proposal's `release_package_urls`; `sha256` is the SHA-256 of the
+ *   bytes it served (null: the download failed).
+ */
+export const SOURCE_KINDS = ['sha256sums', 'package_url'] as const;
+
 export const LIMITS = {
   /** Whole envelope, in bytes. */
   envelopeBytes: 65_536,
@@ -121,4 +130,8 @@ export const LIMITS = {
   failureCauseBytes: 512,
   /** Version 2: largest `tool.exitCode` (a process exit status). */
   exitCode: 255,
+  /** Version 2: sources per artifact (`Artifact.sources`). */
+  sourcesPerArtifact: 8,
+  /** Version 2: a source's URL, bytes (ASCII). */
+  sourceUrlBytes: 512,
 } as const;

@@ -17,10 +17,12 @@ export {
   PREDICATE_TYPE_CANISTER_V1,
   PREDICATE_TYPE_V1,
   PREDICATE_TYPE_V2,
+  SOURCE_KINDS,
   STATEMENT_TYPE,
   VERDICTS,
   VIRTUALIZATIONS,
 } from './constants';
+export { isSourceUrl, sourceDisagreements, type SourceDisagreement } from './sources';
 export {
   CANISTER_ARTIFACT_KIND,
   SNS_WASM_ARTIFACT_KIND,
@@ -44,6 +46,7 @@ export type {
   Artifact,
   ArtifactKind,
   ArtifactMember,
+  ArtifactSource,
   BuildFailure,
   BuildInfo,
   BuilderRef,
@@ -57,6 +60,7 @@ export type {
   Predicate,
   PredicateType,
   ProposalRef,
+  SourceKind,
   Statement,
   Subject,
   ToolInfo,

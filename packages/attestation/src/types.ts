@@ -5,6 +5,7 @@ import type {
   FAILURE_CATEGORIES,
   PAYLOAD_TYPE,
   PREDICATE_TYPES,
+  SOURCE_KINDS,
   STATEMENT_TYPE,
   VERDICTS,
   VIRTUALIZATIONS,
@@ -18,6 +19,16 @@ export type Virtualization = (typeof VIRTUALIZATIONS)[number];
 export type Container = (typeof CONTAINERS)[number];
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
 export type PredicateType = (typeof PREDICATE_TYPES)[number];
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** Version 2: another place the artifact's expected hash was read (`SOURCE_KINDS`). */
+export interface ArtifactSource {
+  kind: SourceKind;
+  /** The SHA256SUMS file's URL, or the proposal's package URL. */
+  url: string;
+  /** What that place says (SHA256SUMS) or serves (package URL); null when it said nothing. */
+  sha256: string | null;
+}
 
 /** The NNS proposal being reproduced and the git commit of dfinity/ic it elects. */
 export interface ProposalRef {
@@ -59,6 +70,11 @@ export interface Artifact {
    * difference can be placed in the compression, the tar layout or the files.
    */
   tarSha256?: string;
+  /**
+   * Version 2, optional: the release's SHA256SUMS and the proposal's package URLs as the builder
+   * read them, so a reader sees when they disagree with each other or with the proposal.
+   */
+  sources?: ArtifactSource[];
 }
 
 export interface ToolInfo {

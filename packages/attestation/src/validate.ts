@@ -15,6 +15,7 @@ import {
 } from './constants';
 import { isCanisterArtifactKind, type ArtifactKindFamily } from './canister-kinds';
 import { readEnvironment } from './environment';
+import { readSources } from './sources';
 import { Rejection, reject, type FormatError } from './errors';
 import { isStrictEd25519PublicKey, principalFromEd25519PublicKey } from './keys';
 import {
@@ -255,7 +256,7 @@ function readArtifacts(
       value: items[i],
       at: aAt,
       required: ['kind', 'name', 'sha256', 'expectedSha256', 'verdict'],
-      optional: version === 1 ? ['members'] : ['members', 'tarSha256'],
+      optional: version === 1 ? ['members'] : ['members', 'tarSha256', 'sources'],
     });
     const kind = readArtifactKind(a['kind'], join(aAt, 'kind'), family);
     if (kinds.has(kind))
@@ -286,6 +287,8 @@ function readArtifacts(
       artifact.members = readMembers(a['members'], join(aAt, 'members'));
     if (a['tarSha256'] !== undefined)
       artifact.tarSha256 = readSha256(a['tarSha256'], join(aAt, 'tarSha256'));
+    if (a['sources'] !== undefined)
+      artifact.sources = readSources(a['sources'], join(aAt, 'sources'));
     checkVerdict(artifact, aAt, version);
     artifacts.push(artifact);
   }

@@ -5,6 +5,7 @@
  * the canister makes the call (`../deployed.ts`) and hands the outcome here.
  */
 import type { Consensus } from './consensus';
+import { registerInstall, replaceOlderInstalls, replacedCheck } from './deployed-targets';
 import type { DeployedCheckJson, ProposalRecordJson } from './records';
 import type { RegistryStore } from './store';
 
@@ -25,11 +26,22 @@ function targetOf(proposal: ProposalRecordJson): string | null {
 
 /**
  * Called after each read of governance: an executed install gets a check queued (once; a later
- * read of governance does not read the canister again unless the last read failed).
+ * read of governance does not read the canister again unless the last read failed). A newer
+ * executed install into the same canister replaces the older ones' modules
+ * (`deployed-targets.ts`): they say so instead of being read.
  */
 export function noteExecution(store: RegistryStore, proposal: ProposalRecordJson): void {
   const canisterId = targetOf(proposal);
   if (canisterId === null) return;
+  const newest = registerInstall(store, proposal, canisterId);
+  replaceOlderInstalls(store, { canisterId, newest, skip: proposal.id });
+  if (newest !== proposal.id) {
+    if (proposal.deployed?.replacedBy !== newest) {
+      proposal.deployed = replacedCheck(proposal.deployed, canisterId, newest);
+      queue(store, proposal.id, false);
+    }
+    return;
+  }
   const check = proposal.deployed;
   if (check != null && check.canisterId === canisterId && check.state !== 'error') return;
   if (check?.state === 'error' && check.attempts >= DEPLOYED_READS) return;
@@ -84,12 +96,15 @@ export function recordDeployedRead(
   if (outcome.ok) {
     next.moduleHashHex = outcome.moduleHashHex;
     next.error = null;
-    next.state =
-      outcome.moduleHashHex === null
-        ? 'no_module'
-        : outcome.moduleHashHex === proposed
-          ? 'deployed'
-          : 'differs';
+    // Once seen deployed (or known replaced by a newer proposal), another module means the
+    // proposal's was replaced, not that it never ran.
+    const wasDeployed = check.deployedAt != null || check.replacedBy != null;
+    if (outcome.moduleHashHex !== null && outcome.moduleHashHex === proposed) {
+      next.state = 'deployed';
+      next.deployedAt = args.now.toString();
+      next.replacedBy = null;
+    } else if (wasDeployed) next.state = 'replaced';
+    else next.state = outcome.moduleHashHex === null ? 'no_module' : 'differs';
   } else {
     next.state = 'error';
     next.error = outcome.error;
@@ -166,6 +181,12 @@ function agreementOf(args: {
       break;
     case 'differs':
       chain = `canister ${check.canisterId} runs another module than the proposed one`;
+      break;
+    case 'replaced':
+      chain =
+        check.replacedBy != null
+          ? `was deployed, since replaced by proposal ${check.replacedBy}`
+          : `was deployed, since replaced by another module on canister ${check.canisterId}`;
       break;
     case 'deployed':
       chain = null;

@@ -2,6 +2,7 @@
 import { ErrorCode } from '@repro-registry/registry-api';
 
 import { setVisibility } from './counting';
+import { dropSources, noteSources } from './release-sources';
 import type { Result } from './errors';
 import { err, ok } from './errors';
 import type { AttestationRecordJson, ProposalRecordJson } from './records';
@@ -70,6 +71,7 @@ export function hide(
     return err(ErrorCode.ALREADY_HIDDEN, `attestation ${args.attestationId} is already hidden`);
   record.hidden = { reason, at: args.now.toString(), by: args.caller.principal.toText() };
   proposal.hiddenCount += 1;
+  dropSources(proposal, record.id);
   recount(store, proposal, record);
   store.saveAttestation(key, record, proposal);
   store.saveProposal(proposal);
@@ -87,6 +89,11 @@ export function unhide(
     return err(ErrorCode.NOT_HIDDEN, `attestation ${args.attestationId} is not hidden`);
   record.hidden = null;
   proposal.hiddenCount -= 1;
+  noteSources(proposal, {
+    attestationId: record.id,
+    builder: record.builder,
+    artifacts: record.artifacts,
+  });
   recount(store, proposal, record);
   store.saveAttestation(key, record, proposal);
   store.saveProposal(proposal);

@@ -1,6 +1,8 @@
 import type { RegistryLimits } from './limits';
+import type { SourceReportJson } from './release-sources';
 import type {
   Artifact,
+  ArtifactSource,
   BuildInfo,
   Environment,
   ToolInfo,
@@ -29,6 +31,8 @@ export interface ArtifactRecord {
   current?: boolean;
   /** A later attestation of the builder failed to build (or skipped) this kind; this hash stands. */
   laterAttemptFailed?: boolean;
+  /** Version 2: the release's other sources of the hash as the builder read them (absent: none). */
+  sources?: ArtifactSource[];
 }
 
 export interface HiddenMark {
@@ -121,6 +125,10 @@ export interface ProposalRecordJson {
   rejectedCount?: number;
   /** For an executed canister install: what the target runs (see `deployed.ts`). */
   deployed?: DeployedCheckJson | null;
+  /** What builders read from the release's SHA256SUMS and package URLs (`release-sources.ts`). */
+  sourceReports?: SourceReportJson[];
+  /** Reports not kept for the bound. */
+  sourceReportsDropped?: number;
 }
 
 export type ProposalStatusName =
@@ -187,13 +195,19 @@ export interface DeployedCheckJson {
   canisterId: string;
   /**
    * `due`: not read yet; `deployed`: the canister runs the proposed module; `differs`: it runs
-   * another; `no_module`: it runs none; `error`: the read failed (`error` says why).
+   * another; `no_module`: it runs none; `error`: the read failed (`error` says why);
+   * `replaced`: the module was deployed, and since then a newer executed install for the same
+   * canister (`replacedBy`) or an install outside governance (`replacedBy` null) replaced it.
    */
-  state: 'due' | 'deployed' | 'differs' | 'no_module' | 'error';
+  state: 'due' | 'deployed' | 'differs' | 'no_module' | 'error' | 'replaced';
   moduleHashHex: string | null;
   checkedAt: U64String | null;
   error: string | null;
   attempts: number;
+  /** The last read that found the proposed module running (absent: never seen deployed). */
+  deployedAt?: U64String | null;
+  /** The newer executed install proposal for the same canister, when one replaced the module. */
+  replacedBy?: U64String | null;
 }
 
 export interface ProposalSyncJson {
@@ -280,6 +294,8 @@ export interface MetaJson {
   openProposals?: U64String[];
   /** Executed canister installs whose deployed module the refresh timer reads next. */
   deployedDue?: U64String[];
+  /** Per target canister, the executed install proposals the registry knows (newest last). */
+  deployedTargets?: Record<string, U64String[]>;
   nextTrustListId?: U64String;
   /** Trust lists with a version being counted or an old one being removed. */
   listJobs?: U64String[];

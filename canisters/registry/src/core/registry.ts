@@ -7,6 +7,7 @@
 import type { Principal } from '@dfinity/principal';
 
 import { deployedCheckWanted, deployedChecksDue, recordDeployedRead } from './deployed';
+import { deployedRechecksDue } from './deployed-targets';
 import type { ReadOutcome } from './governance';
 import type { Result } from './errors';
 import {
@@ -118,6 +119,11 @@ export class Registry extends RegistryStore {
   /** Executed canister installs whose target's module the timer reads next (`deployed.ts`). */
   deployedChecksDue(max: number): ReturnType<typeof deployedChecksDue> {
     return deployedChecksDue(this, max);
+  }
+
+  /** Current installs whose target is read again (a later install outside governance). */
+  deployedRechecksDue(args: { now: bigint; max: number }): ReturnType<typeof deployedRechecksDue> {
+    return deployedRechecksDue(this, args);
   }
 
   /** The target `sync_proposal` reads again for an executed canister install, or null. */

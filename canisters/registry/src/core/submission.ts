@@ -20,6 +20,7 @@ import type { Result } from './errors';
 import { err, ok } from './errors';
 import { commitOf, foreignArtifact } from './families';
 import { buildTimeProblem } from './plausibility';
+import { noteSources, storedSources } from './release-sources';
 import { rateLimitMessage, rateLimitOf, takeToken, tokensAvailable } from './rate-limit';
 import type {
   AttestationRecordJson,
@@ -389,6 +390,7 @@ function record(
     verdict: a.verdict,
     memberCount: a.members?.length ?? 0,
     current: false,
+    ...storedSources(a),
   }));
   const verdict = overallVerdict(artifacts.map((a) => a.verdict));
   const submittedAt = args.now.toString();
@@ -447,6 +449,7 @@ function record(
   );
   proposal.attestationCount += 1;
   proposal.verdictCounts[verdict] += 1;
+  noteSources(proposal, { attestationId: attestation.id, builder: verified.builderId, artifacts });
   proposal.firstAttestationAt ??= submittedAt;
   proposal.lastAttestationAt = submittedAt;
 

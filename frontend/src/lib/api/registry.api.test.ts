@@ -97,10 +97,50 @@ describe('wire → model', () => {
           agreement: 'no builder has reproduced the module yet; canister x runs another module',
           checked_at: [1_700_000_200n * SEC],
           error: [],
+          replaced_by: [],
+          deployed_at: [],
         },
       ],
+      release_sources: [
+        {
+          kind: 'guestos',
+          source: 'package_url',
+          url: 'https://download.dfinity.network/x/update-img.tar.zst',
+          sha256: ['b'.repeat(64)],
+          builder_count: 2n,
+          agrees: [false],
+        },
+        {
+          kind: 'guestos',
+          source: 'sha256sums',
+          url: 'https://x/SHA256SUMS',
+          sha256: [],
+          builder_count: 1n,
+          agrees: [],
+        },
+      ],
+      sources_disagree: true,
     };
     const s = toProposalSummary(wire);
+    expect(s.sourcesDisagree).toBe(true);
+    expect(s.releaseSources).toEqual([
+      {
+        kind: 'guestos',
+        source: 'package_url',
+        url: 'https://download.dfinity.network/x/update-img.tar.zst',
+        sha256: 'b'.repeat(64),
+        builderCount: 2,
+        agrees: false,
+      },
+      {
+        kind: 'guestos',
+        source: 'sha256sums',
+        url: 'https://x/SHA256SUMS',
+        sha256: null,
+        builderCount: 1,
+        agrees: null,
+      },
+    ]);
     expect(s.deployed).toEqual({
       canisterId: builder.toText(),
       state: 'differs',

@@ -178,6 +178,15 @@ export function toProposalSummary(s: W.ProposalSummary): M.ProposalSummary {
     scope: toScope(s.scope),
     rejectedCount: Number(s.rejected_count),
     deployed: toDeployed(opt(s.deployed)),
+    releaseSources: s.release_sources.map((r) => ({
+      kind: r.kind,
+      source: r.source,
+      url: r.url,
+      sha256: opt(r.sha256),
+      builderCount: Number(r.builder_count),
+      agrees: opt(r.agrees),
+    })),
+    sourcesDisagree: s.sources_disagree,
   };
 }
 

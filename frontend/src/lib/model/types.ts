@@ -91,6 +91,22 @@ export interface ProposalSummary {
   rejectedCount: number;
   /** Executed canister installs: what the target runs, as the registry read it on chain. */
   deployed?: DeployedCheck | null;
+  /** What builders read from the release's SHA256SUMS and package URLs (registry.did `ReleaseSource`). */
+  releaseSources?: ReleaseSource[];
+  /** A source disagrees with the proposal's hash (or, without one, with the others): reject. */
+  sourcesDisagree?: boolean;
+}
+
+/** One source of an artifact's hash as builders read it: a SHA256SUMS entry or a package URL's bytes. */
+export interface ReleaseSource {
+  kind: string;
+  /** `sha256sums` or `package_url` (newer registries may add kinds). */
+  source: string;
+  url: string;
+  sha256: string | null;
+  builderCount: number;
+  /** Whether it is the proposal's hash; null without a hash or a reference. */
+  agrees: boolean | null;
 }
 
 /** "proposed = reproduced = deployed", or where the chain differs (registry.did `DeployedCheck`). */

@@ -238,10 +238,18 @@ export interface DeployedCheck {
    */
   'agreement' : string,
   'canister_id' : Principal,
+  /**
+   * The newer executed install proposal that replaced the module; the last read that found the
+   * proposed module running. (The target is read again daily, and when a newer proposal for it
+   * executes.)
+   */
+  'replaced_by' : [] | [bigint],
+  'deployed_at' : [] | [bigint],
   'error' : [] | [string],
   /**
-   * "due" (not read yet), "deployed" (runs the proposed module), "differs", "no_module" or
-   * "error" (the read failed: see `error`).
+   * "due" (not read yet), "deployed" (runs the proposed module), "differs", "no_module",
+   * "error" (the read failed: see `error`) or "replaced" (it was deployed; a newer executed
+   * proposal for the canister, `replaced_by`, or an install outside governance replaced it).
    */
   'state' : string,
   'checked_at' : [] | [bigint],
@@ -446,6 +454,7 @@ export interface ProposalSummary {
    * Builders (in the scope) with a counted result.
    */
   'builder_count' : bigint,
+  'sources_disagree' : boolean,
   /**
    * Sum of the artifacts' verdict counts.
    */
@@ -461,6 +470,12 @@ export interface ProposalSummary {
    */
   'commit' : [] | [string],
   'hidden_count' : bigint,
+  /**
+   * The release's SHA256SUMS entries and what its package URLs served, as builders read them
+   * (at most 32 distinct), and whether any disagrees with the proposal's hash (or, without one,
+   * with each other): a package URL serving other bytes is a reason to reject the proposal.
+   */
+  'release_sources' : Array<ReleaseSource>,
   'on_chain' : [] | [OnChainProposal],
 }
 export interface ProposalSync {
@@ -507,6 +522,35 @@ export interface RegistryInfo {
   'max_envelope_bytes' : number,
   'limits' : Limits,
   'trust_list_count' : bigint,
+}
+/**
+ * What builders read from the release's other sources of an artifact's hash (the `sources` of
+ * their signed artifacts): an entry of the release's SHA256SUMS, or the bytes one of the
+ * proposal's release_package_urls served.
+ */
+export interface ReleaseSource {
+  'url' : string,
+  /**
+   * Absent: SHA256SUMS does not list the file, or the download failed.
+   */
+  'sha256' : [] | [string],
+  /**
+   * "sha256sums" or "package_url".
+   */
+  'source' : string,
+  /**
+   * The artifact kind ("guestos", ...).
+   */
+  'kind' : string,
+  /**
+   * Whether it is the proposal's hash (else what most builders expected); absent without a hash
+   * or a reference.
+   */
+  'agrees' : [] | [boolean],
+  /**
+   * Distinct builders who reported it (at most 8 are remembered).
+   */
+  'builder_count' : bigint,
 }
 export interface SetBuilderProfileRequest {
   'url' : [] | [string],
@@ -829,6 +873,8 @@ export const DeployedCheck = IDL.Record({
   'proposed_sha256' : IDL.Text,
   'agreement' : IDL.Text,
   'canister_id' : IDL.Principal,
+  'replaced_by' : IDL.Opt(IDL.Nat64),
+  'deployed_at' : IDL.Opt(IDL.Nat64),
   'error' : IDL.Opt(IDL.Text),
   'state' : IDL.Text,
   'checked_at' : IDL.Opt(IDL.Nat64),
@@ -872,6 +918,14 @@ export const ConsensusScope = IDL.Record({
   'builders_in_all' : IDL.Nat64,
   'trust_list' : IDL.Opt(TrustListRef),
   'up_to_date' : IDL.Bool,
+});
+export const ReleaseSource = IDL.Record({
+  'url' : IDL.Text,
+  'sha256' : IDL.Opt(IDL.Text),
+  'source' : IDL.Text,
+  'kind' : IDL.Text,
+  'agrees' : IDL.Opt(IDL.Bool),
+  'builder_count' : IDL.Nat64,
 });
 export const CanisterInstall = IDL.Record({
   'source' : IDL.Text,
@@ -920,12 +974,14 @@ export const ProposalSummary = IDL.Record({
   'rejected_count' : IDL.Nat64,
   'scope' : ConsensusScope,
   'builder_count' : IDL.Nat64,
+  'sources_disagree' : IDL.Bool,
   'totals' : VerdictCounts,
   'proposal_id' : IDL.Nat64,
   'attestation_count' : IDL.Nat64,
   'superseded_count' : IDL.Nat64,
   'commit' : IDL.Opt(IDL.Text),
   'hidden_count' : IDL.Nat64,
+  'release_sources' : IDL.Vec(ReleaseSource),
   'on_chain' : IDL.Opt(OnChainProposal),
 });
 export const ConsistencyProofRequest = IDL.Record({
@@ -1287,6 +1343,8 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'proposed_sha256' : IDL.Text,
     'agreement' : IDL.Text,
     'canister_id' : IDL.Principal,
+    'replaced_by' : IDL.Opt(IDL.Nat64),
+    'deployed_at' : IDL.Opt(IDL.Nat64),
     'error' : IDL.Opt(IDL.Text),
     'state' : IDL.Text,
     'checked_at' : IDL.Opt(IDL.Nat64),
@@ -1330,6 +1388,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'builders_in_all' : IDL.Nat64,
     'trust_list' : IDL.Opt(TrustListRef),
     'up_to_date' : IDL.Bool,
+  });
+  const ReleaseSource = IDL.Record({
+    'url' : IDL.Text,
+    'sha256' : IDL.Opt(IDL.Text),
+    'source' : IDL.Text,
+    'kind' : IDL.Text,
+    'agrees' : IDL.Opt(IDL.Bool),
+    'builder_count' : IDL.Nat64,
   });
   const CanisterInstall = IDL.Record({
     'source' : IDL.Text,
@@ -1378,12 +1444,14 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'rejected_count' : IDL.Nat64,
     'scope' : ConsensusScope,
     'builder_count' : IDL.Nat64,
+    'sources_disagree' : IDL.Bool,
     'totals' : VerdictCounts,
     'proposal_id' : IDL.Nat64,
     'attestation_count' : IDL.Nat64,
     'superseded_count' : IDL.Nat64,
     'commit' : IDL.Opt(IDL.Text),
     'hidden_count' : IDL.Nat64,
+    'release_sources' : IDL.Vec(ReleaseSource),
     'on_chain' : IDL.Opt(OnChainProposal),
   });
   const ConsistencyProofRequest = IDL.Record({
