@@ -5,16 +5,37 @@
  *
  * Add a route here: a `RouteRenderer` names the paths it answers (`all`) and, from what a
  * certification changed, the ones to render again (`changed`: cheap, nothing rendered there).
+ *
+ * Route families (`NOT_KNOWN_FAMILIES`: a proposal's summary, attestations and events, its feed,
+ * its badge, an attestation) certify one fixed "not known" answer for every path below them that
+ * has no entry of its own; a path below a family that is answered live for a known id (its
+ * attestations, paged by query) gets an exact `no_certification` entry (`kind: 'live'`).
  */
 import type { HttpResponseParts } from '@repro-registry/certification';
 
 import type { Registry } from '../core/registry';
-import { handleHttp } from '../http';
+import { u64Key } from '../core/tables';
+import { handleHttp, NOT_KNOWN_FAMILIES, notKnownAnswer } from '../http';
 import type { RouteRenderer } from './certified-http';
 import { feedRoutes } from './feed-routes';
 
 /** Ids of the proposals the registry knows, ascending (held and rejected ones included). */
 export type ProposalIds = () => Iterable<bigint>;
+
+/** The id a family path names (`/badge/7.svg`, `/api/v1/proposals/7/events`), or null. */
+function idIn(path: string): bigint | null {
+  const m =
+    /^\/(?:api\/v1\/)?(?:proposals|attestations|badge)\/(0|[1-9][0-9]{0,19})(?:\.svg)?(?:\/|$)/.exec(
+      path,
+    );
+  if (m === null) return null;
+  const id = BigInt(m[1]);
+  return id < 2n ** 64n ? id : null;
+}
+
+const attestationsPath = (id: bigint) => `/api/v1/proposals/${id}/attestations`;
+/** A `live` path's render: only that it exists matters. */
+const LIVE: HttpResponseParts = { statusCode: 200, headers: [], body: new Uint8Array() };
 
 export function registryRoutes(args: {
   registry: Registry;
@@ -55,6 +76,48 @@ export function registryRoutes(args: {
       render: get,
     },
     // The event stream's feeds: rendered again only when events were appended.
-    ...feedRoutes({ registry, render: get }),
+    ...feedRoutes({ registry, proposalIds, render: get }),
+    // Below the families, answered live: the proposal list, a known proposal's attestations
+    // (paged and filtered by query) and a known attestation (not rendered in advance: 10,000
+    // of them would cost ~50 M instructions each after every upgrade). Their exact entries
+    // keep the families' "not known" answer from standing in for them.
+    {
+      kind: 'live',
+      queryParameters: [],
+      changed: (c) => [...c.proposals].map(attestationsPath),
+      all: function* () {
+        yield '/api/v1/proposals';
+        for (const id of proposalIds()) yield attestationsPath(id);
+      },
+      render: () => LIVE,
+    },
+    {
+      kind: 'live',
+      queryParameters: [],
+      changed: (c) => [...c.attestations].map((id) => `/api/v1/attestations/${id}`),
+      all: function* () {
+        const count = registry.stats().attestations;
+        for (let id = 1n; id <= count; id++) yield `/api/v1/attestations/${id}`;
+      },
+      render: () => LIVE,
+    },
+    // What a proposal or attestation the registry does not know answers: fixed, certified once.
+    {
+      kind: 'family',
+      queryParameters: [],
+      changed: () => [],
+      all: () => Object.values(NOT_KNOWN_FAMILIES),
+      render: (scope) => {
+        const r = notKnownAnswer(scope);
+        return { statusCode: r.status_code, headers: r.headers, body: r.body };
+      },
+      knows: (path) => {
+        const id = idIn(path);
+        if (id === null) return false;
+        if (path.startsWith(NOT_KNOWN_FAMILIES.attestations))
+          return id >= 1n && id <= registry.stats().attestations;
+        return registry.tables.proposals.get(u64Key(id)) !== undefined;
+      },
+    },
   ];
 }
