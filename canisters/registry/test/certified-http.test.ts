@@ -130,7 +130,6 @@ describe('certified HTTP (real wasm, DFINITY response verification)', () => {
         '/api/v1/proposals/999999',
         '/api/v1/proposals/999999/attestations',
         '/proposals/999999/feed.atom',
-        '/api/v1/attestations/99',
         '/badge/999999.svg',
       ]) {
         const { reply, instructions } = await get(registry, url);

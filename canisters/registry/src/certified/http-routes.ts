@@ -7,7 +7,7 @@
  * certification changed, the ones to render again (`changed`: cheap, nothing rendered there).
  *
  * Route families (`NOT_KNOWN_FAMILIES`: a proposal's summary, attestations and events, its feed,
- * its badge, an attestation) certify one fixed "not known" answer for every path below them that
+ * its badge) certify one fixed "not known" answer for every path below them that
  * has no entry of its own; a path below a family that is answered live for a known id (its
  * attestations, paged by query) gets an exact `no_certification` entry (`kind: 'live'`).
  */
@@ -22,12 +22,11 @@ import { feedRoutes } from './feed-routes';
 /** Ids of the proposals the registry knows, ascending (held and rejected ones included). */
 export type ProposalIds = () => Iterable<bigint>;
 
-/** The id a family path names (`/badge/7.svg`, `/api/v1/proposals/7/events`), or null. */
+/** The proposal id a family path names (`/badge/7.svg`, `/api/v1/proposals/7/events`), or null. */
 function idIn(path: string): bigint | null {
-  const m =
-    /^\/(?:api\/v1\/)?(?:proposals|attestations|badge)\/(0|[1-9][0-9]{0,19})(?:\.svg)?(?:\/|$)/.exec(
-      path,
-    );
+  const m = /^\/(?:api\/v1\/)?(?:proposals|badge)\/(0|[1-9][0-9]{0,19})(?:\.svg)?(?:\/|$)/.exec(
+    path,
+  );
   if (m === null) return null;
   const id = BigInt(m[1]);
   return id < 2n ** 64n ? id : null;
@@ -56,6 +55,13 @@ export function registryRoutes(args: {
     return { statusCode: r.status_code, headers: r.headers, body: r.body };
   };
   const proposalPaths = (id: bigint) => [`/api/v1/proposals/${id}`, `/badge/${id}.svg`];
+  /** Proposals whose live entries were named since install or upgrade; true when new. */
+  const named = new Set<bigint>();
+  const name = (id: bigint): boolean => {
+    if (named.has(id)) return false;
+    named.add(id);
+    return true;
+  };
   return [
     // The index: changes only with the code.
     { queryParameters: [], changed: () => [], all: () => ['/', '/api/v1'], render: get },
@@ -77,31 +83,24 @@ export function registryRoutes(args: {
     },
     // The event stream's feeds: rendered again only when events were appended.
     ...feedRoutes({ registry, proposalIds, render: get }),
-    // Below the families, answered live: the proposal list, a known proposal's attestations
-    // (paged and filtered by query) and a known attestation (not rendered in advance: 10,000
-    // of them would cost ~50 M instructions each after every upgrade). Their exact entries
-    // keep the families' "not known" answer from standing in for them.
+    // Below the families, answered live: the proposal list and a known proposal's attestations
+    // (paged and filtered by query). Their exact entries keep the families' "not known" answer
+    // from standing in for them. Named once per proposal (heap set; install and upgrade name
+    // all again): each entry is a tree leaf, and a no-op render still costs a few M.
     {
       kind: 'live',
       queryParameters: [],
-      changed: (c) => [...c.proposals].map(attestationsPath),
+      changed: (c) => [...c.proposals].filter((id) => name(id)).map(attestationsPath),
       all: function* () {
         yield '/api/v1/proposals';
-        for (const id of proposalIds()) yield attestationsPath(id);
+        for (const id of proposalIds()) {
+          name(id);
+          yield attestationsPath(id);
+        }
       },
       render: () => LIVE,
     },
-    {
-      kind: 'live',
-      queryParameters: [],
-      changed: (c) => [...c.attestations].map((id) => `/api/v1/attestations/${id}`),
-      all: function* () {
-        const count = registry.stats().attestations;
-        for (let id = 1n; id <= count; id++) yield `/api/v1/attestations/${id}`;
-      },
-      render: () => LIVE,
-    },
-    // What a proposal or attestation the registry does not know answers: fixed, certified once.
+    // What a proposal the registry does not know answers: fixed, certified once.
     {
       kind: 'family',
       queryParameters: [],
@@ -113,10 +112,7 @@ export function registryRoutes(args: {
       },
       knows: (path) => {
         const id = idIn(path);
-        if (id === null) return false;
-        if (path.startsWith(NOT_KNOWN_FAMILIES.attestations))
-          return id >= 1n && id <= registry.stats().attestations;
-        return registry.tables.proposals.get(u64Key(id)) !== undefined;
+        return id !== null && registry.tables.proposals.get(u64Key(id)) !== undefined;
       },
     },
   ];
