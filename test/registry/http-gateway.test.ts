@@ -198,4 +198,31 @@ describe('the registry JSON API through the verifying gateway', () => {
       expect(swapped.status, `${from} for ${forPath}`).toBe(503);
     }
   });
+
+  it('leaves trust-list answers uncertified on purpose: refused on the certified domain, served raw', async () => {
+    const { canisterIds } = localNetwork();
+    for (const [path, everyone] of [
+      [`/badge/${KNOWN}.svg?list=1`, `/badge/${KNOWN}.svg`],
+      [`/api/v1/proposals/${KNOWN}?list=1`, `/api/v1/proposals/${KNOWN}`],
+    ] as const) {
+      await certifiedGet(everyone);
+      // The registry certifies everyone's counts only; the `list` parameter is certified as
+      // absent, so no answer for a trust list passes the gateway — neither the registry's own
+      // (uncertified) one nor everyone's certified answer swapped in by a node.
+      const certified = await get(path);
+      expect(certified.status, path).toBe(503);
+      expect(certified.body.toString(), path).toMatch(/^response_verification_error: /);
+      const swapped = await throughAlteringGateway({
+        canisterId: canisterIds.registry,
+        path,
+        alter: (b) => b,
+        answerFrom: everyone,
+      });
+      expect(swapped.status, path).toBe(503);
+      // The raw domain serves it, saying it is not certified.
+      const raw = await get(path, true);
+      expect(raw.status, path).not.toBe(503);
+      expect(expression(raw), path).toBe(NO_CERTIFICATION);
+    }
+  });
 });
