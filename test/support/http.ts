@@ -72,11 +72,20 @@ export async function throughAlteringGateway(args: {
   path: string;
   /** Changes the reply's body (any change must make the gateway refuse it). */
   alter: (body: Uint8Array) => Uint8Array;
+  /**
+   * Answer with the canister's reply (certificate and witness included) for this other path,
+   * as a node that swaps answers would.
+   */
+  answerFrom?: string;
 }): Promise<GatewayResponse> {
   const { url, port } = localNetwork();
   const agent = await HttpAgent.create({ host: url, shouldFetchRootKey: true, retryTimes: 0 });
   const canisterId = Principal.fromText(args.canisterId);
   const query: Pick<ExecutionHost, 'query'>['query'] = async ({ method, arg }) => {
+    if (args.answerFrom !== undefined) {
+      const [request] = IDL.decode([HttpRequest], arg) as unknown as [{ url: string }];
+      arg = new Uint8Array(IDL.encode([HttpRequest], [{ ...request, url: args.answerFrom }]));
+    }
     const r = await agent.query(canisterId, { methodName: method, arg });
     if (r.status !== QueryResponseStatus.Replied) throw new Error(`${method}: rejected`);
     const [reply] = IDL.decode([HttpResponse], r.reply.arg) as unknown as [
@@ -103,6 +112,14 @@ export async function throughAlteringGateway(args: {
     verification: { rootKey: rootKey(), now: () => BigInt(Date.now()) * 1_000_000n },
   });
 }
+
+const HttpRequest = IDL.Record({
+  method: IDL.Text,
+  url: IDL.Text,
+  headers: IDL.Vec(IDL.Tuple(IDL.Text, IDL.Text)),
+  body: IDL.Vec(IDL.Nat8),
+  certificate_version: IDL.Opt(IDL.Nat16),
+});
 
 const HttpResponse = IDL.Record({
   status_code: IDL.Nat16,

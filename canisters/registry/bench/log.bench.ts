@@ -176,6 +176,23 @@ await ensureCanisterBuilt('registry');
         15e6,
       );
     }
+    // A route family's certified "not known" answer (unknown ids), and a live page below a
+    // family (its exact no_certification entry).
+    for (const [url, budget] of [
+      ['/api/v1/proposals/999999', 20e6],
+      ['/badge/999999.svg', 20e6],
+      [`/api/v1/proposals/${PROPOSAL}/attestations?limit=1`, undefined],
+    ] as const) {
+      await certifiedQuery(registry, 'http_request', [
+        { method: 'GET', url, headers: [], body: new Uint8Array(), certificate_version: [2] },
+      ]);
+      add(
+        `http_request ${url}, ${checkpoint} attestations`,
+        M(registry.lastInstructions),
+        'M instr',
+        budget,
+      );
+    }
   }
   const state = await store.load();
   const stored = state?.canisters.find((c) => c.canisterId === filling.canisterId.toText());

@@ -235,14 +235,63 @@ function route(
   if ((m = path.match(/^\/badge\/([^/]+)\.svg$/))) {
     const id = parseU64(m[1]);
     if (id === null) return notFound(`"${m[1]}" is not a proposal id`);
-    const badge = badgeOf(registry.summary({ proposalId: id, ...scope }));
-    return {
-      status: 200,
-      headers: [['content-type', 'image/svg+xml'], ['cache-control', 'max-age=60'], ...COMMON],
-      body: utf8Encode(badgeSvg({ label: 'reproduced', ...badge })),
-    };
+    return badgeResponse(badgeOf(registry.summary({ proposalId: id, ...scope })));
   }
   return notFound(`no such endpoint: ${path}`);
+}
+
+/**
+ * Route families whose paths without a certified answer of their own all get one fixed answer,
+ * certified once (`certified/http-routes.ts`): what a proposal the registry does not know (yet)
+ * answers, without its id, so that one certification covers every id. (Attestations have no
+ * family: it would need an exact entry per known attestation, a tree leaf each, measured
+ * +29 M instructions per certification message; their certified form is
+ * `get_certified_attestation`.)
+ */
+export const NOT_KNOWN_FAMILIES = {
+  /** A proposal's summary, attestations and events. */
+  proposals: '/api/v1/proposals/',
+  /** A proposal's Atom feed. */
+  feeds: '/proposals/',
+  badges: '/badge/',
+} as const;
+
+/** The fixed answer of a `NOT_KNOWN_FAMILIES` scope. */
+export function notKnownAnswer(scope: string): C.HttpResponse {
+  let response: Response;
+  switch (scope) {
+    case NOT_KNOWN_FAMILIES.proposals:
+    case NOT_KNOWN_FAMILIES.feeds:
+      response = error(404, {
+        code: ErrorCode.PROPOSAL_NOT_FOUND,
+        message: 'the registry knows nothing about this proposal yet',
+      });
+      break;
+    case NOT_KNOWN_FAMILIES.badges:
+      response = badgeResponse(
+        badgeOf({
+          ok: false,
+          error: { code: ErrorCode.PROPOSAL_NOT_FOUND, message: 'unknown proposal' },
+        }),
+      );
+      break;
+    default:
+      throw new RangeError(`${scope} is no route family`);
+  }
+  return {
+    status_code: response.status,
+    headers: response.headers,
+    body: response.body,
+    upgrade: [],
+  };
+}
+
+function badgeResponse(badge: Badge): Response {
+  return {
+    status: 200,
+    headers: [['content-type', 'image/svg+xml'], ['cache-control', 'max-age=60'], ...COMMON],
+    body: utf8Encode(badgeSvg({ label: 'reproduced', ...badge })),
+  };
 }
 
 export function registryInfo(registry: Registry, cycles: bigint): C.RegistryInfo {

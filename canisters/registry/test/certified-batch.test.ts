@@ -49,6 +49,10 @@ describe('certified summaries in one batch (real wasm)', () => {
       );
       expect(checked.value.summaries.get(id)).toEqual({ status: 'verified', summary: live });
     }
+    // The proposal count is certified with them (what the list page shows): 3 confirmed.
+    const info = await registry.call<T.RegistryInfo>('get_registry_info', []);
+    expect(info.proposal_count).toBe(3n);
+    expect(checked.value.head.proposalCount).toBe(info.proposal_count);
     expect(checked.value.summaries.get(130003n)).toEqual({ status: 'absent' });
     expect(checked.value.summaries.get(999n)).toEqual({ status: 'absent' });
 

@@ -39,6 +39,7 @@ export {
   exprPathOf,
   moreSpecificWildcards,
   requestPathOf,
+  requestSegmentsOf,
   treePathOf,
   wildcardCovers,
 } from './http/paths';

@@ -49,6 +49,11 @@ export interface VerifiedHead {
   root: Uint8Array;
   /** The certificate's time (ns since the epoch). */
   certifiedAt: bigint;
+  /**
+   * How many proposals the registry confirmed (its proposal list's total), as certified; null
+   * when the witness does not show it (a registry from before the count was certified).
+   */
+  proposalCount: bigint | null;
 }
 
 const equal = (a: Uint8Array, b: Uint8Array) => bytesToHex(a) === bytesToHex(b);
@@ -109,18 +114,25 @@ export async function verifyCertified(
   if (size === undefined || size.length !== 8 || root === undefined || root.length !== 32) {
     return refuse(LogErrorCode.WITNESS_MISMATCH, 'the witness does not show the log head');
   }
+  const count = found(tree, [LABELS.proposalCount]);
+  if (count !== undefined && count.length !== 8) {
+    return refuse(LogErrorCode.WITNESS_MISMATCH, 'the certified proposal count is not a u64');
+  }
   return {
     ok: true,
     value: {
       tree,
       head: {
-        size: Number(new DataView(size.buffer, size.byteOffset, 8).getBigUint64(0)),
+        size: Number(u64(size)),
         root,
         certifiedAt: leb128(time.value),
+        proposalCount: count === undefined ? null : u64(count),
       },
     },
   };
 }
+
+const u64 = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
 
 function found(tree: HashTree, path: Label[]): Uint8Array | undefined {
   const r = lookupPath(tree, path);

@@ -19,6 +19,8 @@ export const LABELS = {
   root: 'root',
   proposal: 'proposal',
   attestation: 'attestation',
+  /** The number of proposals the registry confirmed (what its proposal list counts). */
+  proposalCount: 'proposal_count',
 } as const;
 
 export function u64Label(value: bigint | number): Uint8Array {

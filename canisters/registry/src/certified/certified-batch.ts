@@ -1,7 +1,7 @@
 /**
  * `get_certified_summaries`: a page of proposals' certified summaries under ONE certificate and
  * one witness, so the list page verifies one BLS signature per page instead of one per proposal.
- * The witness covers `log` and `proposal/<id>` for each id answered; for a proposal without a
+ * The witness covers `log`, `proposal_count` and `proposal/<id>` for each id answered; for a proposal without a
  * certified summary it proves the label absent.
  */
 import { dataCertificate } from 'azle';
@@ -16,7 +16,7 @@ export const MAX_CERTIFIED_SUMMARIES = 100;
 
 export function certifiedSummaries(state: CertifiedState, ids: bigint[]): C.CertifiedSummaries {
   const answered = [...new Set(ids)].slice(0, MAX_CERTIFIED_SUMMARIES);
-  const paths: Label[][] = [[LABELS.log]];
+  const paths: Label[][] = [[LABELS.log], [LABELS.proposalCount]];
   const summaries = answered.map((id) => {
     paths.push([LABELS.proposal, u64Label(id)]);
     const summary = state.certifiedSummary(id);

@@ -11,11 +11,20 @@
  *
  * Certified routes are exact paths with a full certification of a GET without body: method,
  * the renderer's answer-selecting query parameters (certified as absent, so a node cannot answer
- * `?list=3` with the everyone answer) and every response header. Every other request — query-
- * dependent pages, unknown ids, other methods — is answered live under one wildcard route at `/`
- * whose expression is `no_certification`: the standard's way to say "this answer is not
- * certified". Its witness proves that no exact route exists for the path, so a node cannot use
- * it in place of a certified answer.
+ * `?list=3` with the everyone answer) and every response header.
+ *
+ * Route families (`kind: 'family'`, a wildcard entry `<*>` per scope such as `/badge/`) certify
+ * ONE fixed answer ("not known") for every path below the scope that has no entry of its own:
+ * a node cannot answer a proposal the registry does not know with a forged green summary. Paths
+ * below a family that must stay query-dependent (`/api/v1/proposals/<id>/attestations?cursor=`)
+ * get an exact entry saying `no_certification` (`kind: 'live'`), which, being more specific than
+ * the family's wildcard, lets the gateways accept their live answers.
+ *
+ * Every other request — pages outside the families, other methods, a certified path asked with
+ * an answer-selecting parameter — is answered live under one wildcard route at `/` whose
+ * expression is `no_certification`: the standard's way to say "this answer is not certified".
+ * Its witness proves that no exact route and no more specific wildcard exists for the path, so a
+ * node cannot use it in place of a certified answer (the gateways refuse such a reply).
  *
  * To certify another route (a feed, an event list): add a `RouteRenderer` to the list the
  * canister builds (`certified/http-routes.ts`); its `changed` decides when it is rendered again.
@@ -23,11 +32,17 @@
  * Log store layout (beside `certified-state.ts`'s records):
  *   'H'            state: queue head/tail of pending renders
  *   'W' seq(u64)   a pending render: `{ r: renderer index, p: path }`
- *   'R' path       the certified answer of an exact path (see `encodeAnswer`)
+ *   'R' path       the answer of an exact path (`http-answers.ts`)
+ *   'F' scope      the answer of a route family (`http-answers.ts`)
  */
 import { sha256, utf8Decode, utf8Encode } from '@repro-registry/attestation';
 import {
   CERTIFICATE_EXPRESSION_HEADER,
+  requestSegmentsOf,
+  treePathOf,
+  wildcardCovers,
+  type CertifiedPath,
+  type Label,
   celExpressionText,
   certifyResponse,
   requestHash,
@@ -39,7 +54,6 @@ import {
   pathRequestOf,
   PreparedReply,
   requestPathOf,
-  type CertificationEntry,
   type CertificationExpression,
   type HeaderField,
   type HttpResponseParts,
@@ -47,6 +61,8 @@ import {
   type StoredLabeledTree,
 } from '@repro-registry/certification';
 import { u64Label } from '@repro-registry/transparency-log';
+
+import { answerKey, decodeAnswer, encodeAnswer, type StoredAnswer } from './http-answers';
 
 /** What a certification message changed: renderers decide from it what to render again. */
 export interface CertifiedChanges {
@@ -66,8 +82,25 @@ export interface RouteRenderer {
   changed(changes: CertifiedChanges): Iterable<string>;
   /** Every path these routes answer now: rendered again after install and upgrade. */
   all(): Iterable<string>;
-  /** The answer for `path` (a GET without query), or null when it has none (any more). */
+  /**
+   * The answer for `path` (a GET without query), or null when it has none (any more). For a
+   * family, `path` is the scope; for `live` paths only null or not matters (answered live).
+   */
   render(path: string): HttpResponseParts | null;
+  /**
+   * `exact` (default): each path's answer is certified. `family`: `all()` names wildcard scopes
+   * (`/badge/`), each with one certified answer for every path below it without an entry of its
+   * own. `live`: exact paths whose entry says `no_certification` (query-dependent pages below a
+   * family), answered live with any method.
+   */
+  readonly kind?: 'exact' | 'family' | 'live';
+  /**
+   * Families only: whether the registry knows what `path` names now. A known id whose exact
+   * entry is not rendered yet (certification lags an update by one message) is answered live,
+   * uncertified — fresh on the raw domain, refused by the gateways until certified — never
+   * with the "not known" answer.
+   */
+  knows?(path: string): boolean;
   /**
    * Render changed paths in the next certification message, not in the one that saw the change:
    * for answers too costly to add to it (the event feeds: ~10 k instructions per byte to render
@@ -105,73 +138,10 @@ const queueKey = (seq: number) => {
   key.set(u64Label(seq), 1);
   return key;
 };
-const answerKey = (path: string) => {
-  const bytes = utf8Encode(path);
-  const key = new Uint8Array(bytes.length + 1);
-  key[0] = 0x52;
-  key.set(bytes, 1);
-  return key;
-};
 
-interface StoredAnswer {
-  response: HttpResponseParts;
-  entry: CertificationEntry;
-  queryParameters: readonly string[];
-  exprPath: string;
-}
-
-/**
- * `u32 meta length || meta JSON || expression, request and response hashes (3 × 32) || body`;
- * meta: status, headers, parameters, the header's `expr_path` (what a query would otherwise
- * compute per request).
- */
-function encodeAnswer(answer: StoredAnswer): Uint8Array {
-  const { entry, response } = answer;
-  const meta = utf8Encode(
-    JSON.stringify({
-      s: response.statusCode,
-      h: response.headers,
-      q: answer.queryParameters,
-      x: answer.exprPath,
-    }),
-  );
-  const out = new Uint8Array(4 + meta.length + 96 + response.body.length);
-  new DataView(out.buffer).setUint32(0, meta.length);
-  let at = 4;
-  for (const part of [
-    meta,
-    entry.exprHash,
-    entry.requestHash!,
-    entry.responseHash!,
-    response.body,
-  ]) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function decodeAnswer(path: string, bytes: Uint8Array): StoredAnswer {
-  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
-  const meta = JSON.parse(utf8Decode(bytes.subarray(4, 4 + length))) as {
-    s: number;
-    h: HeaderField[];
-    q: string[];
-    x: string;
-  };
-  const hash = (i: number) => bytes.subarray(4 + length + 32 * i, 4 + length + 32 * (i + 1));
-  return {
-    response: { statusCode: meta.s, headers: meta.h, body: bytes.subarray(4 + length + 96) },
-    queryParameters: meta.q,
-    exprPath: meta.x,
-    entry: {
-      path: { exact: path },
-      exprHash: hash(0),
-      requestHash: hash(1),
-      responseHash: hash(2),
-    },
-  };
-}
+/** The entry of an exact path answered live: `no_certification`, as the root's. */
+const LIVE_EXPR_HASH = FALLBACK.exprHash;
+const LIVE_PLACEHOLDER: HttpResponseParts = { statusCode: 200, headers: [], body: EMPTY };
 
 /** Names of the query's parameters (undecoded: the API's names are plain ASCII). */
 function parameterNames(url: string): string[] {
@@ -285,22 +255,40 @@ export class CertifiedHttp {
 
   private render(r: number, path: string): void {
     const renderer = this.renderers[r];
-    const key = answerKey(path);
+    const kind = renderer.kind ?? 'exact';
+    const where: CertifiedPath = kind === 'family' ? { wildcard: path } : { exact: path };
+    const key = answerKey(where);
     const old = this.store.get(key);
-    const oldEntry = old === undefined ? undefined : decodeAnswer(path, old).entry;
+    const oldEntry = old === undefined ? undefined : decodeAnswer(where, old).entry;
     const response = renderer.render(path);
     if (response === null) {
       if (oldEntry !== undefined) this.tree.delete(httpEntryPath(oldEntry));
       this.store.remove(key);
       return;
     }
-    // As `certifyResponse`, with what is the same for every path of the renderer computed once.
+    const answer = kind === 'live' ? liveAnswer(path) : this.certifiedAnswer(r, where, response);
+    const entryPath = httpEntryPath(answer.entry);
+    if (oldEntry !== undefined) {
+      const oldPath = httpEntryPath(oldEntry);
+      if (sameLabels(oldPath, entryPath)) return;
+      this.tree.delete(oldPath);
+    }
+    this.tree.set(entryPath, EMPTY);
+    this.store.insert(key, encodeAnswer(answer));
+  }
+
+  /** As `certifyResponse`, with what is the same for every path of the renderer computed once. */
+  private certifiedAnswer(
+    r: number,
+    where: CertifiedPath,
+    response: HttpResponseParts,
+  ): StoredAnswer {
     const c = this.certification(r);
     const headers: HeaderField[] = [...response.headers, [CERTIFICATE_EXPRESSION_HEADER, c.header]];
-    const certified = {
+    return {
       response: { ...response, headers },
       entry: {
-        path: { exact: path },
+        path: where,
         exprHash: c.exprHash,
         requestHash: c.requestHash,
         responseHash: responseHash(
@@ -308,35 +296,53 @@ export class CertifiedHttp {
           (c.expression as CertificationExpression & { kind: 'full' }).response,
         ),
       },
+      queryParameters: this.renderers[r].queryParameters,
+      exprPath: encodedExprPath(where),
+      uncertified: false,
     };
-    const entryPath = httpEntryPath(certified.entry);
-    if (oldEntry !== undefined) {
-      const oldPath = httpEntryPath(oldEntry);
-      if (sameLabels(oldPath, entryPath)) return;
-      this.tree.delete(oldPath);
-    }
-    this.tree.set(entryPath, EMPTY);
-    this.store.insert(
-      key,
-      encodeAnswer({
-        response: certified.response,
-        entry: certified.entry,
-        queryParameters: renderer.queryParameters,
-        exprPath: encodedExprPath(certified.entry.path),
-      }),
-    );
   }
 
   /** The certified answer of an exact path (from the last certification), or undefined. */
   answer(path: string): HttpResponseParts | undefined {
-    const bytes = this.store.get(answerKey(path));
-    return bytes === undefined ? undefined : decodeAnswer(path, bytes).response;
+    const bytes = this.store.get(answerKey({ exact: path }));
+    if (bytes === undefined) return undefined;
+    const answer = decodeAnswer({ exact: path }, bytes);
+    return answer.uncertified ? undefined : answer.response;
+  }
+
+  /** Family scopes (segments), most specific first: fixed by the code, read once. */
+  private familyScopes:
+    { scope: string; renderer: RouteRenderer; segments: string[] }[] | undefined;
+
+  /**
+   * The stored answer of the most specific route family covering `path`, if rendered and the
+   * registry does not know what the path names.
+   */
+  private familyOf(path: string): StoredAnswer | undefined {
+    this.familyScopes ??= this.renderers
+      .filter((r) => r.kind === 'family')
+      .flatMap((renderer) =>
+        [...renderer.all()].map((scope) => ({
+          scope,
+          renderer,
+          segments: treePathOf({ wildcard: scope }).slice(0, -1),
+        })),
+      )
+      .sort((a, b) => b.segments.length - a.segments.length);
+    const request = requestSegmentsOf(path);
+    const family = this.familyScopes.find((f) => wildcardCovers(f.segments, request));
+    if (family === undefined || family.renderer.knows?.(path) === true) return undefined;
+    const where = { wildcard: family.scope };
+    const bytes = this.store.get(answerKey(where));
+    return bytes === undefined ? undefined : decodeAnswer(where, bytes);
   }
 
   /**
-   * The Candid reply of `http_request`: the certified answer when the request is a GET of a
-   * certified path without answer-selecting parameters, otherwise `live()` under the
-   * `no_certification` fallback. `certificate` is `data_certificate()` (absent in updates).
+   * The Candid reply of `http_request`. A GET of a certified path without answer-selecting
+   * parameters: its certified answer. A path whose entry says `no_certification` (paging below
+   * a family): `live()` under that entry, any method. A GET of a path in a route family without
+   * an entry of its own: the family's certified answer. Anything else: `live()` under the root's
+   * `no_certification` wildcard. `certificate` is `data_certificate()` (absent in updates).
    */
   serve(args: {
     request: { method: string; url: string };
@@ -344,42 +350,79 @@ export class CertifiedHttp {
     live: () => HttpResponseParts;
   }): Uint8Array {
     const { request, certificate } = args;
-    const path = request.method === 'GET' ? requestPathOf(request.url) : null;
-    const stored = path === null ? undefined : this.store.get(answerKey(path));
+    const path = requestPathOf(request.url);
+    const get = request.method === 'GET';
+    const stored = path === null ? undefined : this.store.get(answerKey({ exact: path }));
     if (path !== null && stored !== undefined) {
-      const answer = decodeAnswer(path, stored);
+      const answer = decodeAnswer({ exact: path }, stored);
+      if (answer.uncertified) {
+        return this.serveLive(args, {
+          exprPath: answer.exprPath,
+          paths: () => [httpEntryPath(answer.entry)],
+        });
+      }
       const names = parameterNames(request.url);
       const selecting = [...VALIDATED_PARAMETERS, ...answer.queryParameters];
-      if (!names.some((n) => selecting.includes(n))) {
-        const reply = new PreparedReply(answer.response, { exprPath: answer.exprPath });
-        const witness =
-          certificate === undefined
-            ? undefined
-            : encodeHashTree(this.tree.witness(pathRequestOf([httpEntryPath(answer.entry)])));
-        return reply.encode(certificate, witness);
+      if (get && !names.some((n) => selecting.includes(n))) {
+        return this.serveCertified(answer, certificate, () => [httpEntryPath(answer.entry)]);
+      }
+    } else if (path !== null && get) {
+      const family = this.familyOf(path);
+      if (family !== undefined) {
+        return this.serveCertified(family, certificate, () =>
+          httpWitnessPaths(family.entry, request.url),
+        );
       }
     }
+    return this.serveLive(args, {
+      exprPath: FALLBACK_EXPR_PATH,
+      // A path that is not UTF-8 has no route: the answer goes out without a witness.
+      paths: () => (path === null ? null : httpWitnessPaths(FALLBACK, request.url)),
+    });
+  }
+
+  private serveCertified(
+    answer: StoredAnswer,
+    certificate: Uint8Array | undefined,
+    paths: () => Label[][],
+  ): Uint8Array {
+    const reply = new PreparedReply(answer.response, { exprPath: answer.exprPath });
+    const witness =
+      certificate === undefined
+        ? undefined
+        : encodeHashTree(this.tree.witness(pathRequestOf(paths())));
+    return reply.encode(certificate, witness);
+  }
+
+  private serveLive(
+    args: { certificate: Uint8Array | undefined; live: () => HttpResponseParts },
+    under: { exprPath: string; paths: () => Label[][] | null },
+  ): Uint8Array {
     const response = args.live();
     const reply = new PreparedReply(
       {
         ...response,
-        headers: [...response.headers, ['IC-CertificateExpression', FALLBACK_EXPRESSION_HEADER]],
+        headers: [...response.headers, [CERTIFICATE_EXPRESSION_HEADER, FALLBACK_EXPRESSION_HEADER]],
       },
-      { exprPath: FALLBACK_EXPR_PATH },
+      { exprPath: under.exprPath },
     );
-    let witness: Uint8Array | undefined;
-    if (certificate !== undefined) {
-      let paths;
-      try {
-        paths = httpWitnessPaths(FALLBACK, request.url);
-      } catch {
-        // A path that is not UTF-8: no route covers it; the answer goes out without a witness.
-        return reply.encode(undefined);
-      }
-      witness = encodeHashTree(this.tree.witness(pathRequestOf(paths)));
-    }
-    return reply.encode(certificate, witness);
+    if (args.certificate === undefined) return reply.encode(undefined);
+    const paths = under.paths();
+    if (paths === null) return reply.encode(undefined);
+    return reply.encode(args.certificate, encodeHashTree(this.tree.witness(pathRequestOf(paths))));
   }
+}
+
+/** The record of an exact path answered live under its own `no_certification` entry. */
+function liveAnswer(path: string): StoredAnswer {
+  const where = { exact: path };
+  return {
+    response: LIVE_PLACEHOLDER,
+    entry: { path: where, exprHash: LIVE_EXPR_HASH },
+    queryParameters: [],
+    exprPath: encodedExprPath(where),
+    uncertified: true,
+  };
 }
 
 function sameLabels(a: readonly (string | Uint8Array)[], b: readonly (string | Uint8Array)[]) {

@@ -42,6 +42,8 @@ const START_BUDGET = 2_000_000_000n;
 
 /** Every witness shows the log's head, so any certified reply also certifies a checkpoint. */
 const LOG_PATH: Label[] = [LABELS.log];
+/** And the number of confirmed proposals, so a reader's proposal count is certified too. */
+const COUNT_PATH: Label[] = [LABELS.proposalCount];
 
 export class CertifiedRegistry {
   readonly state = new CertifiedState(
@@ -74,6 +76,7 @@ export class CertifiedRegistry {
       return view.ok ? encodeReply(C.ProposalSummary, candidSummary(view.value)) : null;
     },
     attestationCount: () => this.registry.stats().attestations,
+    confirmedProposalCount: () => this.registry.stats().proposals,
     proposalIds: () => {
       const table = this.registry.tables.proposals;
       return table.keys(0, table.len()).map((key) => u64FromKey(key));
@@ -136,7 +139,7 @@ export class CertifiedRegistry {
   }
 
   private witness(paths: Label[][]): Uint8Array {
-    return encodeHashTree(this.state.witness(pathRequestOf(paths)));
+    return encodeHashTree(this.state.witness(pathRequestOf([...paths, COUNT_PATH])));
   }
 
   /**

@@ -23,6 +23,7 @@ function sourceOf(r: Registry): RegistrySource {
     attestationCount: () => r.stats().attestations,
     proposalIds: () =>
       r.tables.proposals.keys(0, r.tables.proposals.len()).map((k) => u64FromKey(k)),
+    confirmedProposalCount: () => r.stats().proposals,
   };
 }
 

@@ -44,6 +44,8 @@ export interface RegistrySource {
   attestationCount(): bigint;
   /** Ids of the proposals stored, ascending. */
   proposalIds(): bigint[];
+  /** How many proposals are confirmed (the proposal list's total). */
+  confirmedProposalCount(): bigint;
 }
 
 /** A queued note: an event to log, or a proposal whose summary changed without one. */
@@ -255,6 +257,7 @@ export class CertifiedState {
     for (const id of proposals) this.certifySummary(source, id);
     this.tree.set([LABELS.log, LABELS.size], u64Label(this.log.size));
     this.tree.set([LABELS.log, LABELS.root], this.log.root());
+    this.tree.set([LABELS.proposalCount], u64Label(source.confirmedProposalCount()));
     changed?.({ proposals, attestations });
     return this.tree.commit();
   }

@@ -5,6 +5,10 @@
  * renders again `/feed.atom` and the feeds of the proposals the new events name — nothing when
  * the counter did not move, whatever else the certification changed.
  *
+ * A known proposal without events gets its (empty) feeds certified too, once (heap set; install
+ * and upgrade render all again): otherwise its paths would fall to the "not known" answer of
+ * their route families (`http-routes.ts`).
+ *
  * `/api/v1/events` (with or without `since`/`limit`) is NOT certified, on purpose: HTTP
  * certification v2 refuses the `no_certification` wildcard for a request whose path has an
  * exact entry ("a potential exact expression path … might exist in the tree"), so certifying
@@ -15,8 +19,8 @@
 import type { HttpResponseParts } from '@repro-registry/certification';
 
 import type { Registry } from '../core/registry';
-import { u64FromKey } from '../core/tables';
-import type { RouteRenderer } from './certified-http';
+import type { CertifiedChanges, RouteRenderer } from './certified-http';
+import type { ProposalIds } from './http-routes';
 
 const GLOBAL_PATHS = ['/feed.atom'];
 
@@ -30,9 +34,12 @@ const proposalPaths = (id: bigint | string) => [
 
 export function feedRoutes(args: {
   registry: Registry;
+  proposalIds: ProposalIds;
   render: (path: string) => HttpResponseParts | null;
 }): RouteRenderer[] {
-  const { registry, render } = args;
+  const { registry, proposalIds, render } = args;
+  /** Known proposals whose feeds were named for rendering since install or upgrade. */
+  const named = new Set<bigint>();
   const nextSeq = () => BigInt(registry.meta().events?.next ?? '1');
   /**
    * The counter as of the last render decision. Heap only: install and upgrade render every
@@ -40,13 +47,22 @@ export function feedRoutes(args: {
    */
   let seen: bigint | undefined;
 
-  /** Paths whose answers changed since the last call: none when no event was appended. */
-  const changed = (): string[] => {
+  /**
+   * Paths whose answers changed since the last call: those of newly known proposals, and when
+   * events were appended, the global feed and the feeds of the proposals they name.
+   */
+  const changed = (changes: CertifiedChanges): string[] => {
+    const paths = new Set<string>();
+    for (const id of changes.proposals) {
+      if (named.has(id)) continue;
+      named.add(id);
+      for (const p of proposalPaths(id)) paths.add(p);
+    }
     const next = nextSeq();
     const from = seen ?? next;
     seen = next;
-    if (from === next) return [];
-    const paths = new Set(GLOBAL_PATHS);
+    if (from === next) return [...paths];
+    for (const p of GLOBAL_PATHS) paths.add(p);
     for (let since = from - 1n; ;) {
       const page = registry.eventsSince({ since, limit: PAGE });
       if (page.events.length === 0) break;
@@ -68,9 +84,11 @@ export function feedRoutes(args: {
       all: function* () {
         seen = nextSeq();
         yield* GLOBAL_PATHS;
-        // Every proposal that has events (one without answers live: an empty feed).
-        const table = registry.tables.proposalEvents;
-        for (const key of table.keys(0, table.len())) yield* proposalPaths(u64FromKey(key));
+        // Every known proposal (one without events: its empty feeds).
+        for (const id of proposalIds()) {
+          named.add(id);
+          yield* proposalPaths(id);
+        }
       },
       render,
     },

@@ -34,6 +34,7 @@ function checkpointOf(head: VerifiedHead): VerifiedCheckpoint {
     size: head.size,
     rootHex: bytesToHex(head.root),
     certifiedAt: Number(head.certifiedAt / 1_000_000n),
+    proposalCount: head.proposalCount === null ? null : Number(head.proposalCount),
   };
 }
 

@@ -24,6 +24,8 @@ export interface VerifiedCheckpoint {
   rootHex: string;
   /** The certificate's time (ms since the epoch). */
   certifiedAt: number;
+  /** How many proposals the registry confirmed, as certified (null: it does not certify it). */
+  proposalCount?: number | null;
 }
 
 export type Consistency =

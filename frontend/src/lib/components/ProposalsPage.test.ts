@@ -140,6 +140,18 @@ describe('ProposalsPage', () => {
     ).toBe('verified');
   });
 
+  it('shows the certified proposal count, never the unchecked total of the list', async () => {
+    const registry = seeded();
+    // A node inflates the list's total; the count the registry certifies is the real one.
+    registry.inflateTotal = 40;
+    const { target } = show(registry);
+    const count = () => target.querySelector('p.count')!;
+    await vi.waitFor(() => expect(count().getAttribute('data-certified')).toBe('verified'));
+    expect(count().textContent?.trim()).toBe('5 proposals');
+    expect(target.textContent).not.toContain('45');
+    expect(registry.calls).toContain('checkpoint');
+  });
+
   it('says "failed verification" in the badge and at the top when a certified summary fails', async () => {
     const registry = seeded();
     registry.certified.failing = 'WITNESS_MISMATCH';

@@ -19,6 +19,8 @@ export class MemoryCertified implements CertifiedApi {
   constructor(
     private readonly summaryOf: (id: bigint) => M.ProposalSummary | null,
     private readonly check: (call: string) => void,
+    /** The proposals the registry confirmed (certified, as the real registry's tree does). */
+    private readonly proposalCount: () => number = () => 0,
   ) {}
 
   append(event: string): void {
@@ -34,7 +36,12 @@ export class MemoryCertified implements CertifiedApi {
 
   private head(): VerifiedCheckpoint {
     const { size, root } = this.log.current();
-    return { size, rootHex: bytesToHex(root), certifiedAt: Date.now() };
+    return {
+      size,
+      rootHex: bytesToHex(root),
+      certifiedAt: Date.now(),
+      proposalCount: this.proposalCount(),
+    };
   }
 
   async summaries(ids: readonly bigint[]): Promise<Map<bigint, CertifiedSummary>> {

@@ -39,7 +39,10 @@ export class MemoryRegistry implements RegistryApi {
   readonly certified = new MemoryCertified(
     (id) => (this.proposals.has(id) ? this.honestSummary(id) : null),
     (call) => this.check(call),
+    () => this.proposals.size,
   );
+  /** Added to `listProposals`' total: a node inflating the uncertified count. */
+  inflateTotal = 0;
 
   add(attestation: M.Attestation, onChain: M.OnChainProposal | null = onChainProposal()): void {
     const p = this.proposals.get(attestation.proposalId) ?? { onChain, attestations: [] };
@@ -158,7 +161,7 @@ export class MemoryRegistry implements RegistryApi {
     return {
       proposals: page.map((id) => this.summary(id, args.trustList)),
       nextCursor: offset + page.length < ids.length ? BigInt(offset + page.length) : null,
-      total: ids.length,
+      total: ids.length + this.inflateTotal,
     };
   }
 
