@@ -55,6 +55,12 @@ export function describeCertified({ open, row }: BrowserWorld): void {
         .poll(() => badgeOf(page, row(page, PROPOSALS.green)))
         .toEqual(['verified', 'good', 'reproduced · 5 builders']);
       expect(await page.locator('[data-certified-problems]').count()).toBe(0);
+      // The proposal count, too, is the certified one (`proposal_count`, checked here).
+      const count = page.locator('p.count');
+      await expect
+        .poll(() => count.getAttribute('data-certified'), { timeout: 20_000 })
+        .toBe('verified');
+      expect(await count.innerText()).toMatch(/^[1-9][0-9]* proposals?$/);
       await page.close();
     });
 
