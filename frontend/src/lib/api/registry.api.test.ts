@@ -99,6 +99,7 @@ describe('wire → model', () => {
           error: [],
         },
       ],
+      certified: [],
     };
     const s = toProposalSummary(wire);
     expect(s.deployed).toEqual({
@@ -191,6 +192,7 @@ describe('wire → model', () => {
       held: false,
       rejection: ['artifact kind hostos does not belong to a GuestOS election'],
       envelope: signed.envelope,
+      certified: [],
     };
     const listed = toListedAttestation(wire);
     expect(listed).toMatchObject({
