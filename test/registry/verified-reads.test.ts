@@ -55,7 +55,7 @@ async function lyingFetch(): Promise<{ fetch: typeof fetch; altered: () => numbe
     const [result] =
       reply === null
         ? [undefined]
-        : (IDL.decode(listAttestations.retTypes, reply) as [{ Ok?: T.AttestationPage }]);
+        : (IDL.decode(listAttestations.retTypes, reply) as unknown as [{ Ok?: T.AttestationPage }]);
     const first = result?.Ok?.attestations[0];
     if (first === undefined) {
       return new Response(answerBody, { status: response.status, headers: response.headers });
@@ -63,7 +63,7 @@ async function lyingFetch(): Promise<{ fetch: typeof fetch; altered: () => numbe
     first.hidden = [{ reason: 'spam', at: first.submitted_at, by: Principal.anonymous() }];
     altered++;
     const arg = new Uint8Array(IDL.encode(listAttestations.retTypes, [result]));
-    return new Response(resignedAnswer({ nodeKey, content, answerBody, arg }), {
+    return new Response(new Uint8Array(resignedAnswer({ nodeKey, content, answerBody, arg })), {
       status: 200,
       headers: response.headers,
     });

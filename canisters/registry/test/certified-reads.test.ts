@@ -5,7 +5,11 @@
  * verifiers accept, and refuse as soon as one returned value is altered.
  */
 import { Principal } from '@dfinity/principal';
-import { verifyAttestations, verifySummaries } from '@repro-registry/client';
+import {
+  verifyAttestations,
+  verifyAttestationsEach,
+  verifySummaries,
+} from '@repro-registry/client';
 import type * as T from '@repro-registry/client';
 import { describe, expect, it } from 'vitest';
 
@@ -73,6 +77,19 @@ describe('proofs of the ordinary reads (real wasm)', () => {
           hidden: [{ reason: 'spam', at: 1n, by: Principal.fromText('aaaaa-aa') }],
         }),
       ).toMatchObject(refused('WITNESS_MISMATCH'));
+      // Item by item: the altered one fails alone, the others stay verified.
+      const each = await verifyAttestationsEach(
+        context,
+        [{ ...first, superseded_by: [9n] }, ...rest],
+        page.certified,
+        130000n,
+      );
+      if (!each.ok) throw new Error(each.message);
+      expect([...each.value.outcomes.values()].map((o) => o.status)).toEqual([
+        'failed',
+        'verified',
+        'verified',
+      ]);
       // An attestation of another proposal passed off as this one's.
       const other = await pageOf(registry, 130001n);
       expect(

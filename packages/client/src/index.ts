@@ -517,8 +517,13 @@ export {
 } from './verify';
 export type { VerifiedHead, VerifyContext } from './verify';
 export { verifyCertifiedSummaries } from './verify-batch';
-export { attestationRecordOf, verifyAttestations, verifySummaries } from './verify-reads';
-export type { VerifiedRead } from './verify-reads';
+export {
+  attestationRecordOf,
+  verifyAttestations,
+  verifyAttestationsEach,
+  verifySummaries,
+} from './verify-reads';
+export type { AttestationOutcome, VerifiedRead } from './verify-reads';
 export type { CertifiedSummaryOutcome } from './verify-batch';
 export {
   describeReadFailure,

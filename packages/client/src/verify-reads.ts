@@ -111,31 +111,57 @@ function signedProposalId(attestation: T.Attestation): bigint | null {
   return parsed.ok ? BigInt(parsed.value.predicate.proposal.id) : null;
 }
 
+/** What a reader may believe about one attestation of a verified page. */
+export type AttestationOutcome =
+  { status: 'verified' } | { status: 'failed'; code: LogErrorCode; message: string };
+
 /**
- * Attestations against the answer's certification. `proposalId`: the proposal the page was
- * asked for (`list_attestations`); otherwise each envelope's signed statement names it.
+ * Each attestation against the answer's certification, on its own: one altered record fails
+ * alone and the others still count as verified (a page can show the rest and flag that one).
+ * Refused as a whole only when the certificate or witness fails. `proposalId`: the proposal the
+ * page was asked for (`list_attestations`); otherwise each envelope's signed statement names it.
  */
+export async function verifyAttestationsEach(
+  context: VerifyContext,
+  attestations: readonly T.Attestation[],
+  certified: Certification,
+  proposalId?: bigint,
+): Promise<Checked<{ read: VerifiedRead; outcomes: Map<bigint, AttestationOutcome> }>> {
+  const checked = await checkedCertification(context, certified);
+  if (!checked.ok) return checked;
+  const outcomes = new Map<bigint, AttestationOutcome>();
+  for (const attestation of attestations) {
+    const proposal = proposalId ?? signedProposalId(attestation);
+    const hash = checked.value.certifiedHash([LABELS.attestation, u64Label(attestation.id)]);
+    const matches =
+      proposal !== null &&
+      hash !== null &&
+      hash === bytesToHex(sha256(attestationRecordOf(attestation, proposal)));
+    outcomes.set(
+      attestation.id,
+      matches
+        ? { status: 'verified' }
+        : {
+            status: 'failed',
+            code: LogErrorCode.WITNESS_MISMATCH,
+            message: `attestation ${attestation.id} is not the certified one`,
+          },
+    );
+  }
+  return { ok: true, value: { read: checked.value.read, outcomes } };
+}
+
+/** Attestations against the answer's certification: refused if any one is not certified. */
 export async function verifyAttestations(
   context: VerifyContext,
   attestations: readonly T.Attestation[],
   certified: Certification,
   proposalId?: bigint,
 ): Promise<Checked<VerifiedRead>> {
-  const checked = await checkedCertification(context, certified);
-  if (!checked.ok) return checked;
-  for (const attestation of attestations) {
-    const proposal = proposalId ?? signedProposalId(attestation);
-    const hash = checked.value.certifiedHash([LABELS.attestation, u64Label(attestation.id)]);
-    if (
-      proposal === null ||
-      hash === null ||
-      hash !== bytesToHex(sha256(attestationRecordOf(attestation, proposal)))
-    ) {
-      return refuse(
-        LogErrorCode.WITNESS_MISMATCH,
-        `attestation ${attestation.id} is not the certified one`,
-      );
-    }
+  const each = await verifyAttestationsEach(context, attestations, certified, proposalId);
+  if (!each.ok) return each;
+  for (const outcome of each.value.outcomes.values()) {
+    if (outcome.status === 'failed') return refuse(outcome.code, outcome.message);
   }
-  return { ok: true, value: checked.value.read };
+  return { ok: true, value: each.value.read };
 }
