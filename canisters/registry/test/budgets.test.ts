@@ -22,8 +22,8 @@ export const BUDGETS = {
   pageOf120: 120_000_000n,
   /**
    * The same pages as readers ask them, with a data certificate: the page's proof (certificate
-   * and witness of every attestation's record) costs ~0.77 M per attestation (stable reads of
-   * the tree's nodes). Measured: 132 M for 100, 156 M for 120, 651 M for a page of 500.
+   * and witness of every attestation's record) costs ~0.68 M per attestation (stable reads of
+   * the tree's nodes). Measured: 122 M for 100, 145 M for 120, 604 M for a page of 500.
    */
   certifiedPage100: 200_000_000n,
   certifiedPageOf120: 240_000_000n,
