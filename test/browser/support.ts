@@ -4,7 +4,6 @@
  * and a node that signs what it likes (see `maliciousNode`).
  */
 import { spawnSync } from 'node:child_process';
-import { sign as nodeSign, createPrivateKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -12,16 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
 import { IDL } from '@dfinity/candid';
-import {
-  decodeCbor,
-  encodeCbor,
-  hashOfMap,
-  requestIdOf,
-  type CborMap,
-  type CborValue,
-} from '@repro-registry/local-network';
 import { idlFactory } from '@repro-registry/client';
 import { chromium, type Browser, type Route } from 'playwright-core';
+
+import { nodeKeyOf, queryContent, repliedArg, resignedAnswer } from '../support/lying-node';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 export const OUTPUT_DIR = join(PROJECT_ROOT, 'test-results', 'browser');
@@ -109,12 +102,6 @@ export async function outputPath(name: string): Promise<string> {
   return join(OUTPUT_DIR, name);
 }
 
-function isMap(v: CborValue): v is CborMap {
-  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v);
-}
-
-const RESPONSE_SEPARATOR = Uint8Array.of(11, ...new TextEncoder().encode('ic-response'));
-
 /** A proposal summary as the registry's Candid has it (the fields the tests alter). */
 export interface CandidSummary {
   proposal_id: bigint;
@@ -144,14 +131,7 @@ export async function maliciousNode(args: {
   /** Alters a certified summary (`get_certified_summaries`: the Candid blob) in place. */
   tamperCertified?: (summary: CandidSummary) => boolean;
 }): Promise<{ handle: (route: Route) => Promise<void>; tampered: bigint[] }> {
-  const keys = JSON.parse(
-    await readFile(join(args.stateDir, 'network', 'network-keys.json'), 'utf8'),
-  ) as { node: string };
-  const nodeKey = createPrivateKey({
-    key: Buffer.from(keys.node, 'hex'),
-    format: 'der',
-    type: 'pkcs8',
-  });
+  const nodeKey = await nodeKeyOf(args.stateDir);
   const service = idlFactory({ IDL });
   const methodType = (name: string) =>
     service._fields.find(([n]) => n === name)?.[1] as IDL.FuncClass;
@@ -220,14 +200,11 @@ export async function maliciousNode(args: {
 
   async function answer(route: Route): Promise<void> {
     const request = route.request();
-    const envelope = decodeCbor(
-      new Uint8Array(request.postDataBuffer() ?? new Uint8Array()),
-    ) as CborMap;
-    const content = envelope['content'] as CborMap;
+    const content = queryContent(new Uint8Array(request.postDataBuffer() ?? new Uint8Array()));
     const method = content['method_name'] as string;
     const response = await route.fetch();
-    const answer = decodeCbor(new Uint8Array(await response.body())) as CborMap;
-    const reply = answer['reply'];
+    const answerBody = new Uint8Array(await response.body());
+    const reply = repliedArg(answerBody);
     if (
       ![
         'list_attestations',
@@ -235,31 +212,19 @@ export async function maliciousNode(args: {
         'list_proposals',
         'get_certified_summaries',
       ].includes(method) ||
-      answer['status'] !== 'replied' ||
-      !isMap(reply)
+      reply === null
     ) {
       await route.fulfill({ response });
       return;
     }
     const type = methodType(method);
-    const [result] = IDL.decode(type.retTypes, new Uint8Array(reply['arg'] as Uint8Array));
+    const [result] = IDL.decode(type.retTypes, reply);
     if (!alter(method, result)) {
       await route.fulfill({ response });
       return;
     }
     const arg = new Uint8Array(IDL.encode(type.retTypes, [result]));
-    const signatures = answer['signatures'] as CborMap[];
-    const timestamp = signatures[0]['timestamp'];
-    const requestId = requestIdOf(content);
-    const signed = { status: 'replied', reply: { arg } } as Record<string, CborValue>;
-    const hash = hashOfMap({ ...signed, timestamp, request_id: requestId });
-    const signature = new Uint8Array(
-      nodeSign(null, Buffer.concat([RESPONSE_SEPARATOR, hash]), nodeKey),
-    );
-    const body = encodeCbor({
-      ...signed,
-      signatures: [{ ...signatures[0], timestamp, signature }],
-    });
+    const body = resignedAnswer({ nodeKey, content, answerBody, arg });
     await route.fulfill({ status: 200, headers: response.headers(), body: Buffer.from(body) });
   }
   return { handle, tampered };

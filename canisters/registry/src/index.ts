@@ -38,6 +38,7 @@ import {
   candidSummary,
   candidTrustList,
   candidTrustListPage,
+  encodedProof,
   renderAttestation,
   renderedAttestationPage,
   type Result,
@@ -47,6 +48,7 @@ import { CertifiedRegistry } from './certified/certified-registry';
 import { Background } from './background';
 import { applyInitArgs } from './init-args';
 import { certifiedSummaries } from './certified/certified-batch';
+import { ReadProofs } from './certified/certified-reads';
 
 /** `sync_proposal` reads a given proposal at most this often. */
 const SYNC_INTERVAL_NS = 30n * 1_000_000_000n;
@@ -64,6 +66,8 @@ export default class {
   registry = new Registry(stableTables(), renderAttestation);
   /** The transparency log and certified data (see `certified/`). */
   certified = new CertifiedRegistry(this.registry);
+  /** Proofs of the ordinary reads' answers. */
+  proofs = new ReadProofs(this.certified.state);
   /** Timers: governance and deployed-module reads, recounts, certification. */
   background = new Background(this.registry, this.certified);
 
@@ -252,7 +256,10 @@ export default class {
 
   @method('get_proposal_summary')
   get_proposal_summary(proposalId: bigint): Result<C.ProposalSummary> {
-    return toResult(this.registry.summary(proposalId), candidSummary);
+    return toResult(this.registry.summary(proposalId), (v) => ({
+      ...candidSummary(v),
+      certified: this.proofs.summaries([proposalId]),
+    }));
   }
 
   @method('get_consensus')
@@ -263,7 +270,11 @@ export default class {
         proposalId: request.proposal_id,
         ...(trustList === undefined ? {} : { trustList }),
       }),
-      candidSummary,
+      // Only consensus over everyone is certified.
+      (v) => ({
+        ...candidSummary(v),
+        certified: trustList === undefined ? this.proofs.summaries([request.proposal_id]) : [],
+      }),
     );
   }
 
@@ -275,7 +286,13 @@ export default class {
       limit: request.limit[0],
       ...(trustList === undefined ? {} : { trustList }),
     });
-    return candidProposalPage(valueOrRefuse(page));
+    const proposals = valueOrRefuse(page);
+    return candidProposalPage(
+      proposals,
+      trustList === undefined
+        ? this.proofs.summaries(proposals.items.map((p) => BigInt(p.record.id)))
+        : [],
+    );
   }
 
   @method('publish_trust_list')
@@ -327,13 +344,23 @@ export default class {
         limit: request.limit[0],
         bounds: ATTESTATION_PAGE_LIMIT,
       }),
-      (page) => renderedAttestationPage(this.registry, page),
+      (page) =>
+        renderedAttestationPage(this.registry, page, undefined, (ids) =>
+          this.proofs.attestations(ids),
+        ),
     );
   }
 
   @method('get_attestation')
   get_attestation(id: bigint): Result<PreEncoded<C.Attestation>> {
-    return toResult(this.registry.attestationKey(id), (key) => this.rendered(key));
+    return toResult(this.registry.attestationKey(id), (key) =>
+      attestationReply(
+        this.registry,
+        key,
+        undefined,
+        encodedProof(this.proofs.attestations([key])),
+      ),
+    );
   }
 
   @method('get_builder')
@@ -347,7 +374,9 @@ export default class {
       }),
       (v) => ({
         profile: candidBuilder(v.profile),
-        attestations: renderedAttestationPage(this.registry, v.attestations),
+        attestations: renderedAttestationPage(this.registry, v.attestations, undefined, (ids) =>
+          this.proofs.attestations(ids),
+        ),
       }),
     );
   }

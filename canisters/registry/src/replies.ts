@@ -8,7 +8,13 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { base64Decode, base64Encode } from '@repro-registry/attestation';
 import type * as C from '@repro-registry/registry-api';
-import { Attestation as AttestationType } from '@repro-registry/registry-api';
+import {
+  Attestation as AttestationType,
+  AttestationWithoutProof,
+  CERTIFIED_FIELD,
+  ReadCertification as ReadCertificationType,
+  type ReadCertification,
+} from '@repro-registry/registry-api';
 
 import { PreEncoded, encodeValue, type Encodable } from './reply-encoder';
 import { candidDeployed, candidFamilies } from './replies-families';
@@ -145,6 +151,7 @@ export function candidSummary(v: ProposalSummaryView): C.ProposalSummary {
     rejected_count: BigInt(r.rejectedCount ?? 0),
     deployed: candidDeployed(r, v.consensus),
     ...candidReleaseSources(r, v.consensus),
+    certified: [],
   };
 }
 
@@ -181,6 +188,7 @@ export function candidAttestation(v: AttestationView): C.Attestation {
     held: v.held,
     rejection: opt(v.rejection),
     envelope: v.envelope ?? NO_BYTES,
+    certified: [],
   };
 }
 
@@ -193,7 +201,7 @@ const NO_BYTES = new Uint8Array();
 export function renderAttestation(view: AttestationView): RenderedAttestation {
   let envelopeOffset = -1;
   const { bytes } = encodeValue<C.Attestation>(
-    AttestationType,
+    AttestationWithoutProof,
     candidAttestation({ ...view, envelope: null }),
     (name, offset) => {
       if (name === 'envelope') envelopeOffset = offset;
@@ -203,8 +211,32 @@ export function renderAttestation(view: AttestationView): RenderedAttestation {
 }
 
 /**
+ * Where an attestation's proof goes in its encoding: renderings are stored without `certified`
+ * (`AttestationWithoutProof`), and Candid orders a record's fields by hash, which puts
+ * `certified` just before `submitted_at`, the last field and a fixed 8 bytes. Checked here so
+ * that a change of the record cannot silently misplace it.
+ */
+const SUBMITTED_AT_BYTES = (() => {
+  const fields = AttestationType._fields.map(([name]) => name);
+  const at = fields.indexOf(CERTIFIED_FIELD);
+  if (at !== fields.length - 2 || fields[at + 1] !== 'submitted_at')
+    throw new Error('Attestation: `certified` is not right before `submitted_at` (nat64)');
+  return 8;
+})();
+
+/** `certified` absent: the opt's 0x00. */
+const NO_PROOF = Uint8Array.of(0);
+
+/** An attestation's own proof (`get_attestation`), encoded as its `certified` field. */
+export function encodedProof(certified: [] | [ReadCertification]): Uint8Array {
+  return certified.length === 0 ? NO_PROOF : encodeValue(OptProof, certified).bytes;
+}
+const OptProof = IDL.Opt(ReadCertificationType);
+
+/**
  * One attestation for a Candid reply, copied from its stored rendering with its envelope
- * spliced in: a `blob` is its LEB128 length and the bytes, in place of the empty one's 0x00.
+ * spliced in (a `blob` is its LEB128 length and the bytes, in place of the empty one's 0x00)
+ * and its proof (`encodedProof`, absent by default) before `submitted_at`.
  * A rendering stored for an earlier shape of the record (before an upgrade's walk redid it) is
  * rendered now instead.
  */
@@ -212,14 +244,18 @@ export function attestationReply(
   registry: Registry,
   idKey: Uint8Array,
   envelope = registry.tables.envelopes.get(idKey) as Uint8Array,
+  proof: Uint8Array = NO_PROOF,
 ): PreEncoded<C.Attestation> {
   const { bytes, envelopeOffset } = renderingOf(registry, idKey);
+  const end = bytes.length - SUBMITTED_AT_BYTES;
   return new PreEncoded<C.Attestation>(
     concatBytes(
       bytes.subarray(0, envelopeOffset),
       lebEncode(envelope.length),
       envelope,
-      bytes.subarray(envelopeOffset + 1),
+      bytes.subarray(envelopeOffset + 1, end),
+      proof,
+      bytes.subarray(end),
     ),
   );
 }
@@ -248,7 +284,10 @@ export function renderedAttestationPage(
   registry: Registry,
   page: Page<Uint8Array>,
   budget = ENVELOPE_BYTES_PER_PAGE,
+  /** The page's proof, of the attestations it holds (their id keys). */
+  certify: (idKeys: Uint8Array[]) => [] | [ReadCertification] = () => [],
 ): Encodable<C.AttestationPage> {
+  const included: Uint8Array[] = [];
   const attestations: PreEncoded<C.Attestation>[] = [];
   let bytes = 0;
   for (const id of page.items) {
@@ -256,16 +295,22 @@ export function renderedAttestationPage(
     bytes += envelope.length;
     if (attestations.length > 0 && bytes > budget) break;
     attestations.push(attestationReply(registry, id, envelope));
+    included.push(id);
   }
   // Items run from position `end - 1` down; the cursor is an exclusive upper bound.
   const left = BigInt(page.items.length - attestations.length);
   const next = left === 0n ? page.next : (page.next ?? 0n) + left;
-  return { attestations, next_cursor: opt(next), total: page.total };
+  return { attestations, next_cursor: opt(next), total: page.total, certified: certify(included) };
 }
 
 /** A page of attestation views as Candid values (the reference the stored renderings equal). */
 export function candidAttestationPage(p: Page<AttestationView>): C.AttestationPage {
-  return { attestations: p.items.map(candidAttestation), next_cursor: opt(p.next), total: p.total };
+  return {
+    attestations: p.items.map(candidAttestation),
+    next_cursor: opt(p.next),
+    total: p.total,
+    certified: [],
+  };
 }
 
 export function candidBuilder(b: BuilderRecordJson): C.BuilderProfile {
@@ -316,11 +361,15 @@ export function candidTrustListPage(page: ReturnType<Registry['listTrustLists']>
   };
 }
 
-export function candidProposalPage(page: Page<ProposalSummaryView>): C.ProposalPage {
+export function candidProposalPage(
+  page: Page<ProposalSummaryView>,
+  certified: [] | [ReadCertification] = [],
+): C.ProposalPage {
   return {
     proposals: page.items.map(candidSummary),
     next_cursor: opt(page.next),
     total: page.total,
+    certified,
   };
 }
 
@@ -341,8 +390,11 @@ export function toJson(type: IDL.Type, value: unknown): unknown {
   }
   if (type instanceof IDL.RecordClass) {
     const out: Record<string, unknown> = {};
-    for (const [name, fieldType] of type._fields)
+    for (const [name, fieldType] of type._fields) {
+      // A Candid read's proof is no part of the JSON API (HTTP certification proves its answers).
+      if (name === CERTIFIED_FIELD) continue;
       out[name] = toJson(fieldType, (value as Record<string, unknown>)[name]);
+    }
     return out;
   }
   if (type instanceof IDL.VariantClass) {

@@ -85,11 +85,16 @@ describe('transparency log budgets (instrumented host)', () => {
       const consistency = await measure('get_consistency_proof', [{ old_size: 13n, new_size: [] }]);
       const summary = await measure('get_certified_summary', [130000n]);
       const attestation = await measure('get_certified_attestation', [17n]);
+      // The ordinary reads with their proofs (`certified`).
+      const summaryRead = await measure('get_proposal_summary', [130000n]);
+      const attestationRead = await measure('get_attestation', [17n]);
       expect(checkpoint).toBeLessThanOrEqual(LOG_BUDGETS.proofQuery);
       expect(inclusion).toBeLessThanOrEqual(LOG_BUDGETS.proofQuery);
       expect(consistency).toBeLessThanOrEqual(LOG_BUDGETS.proofQuery);
       expect(summary).toBeLessThanOrEqual(LOG_BUDGETS.certifiedSummary);
       expect(attestation).toBeLessThanOrEqual(LOG_BUDGETS.certifiedSummary);
+      expect(summaryRead).toBeLessThanOrEqual(LOG_BUDGETS.certifiedSummary);
+      expect(attestationRead).toBeLessThanOrEqual(LOG_BUDGETS.certifiedSummary);
     },
   );
 });

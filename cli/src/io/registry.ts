@@ -128,6 +128,12 @@ export async function connectRegistry(args: {
           'read its message',
         );
       }
+      if (error instanceof client.RegistryCallError && error.verification !== null)
+        throw verificationError(
+          error.verification.code,
+          `the answer of the registry at ${settings.host} does not match its certificate (${error.verification.message})${saved}`,
+          error,
+        );
       if (error instanceof client.RegistryCallError && error.kind === 'untrusted')
         throw verificationError(
           'RESPONSE_UNTRUSTED',
@@ -149,7 +155,13 @@ export async function connectRegistry(args: {
     canisterId,
     submit: (envelope) => call(() => registry.submit(envelope)),
     proposalSummary: (id, trustList) =>
-      call(() => registry.getProposalSummary(id, { trustList: trustList ?? null })),
+      call(() =>
+        registry.getProposalSummary(id, {
+          trustList: trustList ?? null,
+          // A trust list's consensus is not certified (only the count over everyone is).
+          verify: trustList === null || trustList === undefined,
+        }),
+      ),
     listProposals: (a) => plain(() => registry.listProposals(a)),
     getAttestation: (id) => call(() => registry.getAttestation(id)),
     checkpoint: () => plain(() => registry.actor.get_checkpoint()),

@@ -1,4 +1,4 @@
-import { decode } from '@dfinity/cbor';
+import { decode, encodeWithSelfDescribedTag } from '@dfinity/cbor';
 import { reconstruct as agentReconstruct, type HashTree as AgentTree } from '@dfinity/agent';
 import { bytesToHex, hexToBytes } from '@repro-registry/attestation';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeHashTree,
   encodeHashTree,
+  type HashTree,
   hashTreeFromCbor,
   lookupPath,
   lookupSubtree,
@@ -54,5 +55,30 @@ describe('the specification example', () => {
     expect(() => hashTreeFromCbor([4, new Uint8Array(31)])).toThrow('malformed');
     expect(() => hashTreeFromCbor([2, 'x', [0]])).toThrow('not bytes');
     expect(() => hashTreeFromCbor('x')).toThrow('not a tree node');
+  });
+});
+
+describe('encodeHashTree', () => {
+  it('writes what @dfinity/cbor writes, for every node kind and byte-string length class', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff);
+    // Lengths on both sides of each CBOR length-header boundary.
+    const lengths = [0, 1, 23, 24, 32, 255, 256, 65535, 65536, 70000];
+    const random = (depth: number): HashTree => {
+      const kind = depth > 6 ? 3 + (next() % 2) : next() % 5;
+      const length = lengths[next() % lengths.length];
+      if (kind === 0) return [0];
+      if (kind === 1) return [1, random(depth + 1), random(depth + 1)];
+      if (kind === 2) return [2, bytes(length % 300), random(depth + 1)];
+      if (kind === 3) return [3, bytes(length)];
+      return [4, bytes(32)];
+    };
+    for (let i = 0; i < 40; i++) {
+      const tree = random(0);
+      expect(bytesToHex(encodeHashTree(tree))).toBe(
+        bytesToHex(encodeWithSelfDescribedTag(tree as unknown as unknown[])),
+      );
+    }
   });
 });

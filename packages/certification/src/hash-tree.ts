@@ -5,7 +5,7 @@
  * `[4, digest]`). Pure: SHA-256 from @repro-registry/attestation, so the same code runs in Node, browsers and
  * azle's QuickJS.
  */
-import { decode, encodeWithSelfDescribedTag } from '@dfinity/cbor';
+import { decode } from '@dfinity/cbor';
 import { sha256, utf8Encode } from '@repro-registry/attestation';
 
 export type HashTree =
@@ -132,9 +132,70 @@ export function lookupPath(tree: HashTree, path: readonly Label[]): LookupResult
   return { status: 'error' };
 }
 
-/** CBOR (self-described) of a hash tree, as in certificates and the `IC-Certificate` header. */
+/**
+ * CBOR (self-described) of a hash tree, as in certificates and the `IC-Certificate` header:
+ * the bytes `encodeWithSelfDescribedTag` of @dfinity/cbor writes (tests compare them), written
+ * directly — a hash tree has only small arrays, the kinds 0..4 and byte strings, and a generic
+ * encoder costs several times more per node in the canister's interpreter (a page's witness
+ * has a node per attestation and fork).
+ */
 export function encodeHashTree(tree: HashTree): Uint8Array {
-  return encodeWithSelfDescribedTag(tree as unknown as unknown[]);
+  const out = new Uint8Array(3 + encodedSize(tree));
+  out[0] = 0xd9; // tag 55799, "self-described CBOR"
+  out[1] = 0xd9;
+  out[2] = 0xf7;
+  writeTree(out, 3, tree);
+  return out;
+}
+
+const bytesHeaderSize = (n: number) => (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+
+function encodedSize(t: HashTree): number {
+  // Each node: an array header and its kind (one byte each).
+  switch (t[0]) {
+    case 0:
+      return 2;
+    case 1:
+      return 2 + encodedSize(t[1]) + encodedSize(t[2]);
+    case 2:
+      return 2 + bytesHeaderSize(t[1].length) + t[1].length + encodedSize(t[2]);
+    default:
+      return 2 + bytesHeaderSize(t[1].length) + t[1].length;
+  }
+}
+
+function writeBytes(out: Uint8Array, at: number, b: Uint8Array): number {
+  const n = b.length;
+  if (n < 24) out[at++] = 0x40 + n;
+  else if (n < 0x100) {
+    out[at++] = 0x58;
+    out[at++] = n;
+  } else if (n < 0x10000) {
+    out[at++] = 0x59;
+    out[at++] = n >> 8;
+    out[at++] = n & 0xff;
+  } else {
+    out[at++] = 0x5a;
+    new DataView(out.buffer, out.byteOffset).setUint32(at, n);
+    at += 4;
+  }
+  out.set(b, at);
+  return at + n;
+}
+
+function writeTree(out: Uint8Array, at: number, t: HashTree): number {
+  out[at++] = 0x80 + t.length; // an array of 1..3 items
+  out[at++] = t[0];
+  switch (t[0]) {
+    case 0:
+      return at;
+    case 1:
+      return writeTree(out, writeTree(out, at, t[1]), t[2]);
+    case 2:
+      return writeTree(out, writeBytes(out, at, t[1]), t[2]);
+    default:
+      return writeBytes(out, at, t[1]);
+  }
 }
 
 export class MalformedHashTreeError extends Error {

@@ -36,6 +36,7 @@ function returned(envelope: Uint8Array, over: Partial<T.Attestation> = {}): T.At
     held: false,
     rejection: [],
     envelope,
+    certified: [],
     ...over,
   };
 }

@@ -27,6 +27,10 @@ import {
   type _SERVICE,
 } from '@repro-registry/registry-api';
 import type * as T from '@repro-registry/registry-api';
+import { LogErrorCode, type Checked } from '@repro-registry/transparency-log';
+
+import type { VerifyContext } from './verify';
+import { verifyAttestations, verifySummaries, type VerifiedRead } from './verify-reads';
 
 export type * from '@repro-registry/registry-api';
 export {
@@ -127,7 +131,27 @@ export interface RegistryError {
   message: string;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: RegistryError };
+/**
+ * `verified`: the proof a verified read checked (absent when the caller skipped verification, or
+ * the method is not certified).
+ */
+export type Result<T> =
+  { ok: true; value: T; verified?: VerifiedRead } | { ok: false; error: RegistryError };
+
+/**
+ * How a read is checked. Reads are verified by default (certificate under the root key, fresh
+ * within 5 minutes, the witness holding exactly what the answer returns); `verify: false` is the
+ * caller saying it must do without (e.g. a trust list's consensus, which is not certified).
+ */
+export interface ReadOptions {
+  verify?: boolean;
+}
+
+/** Why a verified read failed its check: one of the certification codes. */
+export interface VerificationFailure {
+  code: LogErrorCode;
+  message: string;
+}
 
 /** What the IC said when it refused a call (a reject, in the agent's typed error). */
 export interface Rejection {
@@ -156,9 +180,24 @@ export class RegistryCallError extends Error {
     readonly kind: 'network' | 'rejected' | 'untrusted',
     readonly rejection: Rejection | null,
     readonly registryError: CodedRejection | null,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; verification?: VerificationFailure },
   ) {
     super(message, options);
+    this.verification = options?.verification ?? null;
+  }
+
+  /** Set when an answer came but failed its certification check (kind `untrusted`). */
+  readonly verification: VerificationFailure | null;
+
+  /** A verified read whose answer does not verify. */
+  static unverified(what: string, failure: VerificationFailure): RegistryCallError {
+    return new RegistryCallError(
+      `${what}: failed verification: ${failure.code}: ${failure.message}`,
+      'untrusted',
+      null,
+      null,
+      { verification: failure },
+    );
   }
 
   /** The registry's error code, when the reject named one. */
@@ -213,34 +252,88 @@ function unwrap<V>(result: { Ok: V } | { Err: T.RegistryError }): Result<V> {
   return 'Ok' in result ? { ok: true, value: result.Ok } : { ok: false, error: result.Err };
 }
 
+function withProof<V>(result: Result<V>, verified: VerifiedRead | undefined): Result<V> {
+  return result.ok && verified !== undefined ? { ...result, verified } : result;
+}
+
+/** Re-reads when the witness does not match yet: certification follows an update by one message. */
+const LAG_RETRIES = 4;
+const LAG_RETRY_MS = 500;
+
+/**
+ * Reads and checks an answer (`check` answers null when there is nothing certified to check: an
+ * `Err`). A witness mismatch is read again a few times — certification runs in the message after
+ * an update — and then refused like every other failure: never a silent pass.
+ */
+function verifiedReads(deps: {
+  call: <R>(run: () => Promise<R>) => Promise<R>;
+  context: () => VerifyContext;
+}) {
+  return {
+    async verified<R>(
+      what: string,
+      read: () => Promise<R>,
+      check: (answer: R, context: VerifyContext) => Promise<Checked<VerifiedRead>> | null,
+    ): Promise<{ answer: R; verified: VerifiedRead | undefined }> {
+      for (let attempt = 0; ; attempt++) {
+        const answer = await deps.call(read);
+        const checked = await check(answer, deps.context());
+        if (checked === null) return { answer, verified: undefined };
+        if (checked.ok) return { answer, verified: checked.value };
+        if (checked.code !== LogErrorCode.WITNESS_MISMATCH || attempt >= LAG_RETRIES) {
+          throw RegistryCallError.unverified(what, checked);
+        }
+        await new Promise((resolve) => setTimeout(resolve, LAG_RETRY_MS));
+      }
+    },
+  };
+}
+
 export interface RegistryClient {
   readonly canisterId: Principal;
   readonly agent: HttpAgent;
   readonly actor: ActorSubclass<_SERVICE>;
   submit(envelope: Uint8Array): Promise<Result<T.SubmitReceipt>>;
-  /** Consensus over everyone, or over one trust list's builders when `trustList` is given. */
+  /**
+   * Consensus over everyone, or over one trust list's builders when `trustList` is given.
+   * Verified (see `ReadOptions`); a trust list's consensus is not certified: read it with
+   * `verify: false`. An answer that fails verification throws `RegistryCallError` (`untrusted`,
+   * with `verification`).
+   */
   getProposalSummary(
     proposalId: bigint,
-    options?: { trustList?: bigint | null },
+    options?: { trustList?: bigint | null } & ReadOptions,
   ): Promise<Result<T.ProposalSummary>>;
-  /** Confirmed proposals newest first; throws `RegistryCallError` (TRUST_LIST_NOT_FOUND) for an unknown list. */
-  listProposals(args?: {
-    cursor?: bigint;
-    limit?: number;
-    trustList?: bigint | null;
-  }): Promise<T.ProposalPage>;
-  listAttestations(args: {
-    proposalId: bigint;
-    verdict?: string;
-    cursor?: bigint;
-    limit?: number;
-  }): Promise<Result<T.AttestationPage>>;
-  getAttestation(id: bigint): Promise<Result<T.Attestation>>;
-  getBuilder(args: {
-    builder: Principal | string;
-    cursor?: bigint;
-    limit?: number;
-  }): Promise<Result<T.BuilderPage>>;
+  /**
+   * Confirmed proposals newest first, every summary verified (over everyone; with a trust list
+   * only `verify: false`); throws `RegistryCallError` (TRUST_LIST_NOT_FOUND) for an unknown list.
+   */
+  listProposals(
+    args?: {
+      cursor?: bigint;
+      limit?: number;
+      trustList?: bigint | null;
+    } & ReadOptions,
+  ): Promise<T.ProposalPage & { verified?: VerifiedRead }>;
+  /** Every attestation on the page verified (`total`, `next_cursor` are not certified). */
+  listAttestations(
+    args: {
+      proposalId: bigint;
+      verdict?: string;
+      cursor?: bigint;
+      limit?: number;
+    } & ReadOptions,
+  ): Promise<Result<T.AttestationPage>>;
+  /** Its certified record verified (the derived standings are not certified). */
+  getAttestation(id: bigint, options?: ReadOptions): Promise<Result<T.Attestation>>;
+  /** The page's attestations verified (the profile is not certified). */
+  getBuilder(
+    args: {
+      builder: Principal | string;
+      cursor?: bigint;
+      limit?: number;
+    } & ReadOptions,
+  ): Promise<Result<T.BuilderPage>>;
   setBuilderProfile(args: {
     displayName: string;
     url?: string | null;
@@ -286,50 +379,100 @@ export async function createRegistryClient(
     }
   }
 
+  const reads = verifiedReads({
+    call,
+    context: () => {
+      const rootKey = agent.rootKey;
+      if (rootKey === null || rootKey === undefined) {
+        throw RegistryCallError.unverified('read', {
+          code: LogErrorCode.CERTIFICATE_INVALID,
+          message: 'the agent has no root key to check certificates with',
+        });
+      }
+      return { canisterId, rootKey: new Uint8Array(rootKey) };
+    },
+  });
+
   return {
     canisterId,
     agent,
     actor,
     submit: (envelope) => call(async () => unwrap(await actor.submit({ envelope }))),
-    getProposalSummary: (id, options = {}) =>
-      call(async () =>
-        unwrap(
-          options.trustList === undefined || options.trustList === null
-            ? await actor.get_proposal_summary(id)
-            : await actor.get_consensus({ proposal_id: id, trust_list: [options.trustList] }),
-        ),
-      ),
-    listProposals: (args = {}) =>
-      call(() =>
+    getProposalSummary: async (id, options = {}) => {
+      const trustList = options.trustList ?? null;
+      const read = () =>
+        trustList === null
+          ? actor.get_proposal_summary(id)
+          : actor.get_consensus({ proposal_id: id, trust_list: [trustList] });
+      if (options.verify === false) return call(async () => unwrap(await read()));
+      const { answer, verified } = await reads.verified(`proposal ${id}`, read, (r, context) =>
+        'Ok' in r ? verifySummaries(context, [r.Ok], r.Ok.certified) : null,
+      );
+      return withProof(unwrap(answer), verified);
+    },
+    listProposals: async (args = {}) => {
+      const read = () =>
         actor.list_proposals({
           cursor: opt(args.cursor),
           limit: opt(args.limit),
           trust_list: opt(args.trustList),
-        }),
-      ),
-    listAttestations: (args) =>
-      call(async () =>
-        unwrap(
-          await actor.list_attestations({
-            proposal_id: args.proposalId,
-            verdict: opt(args.verdict),
-            cursor: opt(args.cursor),
-            limit: opt(args.limit),
-          }),
-        ),
-      ),
-    getAttestation: (id) => call(async () => unwrap(await actor.get_attestation(id))),
-    getBuilder: (args) =>
-      call(async () =>
-        unwrap(
-          await actor.get_builder({
-            builder:
-              typeof args.builder === 'string' ? Principal.fromText(args.builder) : args.builder,
-            cursor: opt(args.cursor),
-            limit: opt(args.limit),
-          }),
-        ),
-      ),
+        });
+      if (args.verify === false) return call(read);
+      const { answer, verified } = await reads.verified('proposal list', read, (page, context) =>
+        verifySummaries(context, page.proposals, page.certified),
+      );
+      return { ...answer, verified };
+    },
+    listAttestations: async (args) => {
+      const read = () =>
+        actor.list_attestations({
+          proposal_id: args.proposalId,
+          verdict: opt(args.verdict),
+          cursor: opt(args.cursor),
+          limit: opt(args.limit),
+        });
+      if (args.verify === false) return call(async () => unwrap(await read()));
+      const { answer, verified } = await reads.verified(
+        `attestations of proposal ${args.proposalId}`,
+        read,
+        (r, context) =>
+          'Ok' in r
+            ? verifyAttestations(context, r.Ok.attestations, r.Ok.certified, args.proposalId)
+            : null,
+      );
+      return withProof(unwrap(answer), verified);
+    },
+    getAttestation: async (id, options = {}) => {
+      const read = () => actor.get_attestation(id);
+      if (options.verify === false) return call(async () => unwrap(await read()));
+      const { answer, verified } = await reads.verified(`attestation ${id}`, read, (r, context) =>
+        'Ok' in r ? verifyAttestations(context, [r.Ok], r.Ok.certified) : null,
+      );
+      return withProof(unwrap(answer), verified);
+    },
+    getBuilder: async (args) => {
+      const read = () =>
+        actor.get_builder({
+          builder:
+            typeof args.builder === 'string' ? Principal.fromText(args.builder) : args.builder,
+          cursor: opt(args.cursor),
+          limit: opt(args.limit),
+        });
+      if (args.verify === false) return call(async () => unwrap(await read()));
+      const { answer, verified } = await reads.verified(
+        `builder ${args.builder.toString()}`,
+        read,
+        (r, context) =>
+          'Ok' in r
+            ? verifyAttestations(
+                context,
+                r.Ok.attestations.attestations,
+                r.Ok.attestations.certified,
+              )
+            : null,
+      );
+      return withProof(unwrap(answer), verified);
+    },
     setBuilderProfile: (args) =>
       call(async () =>
         unwrap(
@@ -374,6 +517,13 @@ export {
 } from './verify';
 export type { VerifiedHead, VerifyContext } from './verify';
 export { verifyCertifiedSummaries } from './verify-batch';
+export {
+  attestationRecordOf,
+  verifyAttestations,
+  verifyAttestationsEach,
+  verifySummaries,
+} from './verify-reads';
+export type { AttestationOutcome, VerifiedRead } from './verify-reads';
 export type { CertifiedSummaryOutcome } from './verify-batch';
 export {
   describeReadFailure,

@@ -12,3 +12,9 @@ export type { MethodArgs, MethodName, MethodReply } from './methods';
 export { registryErrorOfReject, type CodedRejection } from './rejects';
 export { EVENT_TYPES } from './events';
 export type { EventType, RegistryEvent, RegistryEventPage } from './events';
+export {
+  AttestationWithoutProof,
+  CERTIFIED_FIELD,
+  CertifiedSummaryShape,
+  certifiedSummaryMessage,
+} from './certified-shapes';

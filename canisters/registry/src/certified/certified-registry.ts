@@ -73,7 +73,7 @@ export class CertifiedRegistry {
     proposal: (id) => this.registry.proposal(id),
     summaryMessage: (id) => {
       const view = this.registry.summary(id);
-      return view.ok ? encodeReply(C.ProposalSummary, candidSummary(view.value)) : null;
+      return view.ok ? encodeReply(C.CertifiedSummaryShape, candidSummary(view.value)) : null;
     },
     attestationCount: () => this.registry.stats().attestations,
     confirmedProposalCount: () => this.registry.stats().proposals,

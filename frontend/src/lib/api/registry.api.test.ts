@@ -120,6 +120,7 @@ describe('wire → model', () => {
         },
       ],
       sources_disagree: true,
+      certified: [],
     };
     const s = toProposalSummary(wire);
     expect(s.sourcesDisagree).toBe(true);
@@ -231,6 +232,7 @@ describe('wire → model', () => {
       held: false,
       rejection: ['artifact kind hostos does not belong to a GuestOS election'],
       envelope: signed.envelope,
+      certified: [],
     };
     const listed = toListedAttestation(wire);
     expect(listed).toMatchObject({

@@ -94,12 +94,20 @@ export interface Attestation {
    * The caller that submitted it, whose key signed the envelope.
    */
   'builder' : Principal,
+  /**
+   * get_attestation: the proof of this attestation's record (see ReadCertification).
+   */
+  'certified' : [] | [ReadCertification],
   'submitted_at' : bigint,
 }
 export interface AttestationPage {
   'attestations' : Array<Attestation>,
   'total' : bigint,
   'next_cursor' : [] | [bigint],
+  /**
+   * One proof for every attestation on the page (list_attestations, get_builder).
+   */
+  'certified' : [] | [ReadCertification],
 }
 export interface BuilderPage {
   'attestations' : AttestationPage,
@@ -430,6 +438,10 @@ export interface OnChainProposal {
 export interface ProposalPage {
   'total' : bigint,
   'next_cursor' : [] | [bigint],
+  /**
+   * One proof for every summary on the page (over everyone only).
+   */
+  'certified' : [] | [ReadCertification],
   'proposals' : Array<ProposalSummary>,
 }
 export interface ProposalSummary {
@@ -464,6 +476,10 @@ export interface ProposalSummary {
    * Every attestation ever stored for the proposal, including superseded and hidden ones.
    */
   'attestation_count' : bigint,
+  /**
+   * get_proposal_summary, get_consensus over everyone: the proof of this summary.
+   */
+  'certified' : [] | [ReadCertification],
   'superseded_count' : bigint,
   /**
    * The commit consensus is about: the proposal's, else the most attested one.
@@ -503,6 +519,19 @@ export interface PublishTrustListRequest {
 export interface RateLimitSettings {
   'capacity' : number,
   'refill_interval_seconds' : number,
+}
+/**
+ * How a read is proven (docs/ARCHITECTURE.md, "Certified reads"): the IC certificate of the
+ * canister's certified data and a witness (CBOR hash tree) pruned to `log` and what the reply
+ * holds: `proposal/<id>` per summary (SHA-256 of the Candid message of (ProposalSummary) with
+ * `certified` absent), `attestation/<id>` per attestation (SHA-256 of its record text: see
+ * CertifiedAttestation). Present in query answers; absent in updates (no certificate there),
+ * for trust-list scopes (not certified) and in the items of a page (the page carries one).
+ * Certification lags an update by one message: re-read when the witness does not match yet.
+ */
+export interface ReadCertification {
+  'certificate' : Uint8Array,
+  'witness' : Uint8Array,
 }
 export interface RegistryError { 'code' : string, 'message' : string }
 export interface RegistryInfo {
@@ -791,6 +820,10 @@ export const HiddenMark = IDL.Record({
   'by' : IDL.Principal,
   'reason' : IDL.Text,
 });
+export const ReadCertification = IDL.Record({
+  'certificate' : IDL.Vec(IDL.Nat8),
+  'witness' : IDL.Vec(IDL.Nat8),
+});
 export const Attestation = IDL.Record({
   'id' : IDL.Nat64,
   'envelope' : IDL.Vec(IDL.Nat8),
@@ -802,6 +835,7 @@ export const Attestation = IDL.Record({
   'hidden' : IDL.Opt(HiddenMark),
   'rejection' : IDL.Opt(IDL.Text),
   'builder' : IDL.Principal,
+  'certified' : IDL.Opt(ReadCertification),
   'submitted_at' : IDL.Nat64,
 });
 export const RegistryError = IDL.Record({
@@ -817,6 +851,7 @@ export const AttestationPage = IDL.Record({
   'attestations' : IDL.Vec(Attestation),
   'total' : IDL.Nat64,
   'next_cursor' : IDL.Opt(IDL.Nat64),
+  'certified' : IDL.Opt(ReadCertification),
 });
 export const BuilderProfile = IDL.Record({
   'id' : IDL.Principal,
@@ -978,6 +1013,7 @@ export const ProposalSummary = IDL.Record({
   'totals' : VerdictCounts,
   'proposal_id' : IDL.Nat64,
   'attestation_count' : IDL.Nat64,
+  'certified' : IDL.Opt(ReadCertification),
   'superseded_count' : IDL.Nat64,
   'commit' : IDL.Opt(IDL.Text),
   'hidden_count' : IDL.Nat64,
@@ -1081,6 +1117,7 @@ export const ListProposalsRequest = IDL.Record({
 export const ProposalPage = IDL.Record({
   'total' : IDL.Nat64,
   'next_cursor' : IDL.Opt(IDL.Nat64),
+  'certified' : IDL.Opt(ReadCertification),
   'proposals' : IDL.Vec(ProposalSummary),
 });
 export const ListTrustListsRequest = IDL.Record({
@@ -1264,6 +1301,10 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'by' : IDL.Principal,
     'reason' : IDL.Text,
   });
+  const ReadCertification = IDL.Record({
+    'certificate' : IDL.Vec(IDL.Nat8),
+    'witness' : IDL.Vec(IDL.Nat8),
+  });
   const Attestation = IDL.Record({
     'id' : IDL.Nat64,
     'envelope' : IDL.Vec(IDL.Nat8),
@@ -1275,6 +1316,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'hidden' : IDL.Opt(HiddenMark),
     'rejection' : IDL.Opt(IDL.Text),
     'builder' : IDL.Principal,
+    'certified' : IDL.Opt(ReadCertification),
     'submitted_at' : IDL.Nat64,
   });
   const RegistryError = IDL.Record({ 'code' : IDL.Text, 'message' : IDL.Text });
@@ -1287,6 +1329,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'attestations' : IDL.Vec(Attestation),
     'total' : IDL.Nat64,
     'next_cursor' : IDL.Opt(IDL.Nat64),
+    'certified' : IDL.Opt(ReadCertification),
   });
   const BuilderProfile = IDL.Record({
     'id' : IDL.Principal,
@@ -1448,6 +1491,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'totals' : VerdictCounts,
     'proposal_id' : IDL.Nat64,
     'attestation_count' : IDL.Nat64,
+    'certified' : IDL.Opt(ReadCertification),
     'superseded_count' : IDL.Nat64,
     'commit' : IDL.Opt(IDL.Text),
     'hidden_count' : IDL.Nat64,
@@ -1551,6 +1595,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
   const ProposalPage = IDL.Record({
     'total' : IDL.Nat64,
     'next_cursor' : IDL.Opt(IDL.Nat64),
+    'certified' : IDL.Opt(ReadCertification),
     'proposals' : IDL.Vec(ProposalSummary),
   });
   const ListTrustListsRequest = IDL.Record({

@@ -1,0 +1,41 @@
+/**
+ * Proofs of the registry's ordinary reads (`certified` in their answers): the data certificate
+ * and one witness pruned to `log` and what the answer holds — `proposal/<id>` per summary,
+ * `attestation/<id>` per attestation. Built from the current certified tree: an answer read
+ * from state changed by an update whose certification has not run yet does not match its
+ * witness, and the reader reads again (certification follows in the next message).
+ */
+import { dataCertificate } from 'azle';
+import { encodeHashTree, pathRequestOf, type Label } from '@repro-registry/certification';
+import { LABELS, u64Label } from '@repro-registry/transparency-log';
+
+import type * as C from '@repro-registry/registry-api';
+import type { CertifiedState } from './certified-state';
+
+export type Proof = [] | [C.ReadCertification];
+
+export class ReadProofs {
+  constructor(private readonly state: CertifiedState) {}
+
+  /** Proof of attestations' records, by their table keys (u64 big-endian, as the labels). */
+  attestations(idKeys: readonly Uint8Array[]): Proof {
+    return this.prove(LABELS.attestation, idKeys);
+  }
+
+  /** Proof of proposals' certified summaries (over everyone). */
+  summaries(proposalIds: readonly bigint[]): Proof {
+    return this.prove(
+      LABELS.proposal,
+      proposalIds.map((id) => u64Label(id)),
+    );
+  }
+
+  private prove(family: Label, labels: readonly Uint8Array[]): Proof {
+    // Updates have no certificate: nothing a reader could check, so no witness is built.
+    const certificate = dataCertificate();
+    if (certificate === undefined) return [];
+    const paths: Label[][] = [[LABELS.log]];
+    for (const label of labels) paths.push([family, label]);
+    return [{ certificate, witness: encodeHashTree(this.state.witness(pathRequestOf(paths))) }];
+  }
+}

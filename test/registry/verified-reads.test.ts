@@ -1,0 +1,160 @@
+/**
+ * The client's verified reads through the real agent against the local network: answers are
+ * checked against their certificate and witness by default, and a node that alters a
+ * `list_attestations` answer (signed with its node key, so the agent accepts it) is refused
+ * with the certification code — never a silent pass.
+ */
+import { readFile } from 'node:fs/promises';
+
+import { HttpAgent } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { testArtifact, testPredicate } from '@repro-registry/attestation/testing';
+import {
+  RegistryCallError,
+  createRegistryClient,
+  idlFactory,
+  type RegistryClient,
+} from '@repro-registry/client';
+import type * as T from '@repro-registry/client';
+import { identityFromPem } from '@repro-registry/local-network';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { nodeKeyOf, queryContent, repliedArg, resignedAnswer } from '../support/lying-node';
+import { localNetwork } from '../support/network-context';
+import { confirmProposals, submitAsNewBuilder } from '../support/proposals';
+
+const COMMIT = '5b3c9e2a7d1f4e6b8a0c2d4f6e8a0b2c4d6e8f0a';
+const HASH = 'c1'.repeat(32);
+// Far from the seeds and from other test files.
+const PROPOSAL = 7_400_000n + BigInt(Math.floor(Math.random() * 1000)) * 10n;
+
+const listAttestations = new Map(idlFactory({ IDL })._fields).get('list_attestations')!;
+
+/**
+ * An agent `fetch` that forwards to the network and, as a lying node, marks the first
+ * attestation of every `list_attestations` answer hidden (a reproduction made to vanish from
+ * the counts) and signs the result with the node's key.
+ */
+async function lyingFetch(): Promise<{ fetch: typeof fetch; altered: () => number }> {
+  const nodeKey = await nodeKeyOf(localNetwork().stateDir);
+  let altered = 0;
+  const lying: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const body = init?.body;
+    if (
+      !/\/canister\/[^/]+\/query$/.test(url) ||
+      !(body instanceof Uint8Array || body instanceof ArrayBuffer)
+    )
+      return response;
+    const content = queryContent(new Uint8Array(body));
+    if (content['method_name'] !== 'list_attestations') return response;
+    const answerBody = new Uint8Array(await response.arrayBuffer());
+    const reply = repliedArg(answerBody);
+    const [result] =
+      reply === null
+        ? [undefined]
+        : (IDL.decode(listAttestations.retTypes, reply) as unknown as [{ Ok?: T.AttestationPage }]);
+    const first = result?.Ok?.attestations[0];
+    if (first === undefined) {
+      return new Response(answerBody, { status: response.status, headers: response.headers });
+    }
+    first.hidden = [{ reason: 'spam', at: first.submitted_at, by: Principal.anonymous() }];
+    altered++;
+    const arg = new Uint8Array(IDL.encode(listAttestations.retTypes, [result]));
+    return new Response(new Uint8Array(resignedAnswer({ nodeKey, content, answerBody, arg })), {
+      status: 200,
+      headers: response.headers,
+    });
+  };
+  return { fetch: lying, altered: () => altered };
+}
+
+describe('verified reads (real agent, local network)', () => {
+  let honest: RegistryClient;
+
+  beforeAll(async () => {
+    const { url, canisterIds, deployerPemPath } = localNetwork();
+    await confirmProposals({
+      url,
+      governanceId: canisterIds['governance'],
+      registryId: canisterIds['registry'],
+      controller: identityFromPem(await readFile(deployerPemPath, 'utf8')),
+      proposals: [{ id: PROPOSAL, commit: COMMIT, sha256: HASH }],
+    });
+    for (let i = 0; i < 2; i++) {
+      await submitAsNewBuilder({
+        url,
+        registryId: canisterIds['registry'],
+        predicate: testPredicate({
+          proposalId: PROPOSAL.toString(),
+          commit: COMMIT,
+          artifacts: [testArtifact({ kind: 'guestos', sha256: HASH, expectedSha256: HASH })],
+        }),
+      });
+    }
+    honest = await createRegistryClient({
+      host: url,
+      canisterId: canisterIds['registry'],
+      fetchRootKey: true,
+      retryTimes: 0,
+    });
+  }, 120_000);
+
+  it('verifies answers by default and exposes their proofs', { timeout: 60_000 }, async () => {
+    // Read right after the submissions: a read that finds certification one message behind is
+    // read again by the client until its witness matches.
+    const page = await honest.listAttestations({ proposalId: PROPOSAL });
+    if (!page.ok) throw new Error(page.error.code);
+    expect(page.value.attestations).toHaveLength(2);
+    expect(page.verified?.head.size).toBeGreaterThan(0);
+    expect(page.verified?.certificate.length).toBeGreaterThan(0);
+    const summary = await honest.getProposalSummary(PROPOSAL);
+    if (!summary.ok) throw new Error(summary.error.code);
+    expect(summary.value.builder_count).toBe(2n);
+    expect(summary.verified).toBeDefined();
+    const one = await honest.getAttestation(page.value.attestations[0].id);
+    expect(one.ok && one.verified !== undefined).toBe(true);
+    const proposals = await honest.listProposals({ limit: 5 });
+    expect(proposals.verified).toBeDefined();
+  });
+
+  it(
+    'refuses a list_attestations answer a node altered, unless told not to verify',
+    { timeout: 60_000 },
+    async () => {
+      const { url, canisterIds, rootKeyHex } = localNetwork();
+      const node = await lyingFetch();
+      const agent = await HttpAgent.create({
+        host: url,
+        fetch: node.fetch,
+        rootKey: Uint8Array.from(Buffer.from(rootKeyHex, 'hex')),
+        retryTimes: 0,
+      });
+      const client = await createRegistryClient({
+        host: url,
+        canisterId: canisterIds['registry'],
+        agent,
+      });
+
+      const failure = await client.listAttestations({ proposalId: PROPOSAL }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(RegistryCallError);
+      const refused = failure as RegistryCallError;
+      expect(refused.kind).toBe('untrusted');
+      expect(refused.verification?.code).toBe('WITNESS_MISMATCH');
+      expect(refused.message).toMatch(/failed verification/);
+      expect(node.altered()).toBeGreaterThan(0);
+
+      // The altered answer did pass the agent's node-signature check: read unverified, the
+      // forged mark is there.
+      const unverified = await client.listAttestations({ proposalId: PROPOSAL, verify: false });
+      if (!unverified.ok) throw new Error(unverified.error.code);
+      expect(unverified.value.attestations[0].hidden).toHaveLength(1);
+      expect(unverified.verified).toBeUndefined();
+    },
+  );
+});
