@@ -188,13 +188,15 @@ export async function maliciousNode(args: {
 
   /**
    * A page may close while one of its reads is in flight (the certified summaries are read
-   * again with backoff): that request's answer has nowhere to go, which is no failure.
+   * again with backoff; the footer and the list's count read the checkpoint): that request's
+   * answer has nowhere to go — its route closed, or its fetched response was disposed with the
+   * page — which is no failure.
    */
   async function handle(route: Route): Promise<void> {
     try {
       await answer(route);
     } catch (e) {
-      if (!(e instanceof Error && /has been closed/.test(e.message))) throw e;
+      if (!(e instanceof Error && /has been (closed|disposed)/.test(e.message))) throw e;
     }
   }
 
