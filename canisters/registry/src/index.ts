@@ -346,7 +346,7 @@ export default class {
       }),
       (page) =>
         renderedAttestationPage(this.registry, page, undefined, (ids) =>
-          this.proofs.attestations(ids),
+          request.proof[0] === false ? [] : this.proofs.attestations(ids),
         ),
     );
   }

@@ -131,7 +131,7 @@ describe('instruction budgets (instrumented host)', () => {
       const certifiedPage = async (limit: number) => {
         const reply = okOf(
           await certifiedQuery<{ Ok: T.AttestationPage }>(registry, 'list_attestations', [
-            { proposal_id: 130000n, verdict: [], cursor: [], limit: [limit] },
+            { proposal_id: 130000n, verdict: [], cursor: [], limit: [limit], proof: [] },
           ]),
         );
         expect(reply.certified).toHaveLength(1);
@@ -148,6 +148,17 @@ describe('instruction budgets (instrumented host)', () => {
       console.log(
         `list_attestations with proof: ${certified100.instructions} for 100, ${certified120.instructions} for 120`,
       );
+
+      // A reader that verifies every envelope itself (the frontend) asks without the proof, and
+      // the page costs what it costs without a certificate.
+      const unproven = okOf(
+        await certifiedQuery<{ Ok: T.AttestationPage }>(registry, 'list_attestations', [
+          { proposal_id: 130000n, verdict: [], cursor: [], limit: [500], proof: [false] },
+        ]),
+      );
+      expect(unproven.attestations).toHaveLength(120);
+      expect(unproven.certified).toEqual([]);
+      expect(registry.lastInstructions ?? 0n).toBeLessThanOrEqual(BUDGETS.pageOf120);
     },
   );
 

@@ -430,6 +430,8 @@ export async function createRegistryClient(
           verdict: opt(args.verdict),
           cursor: opt(args.cursor),
           limit: opt(args.limit),
+          // A reader that does not verify the page does not make the registry prove it.
+          proof: args.verify === false ? [false] : [],
         });
       if (args.verify === false) return call(async () => unwrap(await read()));
       const { answer, verified } = await reads.verified(

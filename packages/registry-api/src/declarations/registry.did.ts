@@ -384,6 +384,12 @@ export interface ListAttestationsRequest {
    */
   'limit' : [] | [number],
   'proposal_id' : bigint,
+  /**
+   * `opt false`: the page without its proof (`certified` empty), for readers that check every
+   * envelope's signature themselves; the proof costs the registry more than the page itself
+   * (500 attestations: 604 M instructions with it, 264 M without). Absent: with the proof.
+   */
+  'proof' : [] | [boolean],
 }
 export interface ListProposalsRequest {
   'cursor' : [] | [bigint],
@@ -1108,6 +1114,7 @@ export const ListAttestationsRequest = IDL.Record({
   'verdict' : IDL.Opt(IDL.Text),
   'limit' : IDL.Opt(IDL.Nat32),
   'proposal_id' : IDL.Nat64,
+  'proof' : IDL.Opt(IDL.Bool),
 });
 export const ListProposalsRequest = IDL.Record({
   'cursor' : IDL.Opt(IDL.Nat64),
@@ -1586,6 +1593,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'verdict' : IDL.Opt(IDL.Text),
     'limit' : IDL.Opt(IDL.Nat32),
     'proposal_id' : IDL.Nat64,
+    'proof' : IDL.Opt(IDL.Bool),
   });
   const ListProposalsRequest = IDL.Record({
     'cursor' : IDL.Opt(IDL.Nat64),
