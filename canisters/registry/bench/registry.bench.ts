@@ -327,7 +327,7 @@ await ensureCanisterBuilt('registry');
     const limit = Math.min(100, checkpoint);
     okOf(
       await registry.call('list_attestations', [
-        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [limit] },
+        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [limit], proof: [] },
       ]),
     );
     add(
@@ -339,7 +339,7 @@ await ensureCanisterBuilt('registry');
     const large = Math.min(500, checkpoint);
     okOf(
       await registry.call('list_attestations', [
-        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [large] },
+        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [large], proof: [] },
       ]),
     );
     add(`page of ${large}, ${checkpoint} attestations`, M(registry.lastInstructions), 'M instr');

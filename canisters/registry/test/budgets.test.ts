@@ -111,7 +111,7 @@ describe('instruction budgets (instrumented host)', () => {
       const page = async (limit: number) => {
         const reply = okOf(
           await registry.call<{ Ok: T.AttestationPage }>('list_attestations', [
-            { proposal_id: 130000n, verdict: [], cursor: [], limit: [limit] },
+            { proposal_id: 130000n, verdict: [], cursor: [], limit: [limit], proof: [] },
           ]),
         );
         return { count: reply.attestations.length, instructions: registry.lastInstructions ?? 0n };

@@ -170,14 +170,14 @@ describe('registry canister (real wasm)', () => {
   it('pages attestations newest first', async () => {
     const all = okOf(
       await registry.call<{ Ok: T.AttestationPage }>('list_attestations', [
-        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [100] },
+        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [100], proof: [] },
       ]),
     );
     const ids = all.attestations.map((a) => a.id);
     expect(ids).toEqual([...ids].sort((a, b) => Number(b - a)));
     const firstPage = okOf(
       await registry.call<{ Ok: T.AttestationPage }>('list_attestations', [
-        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [2] },
+        { proposal_id: PROPOSAL, verdict: [], cursor: [], limit: [2], proof: [] },
       ]),
     );
     expect(firstPage.attestations.map((a) => a.id)).toEqual(ids.slice(0, 2));
@@ -189,6 +189,7 @@ describe('registry canister (real wasm)', () => {
           verdict: [],
           cursor: firstPage.next_cursor,
           limit: [2],
+          proof: [],
         },
       ]),
     );

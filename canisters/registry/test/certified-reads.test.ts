@@ -29,7 +29,7 @@ async function submit(registry: RegistryUnderTest, i: number): Promise<void> {
 
 const pageOf = (registry: RegistryUnderTest, proposal = 130000n) =>
   certifiedQuery<{ Ok: T.AttestationPage }>(registry, 'list_attestations', [
-    { proposal_id: proposal, verdict: [], cursor: [], limit: [] },
+    { proposal_id: proposal, verdict: [], cursor: [], limit: [], proof: [] },
   ]).then(okOf);
 
 describe('proofs of the ordinary reads (real wasm)', () => {

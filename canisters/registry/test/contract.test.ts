@@ -61,7 +61,10 @@ describe('the Candid contract', () => {
         ['get_proposal_summary', [130000n]],
         ['get_consensus', [{ proposal_id: 130000n, trust_list: [] }]],
         ['list_proposals', [{ cursor: [], limit: [], trust_list: [] }]],
-        ['list_attestations', [{ proposal_id: 130000n, verdict: [], cursor: [], limit: [] }]],
+        [
+          'list_attestations',
+          [{ proposal_id: 130000n, verdict: [], cursor: [], limit: [], proof: [] }],
+        ],
         ['get_attestation', [1n]],
         ['get_builder', [{ builder: builder.principal, cursor: [], limit: [] }]],
       ];

@@ -71,6 +71,7 @@ export async function dataDigest(registry: RegistryUnderTest): Promise<string> {
               verdict: [],
               cursor: attCursor,
               limit: [100],
+              proof: [],
             },
           ]),
         );
