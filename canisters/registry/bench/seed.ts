@@ -14,12 +14,12 @@
  * changed canister or envelope maker seeds anew. A seed that stopped half way resumes from its
  * last saved thousand.
  *
- * Deterministic: a fixed clock (+1 s per submission) and a fixed `raw_rand`, so the same key
- * gives the same state, and the figures measured on it are exact.
+ * Deterministic: a fixed clock (+1 s per submission) and a fixed `raw_rand`; instruction
+ * counts measured on a saved state are exact (the same file gives the same figures).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { Principal } from '@dfinity/principal';
 import type * as T from '@repro-registry/client';
@@ -183,9 +183,19 @@ async function freshRegistry(
 export async function ensureSeeds(args: {
   sizes: readonly number[];
   log: (text: string) => void;
+  /** Where the seeds are kept (default `.bench/registry-seed/<key>`). */
+  dir?: string;
 }): Promise<string> {
   const key = await seedKey();
-  const dir = seedDir(key);
+  const dir = args.dir ?? seedDir(key);
+  if (args.dir === undefined) {
+    // Seeds of other wasms are of no further use (~130 MB at 10,000): keep only this key's.
+    const root = dirname(dir);
+    const others = await readdir(root).catch(() => [] as string[]);
+    for (const other of others.filter((d) => d !== key)) {
+      await rm(join(root, other), { recursive: true, force: true });
+    }
+  }
   await mkdir(dir, { recursive: true });
   const sizes = [...new Set(args.sizes)].sort((a, b) => a - b);
   const have = new Set(
@@ -208,7 +218,7 @@ export async function ensureSeeds(args: {
   const { host, state, clock } = await hostOver({
     state: from?.state,
     instrumented: false,
-    time: from ? from.time + SECOND : START,
+    time: from ? from.time : START,
   });
   let registry: RegistryUnderTest;
   let governance: Principal;
