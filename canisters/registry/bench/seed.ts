@@ -4,7 +4,8 @@
  * Every attestation is a distinct builder's Ed25519-signed envelope submitted through the
  * registry's own `submit` (inspect_message, signature and format checks, rate limit, the log's
  * certification message), on the real compiled wasm. Seeding runs on the plain host (no
- * instruction metering: the same Wasm, ~1.3× faster); what is measured is measured afterwards,
+ * instruction metering: the same Wasm, half the CPU time: 52 vs 102 ms per submission with its
+ * certification, at 1,000 attestations); what is measured is measured afterwards,
  * on an instrumented host restored from the saved state.
  *
  * The state (every canister's stable memory, certified data, module and install argument: what
