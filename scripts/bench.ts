@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark of the project, one after the other, each printing its
  * table. `npm run bench -- --json` prints one JSON document with every benchmark's figures.
- * `--only registry,network` runs a subset. `--scale 10000` sets the largest registry size the
- * registry-log benchmark fills (as BENCH_SCALE; default 10,000). Benchmarks measure (times, ratios, instruction
- * counts); tests assert. On a shared machine, compare figures taken in the same run.
+ * `--only registry,network` runs a subset. `--scale 10000` sets the largest registry the
+ * registry-log benchmark fills (passed as BENCH_SCALE; default 10,000). Benchmarks measure
+ * (times, ratios, instruction counts); tests assert. On a shared machine, compare figures taken
+ * in the same run.
  */
 import { spawnSync } from 'node:child_process';
 
