@@ -8,8 +8,8 @@
  *
  * Reads are measured at 1, 100, 1,000, 10,000 attestations (up to `--scale`, default 10,000) on
  * one proposal, on registries filled by real signed submissions and kept between runs
- * (`seed.ts`: `.bench/registry-seed/`, seeded again when the wasm changes; 10,000 take
- * ~15 minutes the first time).
+ * (`seed.ts`: `.bench/registry-seed/`, seeded again when the wasm changes; 10,000 took
+ * 29 minutes the first time on a shared 2-core machine, a few minutes after that).
  *
  * `--base` names a registry wasm built without the log (e.g. from the commit before it): the
  * same submissions run on both and the difference is what the log adds.
@@ -116,7 +116,11 @@ await ensureCanisterBuilt('registry');
 
 // ---- certified reads, a submit and memory at 1 … SCALE attestations -------------------------
 {
-  const dir = await ensureSeeds({ sizes: SIZES, log });
+  // Seeding progress goes to stderr even with --json: the first run is long.
+  const dir = await ensureSeeds({
+    sizes: SIZES,
+    log: (text) => process.stderr.write(`${text}\n`),
+  });
   let base: ScalePoint | undefined;
   for (const attestations of SIZES) {
     log(`log: ${attestations} attestations`);
