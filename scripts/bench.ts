@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: every benchmark of the project, one after the other, each printing its
  * table. `npm run bench -- --json` prints one JSON document with every benchmark's figures.
- * `--only registry,network` runs a subset. Benchmarks measure (times, ratios, instruction
- * counts); tests assert. On a shared machine, compare figures taken in the same run.
+ * `--only registry,network` runs a subset. `--scale 10000` sets the largest registry the
+ * registry-log benchmark fills (passed as BENCH_SCALE; default 10,000). Benchmarks measure
+ * (times, ratios, instruction counts); tests assert. On a shared machine, compare figures taken
+ * in the same run.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -33,7 +35,8 @@ const BENCHES: Bench[] = [
   },
   {
     name: 'registry-log',
-    about: 'transparency log: added to a submit, certification message, proofs 1..10,000',
+    about:
+      'transparency log: added to a submit, certification message; certified reads, submit and memory at 1..10,000 attestations (--scale)',
     command: ['npx', 'tsx', 'canisters/registry/bench/log.bench.ts'],
   },
   {
@@ -77,6 +80,12 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? new Set((args[onlyIndex + 1] ?? '').split(',')) : undefined;
+const scaleIndex = args.indexOf('--scale');
+const scale = scaleIndex >= 0 ? args[scaleIndex + 1] : undefined;
+if (scale !== undefined && !/^[1-9][0-9]*$/.test(scale)) {
+  console.error(`--scale: not a number of attestations: ${scale}`);
+  process.exit(2);
+}
 const selected = BENCHES.filter((b) => only === undefined || only.has(b.name));
 if (selected.length === 0) {
   console.error(`no such benchmark; choose from ${BENCHES.map((b) => b.name).join(', ')}`);
@@ -94,6 +103,7 @@ for (const bench of selected) {
     stdio: json ? ['ignore', 'pipe', 'inherit'] : 'inherit',
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    env: scale === undefined ? process.env : { ...process.env, BENCH_SCALE: scale },
   });
   const seconds = (Date.now() - started) / 1000;
   if (run.status !== 0) {

@@ -3,7 +3,13 @@
  * what noting an event adds to a submission, the message that logs and certifies, proof and
  * certified-read queries from 1 to 10,000 attestations, and stable memory per attestation.
  *
- *   npx tsx canisters/registry/bench/log.bench.ts [--json] [--max 10000] [--base <registry.wasm>]
+ *   npx tsx canisters/registry/bench/log.bench.ts [--json] [--scale 10000] [--base <registry.wasm>]
+ *   npm run bench -- --only registry-log --scale 10000     (or BENCH_SCALE=10000)
+ *
+ * Reads are measured at 1, 100, 1,000, 10,000 attestations (up to `--scale`, default 10,000) on
+ * one proposal, on registries filled by real signed submissions and kept between runs
+ * (`seed.ts`: `.bench/registry-seed/`, seeded again when the wasm changes; 10,000 took
+ * 29 minutes the first time on a shared 2-core machine, a few minutes after that).
  *
  * `--base` names a registry wasm built without the log (e.g. from the commit before it): the
  * same submissions run on both and the difference is what the log adds.
@@ -11,14 +17,15 @@
 import { readFile } from 'node:fs/promises';
 
 import type * as T from '@repro-registry/client';
-import { IcHost, InMemoryStateStore, type ExecutionRecord } from '@repro-registry/ic-host';
+import { IcHost, type ExecutionRecord } from '@repro-registry/ic-host';
 import { ensureCanisterBuilt } from '@repro-registry/deploy';
 
 import { installGovernance, proposal, putProposals } from '../test/governance-standin';
 import { populationEnvelope } from '../test/data';
 import { CONTROLLER, RegistryUnderTest, initArg, okOf, registryWasm } from '../test/harness';
-import { certifiedQuery } from '../test/certified-support';
+import { measureAtScale, type ScalePoint } from './at-scale';
 import { benchRows, printRows } from './report';
+import { ensureSeeds } from './seed';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -26,9 +33,11 @@ const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const MAX = Number(option('--max') ?? 10_000);
+// The largest size: `--scale N` (or BENCH_SCALE; `--max` is the older name), default 10,000.
+const SCALE = Number(option('--scale') ?? option('--max') ?? process.env.BENCH_SCALE ?? 10_000);
+if (!Number.isInteger(SCALE) || SCALE < 1) throw new Error(`--scale: not a size: ${SCALE}`);
 const BASE = option('--base');
-const CHECKPOINTS = [1, 1_000, 10_000].filter((n) => n <= MAX);
+const SIZES = [...new Set([1, 100, 1_000, 10_000].filter((n) => n < SCALE).concat(SCALE))];
 const PROPOSAL = 130000n;
 const SUBMITS = 40;
 
@@ -105,103 +114,18 @@ await ensureCanisterBuilt('registry');
   }
 }
 
-// ---- certified reads from 1 to 10,000 attestations -------------------------------------------
+// ---- certified reads, a submit and memory at 1 … SCALE attestations -------------------------
 {
-  const store = new InMemoryStateStore();
-  const plain = await IcHost.create({ store, log: () => {} });
-  const filling = await registryOn(plain, await registryWasm());
-  let submitted = 0;
-  let firstCheckpoint: T.Checkpoint | undefined;
-  const started = Date.now();
-  for (const checkpoint of CHECKPOINTS) {
-    while (submitted < checkpoint) {
-      // Distinct builders on one proposal (populationEnvelope cycles proposals by i % 10).
-      const { builder, envelope } = populationEnvelope(submitted * 10);
-      okOf(
-        await filling.call<{ Ok: T.SubmitReceipt }>('submit', [{ envelope }], builder.principal),
-      );
-      submitted++;
-      if (submitted % 100 === 0) await filling.settle(1);
-    }
-    await filling.settle(3);
-    log(`log: ${checkpoint} attestations (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    const snapshot = store.snapshot();
-    const counting = await IcHost.create({
-      instrumented: true,
-      store: { load: async () => snapshot, commit: () => undefined },
-      log: () => {},
-    });
-    const registry = new RegistryUnderTest(counting, filling.canisterId);
-    const cp = await registry.call<T.Checkpoint>('get_checkpoint', []);
-    firstCheckpoint ??= cp;
-    add(
-      `get_checkpoint, ${checkpoint} attestations (log size ${cp.size})`,
-      M(registry.lastInstructions),
-      'M instr',
-      10e6,
-    );
-    const measure = async (label: string, method: string, arg: unknown, budget: number) => {
-      okOf(await registry.call<{ Ok: unknown }>(method, [arg]));
-      add(`${label}, ${checkpoint} attestations`, M(registry.lastInstructions), 'M instr', budget);
-    };
-    await measure(
-      'get_inclusion_proof (first)',
-      'get_inclusion_proof',
-      { attestation_id: 1n, tree_size: [] },
-      10e6,
-    );
-    await measure(
-      'get_inclusion_proof (latest)',
-      'get_inclusion_proof',
-      { attestation_id: BigInt(checkpoint), tree_size: [] },
-      10e6,
-    );
-    await measure(
-      'get_consistency_proof (from the first checkpoint)',
-      'get_consistency_proof',
-      { old_size: firstCheckpoint.size, new_size: [] },
-      10e6,
-    );
-    await measure('get_certified_summary', 'get_certified_summary', PROPOSAL, 25e6);
-    await measure('get_certified_attestation', 'get_certified_attestation', 1n, 25e6);
-    // Certified HTTP, as a gateway asks (with the data certificate in the query).
-    for (const url of [`/api/v1/proposals/${PROPOSAL}`, `/badge/${PROPOSAL}.svg`, '/api/v1/info']) {
-      await certifiedQuery(registry, 'http_request', [
-        { method: 'GET', url, headers: [], body: new Uint8Array(), certificate_version: [2] },
-      ]);
-      add(
-        `http_request ${url} (certified), ${checkpoint} attestations`,
-        M(registry.lastInstructions),
-        'M instr',
-        15e6,
-      );
-    }
-    // A route family's certified "not known" answer (unknown ids), and a live page below a
-    // family (its exact no_certification entry).
-    for (const [url, budget] of [
-      ['/api/v1/proposals/999999', 20e6],
-      ['/badge/999999.svg', 20e6],
-      [`/api/v1/proposals/${PROPOSAL}/attestations?limit=1`, undefined],
-    ] as const) {
-      await certifiedQuery(registry, 'http_request', [
-        { method: 'GET', url, headers: [], body: new Uint8Array(), certificate_version: [2] },
-      ]);
-      add(
-        `http_request ${url}, ${checkpoint} attestations`,
-        M(registry.lastInstructions),
-        'M instr',
-        budget,
-      );
-    }
-  }
-  const state = await store.load();
-  const stored = state?.canisters.find((c) => c.canisterId === filling.canisterId.toText());
-  if (stored) {
-    add(
-      'stable memory written per attestation (registry + log)',
-      (stored.stable.pages.size * 65536) / submitted,
-      'bytes',
-    );
+  // Seeding progress goes to stderr even with --json: the first run is long.
+  const dir = await ensureSeeds({
+    sizes: SIZES,
+    log: (text) => process.stderr.write(`${text}\n`),
+  });
+  let base: ScalePoint | undefined;
+  for (const attestations of SIZES) {
+    log(`log: ${attestations} attestations`);
+    const point = await measureAtScale({ dir, attestations, add, ...(base ? { base } : {}) });
+    base ??= point;
   }
 }
 
