@@ -123,5 +123,19 @@ describe("the release's other sources (local network)", () => {
     const body = (await api.json()) as { sources_disagree: boolean; release_sources: unknown[] };
     expect(body.sources_disagree).toBe(true);
     expect(body.release_sources).toHaveLength(3);
+
+    // And `repro watch` (the event stream) tells it, once, with the URL.
+    const watched = await reproInProcess(['watch', '--once', '--json', '--since', '0'], {
+      configDir,
+    });
+    const events = watched.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; proposalId: string; summary: string })
+      .filter((e) => e.type === 'sources_disagree' && e.proposalId === ID.toString());
+    expect(events).toHaveLength(1);
+    expect(events[0]?.summary).toContain(
+      `${second} gives another guestos hash than proposal ${ID}`,
+    );
   });
 });

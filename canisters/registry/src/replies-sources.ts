@@ -5,10 +5,8 @@
 import type * as C from '@repro-registry/registry-api';
 
 import type { Consensus } from './core/consensus';
-import { onChainExpected } from './core/consensus';
 import type { ProposalRecordJson } from './core/records';
-import { releaseSourcesView } from './core/release-sources';
-import { proposalState } from './core/store';
+import { releaseSourcesView, sourceReference } from './core/release-sources';
 
 export function candidReleaseSources(
   record: ProposalRecordJson,
@@ -16,14 +14,7 @@ export function candidReleaseSources(
 ): Pick<C.ProposalSummary, 'release_sources' | 'sources_disagree'> {
   if (record.sourceReports === undefined || record.sourceReports.length === 0)
     return { release_sources: [], sources_disagree: false };
-  const onChain = proposalState(record) === 'confirmed' ? record.onChain : null;
-  const view = releaseSourcesView(
-    record,
-    (kind) =>
-      onChainExpected(onChain, kind) ??
-      consensus.artifacts.find((a) => a.kind === kind)?.expectedSha256 ??
-      null,
-  );
+  const view = releaseSourcesView(record, sourceReference(record, consensus));
   return {
     release_sources: view.reports.map((r) => ({
       kind: r.kind,

@@ -144,6 +144,6 @@ function handle(ctx: Ctx, event: RegistryEvent): void {
   }
   const line = eventLine(event);
   ctx.io.stdout.write(
-    `${event.type === 'red_alert' ? ctx.colors.red(ctx.colors.bold(line)) : line}\n`,
+    `${event.type === 'red_alert' || event.type === 'sources_disagree' ? ctx.colors.red(ctx.colors.bold(line)) : line}\n`,
   );
 }

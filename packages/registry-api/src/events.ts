@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'first_mismatch',
   'threshold_reached',
   'red_alert',
+  'sources_disagree',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -26,7 +27,10 @@ export interface RegistryEvent<Type extends string = EventType> {
   commit: string | null;
   /** The artifact kind the event is about; null for `proposal_seen` and `first_attestation`. */
   kind: string | null;
-  /** The hash the event is about: the proposal's (threshold) or the other one (mismatch, alert). */
+  /**
+   * The hash the event is about: the proposal's (threshold) or the other one (mismatch, alert,
+   * and for `sources_disagree` what the release's SHA256SUMS or a package URL gave).
+   */
   sha256: string | null;
   /** The proposal's hash for `kind`. */
   expectedSha256: string | null;

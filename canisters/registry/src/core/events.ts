@@ -16,6 +16,7 @@ import {
 import { primaryArtifact, proposalConsensus, type Consensus } from './consensus';
 import { EVENT_THRESHOLD, durationText, redAlerts, votingWindow } from './alerts';
 import type { ProposalRecordJson, U64String } from './records';
+import { releaseSourcesView, sourceReference } from './release-sources';
 import { proposalState, type RegistryStore } from './store';
 import { u64Key } from './tables';
 
@@ -155,6 +156,25 @@ export function newEvents(args: {
       ...timing,
       summary: `A builder got another ${againstProposal.kind} hash than proposal ${id} states${left}.`,
     });
+  }
+  if (want('sources_disagree') && (proposal.sourceReports?.length ?? 0) > 0) {
+    const reference = sourceReference(proposal, consensus);
+    const view = releaseSourcesView(proposal, reference);
+    const report = view.reports.find((r) => r.agrees === false);
+    if (view.disagree && report !== undefined) {
+      const where =
+        report.source === 'sha256sums' ? `the release's SHA256SUMS (${report.url})` : report.url;
+      drafts.push({
+        type: 'sources_disagree',
+        kind: report.kind,
+        sha256: report.sha256,
+        expectedSha256: reference(report.kind),
+        builders: report.builderCount,
+        environmentClasses: 0,
+        ...timing,
+        summary: `${where} gives another ${report.kind} hash than proposal ${id} states: a reason to reject${left}.`,
+      });
+    }
   }
   const expected = againstProposal?.hashGroups.find((g) => g.matchesExpected === true);
   if (

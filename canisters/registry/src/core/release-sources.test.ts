@@ -90,6 +90,26 @@ describe("the release's other sources of the hash, per proposal", () => {
       builder_count: 1n,
     });
     expect(view.release_sources.find((s) => s.sha256.length === 0)).toMatchObject({ agrees: [] });
+    // The event stream tells feed readers and `repro watch`, once.
+    const told = r
+      .noteEvents({ proposalIds: [P], now: T0 })
+      .filter((e) => e.type === 'sources_disagree');
+    expect(told).toEqual([
+      expect.objectContaining({
+        kind: 'guestos',
+        sha256: OTHER,
+        expectedSha256: GUESTOS_HASH,
+        builders: 1,
+        summary: expect.stringMatching(
+          new RegExp(
+            `^${NETWORK.replace(/[.]/g, '\\.')} gives another guestos hash than proposal ${P} states: a reason to reject`,
+          ),
+        ) as unknown,
+      }),
+    ]);
+    expect(
+      r.noteEvents({ proposalIds: [P], now: T0 }).filter((e) => e.type === 'sources_disagree'),
+    ).toEqual([]);
 
     expect(
       r.hide({ caller: controller, attestationId: bob.attestationId, reason: 'test', now: T0 }).ok,

@@ -8,7 +8,9 @@ import {
   type ArtifactSource,
   type SourceKind,
 } from '@repro-registry/attestation';
+import { onChainExpected, type Consensus } from './consensus';
 import type { ArtifactKind, ProposalRecordJson } from './records';
+import { proposalState } from './store';
 
 /** Distinct (artifact, source, URL, hash) reports kept per proposal; the rest are counted as dropped. */
 export const SOURCE_REPORTS_PER_PROPOSAL = 32;
@@ -116,4 +118,16 @@ export function releaseSourcesView(
     disagree,
     dropped: proposal.sourceReportsDropped ?? 0,
   };
+}
+
+/** The hash a source is measured against: the proposal's for the kind, else the builders' expected one. */
+export function sourceReference(
+  record: ProposalRecordJson,
+  consensus: Consensus,
+): (kind: ArtifactKind) => string | null {
+  const onChain = proposalState(record) === 'confirmed' ? record.onChain : null;
+  return (kind) =>
+    onChainExpected(onChain, kind) ??
+    consensus.artifacts.find((a) => a.kind === kind)?.expectedSha256 ??
+    null;
 }
