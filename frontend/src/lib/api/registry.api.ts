@@ -318,9 +318,6 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
     }).then(
       (c) => {
         shareSubnetKeyReads(c.agent);
-        // Asked before the first query: the registry's answers queue behind each other, and no
-        // answer can be used before the keys are read and their certificate checked.
-        c.agent.fetchSubnetKeys(c.canisterId).catch(() => {});
         return c;
       },
       (cause: unknown) => {
