@@ -24,6 +24,12 @@ import type { VerificationOutcome } from '../verification/verify';
  * page early to keep a reply small: `nextCursor` says where).
  */
 export const ATTESTATION_PAGE_SIZE = 500;
+/**
+ * The first page is small: the replica answers queries one after another, and the read of the
+ * subnet's node keys, without which no answer can be checked, must not wait behind a page of 500
+ * (the rest is asked as soon as the summary, checked with those keys, gives the count).
+ */
+const FIRST_PAGE_SIZE = 50;
 /** Pages of attestations read at once after the first. */
 const PAGE_CONCURRENCY = 3;
 /** Verification results are applied to the page at most this often (see `record`). */
@@ -137,10 +143,12 @@ export class ProposalPageState {
     // All at once, the summary first: it is small, and its count of attestations names the
     // ranges of the older pages, so they are asked while the first page is still on its way.
     const summary = api.getProposalSummary(proposalId, trustList);
-    const firstPage = api.listAttestations({ proposalId, limit: this.pageSize });
+    const firstSize = Math.min(this.pageSize, FIRST_PAGE_SIZE);
+    const firstPage = api.listAttestations({ proposalId, limit: firstSize });
     firstPage.catch(() => {}); // handled in loadAttestations; don't report it unhandled meanwhile
     const attestations = this.loadAttestations(
       firstPage,
+      firstSize,
       summary.then(
         (s) => s.attestationCount,
         () => null,
@@ -169,6 +177,8 @@ export class ProposalPageState {
       proposalId: this.args.proposalId,
       limit: this.pageSize,
     }),
+    /** How many attestations the first page was asked for. */
+    firstSize = this.pageSize,
     knownTotal: Promise<number | null> = Promise.resolve(null),
   ): Promise<void> {
     this.attestationsStatus = 'loading';
@@ -193,9 +203,10 @@ export class ProposalPageState {
     };
     try {
       const early = knownTotal.then((total) => {
-        // The first page holds the newest `size` of them (unless the registry ends it early).
+        // The first page holds the newest `firstSize` of them (unless the registry ends it early).
+        const first = BigInt(firstSize);
         if (total !== null && !this.disposed)
-          read({ from: BigInt(total) > size ? BigInt(total) - size : 0n, to: 0n });
+          read({ from: BigInt(total) > first ? BigInt(total) - first : 0n, to: 0n });
         return total ?? 0;
       });
       const first = await firstPage;
