@@ -7,10 +7,11 @@
  * (about 0.2 s each: the registry verifies every signature) are made once.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { Cbor } from '@dfinity/agent';
 import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem, startLocalNetwork } from '@repro-registry/local-network';
 import { readFile } from 'node:fs/promises';
@@ -59,6 +60,17 @@ export interface RenderRun {
   /** Clicking "Show all" → all rows laid out and painted. */
   showAllMs: number;
   rows: number;
+  /** Every request to the network, in the order sent: what it asked and when (ms from navigation). */
+  requests: TracedRequest[];
+}
+
+export interface TracedRequest {
+  /** `query get_proposal_summary`, `read_state`, `status`, `call …`. */
+  what: string;
+  startMs: number;
+  endMs: number;
+  /** Reply size (bytes, as transferred). */
+  bytes: number;
 }
 
 export interface RenderReport {
@@ -110,8 +122,29 @@ const median = (xs: number[]) => {
       : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** What a request to the IC HTTP interface asked: its endpoint and, for queries, the method. */
+function describeRequest(url: string, body: Buffer | null): string {
+  const endpoint =
+    /\/api\/v\d\/(?:canister\/[^/]+\/)?([a-z_]+)$/.exec(new URL(url).pathname)?.[1] ?? url;
+  if (body === null || (endpoint !== 'query' && endpoint !== 'call')) return endpoint;
+  try {
+    const decoded = Cbor.decode<{ content?: { method_name?: string; paths?: unknown } }>(
+      new Uint8Array(body),
+    );
+    return `${endpoint} ${decoded.content?.method_name ?? '?'}`;
+  } catch {
+    return endpoint;
+  }
+}
+
 export async function measureRender(
-  options: { attestations?: number; runs?: number; log?: (line: string) => void } = {},
+  options: {
+    attestations?: number;
+    runs?: number;
+    log?: (line: string) => void;
+    /** Write the main thread's CPU profile of each run here (Chrome DevTools format). */
+    profileDir?: string;
+  } = {},
 ): Promise<RenderReport> {
   const count = options.attestations ?? 1000;
   const runs = options.runs ?? 5;
@@ -206,7 +239,26 @@ export async function measureRender(
     );
 
     const appDir = join(distDir, 'app');
-    buildFrontend(appDir);
+    if (options.profileDir === undefined) buildFrontend(appDir);
+    else {
+      // Readable function names in the profiles (timings barely differ from a minified build).
+      const unminified = spawnSync(
+        'npx',
+        [
+          'vite',
+          'build',
+          '--outDir',
+          appDir,
+          '--emptyOutDir',
+          '--logLevel',
+          'warn',
+          '--minify',
+          'false',
+        ],
+        { cwd: FRONTEND_ROOT, stdio: 'inherit' },
+      );
+      if (unminified.status !== 0) throw new Error('building the frontend failed');
+    }
     const site = await serveFrontend({ dir: appDir, config: { canisterId, host: network.url } });
     const harness = await serveFrontend({ dir: harnessDir, config: {} });
     const browser = await launchChromium();
@@ -217,6 +269,31 @@ export async function measureRender(
         // A fresh context per run: nothing cached, as on a first visit.
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
         const page = await context.newPage();
+        const cdp = options.profileDir === undefined ? null : await context.newCDPSession(page);
+        if (cdp !== null) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Profiler.start');
+        }
+        const traced: Promise<
+          Omit<TracedRequest, 'startMs' | 'endMs'> & { start: number; end: number }
+        >[] = [];
+        page.on('requestfinished', (request) => {
+          if (!request.url().startsWith(network.url)) return;
+          traced.push(
+            (async () => {
+              const t = request.timing();
+              // A request that finishes as the context closes has no sizes any more.
+              const sizes = await request.sizes().catch(() => ({ responseBodySize: -1 }));
+              return {
+                what: describeRequest(request.url(), request.postDataBuffer()),
+                start: t.startTime,
+                end: t.startTime + t.responseEnd,
+                bytes: sizes.responseBodySize,
+              };
+            })(),
+          );
+        });
         await page.goto(`${site.url}#/proposal/${BENCH_PROPOSAL}`);
         await page.waitForFunction(
           () => performance.getEntriesByName('repro:proposal-verified').length > 0,
@@ -257,6 +334,15 @@ export async function measureRender(
             queries: queries.length,
           };
         });
+        if (cdp !== null && options.profileDir !== undefined) {
+          const { profile } = await cdp.send('Profiler.stop');
+          const origin = await page.evaluate(() => performance.timeOrigin);
+          await mkdir(options.profileDir, { recursive: true });
+          const file = join(options.profileDir, `main-thread-run-${run + 1}.cpuprofile`);
+          // The profile's clock is the browser's monotonic one; keep navigation's time beside it.
+          await writeFile(file, JSON.stringify({ ...profile, timeOrigin: origin }));
+          log(`main thread profile: ${file}`);
+        }
         const showAll = await page.evaluate(async () => {
           const button = [...document.querySelectorAll('button')].find((b) =>
             b.textContent?.startsWith('Show all'),
@@ -274,7 +360,16 @@ export async function measureRender(
             rows: document.querySelectorAll('tr[data-attestation-id]').length,
           };
         });
-        results.push({ ...timing, ...showAll });
+        const origin = await page.evaluate(() => performance.timeOrigin);
+        const requests = (await Promise.all(traced))
+          .map((r) => ({
+            what: r.what,
+            startMs: r.start - origin,
+            endMs: r.end - origin,
+            bytes: r.bytes,
+          }))
+          .sort((a, b) => a.startMs - b.startMs);
+        results.push({ ...timing, ...showAll, requests });
         await context.close();
       }
       for (let run = 0; run < 3; run++) {
@@ -322,7 +417,7 @@ export async function measureRender(
   }
 }
 
-export function printRenderReport(report: RenderReport): void {
+export function printRenderReport(report: RenderReport, options: { trace?: boolean } = {}): void {
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   console.log(
     `\nProposal with ${report.attestations} attestations in headless Chromium (fresh browser context per run)`,
@@ -348,4 +443,15 @@ export function printRenderReport(report: RenderReport): void {
   console.log(
     `The registry on this local network needs ${ms(report.registryPageMs.page100)} per list_attestations page of 100 and ${ms(report.registryPageMs.pageOfPageSize)} per page of ${report.registryPageMs.pageSize} (the page's size), envelopes included, measured from Node.`,
   );
+  if (options.trace) {
+    report.runs.forEach((r, i) => {
+      console.log(`\nRun ${i + 1}: requests to the network (ms from navigation)`);
+      console.log('| request | sent | answered | took | reply bytes |');
+      console.log('|---|---:|---:|---:|---:|');
+      for (const q of r.requests)
+        console.log(
+          `| ${q.what} | ${q.startMs.toFixed(0)} | ${q.endMs.toFixed(0)} | ${(q.endMs - q.startMs).toFixed(0)} | ${q.bytes} |`,
+        );
+    });
+  }
 }

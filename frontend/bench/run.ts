@@ -2,10 +2,12 @@
  * The frontend's benchmarks: initial JavaScript size per chunk, and a proposal with 1,000
  * attestations rendered with every signature verified in headless Chromium.
  *
- *   npm run bench -w frontend [-- --json] [--size-only | --render-only] [--runs 5] [--attestations 1000] [--check]
+ *   npm run bench -w frontend [-- --json] [--size-only | --render-only] [--runs 5] [--attestations 1000] [--check] [--trace] [--profile]
  */
+import { join } from 'node:path';
+
 import { measureRender, printRenderReport, type RenderReport } from './render';
-import { measureBundle, printSizeReport, type SizeReport } from './size';
+import { FRONTEND_ROOT, measureBundle, printSizeReport, type SizeReport } from './size';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -20,13 +22,14 @@ if (!flag('--size-only'))
   report.render = await measureRender({
     runs: value('--runs', 5),
     attestations: value('--attestations', 1000),
+    ...(flag('--profile') ? { profileDir: join(FRONTEND_ROOT, '.bench', 'profiles') } : {}),
   });
 
 if (flag('--json')) {
   console.log(JSON.stringify(report, null, 2));
 } else {
   if (report.size) printSizeReport(report.size);
-  if (report.render) printRenderReport(report.render);
+  if (report.render) printRenderReport(report.render, { trace: flag('--trace') });
 }
 // A benchmark reports; with --check it also fails when a budget is missed.
 const ok = (report.size?.withinBudget ?? true) && (report.render?.withinBudget ?? true);

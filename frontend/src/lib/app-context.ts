@@ -6,6 +6,7 @@ import { BuilderNames } from './state/builder-names.svelte';
 import { Clock } from './state/clock.svelte';
 import { LogCheckpoint } from './state/log-checkpoint.svelte';
 import { Preferences } from './state/preferences.svelte';
+import { ReadOrder } from './state/read-order';
 import { RegistryInfoState } from './state/registry-info.svelte';
 import { Router } from './state/router.svelte';
 import { TrustListSelection } from './state/trust-list-selection.svelte';
@@ -20,6 +21,8 @@ export interface AppContext {
   trustLists: TrustListSelection | null;
   /** Builders' display names, read as pages show builders; shared by every page of the visit. */
   names: BuilderNames | null;
+  /** What a page reads first; footer facts, checkpoint and trust-list menu wait for it. */
+  reads: ReadOrder;
   /** Created on first use: the list page needs no workers. */
   verifier(): Verifier;
   preferences: Preferences;
@@ -46,6 +49,7 @@ export async function createAppContext(win: Window): Promise<AppContext> {
     buildHost: import.meta.env.DEV ? import.meta.env.VITE_IC_HOST : undefined,
   });
   const api = config.ok ? createRegistryApi(config.connection) : null;
+  api?.connect?.();
   let verifier: Verifier | null = null;
   return {
     config,
@@ -57,6 +61,7 @@ export async function createAppContext(win: Window): Promise<AppContext> {
         : new LogCheckpoint(api.certified, localStorageOrNull(win), api.connection.canisterId),
     trustLists: api === null ? null : new TrustListSelection(api, localStorageOrNull(win)),
     names: api === null ? null : new BuilderNames(api),
+    reads: new ReadOrder(),
     verifier: () => (verifier ??= createVerifier()),
     preferences: new Preferences(localStorageOrNull(win)),
     router: new Router(win),

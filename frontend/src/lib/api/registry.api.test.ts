@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { HttpAgent } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import type * as W from '@repro-registry/client';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { ROOT_MEMBERS, WSL2, attestation, testBuilder } from '../test-support/fi
 import {
   createRegistryApi,
   readListed,
+  shareSubnetKeyReads,
   toAttestation,
   toListedAttestation,
   toProposalSummary,
@@ -319,5 +321,28 @@ describe('createRegistryApi', () => {
       expect((error as ApiError).kind).toBe('unreachable');
       expect(describeApiError(error as ApiError).title).toBe('The registry cannot be reached');
     }
+  });
+});
+
+describe('shareSubnetKeyReads', () => {
+  it('lets queries that start together share one read of the node keys', async () => {
+    const agent = HttpAgent.createSync({ host: 'http://127.0.0.1:1' });
+    let reads = 0;
+    let answer!: () => void;
+    // Stands in for the read_state: it is the agent's own method that is shared.
+    agent.fetchSubnetKeys = () => {
+      reads++;
+      return new Promise((resolve) => (answer = () => resolve(undefined)));
+    };
+    shareSubnetKeyReads(agent);
+    const together = [1, 2, 3].map(() => agent.fetchSubnetKeys(builder));
+    expect(reads).toBe(1);
+    answer();
+    await Promise.all(together);
+    // Once read, the agent keeps the keys itself; a later refresh reads again.
+    const later = agent.fetchSubnetKeys(builder.toText());
+    expect(reads).toBe(2);
+    answer();
+    await later;
   });
 });

@@ -2,7 +2,7 @@
  * Raw calls to the registry canister: the only module that touches the agent. Every answer is
  * turned into the frontend's model (`model/types.ts`) and every failure into an `ApiError`.
  */
-import { CanisterStatus } from '@dfinity/agent';
+import { CanisterStatus, type HttpAgent } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import {
   VERDICTS,
@@ -64,6 +64,11 @@ export interface RegistryApi {
   getModuleHash(canisterId?: string): Promise<string | null>;
   /** Certified reads, verified in this browser (issue 10): list badges, checkpoint. */
   readonly certified: CertifiedApi;
+  /**
+   * Starts connecting (the root key on a local network, the subnet's node keys) while the page
+   * is still being built, so its first queries do not wait for that.
+   */
+  connect?(): void;
 }
 
 const opt = <T>(v: [] | [T]): T | null => (v.length === 0 ? null : v[0]);
@@ -284,6 +289,27 @@ function callError(cause: unknown): ApiError {
 }
 
 /**
+ * The agent checks every query's node signature against the subnet's node keys, which it reads
+ * (a `read_state` whose certificate costs a BLS check) when it has none — once per query that
+ * starts before the first read has finished, so a page opening with six queries read them six
+ * times. Here the queries waiting for the same subnet's keys share one read. The keys are still
+ * read from a certified answer and every query's signature is still checked against them.
+ */
+export function shareSubnetKeyReads(agent: HttpAgent): void {
+  const inFlight = new Map<string, ReturnType<HttpAgent['fetchSubnetKeys']>>();
+  const read = agent.fetchSubnetKeys.bind(agent);
+  agent.fetchSubnetKeys = (canisterId) => {
+    const key = Principal.from(canisterId).toText();
+    let keys = inFlight.get(key);
+    if (keys === undefined) {
+      keys = read(canisterId).finally(() => inFlight.delete(key));
+      inFlight.set(key, keys);
+    }
+    return keys;
+  };
+}
+
+/**
  * A registry API over `@repro-registry/client`. The agent is created on first use and again
  * after a failure to create it, so "retry" after the network comes back works without reload.
  */
@@ -298,10 +324,16 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
       // The agent's default of 3 retries with backoff keeps an unreachable registry looking
       // like a slow one for seconds; the page has its own retry and polling backoff.
       retryTimes: 1,
-    }).catch((cause: unknown) => {
-      client = null;
-      throw callError(cause);
-    });
+    }).then(
+      (c) => {
+        shareSubnetKeyReads(c.agent);
+        return c;
+      },
+      (cause: unknown) => {
+        client = null;
+        throw callError(cause);
+      },
+    );
     return client;
   }
 
@@ -325,6 +357,7 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
   return {
     connection,
     certified: createCertifiedApi({ client: getClient, callError }),
+    connect: () => void getClient().catch(() => {}),
     listProposals: (args) =>
       call(async (c) => {
         const page = await c.listProposals({ ...args, ...unverified });

@@ -104,7 +104,10 @@ export function createWorkerVerifier(options: {
 }): Verifier {
   const batchSize = options.batchSize ?? 25;
   let nextBatch = 0;
-  const fallback = createMainThreadVerifier();
+  // Made only when a worker fails: it probes the native crypto on the main thread, which costs
+  // the page's start (Ed25519 key tables) for nothing while the workers are fine.
+  let mainThread: Verifier | null = null;
+  const fallback = () => (mainThread ??= createMainThreadVerifier());
   const slots = Array.from({ length: options.workers }, () => {
     const slot = {
       worker: options.createWorker(),
@@ -124,7 +127,7 @@ export function createWorkerVerifier(options: {
       slot.broken = true;
       const orphans = [...slot.inFlight.values()];
       slot.inFlight.clear();
-      for (const p of orphans) void fallback.verify(p.request.jobs, p.deliver).then(p.done);
+      for (const p of orphans) void fallback().verify(p.request.jobs, p.deliver).then(p.done);
     };
     return slot;
   });
@@ -132,7 +135,7 @@ export function createWorkerVerifier(options: {
   function dispatch(pending: PendingBatch): void {
     const healthy = slots.filter((s) => !s.broken);
     if (healthy.length === 0) {
-      void fallback.verify(pending.request.jobs, pending.deliver).then(pending.done);
+      void fallback().verify(pending.request.jobs, pending.deliver).then(pending.done);
       return;
     }
     const slot = healthy.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));

@@ -15,6 +15,7 @@ import { attestationOf, unreadableContent, type SignedContent } from '../model/s
 import type { Attestation, ListedAttestation, ProposalSummary } from '../model/types';
 import { startPolling, type BackoffOptions, type Poller } from '../services/polling';
 import { jobOf, type VerificationResult, type Verifier } from '../services/verification.service';
+import { ConcurrentReads, PositionRanges, type PositionRange } from './page-ranges';
 import type { VerificationOutcome } from '../verification/verify';
 
 /**
@@ -23,6 +24,12 @@ import type { VerificationOutcome } from '../verification/verify';
  * page early to keep a reply small: `nextCursor` says where).
  */
 export const ATTESTATION_PAGE_SIZE = 500;
+/**
+ * The first page is small: the replica answers queries one after another, and the read of the
+ * subnet's node keys, without which no answer can be checked, must not wait behind a page of 500
+ * (the rest is asked as soon as the summary, checked with those keys, gives the count).
+ */
+const FIRST_PAGE_SIZE = 50;
 /** Pages of attestations read at once after the first. */
 const PAGE_CONCURRENCY = 3;
 /** Verification results are applied to the page at most this often (see `record`). */
@@ -95,6 +102,8 @@ export class ProposalPageState {
   /** What the registry sent, per id (text), and what each envelope says once checked. */
   private readonly listed = new Map<string, ListedAttestation>();
   private readonly contents = new Map<string, SignedContent>();
+  /** Attestations (id text) handed to the verifier whose result has not been applied yet. */
+  private readonly pending = new Set<string>();
   /** Older attestation (id text) → the newer one that supersedes it, as sent. */
   private readonly newerOf = new Map<string, string>();
   /** Results not yet applied to the page (see `record`). */
@@ -128,61 +137,90 @@ export class ProposalPageState {
   }
 
   async load(): Promise<void> {
-    const { api, proposalId } = this.args;
+    const { api, proposalId, trustList } = this.args;
     this.status = 'loading';
     this.error = null;
-    // Both requests go out together: the attestations are most of the wait.
-    const firstPage = api.listAttestations({ proposalId, limit: this.pageSize });
+    // All at once, the summary first: it is small, and its count of attestations names the
+    // ranges of the older pages, so they are asked while the first page is still on its way.
+    const summary = api.getProposalSummary(proposalId, trustList);
+    const firstSize = Math.min(this.pageSize, FIRST_PAGE_SIZE);
+    const firstPage = api.listAttestations({ proposalId, limit: firstSize });
     firstPage.catch(() => {}); // handled in loadAttestations; don't report it unhandled meanwhile
+    const attestations = this.loadAttestations(
+      firstPage,
+      firstSize,
+      summary.then(
+        (s) => s.attestationCount,
+        () => null,
+      ),
+    );
     try {
-      this.summary = await api.getProposalSummary(proposalId, this.args.trustList);
+      this.summary = await summary;
       this.status = 'ready';
     } catch (e) {
       this.error = asApiError(e);
       this.status = isNotFound(e) ? 'not_found' : 'error';
       return;
     }
-    await this.loadAttestations(firstPage);
+    await attestations;
   }
 
-  /** Reads every page of attestations, verifying each page as it arrives. */
+  /**
+   * Reads every page of attestations, verifying each page as it arrives. `knownTotal` (the
+   * summary's count, when it comes) lets the older pages be asked before the first one arrives:
+   * `cursor` bounds the arrival position, so each page is a range of positions read at once.
+   * Whatever the first page's own total and cursor show is not covered yet (attestations that
+   * arrived meanwhile, a page the registry ended early) is read as well.
+   */
   async loadAttestations(
     firstPage = this.args.api.listAttestations({
       proposalId: this.args.proposalId,
       limit: this.pageSize,
     }),
+    /** How many attestations the first page was asked for. */
+    firstSize = this.pageSize,
+    knownTotal: Promise<number | null> = Promise.resolve(null),
   ): Promise<void> {
     this.attestationsStatus = 'loading';
     this.attestationsError = null;
+    const size = BigInt(this.pageSize);
+    const ranges = new PositionRanges(size);
+    const reading = new ConcurrentReads<PositionRange>(PAGE_CONCURRENCY, async ({ from, to }) => {
+      for (let cursor = from; cursor > to && !this.disposed;) {
+        const page = await this.args.api.listAttestations({
+          proposalId: this.args.proposalId,
+          cursor,
+          limit: Number(cursor - to),
+        });
+        if (this.disposed) return;
+        this.add(page.attestations);
+        if (page.nextCursor === null || page.attestations.length === 0) break;
+        cursor = page.nextCursor;
+      }
+    });
+    const read = (range: PositionRange) => {
+      for (const page of ranges.claim(range)) reading.push(page);
+    };
     try {
+      const early = knownTotal.then((total) => {
+        // The first page holds the newest `firstSize` of them (unless the registry ends it early).
+        const first = BigInt(firstSize);
+        if (total !== null && !this.disposed)
+          read({ from: BigInt(total) > first ? BigInt(total) - first : 0n, to: 0n });
+        return total ?? 0;
+      });
       const first = await firstPage;
       if (this.disposed) return;
-      this.attestationTotal = first.total;
       this.add(first.attestations);
-      // `cursor` bounds the arrival position, so the rest splits into ranges read at once; a
-      // page the registry ends early is continued from its `nextCursor` within its range.
-      const ranges: { from: bigint; to: bigint }[] = [];
-      const size = BigInt(this.pageSize);
-      for (let c = first.nextCursor; c !== null && c > 0n; c -= size)
-        ranges.push({ from: c, to: c > size ? c - size : 0n });
-      let next = 0;
-      const worker = async () => {
-        while (next < ranges.length && !this.disposed) {
-          const range = ranges[next++];
-          for (let cursor = range.from; cursor > range.to && !this.disposed;) {
-            const page = await this.args.api.listAttestations({
-              proposalId: this.args.proposalId,
-              cursor,
-              limit: Number(cursor - range.to),
-            });
-            if (this.disposed) return;
-            this.add(page.attestations);
-            if (page.nextCursor === null || page.attestations.length === 0) break;
-            cursor = page.nextCursor;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, ranges.length) }, worker));
+      const firstTotal = BigInt(first.total);
+      ranges.claim({ from: firstTotal, to: first.nextCursor ?? 0n });
+      read({ from: first.nextCursor ?? 0n, to: 0n });
+      // The summary may have counted attestations the first page did not see (answered earlier).
+      const counted = await early;
+      if (this.disposed) return;
+      read({ from: BigInt(counted), to: firstTotal });
+      this.attestationTotal = Math.max(first.total, counted);
+      await reading.done();
       if (!this.disposed) {
         this.attestationsStatus = 'ready';
         performance.mark('repro:attestations-loaded', {
@@ -208,8 +246,11 @@ export class ProposalPageState {
       this.listed.set(key, a);
       if (a.supersedes !== null) this.newerOf.set(a.supersedes.toString(), key);
       const content = this.contents.get(key);
-      if (content === undefined) fresh.push(a);
-      else shown.push(attestationOf(a, content));
+      if (content !== undefined) shown.push(attestationOf(a, content));
+      else if (!this.pending.has(key)) {
+        this.pending.add(key);
+        fresh.push(a);
+      }
     }
     this.receivedCount = this.listed.size;
     this.show(shown);
@@ -286,6 +327,7 @@ export class ProposalPageState {
     let failed = 0;
     const shown: Attestation[] = [];
     for (const { key, outcome } of results) {
+      this.pending.delete(key);
       if (this.verification.has(key)) continue;
       const listed = this.listed.get(key);
       if (listed === undefined) continue;

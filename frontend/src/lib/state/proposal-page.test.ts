@@ -79,6 +79,43 @@ describe('ProposalPageState', () => {
     expect(page.counted).toHaveLength(8);
   });
 
+  it('asks the older pages before the first one arrives, then what arrived meanwhile', async () => {
+    const registry = new MemoryRegistry();
+    const pageSize = 10;
+    for (let i = 0; i < 25; i++)
+      registry.add(attestation({ id: BigInt(i + 1), builder: builders[i % 8] }));
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+    const asked: (bigint | undefined)[] = [];
+    const api = Object.create(registry) as MemoryRegistry;
+    api.listAttestations = async (args) => {
+      asked.push(args.cursor);
+      if (args.cursor === undefined) await firstHeld;
+      return registry.listAttestations(args);
+    };
+    const page = new ProposalPageState({
+      api,
+      verifier: createMainThreadVerifier(),
+      proposalId: 139768n,
+      pageSize,
+    });
+    const loading = page.load();
+    // The summary counts 25: positions 15–24 come with the first page, 0–14 are asked now.
+    await vi.waitFor(() => expect(asked).toEqual([undefined, 15n, 5n]));
+    // Two more arrive before the registry answers the first page (it then holds 17–26).
+    for (let i = 25; i < 27; i++)
+      registry.add(attestation({ id: BigInt(i + 1), builder: builders[i % 8] }));
+    releaseFirst();
+    await loading;
+    expect(asked).toEqual([undefined, 15n, 5n, 17n]);
+    expect(page.attestationTotal).toBe(27);
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
+    // Every position was asked once, and every attestation checked once.
+    expect(page.receivedCount).toBe(27);
+    expect(page.verifiedCount).toBe(27);
+    expect(page.attestations).toHaveLength(27);
+  });
+
   it('marks an attestation whose envelope another builder signed as failed', async () => {
     const registry = seeded();
     registry.tamper = (a) => (a.id === 2n ? { ...a, builder: builders[7].principal } : a);
