@@ -194,6 +194,34 @@ describe('the Atom feeds', () => {
     expect(get(r, '/proposals/x/feed.atom').status).toBe(404);
   });
 
+  it('titles every event type (a sources_disagree entry is named, not "undefined")', () => {
+    const body = renderAtomFeed({
+      scope: { registryId: REGISTRY_ID, proposalId: 1n },
+      events: [
+        {
+          seq: '1',
+          type: 'sources_disagree',
+          proposalId: '1',
+          at: T0.toString(),
+          proposalTitle: 'Elect GuestOS',
+          commit: null,
+          kind: 'guestos',
+          sha256: OTHER,
+          expectedSha256: hashOf('the image'),
+          builders: 1,
+          environmentClasses: 1,
+          deadlineAt: null,
+          secondsLeft: null,
+          votingOpen: false,
+          summary: 'a package URL served other bytes',
+        },
+      ],
+    }).body;
+    const feed = checkAtom(body);
+    expect(feed.entries[0]?.title).toContain("The release's sources disagree with the proposal");
+    expect(body).not.toContain('undefined');
+  });
+
   it('parses whatever text a title holds', () => {
     const nasty = ']]><!-- <script>alert(1)</script> \u0001\u000b\uFFFE \uD800 ok';
     const body = renderAtomFeed({

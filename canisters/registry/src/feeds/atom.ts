@@ -44,6 +44,7 @@ const TITLES: Record<EventJson['type'], string> = {
   first_mismatch: 'First mismatch',
   threshold_reached: 'Threshold reached',
   red_alert: 'RED ALERT: builders agree on another hash',
+  sources_disagree: "The release's sources disagree with the proposal",
 };
 
 /**
