@@ -412,6 +412,27 @@ describe('builder page', () => {
   });
 });
 
+describe('a page loaded on demand', () => {
+  it('says so when its script does not arrive, and a reload brings it', async () => {
+    const erin = world.builders['erin'].principal;
+    let missing = true;
+    const page = await open(`#/builder/${erin}`, {
+      setup: (p) =>
+        p.route('**/assets/BuilderPage-*.js', (route) =>
+          missing ? route.abort('connectionreset') : route.fallback(),
+        ),
+    });
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.innerText()).toContain('This page could not be loaded');
+    missing = false;
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('[data-agreement-rate]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-builder-name]').textContent()).toBe(ERIN_NAME);
+    await page.close();
+  });
+});
+
 describeAnswer(browserWorld);
 describeCertified(browserWorld);
 describeAccessibility(browserWorld);
