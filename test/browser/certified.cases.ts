@@ -16,7 +16,7 @@ import type { BrowserWorld } from './world';
 const QUERIES = '**/api/*/canister/*/query';
 
 /** Nine more builders with the proposal's hash than there are. */
-function inflate(id: string) {
+export function inflate(id: string) {
   return (summary: CandidSummary): boolean => {
     if (summary.proposal_id !== BigInt(id)) return false;
     const group = summary.artifacts[0]?.hash_groups.find((g) => g.sha256 === GOOD_HASH);
@@ -26,7 +26,7 @@ function inflate(id: string) {
   };
 }
 
-const badgeOf = async (page: Page, row: ReturnType<Page['locator']>) => {
+export const badgeOf = async (page: Page, row: ReturnType<Page['locator']>) => {
   void page;
   const b = row.locator('.badge [data-tone]');
   return [

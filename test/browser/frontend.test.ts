@@ -21,7 +21,7 @@ import { localNetwork } from '../support/network-context';
 import { confirmProposals } from '../support/proposals';
 import { describeAccessibility } from './accessibility.cases';
 import { describeAnswer } from './answer.cases';
-import { describeCertified } from './certified.cases';
+import { badgeOf, describeCertified, inflate } from './certified.cases';
 import {
   COMMIT,
   ENVIRONMENTS,
@@ -33,6 +33,8 @@ import {
 } from './seed';
 import { maliciousNode, outputPath } from './support';
 import { ALICE_NAME, ERIN_NAME, setupBrowserWorld } from './world';
+
+const QUERIES = '**/api/*/canister/*/query';
 
 const browserWorld = setupBrowserWorld();
 const { world, open, row } = browserWorld;
@@ -56,10 +58,8 @@ describe('trust lists', () => {
     if (!published.ok) throw new Error(published.error.code);
     const id = published.value.id;
     for (let i = 0; i < 50; i++) {
-      const s = await lead.getProposalSummary(BigInt(PROPOSALS.mixed), {
-        trustList: id,
-        verify: false,
-      });
+      // Verified: the list's summary is certified (`scoped/<list>/<id>`).
+      const s = await lead.getProposalSummary(BigInt(PROPOSALS.mixed), { trustList: id });
       if (s.ok && s.value.scope.up_to_date) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -90,6 +90,31 @@ describe('trust lists', () => {
     );
     await page.screenshot({ path: await outputPath('trust-list.png'), fullPage: true });
     await page.close();
+
+    // A node inflates the list's summary of the proposal, in the page's list and in the
+    // certified read of it, and signs both: the badge says "failed verification", never the
+    // inflated count; the other proposals' list badges still verify.
+    const node = await maliciousNode({
+      stateDir: localNetwork().stateDir,
+      tamperListed: inflate(PROPOSALS.mixed),
+      tamperConsensus: inflate(PROPOSALS.mixed),
+    });
+    const lied = await open('#/', { setup: (p) => p.route(QUERIES, node.handle) });
+    await row(lied, PROPOSALS.mixed).waitFor();
+    await lied.locator('[data-trust-list-selector]').selectOption(id.toString());
+    await expect
+      .poll(() => badgeOf(lied, row(lied, PROPOSALS.mixed)), { timeout: 60_000 })
+      .toEqual(['failed', 'bad', 'failed verification']);
+    expect(node.tampered).toContain(BigInt(PROPOSALS.mixed));
+    expect(await lied.locator('[data-certified-problems]').innerText()).toContain(
+      'WITNESS_MISMATCH',
+    );
+    expect(await lied.locator('body').innerText()).not.toMatch(/1[01] builders on list/);
+    await expect
+      .poll(async () => (await badgeOf(lied, row(lied, PROPOSALS.green)))[0], { timeout: 20_000 })
+      .toBe('verified');
+    await lied.screenshot({ path: await outputPath('trust-list-forged.png'), fullPage: true });
+    await lied.close();
   });
 });
 

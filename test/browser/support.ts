@@ -130,6 +130,8 @@ export async function maliciousNode(args: {
   tamperListed?: (summary: CandidSummary) => boolean;
   /** Alters a certified summary (`get_certified_summaries`: the Candid blob) in place. */
   tamperCertified?: (summary: CandidSummary) => boolean;
+  /** Alters a summary of `get_consensus` (over a trust list, with its proof) in place. */
+  tamperConsensus?: (summary: CandidSummary) => boolean;
 }): Promise<{ handle: (route: Route) => Promise<void>; tampered: bigint[] }> {
   const nodeKey = await nodeKeyOf(args.stateDir);
   const service = idlFactory({ IDL });
@@ -177,6 +179,12 @@ export async function maliciousNode(args: {
       }
       return changed;
     }
+    if (method === 'get_consensus' && args.tamperConsensus !== undefined) {
+      const summary = (result as { Ok?: CandidSummary }).Ok;
+      if (summary === undefined || !args.tamperConsensus(summary)) return false;
+      tampered.push(summary.proposal_id);
+      return true;
+    }
     if (method === 'get_proposal_summary' && args.tamperSummary !== undefined) {
       const summary = (result as { Ok?: CandidSummary }).Ok;
       if (summary === undefined || !args.tamperSummary(summary)) return false;
@@ -213,6 +221,7 @@ export async function maliciousNode(args: {
         'get_proposal_summary',
         'list_proposals',
         'get_certified_summaries',
+        'get_consensus',
       ].includes(method) ||
       reply === null
     ) {

@@ -143,7 +143,7 @@ describe('repro against the local network', () => {
     for (let i = 0; i < 50; i++) {
       const s = await lead.getProposalSummary(139768n, {
         trustList: trusted.value.id,
-        verify: false, // a trust list's consensus is not certified
+        verify: false, // only waiting for the count here (verified reads: verified-reads.test.ts)
       });
       if (s.ok && s.value.scope.up_to_date) break;
       await new Promise((r) => setTimeout(r, 100));

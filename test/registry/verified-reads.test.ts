@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { HttpAgent } from '@dfinity/agent';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { testArtifact, testPredicate } from '@repro-registry/attestation/testing';
@@ -29,14 +30,26 @@ const HASH = 'c1'.repeat(32);
 // Far from the seeds and from other test files.
 const PROPOSAL = 7_400_000n + BigInt(Math.floor(Math.random() * 1000)) * 10n;
 
-const listAttestations = new Map(idlFactory({ IDL })._fields).get('list_attestations')!;
+const methods = new Map(idlFactory({ IDL })._fields);
+
+/** Marks the first attestation of a `list_attestations` answer hidden (made to vanish). */
+function hideFirst(result: { Ok?: T.AttestationPage } | undefined): boolean {
+  const first = result?.Ok?.attestations[0];
+  if (first === undefined) return false;
+  first.hidden = [{ reason: 'spam', at: first.submitted_at, by: Principal.anonymous() }];
+  return true;
+}
 
 /**
- * An agent `fetch` that forwards to the network and, as a lying node, marks the first
- * attestation of every `list_attestations` answer hidden (a reproduction made to vanish from
- * the counts) and signs the result with the node's key.
+ * An agent `fetch` that forwards to the network and, as a lying node, alters the answers of one
+ * query method (`alter`: in place, returns whether it did) and signs the result with the node's
+ * key.
  */
-async function lyingFetch(): Promise<{ fetch: typeof fetch; altered: () => number }> {
+async function lyingFetch<R>(
+  method = 'list_attestations',
+  alter: (result: R | undefined) => boolean = hideFirst as (result: R | undefined) => boolean,
+): Promise<{ fetch: typeof fetch; altered: () => number }> {
+  const func = methods.get(method)!;
   const nodeKey = await nodeKeyOf(localNetwork().stateDir);
   let altered = 0;
   const lying: typeof fetch = async (input, init) => {
@@ -49,26 +62,34 @@ async function lyingFetch(): Promise<{ fetch: typeof fetch; altered: () => numbe
     )
       return response;
     const content = queryContent(new Uint8Array(body));
-    if (content['method_name'] !== 'list_attestations') return response;
+    if (content['method_name'] !== method) return response;
     const answerBody = new Uint8Array(await response.arrayBuffer());
     const reply = repliedArg(answerBody);
     const [result] =
-      reply === null
-        ? [undefined]
-        : (IDL.decode(listAttestations.retTypes, reply) as unknown as [{ Ok?: T.AttestationPage }]);
-    const first = result?.Ok?.attestations[0];
-    if (first === undefined) {
+      reply === null ? [undefined] : (IDL.decode(func.retTypes, reply) as unknown as [R]);
+    if (!alter(result)) {
       return new Response(answerBody, { status: response.status, headers: response.headers });
     }
-    first.hidden = [{ reason: 'spam', at: first.submitted_at, by: Principal.anonymous() }];
     altered++;
-    const arg = new Uint8Array(IDL.encode(listAttestations.retTypes, [result]));
+    const arg = new Uint8Array(IDL.encode(func.retTypes, [result]));
     return new Response(new Uint8Array(resignedAnswer({ nodeKey, content, answerBody, arg })), {
       status: 200,
       headers: response.headers,
     });
   };
   return { fetch: lying, altered: () => altered };
+}
+
+/** A client whose agent asks through `node` (it checks the node's signature, as always). */
+async function clientThrough(node: { fetch: typeof fetch }): Promise<RegistryClient> {
+  const { url, canisterIds, rootKeyHex } = localNetwork();
+  const agent = await HttpAgent.create({
+    host: url,
+    fetch: node.fetch,
+    rootKey: Uint8Array.from(Buffer.from(rootKeyHex, 'hex')),
+    retryTimes: 0,
+  });
+  return createRegistryClient({ host: url, canisterId: canisterIds['registry'], agent });
 }
 
 describe('verified reads (real agent, local network)', () => {
@@ -124,19 +145,8 @@ describe('verified reads (real agent, local network)', () => {
     'refuses a list_attestations answer a node altered, unless told not to verify',
     { timeout: 60_000 },
     async () => {
-      const { url, canisterIds, rootKeyHex } = localNetwork();
       const node = await lyingFetch();
-      const agent = await HttpAgent.create({
-        host: url,
-        fetch: node.fetch,
-        rootKey: Uint8Array.from(Buffer.from(rootKeyHex, 'hex')),
-        retryTimes: 0,
-      });
-      const client = await createRegistryClient({
-        host: url,
-        canisterId: canisterIds['registry'],
-        agent,
-      });
+      const client = await clientThrough(node);
 
       const failure = await client.listAttestations({ proposalId: PROPOSAL }).then(
         () => null,
@@ -155,6 +165,66 @@ describe('verified reads (real agent, local network)', () => {
       if (!unverified.ok) throw new Error(unverified.error.code);
       expect(unverified.value.attestations[0].hidden).toHaveLength(1);
       expect(unverified.verified).toBeUndefined();
+    },
+  );
+
+  it(
+    "refuses a trust list's summary a node inflated; the honest one verifies",
+    { timeout: 90_000 },
+    async () => {
+      const { url, canisterIds } = localNetwork();
+      const owner = await createRegistryClient({
+        host: url,
+        canisterId: canisterIds['registry'],
+        identity: Ed25519KeyIdentity.generate(),
+        fetchRootKey: true,
+        retryTimes: 0,
+      });
+      const page = await honest.listAttestations({ proposalId: PROPOSAL });
+      if (!page.ok) throw new Error(page.error.code);
+      const published = await owner.publishTrustList({
+        name: `Verified reads ${PROPOSAL}`,
+        description: 'the first builder',
+        members: [page.value.attestations[0].builder],
+      });
+      if (!published.ok) throw new Error(published.error.code);
+      const list = published.value.id;
+      // Verified, while the list is counted and once it is (`scoped/<list>/<id>`).
+      let scoped: T.ProposalSummary | null = null;
+      for (let i = 0; i < 50 && scoped?.scope.up_to_date !== true; i++) {
+        const read = await honest.getProposalSummary(PROPOSAL, { trustList: list });
+        if (!read.ok) throw new Error(read.error.code);
+        expect(read.verified).toBeDefined();
+        scoped = read.value;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(scoped?.builder_count).toBe(1n);
+      const lists = await honest.listTrustLists({ limit: 100 });
+      expect(lists.verified).toBeDefined();
+      const got = await honest.getTrustList({ id: list });
+      expect(got.ok && got.verified !== undefined).toBe(true);
+
+      const node = await lyingFetch<{ Ok?: T.ProposalSummary }>('get_consensus', (result) => {
+        const summary = result?.Ok;
+        if (summary === undefined || summary.scope.trust_list.length === 0) return false;
+        summary.builder_count = 12n;
+        return true;
+      });
+      const client = await clientThrough(node);
+      const failure = await client.getProposalSummary(PROPOSAL, { trustList: list }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(RegistryCallError);
+      expect((failure as RegistryCallError).kind).toBe('untrusted');
+      expect((failure as RegistryCallError).verification?.code).toBe('WITNESS_MISMATCH');
+      expect(node.altered()).toBeGreaterThan(0);
+      // The agent passed the forged count (node signature valid): only the proof catches it.
+      const unverified = await client.getProposalSummary(PROPOSAL, {
+        trustList: list,
+        verify: false,
+      });
+      expect(unverified.ok && unverified.value.builder_count).toBe(12n);
     },
   );
 });

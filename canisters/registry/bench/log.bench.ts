@@ -21,6 +21,7 @@ import { IcHost, type ExecutionRecord } from '@repro-registry/ic-host';
 import { ensureCanisterBuilt } from '@repro-registry/deploy';
 
 import { installGovernance, proposal, putProposals } from '../test/governance-standin';
+import { testBuilder } from '../test/builders';
 import { populationEnvelope } from '../test/data';
 import { CONTROLLER, RegistryUnderTest, initArg, okOf, registryWasm } from '../test/harness';
 import { measureAtScale, type ScalePoint } from './at-scale';
@@ -66,8 +67,15 @@ async function registryOn(host: IcHost, wasm: Uint8Array): Promise<RegistryUnder
   return registry;
 }
 
-/** Instructions of each submit, and of the registry's messages right after it (timers). */
-async function submitRun(wasm: Uint8Array): Promise<{ submits: bigint[]; after: bigint[] }> {
+/**
+ * Instructions of each submit, and of the registry's messages right after it (timers). With
+ * `lists`, that many trust lists (of the submitting builders) are published first: each one's
+ * summary of the proposal is certified again after every submission (`scoped/<list>/<id>`).
+ */
+async function submitRun(
+  wasm: Uint8Array,
+  options: { lists?: number; submits?: number } = {},
+): Promise<{ submits: bigint[]; after: bigint[] }> {
   const executions: ExecutionRecord[] = [];
   const host = await IcHost.create({
     instrumented: true,
@@ -75,14 +83,29 @@ async function submitRun(wasm: Uint8Array): Promise<{ submits: bigint[]; after: 
     onExecution: (e) => executions.push(e),
   });
   const registry = await registryOn(host, wasm);
+  for (let k = 0; k < (options.lists ?? 0); k++) {
+    const members = Array.from(
+      { length: 20 },
+      (_, j) => populationEnvelope((k + j) * 10).builder.principal,
+    );
+    okOf(
+      await registry.call(
+        'publish_trust_list',
+        [{ id: [], name: `Review group ${k}`, description: 'bench', members }],
+        testBuilder(`list-owner-${k}`).principal,
+      ),
+    );
+  }
+  await registry.settle();
   const submits: bigint[] = [];
   const after: bigint[] = [];
-  for (let i = 0; i < SUBMITS; i++) {
+  for (let i = 0; i < (options.submits ?? SUBMITS); i++) {
     const { builder, envelope } = populationEnvelope(i * 10);
     okOf(await registry.call<{ Ok: T.SubmitReceipt }>('submit', [{ envelope }], builder.principal));
     submits.push(registry.lastInstructions ?? 0n);
     executions.length = 0;
-    await registry.settle(1);
+    // With lists, the scoped summaries wait for the trust-list queue: one more round.
+    await registry.settle(options.lists === undefined ? 1 : 3);
     after.push(
       executions
         .filter((e) => e.canisterId === registry.canisterId.toText())
@@ -111,6 +134,17 @@ await ensureCanisterBuilt('registry');
     add('added to a submit by the log, max', M(max(added)), 'M instr', 15e6);
     add('added to a submit by the log, median', M(median(added)), 'M instr', 15e6);
     add('messages after a submit without the log, max', M(max(before.after)), 'M instr');
+  }
+  // Trust lists: every list's summary of the proposal is certified again after a submission.
+  for (const lists of [0, 10, 30]) {
+    const scoped = await submitRun(await registryWasm(), { lists, submits: 10 });
+    add(`submit with ${lists} trust lists, max over 10`, M(max(scoped.submits)), 'M instr', 300e6);
+    add(`messages after a submit with ${lists} trust lists, max`, M(max(scoped.after)), 'M instr');
+    add(
+      `messages after a submit with ${lists} trust lists, median`,
+      M(median(scoped.after)),
+      'M instr',
+    );
   }
 }
 

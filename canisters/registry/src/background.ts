@@ -122,9 +122,16 @@ export class Background {
   private doBackgroundWork(): void {
     const walked = [...this.registry.meta().staleRenderings];
     this.registry.renderStale(RERENDER_PER_MESSAGE);
-    this.registry.processTrustListWork();
+    // What the lists counted is certified again (their scoped summaries, `certified-scopes.ts`).
+    const counted = { proposals: new Set<bigint>(), lists: new Set<bigint>() };
+    this.registry.processTrustListWork(undefined, {
+      proposal: (id) => counted.proposals.add(id),
+      list: (id) => counted.lists.add(id),
+    });
+    const listsChanged = counted.proposals.size + counted.lists.size > 0;
+    if (listsChanged) this.certified.state.scopes?.note(counted);
     for (const id of walked) this.certified.state.noteSummary(BigInt(id));
     this.registry.noteEvents({ proposalIds: walked.map(BigInt), now: time() });
-    if (walked.length > 0) this.scheduleCertification();
+    if (walked.length > 0 || listsChanged) this.scheduleCertification();
   }
 }

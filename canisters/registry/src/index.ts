@@ -270,10 +270,12 @@ export default class {
         proposalId: request.proposal_id,
         ...(trustList === undefined ? {} : { trustList }),
       }),
-      // Only consensus over everyone is certified.
       (v) => ({
         ...candidSummary(v),
-        certified: trustList === undefined ? this.proofs.summaries([request.proposal_id]) : [],
+        certified:
+          trustList === undefined
+            ? this.proofs.summaries([request.proposal_id])
+            : this.proofs.scopedSummaries(trustList, [request.proposal_id]),
       }),
     );
   }
@@ -287,11 +289,12 @@ export default class {
       ...(trustList === undefined ? {} : { trustList }),
     });
     const proposals = valueOrRefuse(page);
+    const ids = proposals.items.map((p) => BigInt(p.record.id));
     return candidProposalPage(
       proposals,
       trustList === undefined
-        ? this.proofs.summaries(proposals.items.map((p) => BigInt(p.record.id)))
-        : [],
+        ? this.proofs.summaries(ids)
+        : this.proofs.scopedSummaries(trustList, ids),
     );
   }
 
@@ -307,7 +310,14 @@ export default class {
       members: request.members,
       now: time(),
     });
-    if (published.ok) this.background.scheduleBackgroundWork();
+    if (published.ok) {
+      const { list, version } = published.value;
+      this.certified.state.scopes?.note({
+        published: { id: BigInt(list.id), version: version.version },
+      });
+      this.background.scheduleBackgroundWork();
+      this.background.scheduleCertification();
+    }
     return toResult(published, candidTrustList);
   }
 
@@ -319,18 +329,32 @@ export default class {
         id: request.id,
         ...(version === undefined ? {} : { version }),
       }),
-      candidTrustList,
+      (v) => ({
+        ...candidTrustList(v),
+        certified: this.proofs.trustLists([
+          { id: request.id, version: v.version.version, newest: v.list.version, members: true },
+        ]),
+      }),
     );
   }
 
   @method('list_trust_lists')
   list_trust_lists(request: C.ListTrustListsRequest): C.TrustListPage {
     const limit = request.limit[0];
+    const page = this.registry.listTrustLists({
+      cursor: Number(request.cursor[0] ?? 0n),
+      limit: limit === undefined || limit === 0 ? 50 : Math.min(limit, 100),
+    });
     return candidTrustListPage(
-      this.registry.listTrustLists({
-        cursor: Number(request.cursor[0] ?? 0n),
-        limit: limit === undefined || limit === 0 ? 50 : Math.min(limit, 100),
-      }),
+      page,
+      this.proofs.trustLists(
+        page.items.map((l) => ({
+          id: BigInt(l.id),
+          version: l.version,
+          newest: l.version,
+          members: false,
+        })),
+      ),
     );
   }
 

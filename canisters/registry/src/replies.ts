@@ -339,10 +339,14 @@ export function candidTrustList(v: TrustListView): C.TrustList {
     members: version.members.map((m) => Principal.fromText(m)),
     published_at: BigInt(version.publishedAt),
     created_at: BigInt(list.createdAt),
+    certified: [],
   };
 }
 
-export function candidTrustListPage(page: ReturnType<Registry['listTrustLists']>): C.TrustListPage {
+export function candidTrustListPage(
+  page: ReturnType<Registry['listTrustLists']>,
+  certified: [] | [C.ReadCertification] = [],
+): C.TrustListPage {
   return {
     trust_lists: page.items.map((l) => ({
       id: BigInt(l.id),
@@ -358,6 +362,7 @@ export function candidTrustListPage(page: ReturnType<Registry['listTrustLists']>
     })),
     next_cursor: opt(page.next),
     total: page.total,
+    certified,
   };
 }
 

@@ -3,13 +3,12 @@
  * model; counts are deterministic). The benchmark (`npm run bench -- --only registry-log`)
  * reports the same at 1, 1,000 and 10,000 attestations.
  */
-import { IcHost, type ExecutionRecord } from '@repro-registry/ic-host';
 import type * as T from '@repro-registry/client';
 import { describe, expect, it } from 'vitest';
 
 import { POPULATION_PROPOSALS, populationEnvelope } from './data';
 import { startWithGovernance } from './governance-standin';
-import { certifiedQuery } from './certified-support';
+import { certifiedQuery, recordingHost } from './certified-support';
 import { okOf } from './harness';
 
 export const LOG_BUDGETS = {
@@ -37,12 +36,7 @@ describe('transparency log budgets (instrumented host)', () => {
     'submit stays within budget; certification runs in its own bounded message; certified reads are cheap',
     { timeout: 600_000 },
     async () => {
-      const executions: ExecutionRecord[] = [];
-      const host = await IcHost.create({
-        instrumented: true,
-        log: () => {},
-        onExecution: (e) => executions.push(e),
-      });
+      const { host, executions } = await recordingHost();
       const { registry } = await startWithGovernance({ host, confirmed: POPULATION_PROPOSALS });
       await registry.settle();
       const me = registry.canisterId.toText();

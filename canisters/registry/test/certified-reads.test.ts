@@ -177,7 +177,8 @@ describe('proofs of the ordinary reads (real wasm)', () => {
         refused('WITNESS_MISMATCH'),
       );
 
-      // A trust list's consensus is not certified: no proof, and verification refuses it.
+      // A trust list's consensus is certified too (`scoped/<list>/<id>`; more in
+      // certified-scopes.test.ts).
       const list = okOf(
         await registry.call<{ Ok: T.TrustList }>(
           'publish_trust_list',
@@ -191,14 +192,21 @@ describe('proofs of the ordinary reads (real wasm)', () => {
           { proposal_id: 130000n, trust_list: [list] },
         ]),
       );
-      expect(scoped.certified).toEqual([]);
-      expect(await verifySummaries(context, [scoped], scoped.certified)).toMatchObject(
-        refused('CERTIFICATE_INVALID'),
+      expect(scoped.scope.trust_list[0]?.id).toBe(list);
+      expect((await verifySummaries(context, [scoped], scoped.certified, list)).ok).toBe(true);
+      // Everyone's certified summary is no answer for the list, nor the reverse.
+      expect(await verifySummaries(context, [consensus], scoped.certified, list)).toMatchObject(
+        refused('WITNESS_MISMATCH'),
+      );
+      expect(await verifySummaries(context, [scoped], scoped.certified, null)).toMatchObject(
+        refused('WITNESS_MISMATCH'),
       );
       const scopedPage = await certifiedQuery<T.ProposalPage>(registry, 'list_proposals', [
         { cursor: [], limit: [], trust_list: [list] },
       ]);
-      expect(scopedPage.certified).toEqual([]);
+      expect(
+        (await verifySummaries(context, scopedPage.proposals, scopedPage.certified, list)).ok,
+      ).toBe(true);
 
       // Updates carry no certificate, so no proof.
       const hidden = okOf(

@@ -3,6 +3,7 @@
  * (signed by a test BLS root key over the canister's current certified data).
  */
 import { IDL } from '@dfinity/candid';
+import { IcHost, type ExecutionRecord } from '@repro-registry/ic-host';
 import { Principal } from '@dfinity/principal';
 import { idlFactory } from '@repro-registry/client';
 
@@ -34,4 +35,15 @@ export async function certifiedQuery<R>(
   if (result.status !== 'replied') throw new Error(`${method}: ${result.rejectMessage}`);
   registry.lastInstructions = result.instructions;
   return IDL.decode(func.retTypes, result.reply.slice())[0] as R;
+}
+
+/** An instrumented host that records every execution (the messages' instruction counts). */
+export async function recordingHost(): Promise<{ host: IcHost; executions: ExecutionRecord[] }> {
+  const executions: ExecutionRecord[] = [];
+  const host = await IcHost.create({
+    instrumented: true,
+    log: () => {},
+    onExecution: (e) => executions.push(e),
+  });
+  return { host, executions };
 }

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 
 import { DID_PATH, renderBindings } from '../../../packages/registry-api/scripts/generate-bindings';
 import { PROJECT_ROOT } from '@repro-registry/deploy';
+import { testBuilder } from './builders';
 import { certifiedQuery } from './certified-support';
 import { populationEnvelope } from './data';
 import { startWithGovernance } from './governance-standin';
@@ -56,6 +57,13 @@ describe('the Candid contract', () => {
       const { registry } = await startWithGovernance({ confirmed: [130000n] });
       const { builder, envelope } = populationEnvelope(0);
       await registry.call('submit', [{ envelope }], builder.principal);
+      const list = okOf(
+        await registry.call<{ Ok: T.TrustList }>(
+          'publish_trust_list',
+          [{ id: [], name: 'Reviewers', description: '', members: [builder.principal] }],
+          testBuilder('list owner').principal,
+        ),
+      ).id;
       await registry.settle();
       const asks: [string, unknown[]][] = [
         ['get_proposal_summary', [130000n]],
@@ -67,6 +75,11 @@ describe('the Candid contract', () => {
         ],
         ['get_attestation', [1n]],
         ['get_builder', [{ builder: builder.principal, cursor: [], limit: [] }]],
+        // Trust lists and their scopes carry proofs too (additive: old clients skip them).
+        ['get_consensus', [{ proposal_id: 130000n, trust_list: [list] }]],
+        ['list_proposals', [{ cursor: [], limit: [], trust_list: [list] }]],
+        ['get_trust_list', [{ id: list, version: [] }]],
+        ['list_trust_lists', [{ cursor: [], limit: [] }]],
       ];
       for (const [method, args] of asks) {
         const func = now.get(method)!;

@@ -8,9 +8,10 @@ import type { Result } from '../src/core/errors';
 import type { OnChainProposalJson, RegistryLimitsJson } from '../src/core/records';
 import type { AttestationRenderer, SubmitReceipt } from '../src/core/registry';
 import { Registry } from '../src/core/registry';
-import { memoryTables } from '../src/core/tables';
+import { memoryTables, u64FromKey, u64Key } from '../src/core/tables';
+import type { RegistrySource } from '../src/certified/certified-state';
 import { COMMIT, GUESTOS_HASH, sign, type TestBuilder } from './builders';
-import type { UnsignedPredicate } from '@repro-registry/attestation';
+import { utf8Encode, type UnsignedPredicate } from '@repro-registry/attestation';
 
 /** 2025-11-24, after the test builds (2025-11-20). */
 export const T0 = 1_764_000_000_000_000_000n;
@@ -94,4 +95,21 @@ export function accepted(result: Result<SubmitReceipt>): SubmitReceipt {
 export function codeOf(result: Result<unknown>): string {
   if (result.ok) throw new Error('expected a refusal, got Ok');
   return result.error.code;
+}
+
+/** The registry as the certified state reads it; summaries as a marker (Candid is the wasm's). */
+export function certifiedSourceOf(r: Registry): RegistrySource {
+  return {
+    attestation: (id) => r.tables.attestations.get(u64Key(id)),
+    envelope: (id) => r.tables.envelopes.get(u64Key(id)),
+    proposal: (id) => r.proposal(id),
+    summaryMessage: (id) => {
+      const s = r.summary(id);
+      return s.ok ? utf8Encode(`summary ${id} of ${s.value.record.attestationCount}`) : null;
+    },
+    attestationCount: () => r.stats().attestations,
+    proposalIds: () =>
+      r.tables.proposals.keys(0, r.tables.proposals.len()).map((k) => u64FromKey(k)),
+    confirmedProposalCount: () => r.stats().proposals,
+  };
 }

@@ -156,11 +156,8 @@ export async function connectRegistry(args: {
     submit: (envelope) => call(() => registry.submit(envelope)),
     proposalSummary: (id, trustList) =>
       call(() =>
-        registry.getProposalSummary(id, {
-          trustList: trustList ?? null,
-          // A trust list's consensus is not certified (only the count over everyone is).
-          verify: trustList === null || trustList === undefined,
-        }),
+        // Verified, a trust list's consensus too (`scoped/<list>/<id>` in the witness).
+        registry.getProposalSummary(id, { trustList: trustList ?? null }),
       ),
     listProposals: (a) => plain(() => registry.listProposals(a)),
     getAttestation: (id) => call(() => registry.getAttestation(id)),

@@ -31,6 +31,7 @@ import { LogErrorCode, type Checked } from '@repro-registry/transparency-log';
 
 import type { VerifyContext } from './verify';
 import { verifyAttestations, verifySummaries, type VerifiedRead } from './verify-reads';
+import { verifyTrustLists } from './verify-trust-lists';
 
 export type * from '@repro-registry/registry-api';
 export {
@@ -141,7 +142,7 @@ export type Result<T> =
 /**
  * How a read is checked. Reads are verified by default (certificate under the root key, fresh
  * within 5 minutes, the witness holding exactly what the answer returns); `verify: false` is the
- * caller saying it must do without (e.g. a trust list's consensus, which is not certified).
+ * caller saying it must do without (e.g. talking to a registry from before these proofs).
  */
 export interface ReadOptions {
   verify?: boolean;
@@ -296,17 +297,16 @@ export interface RegistryClient {
   submit(envelope: Uint8Array): Promise<Result<T.SubmitReceipt>>;
   /**
    * Consensus over everyone, or over one trust list's builders when `trustList` is given.
-   * Verified (see `ReadOptions`); a trust list's consensus is not certified: read it with
-   * `verify: false`. An answer that fails verification throws `RegistryCallError` (`untrusted`,
-   * with `verification`).
+   * Verified (see `ReadOptions`), the scope included: an answer that fails verification, or
+   * counts another scope, throws `RegistryCallError` (`untrusted`, with `verification`).
    */
   getProposalSummary(
     proposalId: bigint,
     options?: { trustList?: bigint | null } & ReadOptions,
   ): Promise<Result<T.ProposalSummary>>;
   /**
-   * Confirmed proposals newest first, every summary verified (over everyone; with a trust list
-   * only `verify: false`); throws `RegistryCallError` (TRUST_LIST_NOT_FOUND) for an unknown list.
+   * Confirmed proposals newest first, every summary verified (over everyone or the trust list
+   * asked for); throws `RegistryCallError` (TRUST_LIST_NOT_FOUND) for an unknown list.
    */
   listProposals(
     args?: {
@@ -348,8 +348,12 @@ export interface RegistryClient {
     description: string;
     members: (Principal | string)[];
   }): Promise<Result<T.TrustList>>;
-  getTrustList(args: { id: bigint; version?: number }): Promise<Result<T.TrustList>>;
-  listTrustLists(args?: { cursor?: bigint; limit?: number }): Promise<T.TrustListPage>;
+  /** A list's version (the newest by default) with its members, status and newest verified. */
+  getTrustList(args: { id: bigint; version?: number } & ReadOptions): Promise<Result<T.TrustList>>;
+  /** Every list on the page verified (`total`, `next_cursor` are not certified). */
+  listTrustLists(
+    args?: { cursor?: bigint; limit?: number } & ReadOptions,
+  ): Promise<T.TrustListPage & { verified?: VerifiedRead }>;
 }
 
 export async function createRegistryClient(
@@ -406,7 +410,7 @@ export async function createRegistryClient(
           : actor.get_consensus({ proposal_id: id, trust_list: [trustList] });
       if (options.verify === false) return call(async () => unwrap(await read()));
       const { answer, verified } = await reads.verified(`proposal ${id}`, read, (r, context) =>
-        'Ok' in r ? verifySummaries(context, [r.Ok], r.Ok.certified) : null,
+        'Ok' in r ? verifySummaries(context, [r.Ok], r.Ok.certified, trustList) : null,
       );
       return withProof(unwrap(answer), verified);
     },
@@ -419,7 +423,7 @@ export async function createRegistryClient(
         });
       if (args.verify === false) return call(read);
       const { answer, verified } = await reads.verified('proposal list', read, (page, context) =>
-        verifySummaries(context, page.proposals, page.certified),
+        verifySummaries(context, page.proposals, page.certified, args.trustList ?? null),
       );
       return { ...answer, verified };
     },
@@ -500,12 +504,23 @@ export async function createRegistryClient(
           }),
         ),
       ),
-    getTrustList: (args) =>
-      call(async () =>
-        unwrap(await actor.get_trust_list({ id: args.id, version: opt(args.version) })),
-      ),
-    listTrustLists: (args = {}) =>
-      call(() => actor.list_trust_lists({ cursor: opt(args.cursor), limit: opt(args.limit) })),
+    getTrustList: async (args) => {
+      const read = () => actor.get_trust_list({ id: args.id, version: opt(args.version) });
+      if (args.verify === false) return call(async () => unwrap(await read()));
+      const { answer, verified } = await reads.verified(`trust list ${args.id}`, read, (r, c) =>
+        'Ok' in r ? verifyTrustLists(c, [r.Ok], r.Ok.certified) : null,
+      );
+      return withProof(unwrap(answer), verified);
+    },
+    listTrustLists: async (args = {}) => {
+      const read = () =>
+        actor.list_trust_lists({ cursor: opt(args.cursor), limit: opt(args.limit) });
+      if (args.verify === false) return call(read);
+      const { answer, verified } = await reads.verified('trust lists', read, (page, c) =>
+        verifyTrustLists(c, page.trust_lists, page.certified),
+      );
+      return { ...answer, verified };
+    },
   };
 }
 
@@ -524,8 +539,10 @@ export {
   verifyAttestations,
   verifyAttestationsEach,
   verifySummaries,
+  verifySummariesEach,
 } from './verify-reads';
-export type { AttestationOutcome, VerifiedRead } from './verify-reads';
+export type { AttestationOutcome, SummaryOutcome, VerifiedRead } from './verify-reads';
+export { verifyTrustLists } from './verify-trust-lists';
 export type { CertifiedSummaryOutcome } from './verify-batch';
 export {
   describeReadFailure,

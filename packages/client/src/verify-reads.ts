@@ -4,7 +4,7 @@
  * the certificate under the root key and fresh (`verifyCertified`), and each value returned
  * hashed exactly as the registry certifies it and found in the witness —
  * - a summary: SHA-256 of the Candid message of `(ProposalSummary)` without `certified`, at
- *   `proposal/<id>`;
+ *   `proposal/<id>` (everyone) or `scoped/<trust list id>/<id>` (one trust list's builders);
  * - an attestation: SHA-256 of its record text (id, proposal, builder, SHA-256 of the
  *   envelope, submission time, supersession, hidden mark), at `attestation/<id>`.
  * What the proofs do not cover is said where it is: a page's `total` and `next_cursor`, an
@@ -12,7 +12,7 @@
  * profile are not certified.
  */
 import { bytesToHex, parseAttestation, sha256 } from '@repro-registry/attestation';
-import { lookupPath, type Label } from '@repro-registry/certification';
+import { lookupPath, lookupSubtree, type Label } from '@repro-registry/certification';
 import {
   LABELS,
   LogErrorCode,
@@ -34,18 +34,26 @@ export interface VerifiedRead {
   witness: Uint8Array;
 }
 
-/** `certified` of an answer: absent means unverifiable (an update, a trust-list scope). */
-type Certification = [] | [T.ReadCertification];
+/** `certified` of an answer: absent means unverifiable (an update). */
+export type Certification = [] | [T.ReadCertification];
 
-async function checkedCertification(
+/** The certificate checked, and the certified value at a path (hex; null when not shown). */
+export async function checkedCertification(
   context: VerifyContext,
   certified: Certification,
-): Promise<Checked<{ read: VerifiedRead; certifiedHash: (path: Label[]) => string | null }>> {
+): Promise<
+  Checked<{
+    read: VerifiedRead;
+    certifiedHash: (path: Label[]) => string | null;
+    /** The witness proves nothing is at `path`. */
+    absent: (path: Label[]) => boolean;
+  }>
+> {
   const proof = certified[0];
   if (proof === undefined) {
     return refuse(
       LogErrorCode.CERTIFICATE_INVALID,
-      'the answer carries no certification (an update call, or a trust-list scope, which is not certified)',
+      'the answer carries no certification (an update call, or a registry from before it proved this read)',
     );
   }
   const checked = await verifyCertified(context, {
@@ -62,28 +70,85 @@ async function checkedCertification(
         const r = lookupPath(tree, path);
         return r.status === 'found' ? bytesToHex(r.value) : null;
       },
+      absent: (path) => lookupSubtree(tree, path).status === 'absent',
     },
   };
 }
 
-/** Proposal summaries (over everyone) against the answer's certification. */
+/**
+ * Where a summary is certified: `proposal/<id>` over everyone, `scoped/<list id>/<id>` over a
+ * trust list's builders (its scope says which).
+ */
+function summaryPath(summary: T.ProposalSummary): Label[] {
+  const list = summary.scope.trust_list[0];
+  const id = u64Label(summary.proposal_id);
+  return list === undefined ? [LABELS.proposal, id] : [LABELS.scoped, u64Label(list.id), id];
+}
+
+/** What a reader may believe about one summary of a verified answer. */
+export type SummaryOutcome = AttestationOutcome;
+
+/**
+ * Each summary against the answer's certification, on its own (a page shows the rest and flags
+ * a forged one); refused as a whole only when the certificate or witness fails. `trustList`: the
+ * scope asked for (null: everyone) — a summary of another scope fails, even a certified one.
+ */
+export async function verifySummariesEach(
+  context: VerifyContext,
+  summaries: readonly T.ProposalSummary[],
+  certified: Certification,
+  trustList?: bigint | null,
+): Promise<Checked<{ read: VerifiedRead; outcomes: Map<bigint, SummaryOutcome> }>> {
+  const checked = await checkedCertification(context, certified);
+  if (!checked.ok) return checked;
+  const outcomes = new Map<bigint, SummaryOutcome>();
+  for (const summary of summaries) {
+    const scope = summary.scope.trust_list[0]?.id ?? null;
+    const failed = (message: string) =>
+      outcomes.set(summary.proposal_id, {
+        status: 'failed',
+        code: LogErrorCode.WITNESS_MISMATCH,
+        message,
+      });
+    if (trustList !== undefined && scope !== trustList) {
+      failed(
+        `the summary of proposal ${summary.proposal_id} counts ${scope === null ? 'everyone' : `trust list ${scope}`}, not ${trustList === null ? 'everyone' : `trust list ${trustList}`}`,
+      );
+      continue;
+    }
+    const hash = checked.value.certifiedHash(summaryPath(summary));
+    if (hash === null || hash !== bytesToHex(sha256(certifiedSummaryMessage(summary)))) {
+      failed(`the summary of proposal ${summary.proposal_id} is not the certified one`);
+      continue;
+    }
+    outcomes.set(summary.proposal_id, { status: 'verified' });
+  }
+  return { ok: true, value: { read: checked.value.read, outcomes } };
+}
+
+/**
+ * Proposal summaries against the answer's certification: refused if any one is not certified.
+ * Over everyone or a trust list, as each summary's scope says; `trustList` (null: everyone) also
+ * requires that scope.
+ */
 export async function verifySummaries(
   context: VerifyContext,
   summaries: readonly T.ProposalSummary[],
   certified: Certification,
+  trustList?: bigint | null,
 ): Promise<Checked<VerifiedRead>> {
-  const checked = await checkedCertification(context, certified);
-  if (!checked.ok) return checked;
-  for (const summary of summaries) {
-    const hash = checked.value.certifiedHash([LABELS.proposal, u64Label(summary.proposal_id)]);
-    if (hash === null || hash !== bytesToHex(sha256(certifiedSummaryMessage(summary)))) {
-      return refuse(
-        LogErrorCode.WITNESS_MISMATCH,
-        `the summary of proposal ${summary.proposal_id} is not the certified one`,
-      );
-    }
+  const each = await verifySummariesEach(context, summaries, certified, trustList);
+  return allVerified(each);
+}
+
+function allVerified(
+  each: Checked<{ read: VerifiedRead; outcomes: Map<bigint, AttestationOutcome> }>,
+): Checked<VerifiedRead> {
+  if (!each.ok) return each;
+  for (const outcome of each.value.outcomes.values()) {
+    if (outcome.status === 'failed') return refuse(outcome.code, outcome.message);
   }
-  return { ok: true, value: checked.value.read };
+  return { ok: true, value: each.value.read };
 }
 
 /** The record text the registry certifies for an attestation (`attestation/<id>`). */
@@ -158,10 +223,5 @@ export async function verifyAttestations(
   certified: Certification,
   proposalId?: bigint,
 ): Promise<Checked<VerifiedRead>> {
-  const each = await verifyAttestationsEach(context, attestations, certified, proposalId);
-  if (!each.ok) return each;
-  for (const outcome of each.value.outcomes.values()) {
-    if (outcome.status === 'failed') return refuse(outcome.code, outcome.message);
-  }
-  return { ok: true, value: each.value.read };
+  return allVerified(await verifyAttestationsEach(context, attestations, certified, proposalId));
 }

@@ -8,6 +8,10 @@
  *   proposal/<id>         SHA-256 of the Candid message of the proposal's current summary
  *                         (everyone counted), as `get_certified_summary` returns it
  *   attestation/<id>      SHA-256 of the attestation's record text (below)
+ *   trust_list/<id>/<version>/record, …/members, trust_list/<id>/status
+ *                         SHA-256 of a trust list version's texts (`trust-list-records.ts`)
+ *   scoped/<list id>/<id> SHA-256 of the Candid message of the proposal's summary counted over
+ *                         the trust list's builders (as `proposal/<id>` for everyone)
  *
  * `<id>` is the u64 id as 8 bytes big endian (labels then sort numerically).
  */
@@ -21,6 +25,13 @@ export const LABELS = {
   attestation: 'attestation',
   /** The number of proposals the registry confirmed (what its proposal list counts). */
   proposalCount: 'proposal_count',
+  /** Trust lists: each version's record and members, each list's counting status. */
+  trustList: 'trust_list',
+  record: 'record',
+  members: 'members',
+  status: 'status',
+  /** Summaries counted over one trust list's builders: `scoped/<list id>/<proposal id>`. */
+  scoped: 'scoped',
 } as const;
 
 export function u64Label(value: bigint | number): Uint8Array {

@@ -22,3 +22,9 @@ export {
 export type { CheckpointBody, CheckpointSignature, ParsedCheckpoint } from './checkpoint';
 export { LABELS, attestationRecordBytes, u64FromLabel, u64Label } from './certified';
 export type { CertifiedAttestation } from './certified';
+export {
+  trustListMembersBytes,
+  trustListStatusBytes,
+  trustListVersionBytes,
+} from './trust-list-records';
+export type { CertifiedTrustListVersion } from './trust-list-records';

@@ -30,12 +30,42 @@ export class ReadProofs {
     );
   }
 
+  /** Proof of proposals' summaries counted over one trust list (`scoped/<list>/<id>`). */
+  scopedSummaries(listId: bigint, proposalIds: readonly bigint[]): Proof {
+    const list = u64Label(listId);
+    return this.provePaths(proposalIds.map((id) => [LABELS.scoped, list, u64Label(id)]));
+  }
+
+  /**
+   * Proof of trust lists as answered: the version's record (and members, for `get_trust_list`),
+   * the list's status, and that the newest version is the newest (`<newest + 1>` absent).
+   */
+  trustLists(
+    lists: readonly { id: bigint; version: number; newest: number; members: boolean }[],
+  ): Proof {
+    const paths: Label[][] = [];
+    for (const l of lists) {
+      const id = u64Label(l.id);
+      const version = u64Label(l.version);
+      paths.push([LABELS.trustList, id, version, LABELS.record]);
+      if (l.members) paths.push([LABELS.trustList, id, version, LABELS.members]);
+      if (l.newest !== l.version)
+        paths.push([LABELS.trustList, id, u64Label(l.newest), LABELS.record]);
+      paths.push([LABELS.trustList, id, u64Label(l.newest + 1)]);
+      paths.push([LABELS.trustList, id, LABELS.status]);
+    }
+    return this.provePaths(paths);
+  }
+
   private prove(family: Label, labels: readonly Uint8Array[]): Proof {
+    return this.provePaths(labels.map((label) => [family, label]));
+  }
+
+  private provePaths(paths: readonly Label[][]): Proof {
     // Updates have no certificate: nothing a reader could check, so no witness is built.
     const certificate = dataCertificate();
     if (certificate === undefined) return [];
-    const paths: Label[][] = [[LABELS.log]];
-    for (const label of labels) paths.push([family, label]);
-    return [{ certificate, witness: encodeHashTree(this.state.witness(pathRequestOf(paths))) }];
+    const request = pathRequestOf([[LABELS.log], ...paths]);
+    return [{ certificate, witness: encodeHashTree(this.state.witness(request)) }];
   }
 }

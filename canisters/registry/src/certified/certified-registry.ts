@@ -34,6 +34,7 @@ import { CertifiedHttp } from './certified-http';
 import { CertifiedState, type RegistrySource } from './certified-state';
 import { registryRoutes } from './http-routes';
 import { CERTIFIED_TREE_MEMORY_ID, LOG_MEMORY_ID, stableNodeStore } from './stable';
+import { scopeSourceOf } from './scope-source';
 
 /** A certification message stops taking notes past this many instructions (limit: 40 B). */
 const CERTIFY_BUDGET = 20_000_000_000n;
@@ -46,15 +47,17 @@ const LOG_PATH: Label[] = [LABELS.log];
 const COUNT_PATH: Label[] = [LABELS.proposalCount];
 
 export class CertifiedRegistry {
-  readonly state = new CertifiedState(
-    stableNodeStore(LOG_MEMORY_ID),
-    stableNodeStore(CERTIFIED_TREE_MEMORY_ID),
-  );
+  readonly state: CertifiedState;
 
   /** The JSON API's and badges' certified answers (HTTP certification v2). */
   readonly http: CertifiedHttp;
 
   constructor(private readonly registry: Registry) {
+    this.state = new CertifiedState(
+      stableNodeStore(LOG_MEMORY_ID),
+      stableNodeStore(CERTIFIED_TREE_MEMORY_ID),
+      scopeSourceOf(registry),
+    );
     this.http = new CertifiedHttp(
       this.state.logStore,
       this.state.tree,

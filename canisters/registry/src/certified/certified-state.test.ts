@@ -5,27 +5,18 @@ import { utf8Encode } from '@repro-registry/attestation';
 import { describe, expect, it } from 'vitest';
 
 import { predicate, testBuilder } from '../../test/builders';
-import { T0, accepted, confirm, newRegistry, submit } from '../../test/core-support';
+import {
+  T0,
+  accepted,
+  certifiedSourceOf,
+  confirm,
+  newRegistry,
+  submit,
+} from '../../test/core-support';
 import type { Registry } from '../core/registry';
-import { u64FromKey, u64Key } from '../core/tables';
-import { CertifiedState, type RegistrySource } from './certified-state';
+import { CertifiedState } from './certified-state';
 
-/** The registry as the certified state reads it; summaries as a marker (Candid is the wasm's). */
-function sourceOf(r: Registry): RegistrySource {
-  return {
-    attestation: (id) => r.tables.attestations.get(u64Key(id)),
-    envelope: (id) => r.tables.envelopes.get(u64Key(id)),
-    proposal: (id) => r.proposal(id),
-    summaryMessage: (id) => {
-      const s = r.summary(id);
-      return s.ok ? utf8Encode(`summary ${id} of ${s.value.record.attestationCount}`) : null;
-    },
-    attestationCount: () => r.stats().attestations,
-    proposalIds: () =>
-      r.tables.proposals.keys(0, r.tables.proposals.len()).map((k) => u64FromKey(k)),
-    confirmedProposalCount: () => r.stats().proposals,
-  };
-}
+const sourceOf = certifiedSourceOf;
 
 const CONTROLLER = {
   principal: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),

@@ -32,6 +32,7 @@ import {
 } from '@repro-registry/transparency-log';
 
 import type { AttestationRecordJson, ProposalRecordJson } from '../core/records';
+import { ScopedCertification, type ScopeSource } from './certified-scopes';
 
 /** What the certified state reads from the registry. */
 export interface RegistrySource {
@@ -100,14 +101,21 @@ function proposalFields(
 export class CertifiedState {
   readonly log: TransparencyLog;
   readonly tree: StoredLabeledTree;
+  /** Trust lists and their summaries (`certified-scopes.ts`); absent in tests without them. */
+  readonly scopes: ScopedCertification | undefined;
 
   constructor(
     /** Also holds the records of other certified parts (`certified-http.ts`: 'H', 'W', 'R'). */
     readonly logStore: NodeStore,
     treeStore: NodeStore,
+    scopeSource?: ScopeSource,
   ) {
     this.log = new TransparencyLog(logStore);
     this.tree = new StoredLabeledTree(treeStore);
+    this.scopes =
+      scopeSource === undefined
+        ? undefined
+        : new ScopedCertification(logStore, this.tree, scopeSource);
   }
 
   private state(): State {
@@ -122,7 +130,7 @@ export class CertifiedState {
   /** Whether notes wait for `certify`. */
   hasWork(): boolean {
     const s = this.state();
-    return s.head < s.tail || s.backfill !== null;
+    return s.head < s.tail || s.backfill !== null || this.scopes?.hasWork() === true;
   }
 
   private push(note: Note): void {
@@ -206,7 +214,8 @@ export class CertifiedState {
    * acceptance followed by what happened to it (superseded, hidden).
    */
   startBackfill(source: RegistrySource): void {
-    if (this.log.size > 0 || this.hasWork()) return;
+    const queued = this.state();
+    if (this.log.size > 0 || queued.head < queued.tail || queued.backfill !== null) return;
     for (const id of source.proposalIds()) {
       const proposal = source.proposal(id);
       // The time of the read the data came from: the leaves depend on the data alone.
@@ -255,6 +264,7 @@ export class CertifiedState {
 
     for (const id of attestations) this.certifyAttestation(source, id);
     for (const id of proposals) this.certifySummary(source, id);
+    if (state.backfill === null) this.scopes?.certify(proposals, more);
     this.tree.set([LABELS.log, LABELS.size], u64Label(this.log.size));
     this.tree.set([LABELS.log, LABELS.root], this.log.root());
     this.tree.set([LABELS.proposalCount], u64Label(source.confirmedProposalCount()));

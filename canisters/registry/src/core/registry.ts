@@ -46,6 +46,7 @@ import {
   listTrustLists,
   processTrustListWork,
   publishTrustList,
+  type TrustListChanges,
 } from './trust-lists';
 
 export type { Caller } from './moderation';
@@ -57,7 +58,7 @@ export type { SubmitReceipt } from './submission';
 export type { AttestationRenderer, AttestationView, RenderedAttestation } from './store';
 export { RERENDER_PER_MESSAGE, emptySync } from './store';
 export { rateLimitOf } from './rate-limit';
-export type { TrustListView } from './trust-lists';
+export type { TrustListChanges, TrustListView } from './trust-lists';
 export type { EventJson, EventPage } from './events';
 
 /** Seconds between refreshes of open proposals unless init arguments say otherwise. */
@@ -144,8 +145,8 @@ export class Registry extends RegistryStore {
     );
   }
 
-  processTrustListWork(budget?: number): boolean {
-    return processTrustListWork(this, budget);
+  processTrustListWork(budget?: number, changes?: TrustListChanges): boolean {
+    return processTrustListWork(this, budget, changes);
   }
 
   // ---------------------------------------------------------------- events (issue 12)

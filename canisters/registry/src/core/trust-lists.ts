@@ -256,23 +256,36 @@ function counts(list: TrustListJson, version: number, index: number): boolean {
 }
 
 /**
+ * What list upkeep changed for readers (the certified state re-certifies it): a proposal whose
+ * counted standings changed, a list whose counted version or counting changed.
+ */
+export interface TrustListChanges {
+  proposal(id: bigint): void;
+  list(id: bigint): void;
+}
+
+const NO_CHANGES: TrustListChanges = { proposal: () => {}, list: () => {} };
+
+/**
  * Brings the trust lists up to date with queued standing changes and continues list jobs, about
  * `budget` work units in all. Returns whether work remains.
  */
 export function processTrustListWork(
   store: RegistryStore,
   budget = LIST_WORK_PER_MESSAGE,
+  changes: TrustListChanges = NO_CHANGES,
 ): boolean {
   let work = 0;
   while (work < budget) {
     const [key] = store.tables.listQueue.keys(0, 1);
     if (key === undefined) break;
     work += applyQueuedStanding(store, key);
+    changes.proposal(u64FromKey(key));
   }
   const meta = store.meta();
   for (const id of [...(meta.listJobs ?? [])]) {
     while (work < budget) {
-      const step = stepJob(store, BigInt(id));
+      const step = stepJob(store, BigInt(id), changes);
       if (step === null) break;
       work += step;
     }
@@ -308,7 +321,7 @@ function applyQueuedStanding(store: RegistryStore, key: Uint8Array): number {
 }
 
 /** One member of a list's job; null when the list has no job. Returns the work done. */
-function stepJob(store: RegistryStore, id: bigint): number | null {
+function stepJob(store: RegistryStore, id: bigint, changes: TrustListChanges): number | null {
   const list = store.tables.trustLists.get(listKey(id));
   const job = list?.job ?? null;
   if (list === undefined || job === null) {
@@ -347,6 +360,7 @@ function stepJob(store: RegistryStore, id: bigint): number | null {
     job.member += 1;
   }
   if (job.member >= members.length) {
+    changes.list(id); // the counted version, or counting, changes
     if (job.phase === 'build') {
       const previous = list.readyVersion;
       list.readyVersion = job.version;

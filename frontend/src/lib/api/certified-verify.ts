@@ -4,6 +4,7 @@
  * the page's model.
  */
 import {
+  RegistryCallError,
   verifyCertifiedSummaries,
   verifyCheckpoint,
   verifyConsistencyProof,
@@ -59,6 +60,37 @@ export async function checkSummaries(
     );
   }
   return out;
+}
+
+/**
+ * Summaries over a trust list, each read with its proof and verified by the client (which reads
+ * a lagging witness again); an answer that fails is `failed` with the client's code, an `Err`
+ * (a proposal the registry does not list) `absent`.
+ */
+export async function checkScopedSummaries(
+  c: RegistryClient,
+  trustList: bigint,
+  ids: readonly bigint[],
+): Promise<Map<bigint, CertifiedSummary>> {
+  const outcomes = await Promise.all(
+    ids.map(async (id): Promise<[bigint, CertifiedSummary]> => {
+      try {
+        const read = await c.getProposalSummary(id, { trustList });
+        return [
+          id,
+          read.ok
+            ? { status: 'verified', summary: toProposalSummary(read.value) }
+            : { status: 'absent' },
+        ];
+      } catch (e) {
+        if (e instanceof RegistryCallError && e.verification !== null) {
+          return [id, { status: 'failed', ...e.verification }];
+        }
+        throw e;
+      }
+    }),
+  );
+  return new Map(outcomes);
 }
 
 export async function checkCheckpoint(

@@ -35,6 +35,15 @@ export type Consistency =
 
 export interface CertifiedApi {
   summaries(ids: readonly bigint[]): Promise<Map<bigint, CertifiedSummary>>;
+  /**
+   * The summaries counted over a trust list's builders, each with its proof
+   * (`scoped/<list>/<id>`). A witness that does not match is read again a few times
+   * (certification follows an update), then reported as failed.
+   */
+  scopedSummaries(
+    trustList: bigint,
+    ids: readonly bigint[],
+  ): Promise<Map<bigint, CertifiedSummary>>;
   /** Throws an ApiError `verification_failed` when the checkpoint does not verify. */
   checkpoint(): Promise<VerifiedCheckpoint>;
   /** Whether the log with `saved` (size ≥ 1) is a prefix of the certified log now. */
@@ -67,6 +76,7 @@ export function createCertifiedApi(args: {
         }
         return out;
       }),
+    scopedSummaries: (trustList, ids) => run((c, v) => v.checkScopedSummaries(c, trustList, ids)),
     checkpoint: () => run(async (c, v) => v.checkCheckpoint(c, await c.actor.get_checkpoint())),
     consistency: (saved) =>
       run(async (c, v) => {

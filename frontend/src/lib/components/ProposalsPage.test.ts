@@ -11,6 +11,7 @@ import {
   onChainProposal,
   testBuilder,
 } from '../test-support/fixtures';
+import type { ProposalSummary } from '../model/types';
 import { MemoryRegistry } from '../test-support/memory-registry';
 import { all, render } from '../test-support/render';
 import ProposalsPage from './ProposalsPage.svelte';
@@ -87,6 +88,15 @@ const badges = (target: HTMLElement) =>
     ];
   });
 
+/** A node's lie: seven more builders in every hash group. */
+const inflated = (s: ProposalSummary): ProposalSummary => ({
+  ...s,
+  artifacts: s.artifacts.map((a) => ({
+    ...a,
+    hashGroups: a.hashGroups.map((g) => ({ ...g, builderCount: g.builderCount + 7 })),
+  })),
+});
+
 describe('ProposalsPage', () => {
   it('lists proposals newest first with their consensus badges', async () => {
     const { target } = show(seeded());
@@ -117,13 +127,7 @@ describe('ProposalsPage', () => {
   it('draws badges from the certified summaries, never from the unchecked list', async () => {
     const registry = seeded();
     // The list's (unchecked) summaries inflate every hash group; the certified ones are honest.
-    registry.tamperSummary = (s) => ({
-      ...s,
-      artifacts: s.artifacts.map((a) => ({
-        ...a,
-        hashGroups: a.hashGroups.map((g) => ({ ...g, builderCount: g.builderCount + 7 })),
-      })),
-    });
+    registry.tamperSummary = inflated;
     const { target } = show(registry);
     await vi.waitFor(() =>
       expect(badges(target).find(([id]) => id === '101')).toEqual([
@@ -178,16 +182,37 @@ describe('ProposalsPage', () => {
       'CodeGov',
       builders.slice(0, 3).map((b) => b.principal),
     );
+    // The list's (unchecked) scoped summaries inflate every hash group: the badges come from the
+    // list's certified summaries (`scoped/<list>/<id>`) only.
+    registry.tamperSummary = inflated;
     const { target } = show(registry, '', list.id);
     await vi.waitFor(() => expect(all(target, '[data-proposal-id]')).toHaveLength(5));
-    expect(badges(target)).toEqual([
-      ['104', 'none', 'no reproduction yet on list CodeGov; 0 in all'],
-      ['103', 'bad', '2 agree on another hash on list CodeGov; 0 in all'],
-      ['102', 'good', 'reproduced · 3 builders on list CodeGov; 3 in all'],
-      ['101', 'good', 'reproduced · 3 builders on list CodeGov; 5 in all'],
-      ['100', 'good', 'reproduced · 3 builders on list CodeGov; 3 in all'],
-    ]);
+    await vi.waitFor(() =>
+      expect(badges(target)).toEqual([
+        ['104', 'none', 'no reproduction yet on list CodeGov; 0 in all'],
+        ['103', 'bad', '2 agree on another hash on list CodeGov; 0 in all'],
+        ['102', 'good', 'reproduced · 3 builders on list CodeGov; 3 in all'],
+        ['101', 'good', 'reproduced · 3 builders on list CodeGov; 5 in all'],
+        ['100', 'good', 'reproduced · 3 builders on list CodeGov; 3 in all'],
+      ]),
+    );
     expect(registry.calls).toContain('listProposals');
+    expect(registry.calls).toContain('scopedSummaries');
+    expect(all(target, '[data-proposal-id] [data-certified="verified"]')).toHaveLength(5);
+  });
+
+  it('says "failed verification" when a trust list’s certified summary fails', async () => {
+    const registry = seeded();
+    const list = registry.addTrustList('CodeGov', [builders[0].principal]);
+    registry.certified.failing = 'CERTIFICATE_INVALID';
+    const { target } = show(registry, '', list.id);
+    await vi.waitFor(() => expect(all(target, '[data-certified-failed]')).toHaveLength(5));
+    expect(badges(target).map(([, tone, text]) => [tone, text])).toEqual(
+      Array.from({ length: 5 }, () => ['bad', 'failed verification']),
+    );
+    expect(target.querySelector('[data-certified-problems]')?.textContent).toContain(
+      'CERTIFICATE_INVALID',
+    );
   });
 
   it('filters by id or commit prefix as the reader types', async () => {

@@ -1,6 +1,7 @@
 /**
  * The list page's badges from certified data: for the proposals shown, their summaries as the
- * registry certified them, verified in this browser (one certificate per batch). A proposal is
+ * registry certified them, verified in this browser — over everyone (one certificate per batch)
+ * or over the trust list chosen (`scoped/<list>/<id>`, one proof per summary). A proposal is
  * read again when the list says it changed. What failed verification is kept as such: the
  * badge says "failed verification", never the unchecked number.
  */
@@ -28,7 +29,11 @@ export class CertifiedSummaries {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
 
-  constructor(private readonly api: CertifiedApi) {}
+  constructor(
+    private readonly api: CertifiedApi,
+    /** Count only this trust list's builders (null: everyone). */
+    private readonly trustList: bigint | null = null,
+  ) {}
 
   get(proposalId: bigint): CertifiedBadgeSource {
     return this.known.get(proposalId) ?? { status: 'loading' };
@@ -46,11 +51,25 @@ export class CertifiedSummaries {
   async request(proposals: readonly ProposalSummary[], attempt = 0): Promise<void> {
     const stale = proposals.filter((p) => this.readFor.get(p.proposalId) !== versionOf(p));
     if (stale.length === 0) return;
+    const mismatched = new Set<bigint>();
     for (const p of stale) this.readFor.set(p.proposalId, versionOf(p));
     const ids = stale.map((p) => p.proposalId);
     try {
-      const outcomes = await this.api.summaries(ids);
-      for (const id of ids) this.known.set(id, outcomes.get(id) ?? { status: 'loading' });
+      const outcomes =
+        this.trustList === null
+          ? await this.api.summaries(ids)
+          : await this.api.scopedSummaries(this.trustList, ids);
+      for (const id of ids) {
+        const outcome = outcomes.get(id) ?? { status: 'loading' };
+        // A scoped summary is proven by the answer's own witness, which lags an update (the
+        // client read it again already): read again later before calling it failed.
+        if (this.trustList !== null && lagsBehind(outcome) && attempt < LAG_RETRIES) {
+          mismatched.add(id);
+          if (!this.known.has(id)) this.known.set(id, { status: 'loading' });
+        } else {
+          this.known.set(id, outcome);
+        }
+      }
     } catch (e) {
       const error = asApiError(e);
       for (const id of ids) {
@@ -63,6 +82,7 @@ export class CertifiedSummaries {
     const lagging = stale.filter((p) => {
       const s = this.known.get(p.proposalId);
       return (
+        mismatched.has(p.proposalId) ||
         s?.status === 'absent' ||
         (s?.status === 'verified' && versionOf(s.summary) !== versionOf(p))
       );
@@ -78,6 +98,10 @@ export class CertifiedSummaries {
     this.disposed = true;
     if (this.timer !== null) clearTimeout(this.timer);
   }
+}
+
+function lagsBehind(outcome: CertifiedBadgeSource): boolean {
+  return outcome.status === 'failed' && outcome.code === 'WITNESS_MISMATCH';
 }
 
 /** What changes when a proposal's attestations change (a certified summary may lag by one). */

@@ -17,7 +17,7 @@ export class MemoryCertified implements CertifiedApi {
   failing: string | null = null;
 
   constructor(
-    private readonly summaryOf: (id: bigint) => M.ProposalSummary | null,
+    private readonly summaryOf: (id: bigint, trustList?: bigint) => M.ProposalSummary | null,
     private readonly check: (call: string) => void,
     /** The proposals the registry confirmed (certified, as the real registry's tree does). */
     private readonly proposalCount: () => number = () => 0,
@@ -46,11 +46,23 @@ export class MemoryCertified implements CertifiedApi {
 
   async summaries(ids: readonly bigint[]): Promise<Map<bigint, CertifiedSummary>> {
     this.check('certifiedSummaries');
+    return this.answer(ids);
+  }
+
+  async scopedSummaries(
+    trustList: bigint,
+    ids: readonly bigint[],
+  ): Promise<Map<bigint, CertifiedSummary>> {
+    this.check('scopedSummaries');
+    return this.answer(ids, trustList);
+  }
+
+  private answer(ids: readonly bigint[], trustList?: bigint): Map<bigint, CertifiedSummary> {
     return new Map(
       ids.map((id): [bigint, CertifiedSummary] => {
         if (this.failing !== null)
           return [id, { status: 'failed', code: this.failing, message: 'the node lied' }];
-        const summary = this.summaryOf(id);
+        const summary = this.summaryOf(id, trustList);
         return [id, summary === null ? { status: 'absent' } : { status: 'verified', summary }];
       }),
     );

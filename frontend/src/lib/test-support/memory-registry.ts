@@ -37,7 +37,7 @@ export class MemoryRegistry implements RegistryApi {
   readonly calls: string[] = [];
   /** Certified reads (summaries everyone counts, the transparency log). */
   readonly certified = new MemoryCertified(
-    (id) => (this.proposals.has(id) ? this.honestSummary(id) : null),
+    (id, trustList) => (this.proposals.has(id) ? this.honestSummary(id, trustList) : null),
     (call) => this.check(call),
     () => this.proposals.size,
   );

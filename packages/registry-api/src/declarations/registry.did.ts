@@ -445,7 +445,7 @@ export interface ProposalPage {
   'total' : bigint,
   'next_cursor' : [] | [bigint],
   /**
-   * One proof for every summary on the page (over everyone only).
+   * One proof for every summary on the page (over everyone or the trust list asked for).
    */
   'certified' : [] | [ReadCertification],
   'proposals' : Array<ProposalSummary>,
@@ -483,7 +483,7 @@ export interface ProposalSummary {
    */
   'attestation_count' : bigint,
   /**
-   * get_proposal_summary, get_consensus over everyone: the proof of this summary.
+   * get_proposal_summary, get_consensus (over everyone or a trust list): the proof of this summary.
    */
   'certified' : [] | [ReadCertification],
   'superseded_count' : bigint,
@@ -530,9 +530,11 @@ export interface RateLimitSettings {
  * How a read is proven (docs/ARCHITECTURE.md, "Certified reads"): the IC certificate of the
  * canister's certified data and a witness (CBOR hash tree) pruned to `log` and what the reply
  * holds: `proposal/<id>` per summary (SHA-256 of the Candid message of (ProposalSummary) with
- * `certified` absent), `attestation/<id>` per attestation (SHA-256 of its record text: see
- * CertifiedAttestation). Present in query answers; absent in updates (no certificate there),
- * for trust-list scopes (not certified) and in the items of a page (the page carries one).
+ * `certified` absent), `scoped/<list id>/<id>` per summary counted over a trust list (the same
+ * hash), `attestation/<id>` per attestation (SHA-256 of its record text: see
+ * CertifiedAttestation), `trust_list/<id>/...` per trust list (its version's record and members,
+ * its status). Present in query answers; absent in updates (no certificate there) and in the
+ * items of a page (the page carries one).
  * Certification lags an update by one message: re-read when the witness does not match yet.
  */
 export interface ReadCertification {
@@ -626,12 +628,20 @@ export interface TrustList {
    * A version is being counted (or an old one removed).
    */
   'counting' : boolean,
+  /**
+   * get_trust_list: the proof of this version (see ReadCertification).
+   */
+  'certified' : [] | [ReadCertification],
   'latest_version' : number,
 }
 export interface TrustListPage {
   'total' : bigint,
   'trust_lists' : Array<TrustListSummary>,
   'next_cursor' : [] | [bigint],
+  /**
+   * One proof for every list on the page (each one's newest version and status).
+   */
+  'certified' : [] | [ReadCertification],
 }
 export interface TrustListRef {
   'id' : bigint,
@@ -1089,6 +1099,7 @@ export const TrustList = IDL.Record({
   'version' : IDL.Nat32,
   'counted_version' : IDL.Nat32,
   'counting' : IDL.Bool,
+  'certified' : IDL.Opt(ReadCertification),
   'latest_version' : IDL.Nat32,
 });
 export const HideAttestationRequest = IDL.Record({
@@ -1147,6 +1158,7 @@ export const TrustListPage = IDL.Record({
   'total' : IDL.Nat64,
   'trust_lists' : IDL.Vec(TrustListSummary),
   'next_cursor' : IDL.Opt(IDL.Nat64),
+  'certified' : IDL.Opt(ReadCertification),
 });
 export const PublishTrustListRequest = IDL.Record({
   'id' : IDL.Opt(IDL.Nat64),
@@ -1568,6 +1580,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'version' : IDL.Nat32,
     'counted_version' : IDL.Nat32,
     'counting' : IDL.Bool,
+    'certified' : IDL.Opt(ReadCertification),
     'latest_version' : IDL.Nat32,
   });
   const HideAttestationRequest = IDL.Record({
@@ -1626,6 +1639,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'total' : IDL.Nat64,
     'trust_lists' : IDL.Vec(TrustListSummary),
     'next_cursor' : IDL.Opt(IDL.Nat64),
+    'certified' : IDL.Opt(ReadCertification),
   });
   const PublishTrustListRequest = IDL.Record({
     'id' : IDL.Opt(IDL.Nat64),
