@@ -16,7 +16,7 @@ import {
   type ReadCertification,
 } from '@repro-registry/registry-api';
 
-import { PreEncoded, encodeValue, type Encodable } from './reply-encoder';
+import { PreEncoded, encodeValue, lebBytes, type Encodable } from './reply-encoder';
 import { candidDeployed, candidFamilies } from './replies-families';
 import { candidReleaseSources } from './replies-sources';
 import { viewOf } from './core/queries';
@@ -24,8 +24,6 @@ import { readRendering } from './core/store';
 import type { Consensus, VerdictCounts } from './core/consensus';
 import type { RegistryError } from './core/errors';
 import type { BuilderRecordJson, OnChainProposalJson, U64String } from './core/records';
-import { concatBytes } from '@noble/hashes/utils.js';
-import { lebEncode } from '@dfinity/candid';
 import type {
   AttestationView,
   ConsensusScope,
@@ -248,16 +246,14 @@ export function attestationReply(
 ): PreEncoded<C.Attestation> {
   const { bytes, envelopeOffset } = renderingOf(registry, idKey);
   const end = bytes.length - SUBMITTED_AT_BYTES;
-  return new PreEncoded<C.Attestation>(
-    concatBytes(
-      bytes.subarray(0, envelopeOffset),
-      lebEncode(envelope.length),
-      envelope,
-      bytes.subarray(envelopeOffset + 1, end),
-      proof,
-      bytes.subarray(end),
-    ),
-  );
+  return new PreEncoded<C.Attestation>([
+    bytes.subarray(0, envelopeOffset),
+    lebBytes(envelope.length),
+    envelope,
+    bytes.subarray(envelopeOffset + 1, end),
+    proof,
+    bytes.subarray(end),
+  ]);
 }
 
 function renderingOf(registry: Registry, idKey: Uint8Array): RenderedAttestation {

@@ -22,7 +22,31 @@ import { utf8Encode } from '@repro-registry/attestation';
  */
 export class PreEncoded<T> {
   declare private readonly encodes: T;
-  constructor(readonly bytes: Uint8Array) {}
+  /**
+   * The encoding in consecutive pieces (e.g. a stored rendering with an envelope spliced in):
+   * they are copied once, straight into the reply, instead of being joined first — in the
+   * interpreter every extra copy of a page's envelopes costs millions of instructions.
+   */
+  readonly chunks: readonly Uint8Array[];
+
+  constructor(bytes: Uint8Array | readonly Uint8Array[]) {
+    this.chunks = bytes instanceof Uint8Array ? [bytes] : bytes;
+  }
+
+  /** The encoding as one byte string. */
+  get bytes(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0];
+    const w = new Writer();
+    for (const chunk of this.chunks) w.raw(chunk);
+    return w.result();
+  }
+}
+
+/** The unsigned LEB128 encoding of a length (a safe integer). */
+export function lebBytes(n: number): Uint8Array {
+  const w = new Writer(8);
+  w.leb(n);
+  return w.result();
 }
 
 type Leaf = Uint8Array | Principal | bigint | number | string | boolean | null | undefined;
@@ -32,8 +56,12 @@ export type Encodable<T> =
   PreEncoded<T> | (T extends Leaf ? T : { [K in keyof T]: Encodable<T[K]> });
 
 class Writer {
-  bytes = new Uint8Array(1024);
+  bytes: Uint8Array;
   length = 0;
+
+  constructor(size = 1024) {
+    this.bytes = new Uint8Array(size);
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.bytes.length) return;
@@ -134,8 +162,9 @@ function compile(type: IDL.Type): Encoder {
   const withEncoded =
     (inner: Encoder): Encoder =>
     (w, value, onField) => {
-      if (value instanceof PreEncoded) w.raw(value.bytes);
-      else inner(w, value, onField);
+      if (value instanceof PreEncoded) {
+        for (const chunk of value.chunks) w.raw(chunk);
+      } else inner(w, value, onField);
     };
   if (type instanceof IDL.RecClass) {
     const inner = type.getType() as IDL.Type;
