@@ -42,13 +42,6 @@ export class PreEncoded<T> {
   }
 }
 
-/** The unsigned LEB128 encoding of a length (a safe integer). */
-export function lebBytes(n: number): Uint8Array {
-  const w = new Writer(8);
-  w.leb(n);
-  return w.result();
-}
-
 type Leaf = Uint8Array | Principal | bigint | number | string | boolean | null | undefined;
 
 /** A `T` to encode, any part of which may already be encoded. */
@@ -56,12 +49,8 @@ export type Encodable<T> =
   PreEncoded<T> | (T extends Leaf ? T : { [K in keyof T]: Encodable<T[K]> });
 
 class Writer {
-  bytes: Uint8Array;
+  bytes = new Uint8Array(1024);
   length = 0;
-
-  constructor(size = 1024) {
-    this.bytes = new Uint8Array(size);
-  }
 
   private room(n: number): void {
     if (this.length + n <= this.bytes.length) return;
