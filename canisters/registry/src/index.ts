@@ -378,12 +378,7 @@ export default class {
   @method('get_attestation')
   get_attestation(id: bigint): Result<PreEncoded<C.Attestation>> {
     return toResult(this.registry.attestationKey(id), (key) =>
-      attestationReply(
-        this.registry,
-        key,
-        undefined,
-        encodedProof(this.proofs.attestations([key])),
-      ),
+      attestationReply(this.registry, key, encodedProof(this.proofs.attestations([key]))),
     );
   }
 

@@ -10,7 +10,6 @@ import { base64Decode, base64Encode } from '@repro-registry/attestation';
 import type * as C from '@repro-registry/registry-api';
 import {
   Attestation as AttestationType,
-  AttestationWithoutProof,
   CERTIFIED_FIELD,
   ReadCertification as ReadCertificationType,
   type ReadCertification,
@@ -24,8 +23,6 @@ import { readRendering } from './core/store';
 import type { Consensus, VerdictCounts } from './core/consensus';
 import type { RegistryError } from './core/errors';
 import type { BuilderRecordJson, OnChainProposalJson, U64String } from './core/records';
-import { concatBytes } from '@noble/hashes/utils.js';
-import { lebEncode } from '@dfinity/candid';
 import type {
   AttestationView,
   ConsensusScope,
@@ -195,14 +192,14 @@ export function candidAttestation(v: AttestationView): C.Attestation {
 const NO_BYTES = new Uint8Array();
 
 /**
- * The registry's `AttestationRenderer`: an attestation's Candid bytes with an empty envelope,
- * and where that envelope's one length byte (0x00) sits.
+ * The registry's `AttestationRenderer`: an attestation's Candid bytes as a page replies with it
+ * (envelope included, no proof), and where its `envelope` field starts.
  */
 export function renderAttestation(view: AttestationView): RenderedAttestation {
   let envelopeOffset = -1;
   const { bytes } = encodeValue<C.Attestation>(
-    AttestationWithoutProof,
-    candidAttestation({ ...view, envelope: null }),
+    AttestationType,
+    candidAttestation(view),
     (name, offset) => {
       if (name === 'envelope') envelopeOffset = offset;
     },
@@ -211,10 +208,9 @@ export function renderAttestation(view: AttestationView): RenderedAttestation {
 }
 
 /**
- * Where an attestation's proof goes in its encoding: renderings are stored without `certified`
- * (`AttestationWithoutProof`), and Candid orders a record's fields by hash, which puts
- * `certified` just before `submitted_at`, the last field and a fixed 8 bytes. Checked here so
- * that a change of the record cannot silently misplace it.
+ * Where an attestation's proof goes in its encoding: Candid orders a record's fields by hash,
+ * which puts `certified` just before `submitted_at`, the last field and a fixed 8 bytes. Checked
+ * here so that a change of the record cannot silently misplace it.
  */
 const SUBMITTED_AT_BYTES = (() => {
   const fields = AttestationType._fields.map(([name]) => name);
@@ -234,30 +230,19 @@ export function encodedProof(certified: [] | [ReadCertification]): Uint8Array {
 const OptProof = IDL.Opt(ReadCertificationType);
 
 /**
- * One attestation for a Candid reply, copied from its stored rendering with its envelope
- * spliced in (a `blob` is its LEB128 length and the bytes, in place of the empty one's 0x00)
- * and its proof (`encodedProof`, absent by default) before `submitted_at`.
- * A rendering stored for an earlier shape of the record (before an upgrade's walk redid it) is
- * rendered now instead.
+ * One attestation for a Candid reply: its stored rendering as is, or with `proof` (`encodedProof`)
+ * in place of the absent `certified` (the 0x00 before `submitted_at`). A rendering stored for
+ * an earlier shape (before an upgrade's walk redid it) is rendered now instead.
  */
 export function attestationReply(
   registry: Registry,
   idKey: Uint8Array,
-  envelope = registry.tables.envelopes.get(idKey) as Uint8Array,
   proof: Uint8Array = NO_PROOF,
 ): PreEncoded<C.Attestation> {
-  const { bytes, envelopeOffset } = renderingOf(registry, idKey);
+  const { bytes } = renderingOf(registry, idKey);
+  if (proof === NO_PROOF) return new PreEncoded<C.Attestation>(bytes);
   const end = bytes.length - SUBMITTED_AT_BYTES;
-  return new PreEncoded<C.Attestation>(
-    concatBytes(
-      bytes.subarray(0, envelopeOffset),
-      lebEncode(envelope.length),
-      envelope,
-      bytes.subarray(envelopeOffset + 1, end),
-      proof,
-      bytes.subarray(end),
-    ),
-  );
+  return new PreEncoded<C.Attestation>([bytes.subarray(0, end - 1), proof, bytes.subarray(end)]);
 }
 
 function renderingOf(registry: Registry, idKey: Uint8Array): RenderedAttestation {
@@ -266,7 +251,17 @@ function renderingOf(registry: Registry, idKey: Uint8Array): RenderedAttestation
   if (current !== null) return current;
   if (!registry.renders)
     throw new Error('rendered attestation missing: the registry was built without a renderer');
-  return renderAttestation(viewOf(registry, idKey, undefined, false));
+  return renderAttestation(viewOf(registry, idKey, undefined, true));
+}
+
+/** The length of the envelope in a rendering (its `blob`'s LEB128 length). */
+function envelopeLength({ bytes, envelopeOffset }: RenderedAttestation): number {
+  let length = 0;
+  for (let at = envelopeOffset, shift = 1; ; at++, shift *= 128) {
+    const b = bytes[at];
+    length += (b & 0x7f) * shift;
+    if (b < 0x80) return length;
+  }
 }
 
 /**
@@ -291,10 +286,10 @@ export function renderedAttestationPage(
   const attestations: PreEncoded<C.Attestation>[] = [];
   let bytes = 0;
   for (const id of page.items) {
-    const envelope = registry.tables.envelopes.get(id) as Uint8Array;
-    bytes += envelope.length;
+    const rendering = renderingOf(registry, id);
+    bytes += envelopeLength(rendering);
     if (attestations.length > 0 && bytes > budget) break;
-    attestations.push(attestationReply(registry, id, envelope));
+    attestations.push(new PreEncoded<C.Attestation>(rendering.bytes));
     included.push(id);
   }
   // Items run from position `end - 1` down; the cursor is an exclusive upper bound.

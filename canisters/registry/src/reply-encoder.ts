@@ -22,8 +22,28 @@ import { utf8Encode } from '@repro-registry/attestation';
  */
 export class PreEncoded<T> {
   declare private readonly encodes: T;
-  constructor(readonly bytes: Uint8Array) {}
+  /**
+   * The encoding in consecutive pieces (e.g. a stored rendering with an envelope spliced in):
+   * they are copied once, straight into the reply, instead of being joined first — in the
+   * interpreter every extra copy of a page's envelopes costs millions of instructions.
+   */
+  readonly chunks: readonly Uint8Array[];
+
+  constructor(bytes: Uint8Array | readonly Uint8Array[]) {
+    this.chunks = bytes instanceof Uint8Array ? [bytes] : bytes;
+  }
+
+  /** The encoding as one byte string. */
+  get bytes(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0];
+    const w = new Writer();
+    for (const chunk of this.chunks) w.raw(chunk);
+    return w.result();
+  }
 }
+
+/** Pieces at least this long are copied once, into the result (see `Writer`). */
+const LARGE_PIECE = 512;
 
 type Leaf = Uint8Array | Principal | bigint | number | string | boolean | null | undefined;
 
@@ -31,28 +51,56 @@ type Leaf = Uint8Array | Principal | bigint | number | string | boolean | null |
 export type Encodable<T> =
   PreEncoded<T> | (T extends Leaf ? T : { [K in keyof T]: Encodable<T[K]> });
 
+/**
+ * Where the encoding grows. Small writes go into a buffer; a large piece (an attestation's
+ * stored rendering, ~4 KB with its envelope) is kept by reference and copied once, when the
+ * result is put together: a page of 500 attestations is ~1.5 MB, and every copy of it costs the
+ * interpreter ~5 M instructions (growing one buffer by doubling copies it once more, the result
+ * once more again).
+ */
 class Writer {
-  bytes = new Uint8Array(1024);
-  length = 0;
+  /** Finished pieces, in order: filled parts of buffers and large pieces taken as they are. */
+  private readonly pieces: Uint8Array[] = [];
+  private piecesLength = 0;
+  private buffer = new Uint8Array(1024);
+  /** Where the current piece starts in `buffer`, and where the next byte goes. */
+  private start = 0;
+  private at = 0;
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.piecesLength + this.at - this.start;
+  }
+
+  private endPiece(): void {
+    if (this.at === this.start) return;
+    this.pieces.push(this.buffer.subarray(this.start, this.at));
+    this.piecesLength += this.at - this.start;
+    this.start = this.at;
+  }
 
   private room(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes.subarray(0, this.length));
-    this.bytes = next;
+    if (this.at + n <= this.buffer.length) return;
+    this.endPiece();
+    this.buffer = new Uint8Array(Math.max(n, 1024, this.buffer.length));
+    this.start = this.at = 0;
   }
 
   byte(b: number): void {
     this.room(1);
-    this.bytes[this.length++] = b;
+    this.buffer[this.at++] = b;
   }
 
   raw(data: Uint8Array): void {
+    if (data.length >= LARGE_PIECE) {
+      this.endPiece();
+      this.pieces.push(data);
+      this.piecesLength += data.length;
+      return;
+    }
     this.room(data.length);
-    this.bytes.set(data, this.length);
-    this.length += data.length;
+    this.buffer.set(data, this.at);
+    this.at += data.length;
   }
 
   leb(value: number | bigint): void {
@@ -101,8 +149,16 @@ class Writer {
     }
   }
 
+  /** The bytes written, in one array of their own (a large piece is not kept by reference). */
   result(): Uint8Array {
-    return this.bytes.slice(0, this.length);
+    this.endPiece();
+    const out = new Uint8Array(this.piecesLength);
+    let at = 0;
+    for (const piece of this.pieces) {
+      out.set(piece, at);
+      at += piece.length;
+    }
+    return out;
   }
 }
 
@@ -134,8 +190,9 @@ function compile(type: IDL.Type): Encoder {
   const withEncoded =
     (inner: Encoder): Encoder =>
     (w, value, onField) => {
-      if (value instanceof PreEncoded) w.raw(value.bytes);
-      else inner(w, value, onField);
+      if (value instanceof PreEncoded) {
+        for (const chunk of value.chunks) w.raw(chunk);
+      } else inner(w, value, onField);
     };
   if (type instanceof IDL.RecClass) {
     const inner = type.getType() as IDL.Type;

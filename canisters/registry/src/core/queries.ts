@@ -196,7 +196,9 @@ export function listAttestationIds(
     );
   }
   let total: number;
-  let keyOf: (seq: number) => Uint8Array;
+  // The index key, proposal id ‖ [verdict ‖] seq: one buffer, its seq rewritten per read (a
+  // table copies the key it is given), instead of a new composite key per attestation.
+  let prefix: Uint8Array = proposalKey;
   let table = store.tables.proposalAttestations;
   if (args.verdict !== undefined) {
     if (!(VERDICTS as readonly string[]).includes(args.verdict)) {
@@ -207,18 +209,21 @@ export function listAttestationIds(
     }
     const verdict = args.verdict as Verdict;
     total = proposal.verdictCounts[verdict];
-    const tag = new Uint8Array([VERDICT_INDEX[verdict]]);
-    keyOf = (seq) => compositeKey(proposalKey, tag, seq);
+    prefix = compositeKey(proposalKey, new Uint8Array([VERDICT_INDEX[verdict]]));
     table = store.tables.proposalVerdictAttestations;
   } else {
     total = proposal.attestationCount;
-    keyOf = (seq) => compositeKey(proposalKey, seq);
   }
   const limit = clampLimit(args.limit, args.bounds);
   const end = Math.min(Number(args.cursor ?? BigInt(total)), total);
   const start = Math.max(0, end - limit);
+  const key = compositeKey(prefix, 0);
+  const seqAt = new DataView(key.buffer, prefix.length, 4);
   const items: Uint8Array[] = [];
-  for (let seq = end - 1; seq >= start; seq--) items.push(table.get(keyOf(seq)) as Uint8Array);
+  for (let seq = end - 1; seq >= start; seq--) {
+    seqAt.setUint32(0, seq);
+    items.push(table.get(key) as Uint8Array);
+  }
   return ok({ items, next: start > 0 ? BigInt(start) : null, total: BigInt(total) });
 }
 

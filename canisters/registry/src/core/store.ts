@@ -42,9 +42,10 @@ export interface AttestationView {
 }
 
 /**
- * The Candid bytes of one attestation as the canister replies with it (`envelope` empty), and
- * where in them the `envelope` field sits. Stored per attestation and updated whenever what it
- * shows changes, so a page of attestations is copied from stable memory instead of rebuilt
+ * The Candid bytes of one attestation exactly as a page of attestations carries it (the
+ * envelope included, no proof), and where in them the `envelope` field (its LEB128 length, then
+ * the bytes) starts. Stored per attestation and updated whenever what it shows changes, so a
+ * page of attestations is one stable read and one copy per attestation instead of being rebuilt
  * field by field in the interpreter.
  */
 export interface RenderedAttestation {
@@ -55,10 +56,11 @@ export interface RenderedAttestation {
 /**
  * The shape of the stored renderings, kept in the first byte of their 4-byte header (the other
  * three hold `envelopeOffset`): 0 before the contract's `Attestation` became the envelope plus
- * derived fields, 1 since. A rendering of another shape is not replied with; an upgrade redoes
- * them (`migrate`).
+ * derived fields; 1 with the envelope left empty (spliced in from `envelopes` at every read)
+ * and without `certified`; 2 since: the whole attestation as a page replies with it. A rendering
+ * of another shape is not replied with; an upgrade redoes them (`migrate`).
  */
-export const RENDERING_SHAPE = 1;
+export const RENDERING_SHAPE = 2;
 
 export function storedRendering(r: RenderedAttestation): Uint8Array {
   const stored = new Uint8Array(4 + r.bytes.length);
@@ -190,7 +192,9 @@ export class RegistryStore {
   ): void {
     this.tables.attestations.insert(idKey, record);
     if (this.renderer === undefined) return;
-    const rendered = this.renderer(this.viewFrom(record, proposal, null));
+    // A rendering carries the envelope (stored before its record is first saved).
+    const envelope = this.tables.envelopes.get(idKey) ?? null;
+    const rendered = this.renderer(this.viewFrom(record, proposal, envelope));
     this.tables.attestationReplies.insert(idKey, storedRendering(rendered));
   }
 
