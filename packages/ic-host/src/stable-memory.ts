@@ -111,6 +111,27 @@ export class StableMemory {
     return offset + length <= BigInt(this.size) * BigInt(STABLE_PAGE_SIZE);
   }
 
+  /** `inBounds` for offsets and lengths as Numbers (exact below 2^53; larger ones are out). */
+  inBoundsBytes(offset: number, length: number): boolean {
+    return offset + length <= this.size * STABLE_PAGE_SIZE;
+  }
+
+  /**
+   * `read` into `heap[at, at + length)` without making views: a page read of the registry makes
+   * ~100,000 stable reads, nearly all of 4–64 bytes inside one page, and a view per read was a
+   * fifth of the host's time in garbage collection.
+   */
+  readInto(offset: number, heap: Uint8Array, at: number, length: number): void {
+    const index = Math.floor(offset / STABLE_PAGE_SIZE);
+    const within = offset - index * STABLE_PAGE_SIZE;
+    if (length > 64 || within + length > STABLE_PAGE_SIZE) {
+      this.read(offset, heap.subarray(at, at + length));
+      return;
+    }
+    const page = this.pages.get(index) ?? ZERO_PAGE;
+    for (let i = 0; i < length; i++) heap[at + i] = page[within + i];
+  }
+
   read(offset: number, dst: Uint8Array): void {
     let done = 0;
     while (done < dst.length) {

@@ -341,6 +341,19 @@ export interface Meter {
   limit: bigint;
 }
 
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * An i64 argument read as unsigned (as the replica does), as a Number. Exact below 2^53, which
+ * every real offset and size is (stable memory ends at 500 GiB, the heap at 4 GiB); above it the
+ * Number is still larger than any bound, so bounds checks fail as they must. A page read makes
+ * thousands of stable reads: this avoids three BigInt allocations and BigInt arithmetic each.
+ */
+function u64(value: bigint): number {
+  if (value >= 0n && value <= MAX_EXACT) return Number(value);
+  return Number(BigInt.asUintN(64, value));
+}
+
 const utf8 = new TextDecoder('utf-8');
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
@@ -360,6 +373,7 @@ export class Execution {
   private replySize = 0;
   private pending: (OutgoingCall & { size: number; chunks: Uint8Array[] }) | undefined;
   private memory: WebAssembly.Memory | undefined;
+  private heapView: Uint8Array | undefined;
   private meter: Meter | undefined;
 
   constructor(readonly p: ExecutionParams) {}
@@ -382,15 +396,19 @@ export class Execution {
       this.violation(`"ic0_${name}" cannot be executed in ${MODE_NAME[this.p.kind]} mode`);
     }
     if (this.meter) {
-      this.meter.charge(BigInt(SYSTEM_API_FEE[name] ?? 0) + BigInt(bytes));
+      // One BigInt per call: a page read makes thousands of system calls.
+      this.meter.charge(BigInt((SYSTEM_API_FEE[name] ?? 0) + bytes));
       if (this.meter.remaining() < 0n) {
         throw new CanisterTrap(rejects.instructionLimit(this.canisterId, this.meter.limit));
       }
     }
   }
 
+  /** A view of the heap, made again only when the memory grew (its buffer is then a new one). */
   private heap(): Uint8Array {
-    return new Uint8Array(this.memory!.buffer);
+    const buffer = this.memory!.buffer;
+    if (this.heapView?.buffer !== buffer) this.heapView = new Uint8Array(buffer);
+    return this.heapView;
   }
 
   private checkHeap(ptr: number, size: number): void {
@@ -687,32 +705,32 @@ export class Execution {
         return BigInt(this.p.canister.stable.grow(Number(n)));
       },
       stable64_write: (offset: bigint, src: bigint, size: bigint) => {
-        const n = BigInt.asUintN(64, size);
-        this.enter('stable64_write', Number(n));
-        const o = BigInt.asUintN(64, offset);
-        if (!this.p.canister.stable.inBounds(o, n)) {
+        const n = u64(size);
+        this.enter('stable64_write', n);
+        const o = u64(offset);
+        if (!this.p.canister.stable.inBoundsBytes(o, n)) {
           throw new CanisterTrap(rejects.trapped(this.canisterId, 'stable memory out of bounds'));
         }
-        const s = BigInt.asUintN(64, src);
-        if (s + n > BigInt(this.memory!.buffer.byteLength)) {
+        const from = u64(src);
+        const heap = this.heap();
+        if (from + n > heap.length) {
           throw new CanisterTrap(rejects.trapped(this.canisterId, 'heap out of bounds'));
         }
-        const from = Number(s);
-        this.p.canister.stable.write(Number(o), this.heap().subarray(from, from + Number(n)));
+        this.p.canister.stable.write(o, heap.subarray(from, from + n));
       },
       stable64_read: (dst: bigint, offset: bigint, size: bigint) => {
-        const n = BigInt.asUintN(64, size);
-        this.enter('stable64_read', Number(n));
-        const o = BigInt.asUintN(64, offset);
-        if (!this.p.canister.stable.inBounds(o, n)) {
+        const n = u64(size);
+        this.enter('stable64_read', n);
+        const o = u64(offset);
+        if (!this.p.canister.stable.inBoundsBytes(o, n)) {
           throw new CanisterTrap(rejects.trapped(this.canisterId, 'stable memory out of bounds'));
         }
-        const d = BigInt.asUintN(64, dst);
-        if (d + n > BigInt(this.memory!.buffer.byteLength)) {
+        const to = u64(dst);
+        const heap = this.heap();
+        if (to + n > heap.length) {
           throw new CanisterTrap(rejects.trapped(this.canisterId, 'heap out of bounds'));
         }
-        const to = Number(d);
-        this.p.canister.stable.read(Number(o), this.heap().subarray(to, to + Number(n)));
+        this.p.canister.stable.readInto(o, heap, to, n);
       },
       certified_data_set: (src: number, size: number) => {
         this.enter('certified_data_set', size >>> 0);
