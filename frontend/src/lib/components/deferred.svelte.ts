@@ -1,0 +1,50 @@
+/**
+ * A value that follows another one when the main thread has time: the parts of a page below the
+ * fold (plots, the table) draw after what the reader looks at first, and while the page is still
+ * decoding and checking attestations they catch up in idle time, taking the newest value once
+ * rather than every value on the way.
+ */
+type Idle = (callback: () => void, options: { timeout: number }) => number;
+
+/** Runs `work` when the main thread is idle, at the latest after `maxWaitMs`. */
+export function whenIdle(work: () => void, maxWaitMs: number): void {
+  const idle = (globalThis as { requestIdleCallback?: Idle }).requestIdleCallback;
+  if (idle === undefined) setTimeout(work, 0);
+  else idle(work, { timeout: maxWaitMs });
+}
+
+export class Deferred<T> {
+  current = $state.raw<T>() as T;
+  /** Whether `current` is the newest value. */
+  caughtUp = $state(true);
+  private scheduled = false;
+  private disposed = false;
+
+  constructor(
+    private readonly source: () => T,
+    /** At the latest this long after a change, even on a busy main thread. */
+    private readonly maxWaitMs = 200,
+  ) {
+    this.current = source();
+    $effect(() => {
+      const value = source();
+      if (value === this.current) return;
+      this.caughtUp = false;
+      this.schedule();
+    });
+    $effect(() => () => {
+      this.disposed = true;
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    whenIdle(() => {
+      this.scheduled = false;
+      if (this.disposed) return;
+      this.current = this.source();
+      this.caughtUp = true;
+    }, this.maxWaitMs);
+  }
+}
