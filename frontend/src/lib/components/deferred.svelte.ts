@@ -6,6 +6,12 @@
  */
 type Idle = (callback: () => void, options: { timeout: number }) => number;
 
+/** Runs `work` right after the browser has painted what is drawn now. */
+export function afterPaint(work: () => void): void {
+  if (typeof requestAnimationFrame === 'undefined') setTimeout(work, 0);
+  else requestAnimationFrame(() => setTimeout(work, 0));
+}
+
 /** Runs `work` when the main thread is idle, at the latest after `maxWaitMs`. */
 export function whenIdle(work: () => void, maxWaitMs: number): void {
   const idle = (globalThis as { requestIdleCallback?: Idle }).requestIdleCallback;
