@@ -290,7 +290,8 @@ export async function measureRender(
             traceEvents.push(...(value as unknown as TraceEvent[]));
           });
           await cdp.send('Tracing.start', {
-            categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+            categories:
+              'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
             transferMode: 'ReportEvents',
           });
         }

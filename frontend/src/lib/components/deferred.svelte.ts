@@ -24,33 +24,48 @@ export class Deferred<T> {
   /** Whether `current` is the newest value. */
   caughtUp = $state(true);
   private scheduled = false;
+  private urgent = false;
   private disposed = false;
+  private readonly maxWaitMs: number;
+  private readonly settled: () => boolean;
 
   constructor(
     private readonly source: () => T,
-    /** At the latest this long after a change, even on a busy main thread. */
-    private readonly maxWaitMs = 200,
+    options: {
+      /** At the latest this long after a change, even on a busy main thread. */
+      maxWaitMs?: number;
+      /** When this holds (the last value is in), follow right after the next paint. */
+      settled?: () => boolean;
+    } = {},
   ) {
+    this.maxWaitMs = options.maxWaitMs ?? 200;
+    this.settled = options.settled ?? (() => false);
     this.current = source();
     $effect(() => {
       const value = source();
+      const settled = this.settled();
       if (value === this.current) return;
       this.caughtUp = false;
-      this.schedule();
+      this.schedule(settled);
     });
     $effect(() => () => {
       this.disposed = true;
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
+  /** Follows the source once; an urgent request does not wait for an idle one pending. */
+  private schedule(urgent: boolean): void {
+    if (urgent ? this.urgent : this.scheduled) return;
     this.scheduled = true;
-    whenIdle(() => {
+    this.urgent ||= urgent;
+    const follow = () => {
       this.scheduled = false;
-      if (this.disposed) return;
+      this.urgent = false;
+      if (this.disposed || this.caughtUp) return;
       this.current = this.source();
       this.caughtUp = true;
-    }, this.maxWaitMs);
+    };
+    if (urgent) afterPaint(follow);
+    else whenIdle(follow, this.maxWaitMs);
   }
 }
