@@ -34,7 +34,7 @@ const rowIds = (target: HTMLElement) =>
   all(target, 'tr[data-attestation-id]').map((r) => r.getAttribute('data-attestation-id'));
 
 describe('AttestationTable', () => {
-  it('draws the newest rows first and the rest on request, a chunk at a time', async () => {
+  it('draws the newest rows first and the rest on request, the first of them at once', async () => {
     const target = show(many(230), { pageSize: 50, chunkSize: 60 });
     expect(rowIds(target)).toEqual(Array.from({ length: 50 }, (_, i) => String(230 - i)));
     expect(text(target, '.filters .muted')).toBe('230 shown of 230');
