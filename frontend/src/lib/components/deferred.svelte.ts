@@ -12,13 +12,6 @@ export function afterPaint(work: () => void): void {
   else requestAnimationFrame(() => setTimeout(work, 0));
 }
 
-/** Runs `work` when the main thread is idle, at the latest after `maxWaitMs`. */
-export function whenIdle(work: () => void, maxWaitMs: number): void {
-  const idle = (globalThis as { requestIdleCallback?: Idle }).requestIdleCallback;
-  if (idle === undefined) setTimeout(work, 0);
-  else idle(work, { timeout: maxWaitMs });
-}
-
 export class Deferred<T> {
   current = $state.raw<T>() as T;
   /** Whether `current` is the newest value. */
@@ -26,19 +19,15 @@ export class Deferred<T> {
   private scheduled = false;
   private urgent = false;
   private disposed = false;
-  private readonly maxWaitMs: number;
   private readonly settled: () => boolean;
 
   constructor(
     private readonly source: () => T,
     options: {
-      /** At the latest this long after a change, even on a busy main thread. */
-      maxWaitMs?: number;
       /** When this holds (the last value is in), follow right after the next paint. */
       settled?: () => boolean;
     } = {},
   ) {
-    this.maxWaitMs = options.maxWaitMs ?? 200;
     this.settled = options.settled ?? (() => false);
     this.current = source();
     $effect(() => {
@@ -65,7 +54,9 @@ export class Deferred<T> {
       this.current = this.source();
       this.caughtUp = true;
     };
-    if (urgent) afterPaint(follow);
-    else whenIdle(follow, this.maxWaitMs);
+    const idle = (globalThis as { requestIdleCallback?: Idle }).requestIdleCallback;
+    // Idle time, or at the latest 200 ms on a busy main thread.
+    if (urgent || idle === undefined) afterPaint(follow);
+    else idle(follow, { timeout: 200 });
   }
 }
