@@ -34,6 +34,13 @@ import {
 import { buildFrontend, launchChromium, serveFrontend } from '../../test/browser/support';
 import { confirmProposals } from '../../test/support/proposals';
 import { FRONTEND_ROOT } from './size';
+import {
+  renderingCost,
+  scriptingCost,
+  type CpuProfile,
+  type DrawingCost,
+  type TraceEvent,
+} from './drawing';
 
 export const BENCH_PROPOSAL = '7400001';
 export const RENDER_BUDGET_MS = 1000;
@@ -62,6 +69,8 @@ export interface RenderRun {
   rows: number;
   /** Every request to the network, in the order sent: what it asked and when (ms from navigation). */
   requests: TracedRequest[];
+  /** With `--profile`: the main thread's drawing over the load (navigation → all verified). */
+  drawing?: DrawingCost;
 }
 
 export interface TracedRequest {
@@ -272,10 +281,19 @@ export async function measureRender(
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
         const page = await context.newPage();
         const cdp = options.profileDir === undefined ? null : await context.newCDPSession(page);
+        const traceEvents: TraceEvent[] = [];
         if (cdp !== null) {
           await cdp.send('Profiler.enable');
           await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
           await cdp.send('Profiler.start');
+          cdp.on('Tracing.dataCollected', ({ value }) => {
+            traceEvents.push(...(value as unknown as TraceEvent[]));
+          });
+          await cdp.send('Tracing.start', {
+            categories:
+              'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
+            transferMode: 'ReportEvents',
+          });
         }
         const traced: Promise<
           Omit<TracedRequest, 'startMs' | 'endMs'> & { start: number; end: number }
@@ -336,8 +354,16 @@ export async function measureRender(
             queries: queries.length,
           };
         });
+        let drawing: DrawingCost | undefined;
         if (cdp !== null && options.profileDir !== undefined) {
+          const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+          await cdp.send('Tracing.end');
+          await complete;
           const { profile } = await cdp.send('Profiler.stop');
+          drawing = {
+            ...scriptingCost(profile as CpuProfile),
+            ...renderingCost(traceEvents),
+          };
           const origin = await page.evaluate(() => performance.timeOrigin);
           await mkdir(options.profileDir, { recursive: true });
           const file = join(options.profileDir, `main-thread-run-${run + 1}.cpuprofile`);
@@ -356,7 +382,10 @@ export async function measureRender(
             };
           const start = performance.now();
           button.click();
-          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          // The table may add the rows a chunk at a time: wait until the last is painted.
+          do {
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          } while (document.querySelector('[data-rows-drawing]') !== null);
           return {
             showAllMs: performance.now() - start,
             rows: document.querySelectorAll('tr[data-attestation-id]').length,
@@ -371,7 +400,7 @@ export async function measureRender(
             bytes: r.bytes,
           }))
           .sort((a, b) => a.startMs - b.startMs);
-        results.push({ ...timing, ...showAll, requests });
+        results.push({ ...timing, ...showAll, requests, ...(drawing ? { drawing } : {}) });
         await context.close();
       }
       for (let run = 0; run < 3; run++) {
@@ -445,6 +474,22 @@ export function printRenderReport(report: RenderReport, options: { trace?: boole
   console.log(
     `The registry on this local network needs ${ms(report.registryPageMs.page100)} per list_attestations page of 100 and ${ms(report.registryPageMs.pageOfPageSize)} per page of ${report.registryPageMs.pageSize} (the page's size), envelopes included, measured from Node.`,
   );
+  if (report.runs.some((r) => r.drawing !== undefined)) {
+    console.log(
+      "\nMain thread over the load (navigation → all verified), from each run's CPU profile and DevTools trace",
+    );
+    console.log(
+      '| run | JavaScript | of it in Svelte flushes | style | layout (forced by script) | paint |',
+    );
+    console.log('|---:|---:|---:|---:|---:|---:|');
+    report.runs.forEach((r, i) => {
+      const d = r.drawing;
+      if (d !== undefined)
+        console.log(
+          `| ${i + 1} | ${ms(d.scriptMs)} | ${ms(d.svelteMs)} | ${ms(d.styleMs)} | ${ms(d.layoutMs)} (${ms(d.forcedLayoutMs)}) | ${ms(d.paintMs)} |`,
+        );
+    });
+  }
   if (options.trace) {
     report.runs.forEach((r, i) => {
       console.log(`\nRun ${i + 1}: requests to the network (ms from navigation)`);

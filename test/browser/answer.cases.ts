@@ -141,6 +141,29 @@ export function describeAnswer({ world, open, ids }: BrowserWorld): void {
       const bobLink = page.locator(`tbody a[data-builder="${bob}"]`);
       expect(await bobLink.innerText()).toMatch(/^[a-z0-9]{5}-[a-z0-9]{5}-…-[a-z0-9]{3}$/);
       expect(await bobLink.getAttribute('title')).toBe(bob);
+      // The timeline's marks carry no text of their own: it names the point under the pointer.
+      const svg = page.locator('figure.timeline svg');
+      await svg.scrollIntoViewIfNeeded();
+      const center = await svg.evaluate((el) => {
+        const plot = el as SVGSVGElement;
+        const d = plot.querySelector('[data-timeline-marks="match"]')?.getAttribute('d') ?? '';
+        // A match is a circle of radius 5 drawn from its left edge: "M<x>,<y>a5,5 …".
+        const [x, y] = (/^M([\d.]+),([\d.]+)/.exec(d) ?? ['', '0', '0']).slice(1).map(Number);
+        const at = plot.createSVGPoint();
+        at.x = x + 5;
+        at.y = y;
+        const screen = at.matrixTransform(plot.getScreenCTM() ?? undefined);
+        return { x: screen.x, y: screen.y };
+      });
+      await page.mouse.move(center.x, center.y);
+      const label = page.locator('[data-timeline-point]');
+      await label.waitFor();
+      const named = Object.values(world.builders).map((b) => b.principal);
+      const said = await label.innerText();
+      expect(said).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC · /);
+      expect(named.some((p) => said.includes(p) || said.includes(p.slice(0, 11)))).toBe(true);
+      await page.mouse.move(0, 0);
+      await expect.poll(() => label.count()).toBe(0);
       await page.close();
     });
 
