@@ -16,6 +16,32 @@ describe('StableMemory', () => {
     expect(m.residentPages).toBe(2);
   });
 
+  it('reads into a heap at an offset as `read` does: small, across pages, unwritten, large', () => {
+    const m = new StableMemory();
+    m.begin();
+    m.grow(4);
+    const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 7 + 1) & 0xff);
+    m.write(STABLE_PAGE_SIZE - 100, data);
+    m.commit();
+    const cases: [offset: number, length: number][] = [
+      [STABLE_PAGE_SIZE - 100, 4], // small, inside one page
+      [STABLE_PAGE_SIZE - 2, 8], // small, across two pages
+      [3 * STABLE_PAGE_SIZE + 5, 16], // a page never written: zeros
+      [STABLE_PAGE_SIZE - 100, 300], // large
+      [STABLE_PAGE_SIZE - 100, 0],
+    ];
+    for (const [offset, length] of cases) {
+      const expected = new Uint8Array(length);
+      m.read(offset, expected);
+      const heap = new Uint8Array(400).fill(0xee);
+      m.readInto(offset, heap, 33, length);
+      expect([...heap.subarray(33, 33 + length)]).toEqual([...expected]);
+      // Nothing outside the destination changes.
+      expect(heap.subarray(0, 33).every((b) => b === 0xee)).toBe(true);
+      expect(heap.subarray(33 + length).every((b) => b === 0xee)).toBe(true);
+    }
+  });
+
   it('rolls back writes and growth of a transaction, keeping committed data', () => {
     const m = new StableMemory();
     m.begin();
