@@ -31,6 +31,7 @@ import { LogErrorCode, type Checked } from '@repro-registry/transparency-log';
 
 import type { VerifyContext } from './verify';
 import { verifyAttestations, verifySummaries, type VerifiedRead } from './verify-reads';
+import { verifyAttestationPage } from './verify-page';
 
 export type * from '@repro-registry/registry-api';
 export {
@@ -315,7 +316,10 @@ export interface RegistryClient {
       trustList?: bigint | null;
     } & ReadOptions,
   ): Promise<T.ProposalPage & { verified?: VerifiedRead }>;
-  /** Every attestation on the page verified (`total`, `next_cursor` are not certified). */
+  /**
+   * Every attestation on the page verified; without `verdict`, the page is also proven complete
+   * (`total`, the items' positions and `next_cursor`: nothing left out).
+   */
   listAttestations(
     args: {
       proposalId: bigint;
@@ -439,7 +443,10 @@ export async function createRegistryClient(
         read,
         (r, context) =>
           'Ok' in r
-            ? verifyAttestations(context, r.Ok.attestations, r.Ok.certified, args.proposalId)
+            ? args.verdict === undefined
+              ? // Every attestation of the proposal: the page is also proven complete.
+                verifyAttestationPage(context, r.Ok, args)
+              : verifyAttestations(context, r.Ok.attestations, r.Ok.certified, args.proposalId)
             : null,
       );
       return withProof(unwrap(answer), verified);
@@ -526,6 +533,7 @@ export {
   verifySummaries,
 } from './verify-reads';
 export type { AttestationOutcome, VerifiedRead } from './verify-reads';
+export { verifyAttestationPage } from './verify-page';
 export type { CertifiedSummaryOutcome } from './verify-batch';
 export {
   describeReadFailure,

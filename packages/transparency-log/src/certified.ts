@@ -8,6 +8,14 @@
  *   proposal/<id>         SHA-256 of the Candid message of the proposal's current summary
  *                         (everyone counted), as `get_certified_summary` returns it
  *   attestation/<id>      SHA-256 of the attestation's record text (below)
+ *   proposal_attestation_count/<id>
+ *                         u64: how many attestations the proposal holds (every one stored, as
+ *                         `list_attestations` without a verdict counts them)
+ *   proposal_attestations/<id>/<chunk>
+ *                         the ids (u64 each, concatenated) of the proposal's attestations that
+ *                         arrived at positions 16·chunk to 16·chunk + 15 (0 first; the last
+ *                         chunk is shorter): a page's items, total and cursor are then provably
+ *                         complete
  *
  * `<id>` is the u64 id as 8 bytes big endian (labels then sort numerically).
  */
@@ -21,7 +29,14 @@ export const LABELS = {
   attestation: 'attestation',
   /** The number of proposals the registry confirmed (what its proposal list counts). */
   proposalCount: 'proposal_count',
+  /** Per proposal: how many attestations it holds (a page's `total`). */
+  proposalAttestationCount: 'proposal_attestation_count',
+  /** Per proposal and chunk of 16 arrival positions: the attestations' ids, in order. */
+  proposalAttestations: 'proposal_attestations',
 } as const;
+
+/** Arrival positions per `proposal_attestations/<id>/<chunk>` value. */
+export const POSITIONS_PER_CHUNK = 16n;
 
 export function u64Label(value: bigint | number): Uint8Array {
   const out = new Uint8Array(8);

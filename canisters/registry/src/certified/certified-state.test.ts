@@ -8,6 +8,7 @@ import { predicate, testBuilder } from '../../test/builders';
 import { T0, accepted, confirm, newRegistry, submit } from '../../test/core-support';
 import type { Registry } from '../core/registry';
 import { u64FromKey, u64Key } from '../core/tables';
+import { attestationIndexSource } from './attestation-index';
 import { CertifiedState, type RegistrySource } from './certified-state';
 
 /** The registry as the certified state reads it; summaries as a marker (Candid is the wasm's). */
@@ -24,6 +25,7 @@ function sourceOf(r: Registry): RegistrySource {
     proposalIds: () =>
       r.tables.proposals.keys(0, r.tables.proposals.len()).map((k) => u64FromKey(k)),
     confirmedProposalCount: () => r.stats().proposals,
+    ...attestationIndexSource(r),
   };
 }
 

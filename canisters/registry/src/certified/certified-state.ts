@@ -32,9 +32,14 @@ import {
 } from '@repro-registry/transparency-log';
 
 import type { AttestationRecordJson, ProposalRecordJson } from '../core/records';
+import {
+  attestationIndexPending,
+  certifyAttestationIndex,
+  type AttestationIndexSource,
+} from './attestation-index';
 
 /** What the certified state reads from the registry. */
-export interface RegistrySource {
+export interface RegistrySource extends AttestationIndexSource {
   attestation(id: bigint): AttestationRecordJson | undefined;
   envelope(id: bigint): Uint8Array | undefined;
   proposal(id: bigint): ProposalRecordJson | undefined;
@@ -121,6 +126,10 @@ export class CertifiedState {
 
   /** Whether notes wait for `certify`. */
   hasWork(): boolean {
+    return this.notesPending() || attestationIndexPending(this.logStore);
+  }
+
+  private notesPending(): boolean {
     const s = this.state();
     return s.head < s.tail || s.backfill !== null;
   }
@@ -206,7 +215,7 @@ export class CertifiedState {
    * acceptance followed by what happened to it (superseded, hidden).
    */
   startBackfill(source: RegistrySource): void {
-    if (this.log.size > 0 || this.hasWork()) return;
+    if (this.log.size > 0 || this.notesPending()) return;
     for (const id of source.proposalIds()) {
       const proposal = source.proposal(id);
       // The time of the read the data came from: the leaves depend on the data alone.
@@ -255,6 +264,7 @@ export class CertifiedState {
 
     for (const id of attestations) this.certifyAttestation(source, id);
     for (const id of proposals) this.certifySummary(source, id);
+    certifyAttestationIndex({ tree: this.tree, store: this.logStore, source, proposals, more });
     this.tree.set([LABELS.log, LABELS.size], u64Label(this.log.size));
     this.tree.set([LABELS.log, LABELS.root], this.log.root());
     this.tree.set([LABELS.proposalCount], u64Label(source.confirmedProposalCount()));
