@@ -31,12 +31,20 @@ const PROPOSAL = 7_400_000n + BigInt(Math.floor(Math.random() * 1000)) * 10n;
 
 const listAttestations = new Map(idlFactory({ IDL })._fields).get('list_attestations')!;
 
+/** A lie: the first attestation marked hidden (a reproduction made to vanish from the counts). */
+function markFirstHidden(page: T.AttestationPage): void {
+  const first = page.attestations[0];
+  first.hidden = [{ reason: 'spam', at: first.submitted_at, by: Principal.anonymous() }];
+}
+
 /**
- * An agent `fetch` that forwards to the network and, as a lying node, marks the first
- * attestation of every `list_attestations` answer hidden (a reproduction made to vanish from
- * the counts) and signs the result with the node's key.
+ * An agent `fetch` that forwards to the network and, as a lying node, alters every
+ * `list_attestations` page that has attestations (`alter`) and signs the result with the
+ * node's key.
  */
-async function lyingFetch(): Promise<{ fetch: typeof fetch; altered: () => number }> {
+async function lyingFetch(
+  alter: (page: T.AttestationPage) => void = markFirstHidden,
+): Promise<{ fetch: typeof fetch; altered: () => number }> {
   const nodeKey = await nodeKeyOf(localNetwork().stateDir);
   let altered = 0;
   const lying: typeof fetch = async (input, init) => {
@@ -56,11 +64,11 @@ async function lyingFetch(): Promise<{ fetch: typeof fetch; altered: () => numbe
       reply === null
         ? [undefined]
         : (IDL.decode(listAttestations.retTypes, reply) as unknown as [{ Ok?: T.AttestationPage }]);
-    const first = result?.Ok?.attestations[0];
-    if (first === undefined) {
+    const page = result?.Ok;
+    if (page === undefined || page.attestations.length === 0) {
       return new Response(answerBody, { status: response.status, headers: response.headers });
     }
-    first.hidden = [{ reason: 'spam', at: first.submitted_at, by: Principal.anonymous() }];
+    alter(page);
     altered++;
     const arg = new Uint8Array(IDL.encode(listAttestations.retTypes, [result]));
     return new Response(new Uint8Array(resignedAnswer({ nodeKey, content, answerBody, arg })), {
@@ -119,6 +127,46 @@ describe('verified reads (real agent, local network)', () => {
     const proposals = await honest.listProposals({ limit: 5 });
     expect(proposals.verified).toBeDefined();
   });
+
+  it(
+    'refuses a page from which a node left an attestation out and lowered the total',
+    { timeout: 60_000 },
+    async () => {
+      const { url, canisterIds, rootKeyHex } = localNetwork();
+      // The honest page (read first: certification may lag the submissions by a message).
+      const whole = await honest.listAttestations({ proposalId: PROPOSAL });
+      if (!whole.ok) throw new Error(whole.error.code);
+      expect(whole.value.total).toBe(2n);
+      const node = await lyingFetch((page) => {
+        page.attestations.splice(1, 1);
+        page.total -= 1n;
+      });
+      const client = await createRegistryClient({
+        host: url,
+        canisterId: canisterIds['registry'],
+        agent: await HttpAgent.create({
+          host: url,
+          fetch: node.fetch,
+          rootKey: Uint8Array.from(Buffer.from(rootKeyHex, 'hex')),
+          retryTimes: 0,
+        }),
+      });
+      const failure = await client.listAttestations({ proposalId: PROPOSAL }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(RegistryCallError);
+      expect((failure as RegistryCallError).verification?.code).toBe('WITNESS_MISMATCH');
+      expect((failure as RegistryCallError).message).toMatch(/total|left out|certified count/);
+      expect(node.altered()).toBeGreaterThan(0);
+      // Every record on the forged page is genuine: only the page's completeness gives it away.
+      const unverified = await client.listAttestations({ proposalId: PROPOSAL, verify: false });
+      if (!unverified.ok) throw new Error(unverified.error.code);
+      expect(unverified.value.attestations.map((a) => a.id)).toEqual([
+        whole.value.attestations[0].id,
+      ]);
+    },
+  );
 
   it(
     'refuses a list_attestations answer a node altered, unless told not to verify',
