@@ -296,7 +296,7 @@ export class CertifiedHttp {
     return {
       response: { ...response, headers },
       // Kept with the answer: queries then encode only the certificate and the witness.
-      layout: new PreparedReply({ ...response, headers }, { exprPath }).layoutBytes(),
+      ...layoutOf(new PreparedReply({ ...response, headers }, { exprPath })),
       entry: {
         path: where,
         exprHash: c.exprHash,
@@ -430,6 +430,11 @@ export class CertifiedHttp {
     return reply.encode(args.certificate, encodeHashTree(this.tree.witness(pathRequestOf(paths))));
   }
 }
+
+const layoutOf = (reply: PreparedReply) => ({
+  layout: reply.layoutBytes(),
+  layoutBodyAt: reply.layoutBodyAt(),
+});
 
 /** The record of an exact path answered live under its own `no_certification` entry. */
 function liveAnswer(path: string): StoredAnswer {

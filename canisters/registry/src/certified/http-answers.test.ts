@@ -11,7 +11,7 @@ const response = {
     ['content-type', 'application/json'],
     ['IC-CertificateExpression', 'default_certification(…)'],
   ] as [string, string][],
-  body: new TextEncoder().encode('{"proposal_id":"7"}'),
+  body: new TextEncoder().encode(`{"proposal_id":"7","summary":"${'x'.repeat(1000)}"}`),
 };
 const answer: StoredAnswer = {
   response,
@@ -21,12 +21,17 @@ const answer: StoredAnswer = {
   uncertified: false,
 };
 
+const plain = (a: StoredAnswer) => encodeAnswer(a);
+
 describe('stored HTTP answers', () => {
   it('keep the reply layout beside the record; both read back whole', () => {
-    const layout = new PreparedReply(response, { exprPath: answer.exprPath }).layoutBytes();
-    const withLayout = encodeAnswer({ ...answer, layout });
-    const plain = encodeAnswer(answer);
-    for (const bytes of [withLayout, plain]) {
+    const reply = new PreparedReply(response, { exprPath: answer.exprPath });
+    const layout = reply.layoutBytes();
+    const withLayout = encodeAnswer({ ...answer, layout, layoutBodyAt: reply.layoutBodyAt() });
+    // The body is kept once (in the layout).
+    expect(withLayout.length).toBeLessThan(plain(answer).length + layout.length - 700);
+    const plainRecord = encodeAnswer(answer);
+    for (const bytes of [withLayout, plainRecord]) {
       const decoded = decodeAnswer(where, bytes);
       expect(decoded.response).toEqual(response);
       expect(decoded.entry).toEqual(answer.entry);
@@ -39,7 +44,7 @@ describe('stored HTTP answers', () => {
     expect(served.queryParameters).toEqual(['list']);
     expect(served.uncertified).toBe(false);
     // A record written before the layout was kept (before an upgrade): served from the record.
-    expect(servedAnswer(where, plain).layout).toBeUndefined();
-    expect(servedAnswer(where, plain).entry).toEqual(answer.entry);
+    expect(servedAnswer(where, plainRecord).layout).toBeUndefined();
+    expect(servedAnswer(where, plainRecord).entry).toEqual(answer.entry);
   });
 });

@@ -10,7 +10,8 @@
  * A certified answer rendered since the serving memo exists is prefixed with what a query
  * needs, so it reads no JSON of the response and encodes nothing but the certificate and the
  * witness: `0xFF || u16 length || JSON { q, x, u? } || the 3 hashes || u32 length || the
- * reply's layout (`PreparedReply.layoutBytes`) || the record above`. It is the same between two
+ * reply's layout (`PreparedReply.layoutBytes`) || the record above, its body empty` (the body
+ * is kept once, in the layout; `b` in the JSON says where). It is the same between two
  * renders of the answer (the certificate and the witness are not in it), so it is written when
  * the answer is rendered and dropped with it. Records without the prefix (written before an
  * upgrade, until the upgrade's re-render reaches them) are served as before.
@@ -33,10 +34,15 @@ export interface StoredAnswer {
   uncertified: boolean;
   /** The certified reply's layout (`PreparedReply.layoutBytes`), kept with the answer. */
   layout?: Uint8Array;
+  /** Where the body starts in `layout` (`PreparedReply.layoutBodyAt`): stored there only. */
+  layoutBodyAt?: number;
 }
 
 /** What a query serves from a record: no response, the reply's layout when it was kept. */
-export type ServedAnswer = Omit<StoredAnswer, 'response'>;
+export type ServedAnswer = Omit<StoredAnswer, 'response' | 'layoutBodyAt'> & {
+  /** Offset and length of the body in `layout`. */
+  layoutBody?: [number, number];
+};
 
 const EXACT_TAG = 0x52; // 'R'
 const FAMILY_TAG = 0x46; // 'F'
@@ -54,11 +60,19 @@ export function answerKey(path: CertifiedPath): Uint8Array {
 }
 
 export function encodeAnswer(answer: StoredAnswer): Uint8Array {
-  const record = encodeRecord(answer);
-  if (answer.layout === undefined) return record;
-  const { entry, layout } = answer;
+  if (answer.layout === undefined || answer.layoutBodyAt === undefined) {
+    return encodeRecord(answer);
+  }
+  const { entry, layout, response } = answer;
+  // The body is in the layout: the record keeps it only there.
+  const record = encodeRecord({ ...answer, response: { ...response, body: new Uint8Array(0) } });
   const small = utf8Encode(
-    JSON.stringify({ q: answer.queryParameters, x: answer.exprPath, ...uncertifiedMark(answer) }),
+    JSON.stringify({
+      q: answer.queryParameters,
+      x: answer.exprPath,
+      b: [answer.layoutBodyAt, response.body.length],
+      ...uncertifiedMark(answer),
+    }),
   );
   const out = new Uint8Array(3 + small.length + 96 + 4 + layout.length + record.length);
   const view = new DataView(out.buffer);
@@ -100,12 +114,13 @@ function entryOf(args: {
  * else from the whole record.
  */
 export function servedAnswer(path: CertifiedPath, bytes: Uint8Array): ServedAnswer {
-  if (bytes[0] !== SERVING_TAG) return decodeAnswer(path, bytes);
+  if (bytes[0] !== SERVING_TAG) return decodeRecord(path, bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const smallLength = view.getUint16(1);
   const small = JSON.parse(utf8Decode(bytes.subarray(3, 3 + smallLength))) as {
     q: string[];
     x: string;
+    b: [number, number];
     u?: 1;
   };
   const hashesAt = 3 + smallLength;
@@ -117,6 +132,7 @@ export function servedAnswer(path: CertifiedPath, bytes: Uint8Array): ServedAnsw
     uncertified,
     entry: entryOf({ path, bytes, at: hashesAt, uncertified }),
     layout: bytes.subarray(hashesAt + 100, hashesAt + 100 + layoutLength),
+    layoutBody: small.b,
   };
 }
 
@@ -142,7 +158,17 @@ function encodeRecord(answer: StoredAnswer): Uint8Array {
 }
 
 export function decodeAnswer(path: CertifiedPath, stored: Uint8Array): StoredAnswer {
-  const bytes = stored[0] === SERVING_TAG ? recordOf(stored) : stored;
+  if (stored[0] !== SERVING_TAG) return decodeRecord(path, stored);
+  const served = servedAnswer(path, stored);
+  const [at, length] = served.layoutBody!;
+  const answer = decodeRecord(path, recordOf(stored));
+  return {
+    ...answer,
+    response: { ...answer.response, body: served.layout!.subarray(at, at + length) },
+  };
+}
+
+function decodeRecord(path: CertifiedPath, bytes: Uint8Array): StoredAnswer {
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
   const meta = JSON.parse(utf8Decode(bytes.subarray(4, 4 + length))) as {
     s: number;

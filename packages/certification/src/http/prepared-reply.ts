@@ -129,6 +129,11 @@ export class PreparedReply {
    * request (~3 M instructions for a JSON answer's headers in the canister's interpreter). Such
    * a reply needs a certificate: it cannot write the uncertified answer of an update call.
    */
+  /** Where the body starts in `layoutBytes()` (a store can keep the body there only once). */
+  layoutBodyAt(): number {
+    return 4 + RESPONSE_CANDID_HEADER.length + leb(this.response?.body.length ?? 0).length;
+  }
+
   layoutBytes(): Uint8Array {
     const { head, exprPathTail, statusTail } = this.layout;
     const out = new Uint8Array(8 + head.length + exprPathTail.length + statusTail.length);
