@@ -168,6 +168,39 @@ describe('the registry JSON API through the verifying gateway', () => {
     });
   });
 
+  it('answers a GET after an update with the fresh answer, verified (no stale witness kept)', async () => {
+    const net = localNetwork();
+    const path = `/api/v1/proposals/${KNOWN}`;
+    const before = await certifiedGet(path);
+    expect(before.status).toBe(200);
+    expect(expression(before)).toMatch(CERTIFIED);
+    const count = BigInt(json(before)['builder_count'] as string);
+    await submitAsNewBuilder({
+      url: net.url,
+      registryId: net.canisterIds.registry,
+      predicate: testPredicate({
+        proposalId: KNOWN.toString(),
+        commit: COMMIT,
+        artifacts: [testArtifact({ kind: 'guestos', sha256: HASH, expectedSha256: HASH })],
+      }),
+    });
+    // Every answer the gateway passes verifies against the certificate of its moment (the
+    // gateway refuses anything else with 503): the previous answer until the certification
+    // message renders the new one, then the new one.
+    for (let i = 0; ; i++) {
+      const reply = await get(path);
+      expect(reply.status, reply.body.toString()).toBe(200);
+      expect(expression(reply)).toMatch(CERTIFIED);
+      const now = BigInt(json(reply)['builder_count'] as string);
+      if (now === count + 1n) break;
+      expect(now).toBe(count);
+      expect(i).toBeLessThan(40);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const raw = await get(path, true);
+    expect(BigInt(json(raw)['builder_count'] as string)).toBe(count + 1n);
+  });
+
   it('refuses a forged answer for an id the registry does not know', async () => {
     const { canisterIds } = localNetwork();
     const canisterId = canisterIds.registry;

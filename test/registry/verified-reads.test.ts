@@ -142,6 +142,49 @@ describe('verified reads (real agent, local network)', () => {
   });
 
   it(
+    'refuses a page from which a node left an attestation out and lowered the total',
+    { timeout: 60_000 },
+    async () => {
+      const { url, canisterIds, rootKeyHex } = localNetwork();
+      // The honest page (read first: certification may lag the submissions by a message).
+      const whole = await honest.listAttestations({ proposalId: PROPOSAL });
+      if (!whole.ok) throw new Error(whole.error.code);
+      expect(whole.value.total).toBe(2n);
+      const node = await lyingFetch<{ Ok?: T.AttestationPage }>('list_attestations', (result) => {
+        const page = result?.Ok;
+        if (page === undefined || page.attestations.length < 2) return false;
+        page.attestations.splice(1, 1);
+        page.total -= 1n;
+        return true;
+      });
+      const client = await createRegistryClient({
+        host: url,
+        canisterId: canisterIds['registry'],
+        agent: await HttpAgent.create({
+          host: url,
+          fetch: node.fetch,
+          rootKey: Uint8Array.from(Buffer.from(rootKeyHex, 'hex')),
+          retryTimes: 0,
+        }),
+      });
+      const failure = await client.listAttestations({ proposalId: PROPOSAL }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(RegistryCallError);
+      expect((failure as RegistryCallError).verification?.code).toBe('WITNESS_MISMATCH');
+      expect((failure as RegistryCallError).message).toMatch(/total|left out|certified count/);
+      expect(node.altered()).toBeGreaterThan(0);
+      // Every record on the forged page is genuine: only the page's completeness gives it away.
+      const unverified = await client.listAttestations({ proposalId: PROPOSAL, verify: false });
+      if (!unverified.ok) throw new Error(unverified.error.code);
+      expect(unverified.value.attestations.map((a) => a.id)).toEqual([
+        whole.value.attestations[0].id,
+      ]);
+    },
+  );
+
+  it(
     'refuses a list_attestations answer a node altered, unless told not to verify',
     { timeout: 60_000 },
     async () => {

@@ -370,7 +370,9 @@ export default class {
       }),
       (page) =>
         renderedAttestationPage(this.registry, page, undefined, (ids) =>
-          request.proof[0] === false ? [] : this.proofs.attestations(ids),
+          request.proof[0] === false
+            ? []
+            : this.proofs.attestations(ids, attestationPageOf(request, page.total)),
         ),
     );
   }
@@ -521,6 +523,19 @@ export default class {
     if (read.ok) msgReply(this.certified.serveHttp(read.request));
     else msgReject(read.reject);
   }
+}
+
+/**
+ * A page of all of a proposal's attestations (no verdict filter: those positions are not
+ * certified) runs down from `end`: the cursor (exclusive) or the total.
+ */
+function attestationPageOf(request: C.ListAttestationsRequest, total: bigint) {
+  if (request.verdict.length > 0) return undefined;
+  const cursor = request.cursor[0];
+  return {
+    proposalId: request.proposal_id,
+    end: cursor !== undefined && cursor < total ? cursor : total,
+  };
 }
 
 /** The envelope of a `submit` argument, or null when it is not Candid (the update says so). */

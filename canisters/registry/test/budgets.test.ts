@@ -4,13 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { verifyAttestationPage } from '@repro-registry/client';
 import type * as T from '@repro-registry/client';
 import { Principal } from '@dfinity/principal';
 
 import { testBuilder } from './builders';
 import { POPULATION_PROPOSALS, populationEnvelope } from './data';
 import { startWithGovernance } from './governance-standin';
-import { certifiedQuery } from './certified-support';
+import { certifiedQuery, rootKey } from './certified-support';
 import { okOf, type RegistryUnderTest } from './harness';
 
 export const BUDGETS = {
@@ -146,7 +147,12 @@ describe('instruction budgets (instrumented host)', () => {
           ]),
         );
         expect(reply.certified).toHaveLength(1);
-        return { count: reply.attestations.length, instructions: registry.lastInstructions ?? 0n };
+        const instructions = registry.lastInstructions ?? 0n;
+        // The proof shows the page complete: its positions span several index chunks.
+        const context = { canisterId: registry.canisterId, rootKey: rootKey.der };
+        const complete = await verifyAttestationPage(context, reply, { proposalId: 130000n });
+        expect(complete.ok).toBe(true);
+        return { count: reply.attestations.length, instructions };
       };
       const certified100 = await certifiedPage(100);
       const certified120 = await certifiedPage(500);

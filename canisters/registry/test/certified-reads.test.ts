@@ -6,6 +6,7 @@
  */
 import { Principal } from '@dfinity/principal';
 import {
+  verifyAttestationPage,
   verifyAttestations,
   verifyAttestationsEach,
   verifySummaries,
@@ -227,6 +228,78 @@ describe('proofs of the ordinary reads (real wasm)', () => {
       expect(
         (await verifyAttestations(context, caughtUp.attestations, caughtUp.certified, 130000n)).ok,
       ).toBe(true);
+    },
+  );
+
+  it(
+    'a page of a proposal’s attestations is proven complete: nothing left out, total and cursor certified',
+    { timeout: 300_000 },
+    async () => {
+      const { registry } = await startWithGovernance({
+        confirmed: POPULATION_PROPOSALS.slice(0, 2),
+      });
+      // Four attestations on 130000 (ids 1, 3, 5, 7), three on 130001.
+      for (const i of [0, 1, 10, 11, 20, 21, 30]) await submit(registry, i);
+      await registry.settle();
+      const context = { canisterId: registry.canisterId, rootKey: rootKey.der };
+      const page = (args: { proposal?: bigint; cursor?: bigint; limit?: number } = {}) =>
+        certifiedQuery<{ Ok: T.AttestationPage }>(registry, 'list_attestations', [
+          {
+            proposal_id: args.proposal ?? 130000n,
+            verdict: [],
+            cursor: args.cursor === undefined ? [] : [args.cursor],
+            limit: args.limit === undefined ? [] : [args.limit],
+            proof: [],
+          },
+        ]).then(okOf);
+      const check = (p: T.AttestationPage, asked: { cursor?: bigint } = {}) =>
+        verifyAttestationPage(context, p, { proposalId: 130000n, ...asked });
+
+      const whole = await page();
+      expect(whole.attestations.map((a) => a.id)).toEqual([7n, 5n, 3n, 1n]);
+      expect(whole.total).toBe(4n);
+      expect((await check(whole)).ok).toBe(true);
+      // Paged: two, then from the cursor the rest.
+      const first = await page({ limit: 2 });
+      expect(first.next_cursor).toEqual([2n]);
+      expect((await check(first)).ok).toBe(true);
+      const second = await page({ cursor: 2n, limit: 2 });
+      expect(second.attestations.map((a) => a.id)).toEqual([3n, 1n]);
+      expect((await check(second, { cursor: 2n })).ok).toBe(true);
+
+      // A lying node: one attestation left out, with or without the total lowered.
+      const [a, b, ...rest] = whole.attestations;
+      const without = { ...whole, attestations: [a, ...rest] };
+      expect(await check(without)).toMatchObject(refused('WITNESS_MISMATCH'));
+      expect(await check({ ...without, total: 3n })).toMatchObject(refused('WITNESS_MISMATCH'));
+      // The first page ends early while claiming to be the last, or skips ahead by its cursor.
+      expect(await check({ ...first, next_cursor: [] })).toMatchObject(refused('WITNESS_MISMATCH'));
+      expect(await check({ ...first, next_cursor: [1n] })).toMatchObject(
+        refused('WITNESS_MISMATCH'),
+      );
+      // The last item dropped and the cursor set where it would continue: caught by the cursor.
+      expect(
+        await check({ ...whole, attestations: [a, b, rest[0]], next_cursor: [] }),
+      ).toMatchObject(refused('WITNESS_MISMATCH'));
+      // Reordered, or the page of the other proposal (its own proof included) given instead.
+      expect(await check({ ...whole, attestations: [b, a, ...rest] })).toMatchObject(
+        refused('WITNESS_MISMATCH'),
+      );
+      expect(await check(await page({ proposal: 130001n }))).toMatchObject(
+        refused('WITNESS_MISMATCH'),
+      );
+      // An empty page that claims more follows (a reader would page forever).
+      expect(await check({ ...whole, attestations: [], next_cursor: [4n] })).toMatchObject(
+        refused('WITNESS_MISMATCH'),
+      );
+
+      // A new attestation: the count and its position are certified in the next message.
+      await submit(registry, 40);
+      expect(await check(await page())).toMatchObject(refused('WITNESS_MISMATCH'));
+      await registry.settle();
+      const grown = await page();
+      expect(grown.total).toBe(5n);
+      expect((await check(grown)).ok).toBe(true);
     },
   );
 });

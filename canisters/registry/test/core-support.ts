@@ -10,6 +10,7 @@ import type { AttestationRenderer, SubmitReceipt } from '../src/core/registry';
 import { Registry } from '../src/core/registry';
 import { memoryTables, u64FromKey, u64Key } from '../src/core/tables';
 import type { RegistrySource } from '../src/certified/certified-state';
+import { attestationIndexSource } from '../src/certified/attestation-index';
 import { COMMIT, GUESTOS_HASH, sign, type TestBuilder } from './builders';
 import { utf8Encode, type UnsignedPredicate } from '@repro-registry/attestation';
 
@@ -111,5 +112,6 @@ export function certifiedSourceOf(r: Registry): RegistrySource {
     proposalIds: () =>
       r.tables.proposals.keys(0, r.tables.proposals.len()).map((k) => u64FromKey(k)),
     confirmedProposalCount: () => r.stats().proposals,
+    ...attestationIndexSource(r),
   };
 }

@@ -32,6 +32,7 @@ import { LogErrorCode, type Checked } from '@repro-registry/transparency-log';
 import type { VerifyContext } from './verify';
 import { verifyAttestations, verifySummaries, type VerifiedRead } from './verify-reads';
 import { verifyTrustLists } from './verify-trust-lists';
+import { verifyAttestationPage } from './verify-page';
 
 export type * from '@repro-registry/registry-api';
 export {
@@ -315,7 +316,10 @@ export interface RegistryClient {
       trustList?: bigint | null;
     } & ReadOptions,
   ): Promise<T.ProposalPage & { verified?: VerifiedRead }>;
-  /** Every attestation on the page verified (`total`, `next_cursor` are not certified). */
+  /**
+   * Every attestation on the page verified; without `verdict`, the page is also proven complete
+   * (`total`, the items' positions and `next_cursor`: nothing left out).
+   */
   listAttestations(
     args: {
       proposalId: bigint;
@@ -443,7 +447,10 @@ export async function createRegistryClient(
         read,
         (r, context) =>
           'Ok' in r
-            ? verifyAttestations(context, r.Ok.attestations, r.Ok.certified, args.proposalId)
+            ? args.verdict === undefined
+              ? // Every attestation of the proposal: the page is also proven complete.
+                verifyAttestationPage(context, r.Ok, args)
+              : verifyAttestations(context, r.Ok.attestations, r.Ok.certified, args.proposalId)
             : null,
       );
       return withProof(unwrap(answer), verified);
@@ -543,6 +550,7 @@ export {
 } from './verify-reads';
 export type { AttestationOutcome, SummaryOutcome, VerifiedRead } from './verify-reads';
 export { verifyTrustLists } from './verify-trust-lists';
+export { verifyAttestationPage } from './verify-page';
 export type { CertifiedSummaryOutcome } from './verify-batch';
 export {
   describeReadFailure,

@@ -47,6 +47,8 @@ export async function checkedCertification(
     certifiedHash: (path: Label[]) => string | null;
     /** The witness proves nothing is at `path`. */
     absent: (path: Label[]) => boolean;
+    /** The value the witness shows at `path`, or null (absent or pruned). */
+    certifiedValue: (path: Label[]) => Uint8Array | null;
   }>
 > {
   const proof = certified[0];
@@ -71,6 +73,10 @@ export async function checkedCertification(
         return r.status === 'found' ? bytesToHex(r.value) : null;
       },
       absent: (path) => lookupSubtree(tree, path).status === 'absent',
+      certifiedValue: (path) => {
+        const r = lookupPath(tree, path);
+        return r.status === 'found' ? r.value : null;
+      },
     },
   };
 }
@@ -194,10 +200,20 @@ export async function verifyAttestationsEach(
 ): Promise<Checked<{ read: VerifiedRead; outcomes: Map<bigint, AttestationOutcome> }>> {
   const checked = await checkedCertification(context, certified);
   if (!checked.ok) return checked;
+  const outcomes = attestationOutcomes(checked.value.certifiedHash, attestations, proposalId);
+  return { ok: true, value: { read: checked.value.read, outcomes } };
+}
+
+/** Each attestation's record against the hashes a checked witness shows. */
+export function attestationOutcomes(
+  certifiedHash: (path: Label[]) => string | null,
+  attestations: readonly T.Attestation[],
+  proposalId?: bigint,
+): Map<bigint, AttestationOutcome> {
   const outcomes = new Map<bigint, AttestationOutcome>();
   for (const attestation of attestations) {
     const proposal = proposalId ?? signedProposalId(attestation);
-    const hash = checked.value.certifiedHash([LABELS.attestation, u64Label(attestation.id)]);
+    const hash = certifiedHash([LABELS.attestation, u64Label(attestation.id)]);
     const matches =
       proposal !== null &&
       hash !== null &&
@@ -213,7 +229,7 @@ export async function verifyAttestationsEach(
           },
     );
   }
-  return { ok: true, value: { read: checked.value.read, outcomes } };
+  return outcomes;
 }
 
 /** Attestations against the answer's certification: refused if any one is not certified. */

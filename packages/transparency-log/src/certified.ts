@@ -12,6 +12,14 @@
  *                         SHA-256 of a trust list version's texts (`trust-list-records.ts`)
  *   scoped/<list id>/<id> SHA-256 of the Candid message of the proposal's summary counted over
  *                         the trust list's builders (as `proposal/<id>` for everyone)
+ *   proposal_attestation_count/<id>
+ *                         u64: how many attestations the proposal holds (every one stored, as
+ *                         `list_attestations` without a verdict counts them)
+ *   proposal_attestations/<id>/<chunk>
+ *                         the ids (u64 each, concatenated) of the proposal's attestations that
+ *                         arrived at positions 16·chunk to 16·chunk + 15 (0 first; the last
+ *                         chunk is shorter): a page's items, total and cursor are then provably
+ *                         complete
  *
  * `<id>` is the u64 id as 8 bytes big endian (labels then sort numerically).
  */
@@ -32,7 +40,14 @@ export const LABELS = {
   status: 'status',
   /** Summaries counted over one trust list's builders: `scoped/<list id>/<proposal id>`. */
   scoped: 'scoped',
+  /** Per proposal: how many attestations it holds (a page's `total`). */
+  proposalAttestationCount: 'proposal_attestation_count',
+  /** Per proposal and chunk of 16 arrival positions: the attestations' ids, in order. */
+  proposalAttestations: 'proposal_attestations',
 } as const;
+
+/** Arrival positions per `proposal_attestations/<id>/<chunk>` value. */
+export const POSITIONS_PER_CHUNK = 16n;
 
 export function u64Label(value: bigint | number): Uint8Array {
   const out = new Uint8Array(8);

@@ -20,7 +20,13 @@ export {
   signedCheckpointBytes,
 } from './checkpoint';
 export type { CheckpointBody, CheckpointSignature, ParsedCheckpoint } from './checkpoint';
-export { LABELS, attestationRecordBytes, u64FromLabel, u64Label } from './certified';
+export {
+  LABELS,
+  POSITIONS_PER_CHUNK,
+  attestationRecordBytes,
+  u64FromLabel,
+  u64Label,
+} from './certified';
 export type { CertifiedAttestation } from './certified';
 export {
   trustListMembersBytes,

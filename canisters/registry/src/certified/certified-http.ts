@@ -62,7 +62,14 @@ import {
 } from '@repro-registry/certification';
 import { u64Label } from '@repro-registry/transparency-log';
 
-import { answerKey, decodeAnswer, encodeAnswer, type StoredAnswer } from './http-answers';
+import {
+  answerKey,
+  decodeAnswer,
+  encodeAnswer,
+  servedAnswer,
+  type ServedAnswer,
+  type StoredAnswer,
+} from './http-answers';
 
 /** What a certification message changed: renderers decide from it what to render again. */
 export interface CertifiedChanges {
@@ -285,8 +292,11 @@ export class CertifiedHttp {
   ): StoredAnswer {
     const c = this.certification(r);
     const headers: HeaderField[] = [...response.headers, [CERTIFICATE_EXPRESSION_HEADER, c.header]];
+    const exprPath = encodedExprPath(where);
     return {
       response: { ...response, headers },
+      // Kept with the answer: queries then encode only the certificate and the witness.
+      ...layoutOf(new PreparedReply({ ...response, headers }, { exprPath })),
       entry: {
         path: where,
         exprHash: c.exprHash,
@@ -297,7 +307,7 @@ export class CertifiedHttp {
         ),
       },
       queryParameters: this.renderers[r].queryParameters,
-      exprPath: encodedExprPath(where),
+      exprPath,
       uncertified: false,
     };
   }
@@ -318,7 +328,7 @@ export class CertifiedHttp {
    * The stored answer of the most specific route family covering `path`, if rendered and the
    * registry does not know what the path names.
    */
-  private familyOf(path: string): StoredAnswer | undefined {
+  private familyOf(path: string): { answer: ServedAnswer; bytes: Uint8Array } | undefined {
     this.familyScopes ??= this.renderers
       .filter((r) => r.kind === 'family')
       .flatMap((renderer) =>
@@ -334,7 +344,7 @@ export class CertifiedHttp {
     if (family === undefined || family.renderer.knows?.(path) === true) return undefined;
     const where = { wildcard: family.scope };
     const bytes = this.store.get(answerKey(where));
-    return bytes === undefined ? undefined : decodeAnswer(where, bytes);
+    return bytes === undefined ? undefined : { answer: servedAnswer(where, bytes), bytes };
   }
 
   /**
@@ -354,7 +364,7 @@ export class CertifiedHttp {
     const get = request.method === 'GET';
     const stored = path === null ? undefined : this.store.get(answerKey({ exact: path }));
     if (path !== null && stored !== undefined) {
-      const answer = decodeAnswer({ exact: path }, stored);
+      const answer = servedAnswer({ exact: path }, stored);
       if (answer.uncertified) {
         return this.serveLive(args, {
           exprPath: answer.exprPath,
@@ -364,13 +374,17 @@ export class CertifiedHttp {
       const names = parameterNames(request.url);
       const selecting = [...VALIDATED_PARAMETERS, ...answer.queryParameters];
       if (get && !names.some((n) => selecting.includes(n))) {
-        return this.serveCertified(answer, certificate, () => [httpEntryPath(answer.entry)]);
+        return this.serveCertified({ answer, stored }, certificate, () => [
+          httpEntryPath(answer.entry),
+        ]);
       }
     } else if (path !== null && get) {
       const family = this.familyOf(path);
       if (family !== undefined) {
-        return this.serveCertified(family, certificate, () =>
-          httpWitnessPaths(family.entry, request.url),
+        return this.serveCertified(
+          { answer: family.answer, stored: family.bytes },
+          certificate,
+          () => httpWitnessPaths(family.answer.entry, request.url),
         );
       }
     }
@@ -382,16 +396,20 @@ export class CertifiedHttp {
   }
 
   private serveCertified(
-    answer: StoredAnswer,
+    served: { answer: ServedAnswer; stored: Uint8Array },
     certificate: Uint8Array | undefined,
     paths: () => Label[][],
   ): Uint8Array {
-    const reply = new PreparedReply(answer.response, { exprPath: answer.exprPath });
-    const witness =
-      certificate === undefined
-        ? undefined
-        : encodeHashTree(this.tree.witness(pathRequestOf(paths())));
-    return reply.encode(certificate, witness);
+    const { answer, stored } = served;
+    if (certificate === undefined || answer.layout === undefined) {
+      // An update call (no certificate), or a record rendered before the layout was kept.
+      const { response } = decodeAnswer(answer.entry.path, stored);
+      const reply = new PreparedReply(response, { exprPath: answer.exprPath });
+      if (certificate === undefined) return reply.encode(undefined);
+      return reply.encode(certificate, encodeHashTree(this.tree.witness(pathRequestOf(paths()))));
+    }
+    const reply = new PreparedReply({ layout: answer.layout }, { exprPath: answer.exprPath });
+    return reply.encode(certificate, encodeHashTree(this.tree.witness(pathRequestOf(paths()))));
   }
 
   private serveLive(
@@ -412,6 +430,11 @@ export class CertifiedHttp {
     return reply.encode(args.certificate, encodeHashTree(this.tree.witness(pathRequestOf(paths))));
   }
 }
+
+const layoutOf = (reply: PreparedReply) => ({
+  layout: reply.layoutBytes(),
+  layoutBodyAt: reply.layoutBodyAt(),
+});
 
 /** The record of an exact path answered live under its own `no_certification` entry. */
 function liveAnswer(path: string): StoredAnswer {

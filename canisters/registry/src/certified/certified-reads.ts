@@ -1,7 +1,8 @@
 /**
  * Proofs of the registry's ordinary reads (`certified` in their answers): the data certificate
  * and one witness pruned to `log` and what the answer holds — `proposal/<id>` per summary,
- * `attestation/<id>` per attestation. Built from the current certified tree: an answer read
+ * `attestation/<id>` per attestation, and for a proposal's page its certified count and the
+ * items' positions. Built from the current certified tree: an answer read
  * from state changed by an update whose certification has not run yet does not match its
  * witness, and the reader reads again (certification follows in the next message).
  */
@@ -10,6 +11,7 @@ import { encodeHashTree, pathRequestOf, type Label } from '@repro-registry/certi
 import { LABELS, u64Label } from '@repro-registry/transparency-log';
 
 import type * as C from '@repro-registry/registry-api';
+import { attestationPagePaths } from './attestation-index';
 import type { CertifiedState } from './certified-state';
 
 export type Proof = [] | [C.ReadCertification];
@@ -17,9 +19,18 @@ export type Proof = [] | [C.ReadCertification];
 export class ReadProofs {
   constructor(private readonly state: CertifiedState) {}
 
-  /** Proof of attestations' records, by their table keys (u64 big-endian, as the labels). */
-  attestations(idKeys: readonly Uint8Array[]): Proof {
-    return this.prove(LABELS.attestation, idKeys);
+  /**
+   * Proof of attestations' records, by their table keys (u64 big-endian, as the labels). For a
+   * page of a proposal's attestations (all of them, newest first, `idKeys` at the positions
+   * just below `end`), also the proposal's certified count and those positions
+   * (`attestation-index.ts`): the reader then knows the page is complete.
+   */
+  attestations(idKeys: readonly Uint8Array[], page?: { proposalId: bigint; end: bigint }): Proof {
+    return this.prove(
+      LABELS.attestation,
+      idKeys,
+      page === undefined ? [] : attestationPagePaths({ ...page, items: idKeys.length }),
+    );
   }
 
   /** Proof of proposals' certified summaries (over everyone). */
@@ -57,8 +68,8 @@ export class ReadProofs {
     return this.provePaths(paths);
   }
 
-  private prove(family: Label, labels: readonly Uint8Array[]): Proof {
-    return this.provePaths(labels.map((label) => [family, label]));
+  private prove(family: Label, labels: readonly Uint8Array[], more: Label[][] = []): Proof {
+    return this.provePaths([...more, ...labels.map((label) => [family, label])]);
   }
 
   private provePaths(paths: readonly Label[][]): Proof {

@@ -31,6 +31,7 @@ import { u64FromKey, u64Key } from '../core/tables';
 import { candidError, candidSummary, type Result } from '../replies';
 import { handleHttp } from '../http';
 import { CertifiedHttp } from './certified-http';
+import { attestationAtIn, proposalAttestationCountIn } from './attestation-index';
 import { CertifiedState, type RegistrySource } from './certified-state';
 import { registryRoutes } from './http-routes';
 import { CERTIFIED_TREE_MEMORY_ID, LOG_MEMORY_ID, stableNodeStore } from './stable';
@@ -80,6 +81,8 @@ export class CertifiedRegistry {
     },
     attestationCount: () => this.registry.stats().attestations,
     confirmedProposalCount: () => this.registry.stats().proposals,
+    proposalAttestationCount: (id) => proposalAttestationCountIn(this.registry, id),
+    attestationAt: (id, position) => attestationAtIn(this.registry, id, position),
     proposalIds: () => {
       const table = this.registry.tables.proposals;
       return table.keys(0, table.len()).map((key) => u64FromKey(key));

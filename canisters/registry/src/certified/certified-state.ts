@@ -14,6 +14,8 @@
  *   'E' id(u64)    SHA-256 of the attestation's envelope (32 bytes)
  *   'S' id(u64)    the certified summary (Candid message) of the proposal
  *   'P' id(u64)    the proposal fields last logged (proposal_read), as JSON
+ *   'T'            the trust-list scopes' pending work (`certified-scopes.ts`)
+ *   'I'            the attestation index sweep's state (`attestation-index.ts`)
  */
 import { bytesToHex, sha256, utf8Decode, utf8Encode } from '@repro-registry/attestation';
 import {
@@ -33,9 +35,14 @@ import {
 
 import type { AttestationRecordJson, ProposalRecordJson } from '../core/records';
 import { ScopedCertification, type ScopeSource } from './certified-scopes';
+import {
+  attestationIndexPending,
+  certifyAttestationIndex,
+  type AttestationIndexSource,
+} from './attestation-index';
 
 /** What the certified state reads from the registry. */
-export interface RegistrySource {
+export interface RegistrySource extends AttestationIndexSource {
   attestation(id: bigint): AttestationRecordJson | undefined;
   envelope(id: bigint): Uint8Array | undefined;
   proposal(id: bigint): ProposalRecordJson | undefined;
@@ -129,6 +136,10 @@ export class CertifiedState {
 
   /** Whether notes wait for `certify`. */
   hasWork(): boolean {
+    return this.notesPending() || attestationIndexPending(this.logStore);
+  }
+
+  private notesPending(): boolean {
     const s = this.state();
     return s.head < s.tail || s.backfill !== null || this.scopes?.hasWork() === true;
   }
@@ -264,6 +275,7 @@ export class CertifiedState {
 
     for (const id of attestations) this.certifyAttestation(source, id);
     for (const id of proposals) this.certifySummary(source, id);
+    certifyAttestationIndex({ tree: this.tree, store: this.logStore, source, proposals, more });
     if (state.backfill === null) this.scopes?.certify(proposals, more);
     this.tree.set([LABELS.log, LABELS.size], u64Label(this.log.size));
     this.tree.set([LABELS.log, LABELS.root], this.log.root());

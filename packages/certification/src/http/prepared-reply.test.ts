@@ -64,12 +64,21 @@ describe('PreparedReply', () => {
         );
         expect(hex(exact.encode(certificate))).toBe(hex(expected));
         expect(hex(wildcard.encode(certificate, witness))).toBe(hex(expected));
+        // Made again from its stored layout: the same bytes, without encoding the response.
+        const stored = new PreparedReply({ layout: wildcard.layoutBytes() }, { exprPath: '' });
+        expect(hex(stored.encode(certificate, witness))).toBe(hex(expected));
       }
       // Without a certificate (an update call): the same response with no IC-Certificate.
       expect(hex(exact.encode(undefined))).toBe(
         hex(IDL.encode([HttpResponse], [{ status_code: statusCode, headers, body, upgrade: [] }])),
       );
     }
+  });
+
+  it('a reply made from its layout has no uncertified form (an update call re-renders)', () => {
+    const reply = new PreparedReply({ statusCode: 200, headers, body: bytes(3, 1) }, { exprPath });
+    const stored = new PreparedReply({ layout: reply.layoutBytes() }, { exprPath });
+    expect(() => stored.encode(undefined)).toThrow(/certificate/);
   });
 
   it('refuses to answer a wildcard route without the request’s witness', () => {

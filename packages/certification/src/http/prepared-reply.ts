@@ -64,47 +64,86 @@ const CERTIFICATE_HEADER_NAME = utf8Encode('IC-Certificate');
 const CERTIFICATE_OPEN = utf8Encode('certificate=:');
 const TREE_OPEN = utf8Encode(':, tree=:');
 
+/** What `PreparedReply.layout()` keeps: Candid through the certificate header's name, the tail. */
+interface Layout {
+  /** Candid up to and including the body, the header count, the fixed headers and the name. */
+  head: Uint8Array;
+  /** `:, expr_path=:<path>:, version=2`. */
+  exprPathTail: Uint8Array;
+  /** `upgrade = null` and the status code. */
+  statusTail: Uint8Array;
+}
+
 export class PreparedReply {
-  /** Candid up to and including the body, and the header count (fixed headers + 1). */
-  private readonly head: Uint8Array[];
-  /** The fixed headers and the certificate header's name, encoded. */
-  private readonly fixedHeaders: Uint8Array;
+  private readonly layout: Layout;
   /** `:, tree=:<witness>:, expr_path=:<path>:, version=2` when the witness is fixed. */
   private readonly fixedTail: Uint8Array | undefined;
-  private readonly exprPathTail: Uint8Array;
-  private readonly statusTail: Uint8Array;
   private uncertified: Uint8Array | undefined;
+  private readonly response:
+    { statusCode: number; headers: readonly HeaderField[]; body: Uint8Array } | undefined;
 
   constructor(
-    private readonly response: {
-      statusCode: number;
-      headers: readonly HeaderField[];
-      body: Uint8Array;
-    },
+    response:
+      | { statusCode: number; headers: readonly HeaderField[]; body: Uint8Array }
+      | { layout: Uint8Array },
     options: {
-      /** `encodedExprPath(path)` of the response's tree entry. */
+      /** `encodedExprPath(path)` of the response's tree entry (unused with a stored layout). */
       exprPath: string;
       /** CBOR of the witness when it does not depend on the request (exact routes). */
       witness?: Uint8Array;
     },
   ) {
-    const { statusCode, headers, body } = response;
-    this.head = [RESPONSE_CANDID_HEADER, leb(body.length), body, leb(headers.length + 1)];
-    const encoded: Uint8Array[] = [];
-    for (const [name, value] of headers) {
-      for (const text of [name, value]) {
-        const bytes = utf8Encode(text);
-        encoded.push(leb(bytes.length), bytes);
+    if ('layout' in response) {
+      this.layout = readLayout(response.layout);
+    } else {
+      this.response = response;
+      const { statusCode, headers, body } = response;
+      const encoded: Uint8Array[] = [
+        RESPONSE_CANDID_HEADER,
+        leb(body.length),
+        body,
+        leb(headers.length + 1),
+      ];
+      for (const [name, value] of headers) {
+        for (const text of [name, value]) {
+          const bytes = utf8Encode(text);
+          encoded.push(leb(bytes.length), bytes);
+        }
       }
+      encoded.push(leb(CERTIFICATE_HEADER_NAME.length), CERTIFICATE_HEADER_NAME);
+      this.layout = {
+        head: concatBytes(...encoded),
+        exprPathTail: utf8Encode(`:, expr_path=:${options.exprPath}:, version=2`),
+        statusTail: Uint8Array.from([0, statusCode & 0xff, statusCode >> 8]),
+      };
     }
-    encoded.push(leb(CERTIFICATE_HEADER_NAME.length), CERTIFICATE_HEADER_NAME);
-    this.fixedHeaders = concatBytes(...encoded);
-    this.exprPathTail = utf8Encode(`:, expr_path=:${options.exprPath}:, version=2`);
     this.fixedTail =
       options.witness === undefined
         ? undefined
-        : concatBytes(TREE_OPEN, base64AsciiBytes(options.witness), this.exprPathTail);
-    this.statusTail = Uint8Array.from([0, statusCode & 0xff, statusCode >> 8]);
+        : concatBytes(TREE_OPEN, base64AsciiBytes(options.witness), this.layout.exprPathTail);
+  }
+
+  /**
+   * The reply's layout as bytes, to keep beside a pre-rendered answer: a reply made again from
+   * them (`new PreparedReply({ layout }, …)`) skips encoding the status, headers and body per
+   * request (~3 M instructions for a JSON answer's headers in the canister's interpreter). Such
+   * a reply needs a certificate: it cannot write the uncertified answer of an update call.
+   */
+  /** Where the body starts in `layoutBytes()` (a store can keep the body there only once). */
+  layoutBodyAt(): number {
+    return 4 + RESPONSE_CANDID_HEADER.length + leb(this.response?.body.length ?? 0).length;
+  }
+
+  layoutBytes(): Uint8Array {
+    const { head, exprPathTail, statusTail } = this.layout;
+    const out = new Uint8Array(8 + head.length + exprPathTail.length + statusTail.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, head.length);
+    out.set(head, 4);
+    view.setUint32(4 + head.length, exprPathTail.length);
+    out.set(exprPathTail, 8 + head.length);
+    out.set(statusTail, 8 + head.length + exprPathTail.length);
+    return out;
   }
 
   /**
@@ -114,24 +153,32 @@ export class PreparedReply {
    */
   encode(certificate: Uint8Array | undefined, witness?: Uint8Array): Uint8Array {
     if (certificate === undefined) {
+      if (this.response === undefined) {
+        throw new TypeError('a reply made from its layout needs a certificate');
+      }
       this.uncertified ??= encodeHttpResponse(this.response);
       return this.uncertified;
     }
+    const { head, exprPathTail, statusTail } = this.layout;
     let tail = this.fixedTail;
     if (tail === undefined) {
       if (witness === undefined) throw new TypeError('this route needs the request’s witness');
-      tail = concatBytes(TREE_OPEN, base64AsciiBytes(witness), this.exprPathTail);
+      tail = concatBytes(TREE_OPEN, base64AsciiBytes(witness), exprPathTail);
     }
     const cert = base64AsciiBytes(certificate);
     const valueLength = CERTIFICATE_OPEN.length + cert.length + tail.length;
-    return concatBytes(
-      ...this.head,
-      this.fixedHeaders,
-      leb(valueLength),
-      CERTIFICATE_OPEN,
-      cert,
-      tail,
-      this.statusTail,
-    );
+    return concatBytes(head, leb(valueLength), CERTIFICATE_OPEN, cert, tail, statusTail);
   }
+}
+
+function readLayout(bytes: Uint8Array): Layout {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headLength = view.getUint32(0);
+  const tailLength = view.getUint32(4 + headLength);
+  const tailAt = 8 + headLength;
+  return {
+    head: bytes.subarray(4, 4 + headLength),
+    exprPathTail: bytes.subarray(tailAt, tailAt + tailLength),
+    statusTail: bytes.subarray(tailAt + tailLength),
+  };
 }
