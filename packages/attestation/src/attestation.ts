@@ -13,6 +13,7 @@ import { LIMITS, PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE } from './constant
 import { AttestationError, Rejection, reject } from './errors';
 import type { Result } from './errors';
 import { parseJson } from './json';
+import { parseJsonBytes } from './json-bytes';
 import {
   ed25519PublicKeyFromSecret,
   isCanonicalScalar,
@@ -213,11 +214,24 @@ export function signAttestation(args: {
   };
 }
 
+/**
+ * Strict UTF-8, then strict JSON: the fast parser for what it accepts, else the general path,
+ * which refuses with the error's code and field (`rootField`: the document, for errors).
+ */
+function parseDocument(bytes: Uint8Array, rootField: 'payload' | undefined): unknown {
+  const value = parseJsonBytes(bytes, LIMITS.jsonDepth);
+  if (value !== undefined) return value;
+  const text = decodeUtf8OrNull(bytes);
+  if (text === null) {
+    return rootField === undefined
+      ? reject(FormatErrorCode.INVALID_UTF8, 'envelope is not well-formed UTF-8')
+      : reject(FormatErrorCode.INVALID_UTF8, 'payload is not well-formed UTF-8', 'payload');
+  }
+  return parseJson(text, { rootField, maxDepth: LIMITS.jsonDepth });
+}
+
 function parseStatementBytes(statementBytes: Uint8Array): unknown {
-  const text = decodeUtf8OrNull(statementBytes);
-  if (text === null)
-    reject(FormatErrorCode.INVALID_UTF8, 'payload is not well-formed UTF-8', 'payload');
-  return parseJson(text, { rootField: 'payload', maxDepth: LIMITS.jsonDepth });
+  return parseDocument(statementBytes, 'payload');
 }
 
 /** Every check but the signature's; the result carries what the signature check needs. */
@@ -231,10 +245,7 @@ function prepare(envelopeBytes: Uint8Array): {
       `envelope is ${envelopeBytes.length} bytes, more than ${LIMITS.envelopeBytes}`,
     );
   }
-  const text = decodeUtf8OrNull(envelopeBytes);
-  if (text === null)
-    return reject(FormatErrorCode.INVALID_UTF8, 'envelope is not well-formed UTF-8');
-  const root = parseJson(text, { rootField: undefined, maxDepth: LIMITS.jsonDepth });
+  const root = parseDocument(envelopeBytes, undefined);
 
   const env = readObject({
     value: root,
