@@ -206,18 +206,15 @@ if (!asJson && compare !== null) {
       console.log(
         `\nSide by side, ${baselineRef} vs working tree, median of ${rounds} alternating rounds (µs per envelope):`,
       );
-      console.log(
-        `${'envelopes'.padEnd(44)} ${'parse+schema'.padStart(24)} ${'verify (noble)'.padStart(24)}`,
-      );
       for (const [label, r] of [
-        [`proposal page (${page.envelopes}, v2, ${pageEnvelopes[0].length} B)`, page],
+        [`proposal page's envelopes (${page.envelopes}, v2, ${pageEnvelopes[0].length} B)`, page],
         [`valid vectors (${valid.envelopes})`, valid],
       ] as const) {
-        const cell = (m: { baseline: number; current: number; speedUp: number }) =>
-          `${m.baseline.toFixed(0)} → ${m.current.toFixed(0)} (${m.speedUp.toFixed(2)}x)`.padStart(
-            24,
+        console.log(label);
+        for (const t of r.timings)
+          console.log(
+            `  ${t.name.padEnd(76)} ${t.baseline.toFixed(0).padStart(6)} → ${t.current.toFixed(0).padStart(6)} (${t.speedUp.toFixed(2)}x)`,
           );
-        console.log(`${label.padEnd(44)} ${cell(r.parseUs)} ${cell(r.verifyUs)}`);
       }
       console.log(
         page.differing.length === 0
