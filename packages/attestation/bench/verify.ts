@@ -1,7 +1,11 @@
 // Verification speed in Node: µs per verifyAttestation (warm), the first (cold) call that
-// builds noble's base-point table, the share spent before the signature check, and signing.
+// builds noble's base-point table, the share spent before the signature check, and signing;
+// then the package at a git revision (`--baseline`, default main; `none` skips it) against the
+// working tree, side by side in alternating rounds, on the proposal page's kind of envelope
+// (`--page-envelopes`, default 100, version 2 from the test kit, distinct builders) and on
+// every valid vector.
 //
-//   npx tsx packages/attestation/bench/verify.ts [--json] [--iterations N]
+//   npx tsx packages/attestation/bench/verify.ts [--json] [--iterations N] [--baseline REF] [--rounds N]
 import { build } from 'esbuild';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +15,10 @@ import { LIMITS, signAttestation, verifyAttestation, warmUpEd25519 } from '../sr
 import type { UnsignedPredicate } from '../src/index';
 import { parseJson } from '../src/json';
 import { readStatement } from '../src/validate';
+import { signedEnvelope, testKey, testPredicate } from '../src/testing';
 import { KEY_A, clone, realisticMatch } from '../scripts/vectors-lib';
+import { invalidVectors, validVectors } from '../test/vectors';
+import { sideBySide } from './baseline';
 import variant from '@jitl/quickjs-ng-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 
@@ -19,6 +26,13 @@ const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const iterationsArg = args.indexOf('--iterations');
 const iterations = iterationsArg >= 0 ? Number(args[iterationsArg + 1]) : 300;
+const option = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const baselineRef = option('--baseline', 'main');
+const rounds = Number(option('--rounds', '9'));
+const pageEnvelopeCount = Number(option('--page-envelopes', '100'));
 
 const vectorsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors', 'valid');
 const vectors = readdirSync(vectorsDir)
@@ -129,6 +143,32 @@ const signUs = timeUs(
   iterations,
 );
 
+// The proposal page's envelopes: version 2, one artifact, the test kit's machine, one builder each.
+const pageEnvelopes = Array.from({ length: pageEnvelopeCount }, (_, i) =>
+  signedEnvelope(testKey(`bench builder ${i}`), testPredicate()),
+);
+const allVectors = [...validVectors, ...invalidVectors].map((v) => ({
+  name: v.file,
+  bytes: v.bytes,
+}));
+const compare =
+  baselineRef === 'none'
+    ? null
+    : {
+        page: await sideBySide({
+          ref: baselineRef,
+          envelopes: pageEnvelopes,
+          vectors: allVectors,
+          rounds,
+        }),
+        vectors: await sideBySide({
+          ref: baselineRef,
+          envelopes: vectors.map((v) => v.bytes),
+          vectors: [],
+          rounds,
+        }),
+      };
+
 const summary = {
   node: process.version,
   iterations,
@@ -136,6 +176,7 @@ const summary = {
   quickJsColdFirstVerifyUs: quickJs.coldUs,
   signUs,
   rows,
+  sideBySide: compare,
 };
 if (asJson) {
   console.log(JSON.stringify(summary, null, 2));
@@ -154,5 +195,32 @@ if (asJson) {
     console.log(
       `${r.vector.padEnd(36)} ${String(r.envelopeBytes).padStart(7)} ${fmt(r.verifyUs).padStart(10)} ${fmt(r.parseAndSchemaUs).padStart(16)} ${fmt(r.quickJsVerifyUs).padStart(18)}`,
     );
+  }
+}
+if (!asJson && compare !== null) {
+  {
+    const { page, vectors: valid } = compare;
+    if (page === null || valid === null) {
+      console.log(`\nside by side: cannot read revision ${baselineRef} (git archive failed)`);
+    } else {
+      console.log(
+        `\nSide by side, ${baselineRef} vs working tree, median of ${rounds} alternating rounds (µs per envelope):`,
+      );
+      for (const [label, r] of [
+        [`proposal page's envelopes (${page.envelopes}, v2, ${pageEnvelopes[0].length} B)`, page],
+        [`valid vectors (${valid.envelopes})`, valid],
+      ] as const) {
+        console.log(label);
+        for (const t of r.timings)
+          console.log(
+            `  ${t.name.padEnd(76)} ${t.baseline.toFixed(0).padStart(6)} → ${t.current.toFixed(0).padStart(6)} (${t.speedUp.toFixed(2)}x)`,
+          );
+      }
+      console.log(
+        page.differing.length === 0
+          ? `same outcome (ok, or code + field + message) for all ${allVectors.length} golden vectors`
+          : `OUTCOMES DIFFER for: ${page.differing.join(', ')}`,
+      );
+    }
   }
 }

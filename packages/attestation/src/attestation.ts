@@ -13,6 +13,7 @@ import { LIMITS, PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE } from './constant
 import { AttestationError, Rejection, reject } from './errors';
 import type { Result } from './errors';
 import { parseJson } from './json';
+import { parseJsonBytes } from './json-bytes';
 import {
   ed25519PublicKeyFromSecret,
   isCanonicalScalar,
@@ -213,15 +214,46 @@ export function signAttestation(args: {
   };
 }
 
-function parseStatementBytes(statementBytes: Uint8Array): unknown {
-  const text = decodeUtf8OrNull(statementBytes);
-  if (text === null)
-    reject(FormatErrorCode.INVALID_UTF8, 'payload is not well-formed UTF-8', 'payload');
-  return parseJson(text, { rootField: 'payload', maxDepth: LIMITS.jsonDepth });
+/**
+ * How to read the envelope's and the statement's JSON. Both give the same values and errors.
+ * `bytes` first tries `parseJsonBytes` (5x faster in a JIT engine: browsers, Node) and falls
+ * back to `general` for anything it does not accept; `general` decodes the text with native
+ * string functions and walks it, which costs fewer instructions in an interpreter (the
+ * canister's QuickJS runs the byte parser ~20 % slower).
+ */
+type JsonReader = 'bytes' | 'general';
+
+/**
+ * Strict UTF-8, then strict JSON; a refusal carries the error's code and field (`rootField`:
+ * the document, for errors).
+ */
+function parseDocument(
+  bytes: Uint8Array,
+  rootField: 'payload' | undefined,
+  reader: JsonReader,
+): unknown {
+  if (reader === 'bytes') {
+    const value = parseJsonBytes(bytes, LIMITS.jsonDepth);
+    if (value !== undefined) return value;
+  }
+  const text = decodeUtf8OrNull(bytes);
+  if (text === null) {
+    return rootField === undefined
+      ? reject(FormatErrorCode.INVALID_UTF8, 'envelope is not well-formed UTF-8')
+      : reject(FormatErrorCode.INVALID_UTF8, 'payload is not well-formed UTF-8', 'payload');
+  }
+  return parseJson(text, { rootField, maxDepth: LIMITS.jsonDepth });
+}
+
+function parseStatementBytes(statementBytes: Uint8Array, reader: JsonReader = 'general'): unknown {
+  return parseDocument(statementBytes, 'payload', reader);
 }
 
 /** Every check but the signature's; the result carries what the signature check needs. */
-function prepare(envelopeBytes: Uint8Array): {
+function prepare(
+  envelopeBytes: Uint8Array,
+  reader: JsonReader = 'general',
+): {
   attestation: VerifiedAttestation;
   message: Uint8Array;
 } {
@@ -231,10 +263,7 @@ function prepare(envelopeBytes: Uint8Array): {
       `envelope is ${envelopeBytes.length} bytes, more than ${LIMITS.envelopeBytes}`,
     );
   }
-  const text = decodeUtf8OrNull(envelopeBytes);
-  if (text === null)
-    return reject(FormatErrorCode.INVALID_UTF8, 'envelope is not well-formed UTF-8');
-  const root = parseJson(text, { rootField: undefined, maxDepth: LIMITS.jsonDepth });
+  const root = parseDocument(envelopeBytes, undefined, reader);
 
   const env = readObject({
     value: root,
@@ -282,7 +311,7 @@ function prepare(envelopeBytes: Uint8Array): {
     );
   }
 
-  const { statement, publicKey } = readStatement(parseStatementBytes(statementBytes), {
+  const { statement, publicKey } = readStatement(parseStatementBytes(statementBytes, reader), {
     deferCurveCheck: true,
   });
   const builderId = statement.predicate.builder.id;
@@ -383,7 +412,8 @@ export async function verifyAttestationAsync(
   if (!isBytes(envelopeBytes)) return verifyAttestation(envelopeBytes);
   let prepared: { attestation: VerifiedAttestation; message: Uint8Array };
   try {
-    prepared = prepare(envelopeBytes);
+    // The async check runs where native crypto is: a JIT engine, where reading bytes pays.
+    prepared = prepare(envelopeBytes, 'bytes');
   } catch (e) {
     if (e instanceof Rejection) return { ok: false, error: e.error };
     throw e;

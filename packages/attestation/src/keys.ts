@@ -1,9 +1,9 @@
 import * as ed from '@noble/ed25519';
 import { sha512 } from './sha512';
-import { Principal } from '@dfinity/principal';
 import { isBytes } from './bytes';
 import { FormatErrorCode } from './codes';
 import { AttestationError } from './errors';
+import { selfAuthenticatingPrincipalText } from './principal-text';
 
 // noble's sync API needs a SHA-512 (there is no WebCrypto inside azle's engine); ours costs half
 // of noble's in the canister's interpreter, see sha512.ts.
@@ -47,7 +47,7 @@ export function ed25519SpkiDer(publicKey: Uint8Array): Uint8Array {
 
 /** Self-authenticating principal (SHA-224 of the DER key, then 0x02), text form. */
 export function principalFromEd25519PublicKey(publicKey: Uint8Array): string {
-  return Principal.selfAuthenticating(ed25519SpkiDer(publicKey)).toText();
+  return selfAuthenticatingPrincipalText(ed25519SpkiDer(publicKey));
 }
 
 export function ed25519PublicKeyFromSecret(secretKey: Uint8Array): Uint8Array {
