@@ -1,7 +1,7 @@
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { createMainThreadVerifier } from '../services/verification.service';
+import { createMainThreadVerifier } from '../services/main-thread-verifier';
 import { Clock } from '../state/clock.svelte';
 import { Preferences } from '../state/preferences.svelte';
 import {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { attestation, testBuilder } from '../test-support/fixtures';
 import { verifyStoredAttestation } from '../verification/verify';
+import { createMainThreadVerifier } from './main-thread-verifier';
 import {
-  createMainThreadVerifier,
   createWorkerVerifier,
   jobOf,
   type VerificationResult,

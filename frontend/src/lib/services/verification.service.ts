@@ -4,13 +4,8 @@
  * table fills in while the rest is still being checked. Where workers are unavailable the same
  * code runs on the main thread in short slices.
  */
-import { detectNativeCrypto } from '../verification/native';
 import type { Attestation, ListedAttestation } from '../model/types';
-import {
-  verifyStoredAttestationAsync,
-  type ExpectedSigner,
-  type VerificationOutcome,
-} from '../verification/verify';
+import type { ExpectedSigner, VerificationOutcome } from '../verification/verify';
 
 export interface VerificationJob {
   /** The caller's name for the job (the attestation id, as text). */
@@ -59,29 +54,22 @@ export function jobOf(attestation: ListedAttestation | Attestation): Verificatio
   };
 }
 
-/** Verifies on the calling thread, yielding to the page every few milliseconds. */
-export function createMainThreadVerifier(options: { sliceMs?: number } = {}): Verifier {
-  const sliceMs = options.sliceMs ?? 8;
-  const native = detectNativeCrypto();
+/**
+ * The main-thread verifier, loaded on first use: it brings its own Ed25519 and SHA-512, which a
+ * page whose workers are fine never needs (and the first load's JavaScript has a budget).
+ */
+function loadMainThreadVerifier(): Promise<Verifier> {
+  return import('./main-thread-verifier').then((m) => m.createMainThreadVerifier());
+}
+
+/** A main-thread verifier that is loaded when it is first asked to verify. */
+function lazyMainThreadVerifier(): Verifier {
+  let loaded: Promise<Verifier> | null = null;
   return {
     mode: 'main-thread',
     parallelism: 1,
     async verify(jobs, onResults) {
-      const crypto = await native;
-      let i = 0;
-      while (i < jobs.length) {
-        const start = performance.now();
-        const results: VerificationResult[] = [];
-        while (i < jobs.length && (results.length === 0 || performance.now() - start < sliceMs)) {
-          const job = jobs[i++];
-          results.push({
-            key: job.key,
-            outcome: await verifyStoredAttestationAsync(job.expected, job.envelope, crypto),
-          });
-        }
-        onResults(results, performance.now() - start);
-        if (i < jobs.length) await new Promise((resolve) => setTimeout(resolve, 0));
-      }
+      return (await (loaded ??= loadMainThreadVerifier())).verify(jobs, onResults);
     },
     dispose() {},
   };
@@ -107,7 +95,7 @@ export function createWorkerVerifier(options: {
   // Made only when a worker fails: it probes the native crypto on the main thread, which costs
   // the page's start (Ed25519 key tables) for nothing while the workers are fine.
   let mainThread: Verifier | null = null;
-  const fallback = () => (mainThread ??= createMainThreadVerifier());
+  const fallback = () => (mainThread ??= lazyMainThreadVerifier());
   const slots = Array.from({ length: options.workers }, () => {
     const slot = {
       worker: options.createWorker(),
@@ -170,7 +158,7 @@ export function createWorkerVerifier(options: {
 
 /** Workers where the browser has them (one per core, 1–4), else the main thread. */
 export function createVerifier(): Verifier {
-  if (typeof Worker !== 'function') return createMainThreadVerifier();
+  if (typeof Worker !== 'function') return lazyMainThreadVerifier();
   const cores = typeof navigator === 'undefined' ? 2 : navigator.hardwareConcurrency || 2;
   return createWorkerVerifier({
     createWorker: () =>

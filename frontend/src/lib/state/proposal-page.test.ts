@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { createMainThreadVerifier } from '../services/verification.service';
+import { createMainThreadVerifier } from '../services/main-thread-verifier';
 import {
   BAD_HASH,
   ROOT_MEMBERS,
