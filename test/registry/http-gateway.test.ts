@@ -42,6 +42,20 @@ async function certifiedGet(path: string): Promise<HttpReply> {
 
 const json = (r: HttpReply) => JSON.parse(r.body.toString()) as Record<string, unknown>;
 
+/** A new builder's attestation of KNOWN that matches the proposal's hash. */
+function submitMatching(): Promise<unknown> {
+  const net = localNetwork();
+  return submitAsNewBuilder({
+    url: net.url,
+    registryId: net.canisterIds.registry,
+    predicate: testPredicate({
+      proposalId: KNOWN.toString(),
+      commit: COMMIT,
+      artifacts: [testArtifact({ kind: 'guestos', sha256: HASH, expectedSha256: HASH })],
+    }),
+  });
+}
+
 describe('the registry JSON API through the verifying gateway', () => {
   let attestationId: string;
   let builder: string;
@@ -55,15 +69,7 @@ describe('the registry JSON API through the verifying gateway', () => {
       controller: identityFromPem(readFileSync(net.deployerPemPath, 'utf8')),
       proposals: [{ id: KNOWN, commit: COMMIT, sha256: HASH }],
     });
-    await submitAsNewBuilder({
-      url: net.url,
-      registryId: net.canisterIds.registry,
-      predicate: testPredicate({
-        proposalId: KNOWN.toString(),
-        commit: COMMIT,
-        artifacts: [testArtifact({ kind: 'guestos', sha256: HASH, expectedSha256: HASH })],
-      }),
-    });
+    await submitMatching();
     const page = json(await get(`/api/v1/proposals/${KNOWN}/attestations`, true)) as {
       attestations: { id: string; builder: string }[];
     };
@@ -169,21 +175,12 @@ describe('the registry JSON API through the verifying gateway', () => {
   });
 
   it('answers a GET after an update with the fresh answer, verified (no stale witness kept)', async () => {
-    const net = localNetwork();
     const path = `/api/v1/proposals/${KNOWN}`;
     const before = await certifiedGet(path);
     expect(before.status).toBe(200);
     expect(expression(before)).toMatch(CERTIFIED);
     const count = BigInt(json(before)['builder_count'] as string);
-    await submitAsNewBuilder({
-      url: net.url,
-      registryId: net.canisterIds.registry,
-      predicate: testPredicate({
-        proposalId: KNOWN.toString(),
-        commit: COMMIT,
-        artifacts: [testArtifact({ kind: 'guestos', sha256: HASH, expectedSha256: HASH })],
-      }),
-    });
+    await submitMatching();
     // Every answer the gateway passes verifies against the certificate of its moment (the
     // gateway refuses anything else with 503): the previous answer until the certification
     // message renders the new one, then the new one.
