@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 
+import { blsOffMainThread } from './vite/bls-off-main-thread';
 import { candidSlebDecodeWithoutCopy } from './vite/candid-sleb-decode';
 
 /** What `advancedChunks`' name function may ask about a module. */
@@ -69,7 +70,7 @@ export default defineConfig(({ mode }) => {
     root: frontendRoot,
     envDir: projectRoot,
     envPrefix: ['VITE_', 'CANISTER_ID_'],
-    plugins: [svelte(), recordInputs(), candidSlebDecodeWithoutCopy()],
+    plugins: [svelte(), recordInputs(), candidSlebDecodeWithoutCopy(), blsOffMainThread()],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
