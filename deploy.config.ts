@@ -81,7 +81,7 @@ export default {
       },
     },
     frontend: {
-      initArg: ({ canisterIds, network }) => {
+      initArg: ({ canisterIds, network, rootKey }) => {
         const registry = canisterIds.registry;
         if (registry === undefined) {
           throw new Error('frontend: the registry must be deployed first (the page reads it)');
@@ -90,6 +90,8 @@ export default {
           registry_canister_id: Principal.fromText(registry),
           // dfx's network names; a network given as a URL is a local one.
           network: /^[a-z0-9][a-z0-9_-]{0,31}$/.test(network) ? network : 'local',
+          // A local network's key, so the page need not fetch it (null on mainnet).
+          root_key: rootKey === null ? [] : [rootKey],
         });
       },
     },

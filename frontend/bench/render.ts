@@ -270,7 +270,13 @@ export async function measureRender(
       );
       if (unminified.status !== 0) throw new Error('building the frontend failed');
     }
-    const site = await serveFrontend({ dir: appDir, config: { canisterId, host: network.url } });
+    // What the frontend canister's /config.json says on a local network: the registry, the host,
+    // and the network's root key (so the page need not fetch it).
+    const rootKey = Buffer.from(reader.agent.rootKey ?? []).toString('hex');
+    const site = await serveFrontend({
+      dir: appDir,
+      config: { canisterId, host: network.url, rootKey },
+    });
     const harness = await serveFrontend({ dir: harnessDir, config: {} });
     const browser = await launchChromium();
     const results: RenderRun[] = [];

@@ -40,6 +40,8 @@ describe('the frontend canister in Chromium', () => {
     const { port, canisterIds } = localNetwork();
     const gatewayUrl = `http://${canisterIds.frontend}.localhost:${port}/`;
     const { page, problems } = await openPage();
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
     try {
       const main = await page.goto(gatewayUrl);
       expect(main?.status()).toBe(200);
@@ -62,6 +64,16 @@ describe('the frontend canister in Chromium', () => {
       expect(await page.locator('[data-frontend-module-hash]').textContent()).toBe(frontendHash);
       await page.screenshot({ path: await outputPath('frontend-canister.png'), fullPage: true });
       expect(problems).toEqual([]);
+      // The canister's /config.json gives the local network's root key (deploy.config.ts): the
+      // page checked every certificate above with it, and never asked the network for one.
+      const config = await page.evaluate(
+        async () => (await (await fetch('/config.json')).json()) as { rootKey?: string },
+      );
+      expect(config.rootKey).toBe(Buffer.from(agent.rootKey ?? []).toString('hex'));
+      expect(asked.filter((p) => p.startsWith('/api/'))).not.toEqual([]);
+      expect(asked.filter((p) => p === '/api/v2/status')).toEqual([]);
+      // Certificates' BLS checks ran in their worker (vite/bls-off-main-thread.ts).
+      expect(asked.some((p) => /\/bls\.worker-[\w-]+\.js$/.test(p))).toBe(true);
     } finally {
       await page.close();
     }

@@ -185,6 +185,7 @@ async function registryInitArg(): Promise<Uint8Array> {
     mode: 'install',
     canisterIds: localNetwork().canisterIds,
     deployer: Principal.fromText(localNetwork().deployer),
+    rootKey: null, // the registry's argument does not use it
   });
 }
 

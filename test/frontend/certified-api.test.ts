@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 
+import { HttpAgent } from '@dfinity/agent';
 import { identityFromPem } from '@repro-registry/local-network';
 import { describe, expect, it } from 'vitest';
 
@@ -15,18 +16,24 @@ import { confirmProposals } from '../support/proposals';
 
 const COMMIT = '0ef2aebde4ff735a1a93efa342dcf966b6df5061';
 
+/** Has the governance stand-in hold `proposalId` and the registry read it. */
+async function confirm(proposalId: bigint, sha256: string): Promise<void> {
+  const network = localNetwork();
+  await confirmProposals({
+    url: network.url,
+    governanceId: network.canisterIds['governance'],
+    registryId: network.canisterIds['registry'],
+    controller: identityFromPem(await readFile(network.deployerPemPath, 'utf8')),
+    proposals: [{ id: proposalId, commit: COMMIT, sha256 }],
+  });
+}
+
 describe('frontend certified reads (real network)', () => {
   it('verifies summaries and the checkpoint, and proves the log extends what was seen', async () => {
     const network = localNetwork();
     const registryId = network.canisterIds['registry'];
     const proposalId = 880_000n + BigInt(Date.now() % 10_000);
-    await confirmProposals({
-      url: network.url,
-      governanceId: network.canisterIds['governance'],
-      registryId,
-      controller: identityFromPem(await readFile(network.deployerPemPath, 'utf8')),
-      proposals: [{ id: proposalId, commit: COMMIT, sha256: 'c'.repeat(64) }],
-    });
+    await confirm(proposalId, 'c'.repeat(64));
     const api = createRegistryApi({
       canisterId: registryId,
       host: network.url,
@@ -53,13 +60,7 @@ describe('frontend certified reads (real network)', () => {
 
     // The same checkpoint, and a smaller one of the same log: consistent.
     expect(await api.certified.consistency(head)).toMatchObject({ status: 'consistent' });
-    await confirmProposals({
-      url: network.url,
-      governanceId: network.canisterIds['governance'],
-      registryId,
-      controller: identityFromPem(await readFile(network.deployerPemPath, 'utf8')),
-      proposals: [{ id: proposalId + 1n, commit: COMMIT, sha256: 'c'.repeat(64) }],
-    });
+    await confirm(proposalId + 1n, 'c'.repeat(64));
     let later = await api.certified.consistency(head);
     for (let i = 0; i < 50 && later.head.size === head.size; i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -79,5 +80,44 @@ describe('frontend certified reads (real network)', () => {
       rootHex: later.head.rootHex,
     });
     expect(longer).toMatchObject({ status: 'inconsistent', code: 'TREE_SIZE_OUT_OF_RANGE' });
+  });
+
+  it('checks certificates with the root key the configuration gives, without fetching one', async () => {
+    const network = localNetwork();
+    const registryId = network.canisterIds['registry'];
+    const proposalId = 890_000n + BigInt(Date.now() % 10_000);
+    await confirm(proposalId, 'd'.repeat(64));
+    const fetched = await HttpAgent.create({ host: network.url, shouldFetchRootKey: true });
+    const rootKey = Buffer.from(fetched.rootKey ?? []).toString('hex');
+    const given = createRegistryApi({
+      canisterId: registryId,
+      host: network.url,
+      fetchRootKey: false,
+      rootKey,
+    });
+    let summary = (await given.certified.summaries([proposalId])).get(proposalId);
+    for (let i = 0; i < 50 && summary?.status !== 'verified'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      summary = (await given.certified.summaries([proposalId])).get(proposalId);
+    }
+    expect(summary?.status).toBe('verified');
+    // The count that plans the page's reads, from one node without its signature checked.
+    expect(await given.attestationCountHint?.(proposalId)).toBe(0);
+
+    // Another network's key (here: one flipped bit): nothing this network certified verifies.
+    const other =
+      rootKey.slice(0, -2) + (parseInt(rootKey.slice(-2), 16) ^ 1).toString(16).padStart(2, '0');
+    const wrong = createRegistryApi({
+      canisterId: registryId,
+      host: network.url,
+      fetchRootKey: false,
+      rootKey: other,
+    });
+    await expect(wrong.certified.summaries([proposalId])).rejects.toMatchObject({
+      kind: 'verification_failed',
+    });
+    await expect(wrong.getProposalSummary(proposalId)).rejects.toMatchObject({
+      kind: 'verification_failed',
+    });
   });
 });

@@ -5,16 +5,25 @@
 import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
 
-/** What the page needs to know: which registry to read, and on which network. */
+/**
+ * What the page needs to know: which registry to read, on which network, and (local networks
+ * only) that network's root key, so the page need not fetch it before its first request.
+ */
 export const InitArgs = IDL.Record({
   registry_canister_id: IDL.Principal,
   network: IDL.Text,
+  root_key: IDL.Opt(IDL.Vec(IDL.Nat8)),
 });
-export type InitArgs = { registry_canister_id: Principal; network: string };
+export type InitArgs = {
+  registry_canister_id: Principal;
+  network: string;
+  root_key?: [] | [Uint8Array];
+};
 
 /** The argument of install and upgrade; an upgrade without it keeps the configuration. */
 export function encodeInitArgs(args: InitArgs | null): Uint8Array {
-  return new Uint8Array(IDL.encode([IDL.Opt(InitArgs)], [args === null ? [] : [args]]));
+  const given = args === null ? [] : [{ ...args, root_key: args.root_key ?? [] }];
+  return new Uint8Array(IDL.encode([IDL.Opt(InitArgs)], [given]));
 }
 
 export const HeaderField = IDL.Tuple(IDL.Text, IDL.Text);

@@ -17,7 +17,13 @@ import {
   query,
   trap,
 } from 'azle';
-import { base64Decode, hexToBytes, utf8Decode, utf8Encode } from '@repro-registry/attestation';
+import {
+  base64Decode,
+  bytesToHex,
+  hexToBytes,
+  utf8Decode,
+  utf8Encode,
+} from '@repro-registry/attestation';
 import { readHttpRequest } from '@repro-registry/certification';
 
 import * as C from './candid';
@@ -67,10 +73,12 @@ export default class {
     const kept = this.stored.get(CONFIG_KEY);
     try {
       if (given !== undefined) {
+        const rootKey = given.root_key?.[0];
         config = checkConfig({
           registryCanisterId: given.registry_canister_id.toText(),
           network: given.network,
           frontendCanisterId: canisterSelf().toText(),
+          ...(rootKey === undefined ? {} : { rootKey: bytesToHex(rootKey) }),
         });
       } else if (kept !== undefined) {
         config = JSON.parse(utf8Decode(kept)) as PageConfig;

@@ -149,11 +149,43 @@ describe('the frontend canister', () => {
     other.verify('/index.html', await other.get('/index.html'));
   });
 
-  it('refuses an install without configuration or with a bad network name', async () => {
+  it('hands a local network’s root key to the page, and keeps it across an upgrade', async () => {
+    const rootKey = Uint8Array.from({ length: 133 }, (_, i) => (i * 7) & 0xff);
+    const local = await FrontendUnderTest.start({
+      init: { registry_canister_id: REGISTRY, network: 'local', root_key: [rootKey] },
+    });
+    const served = await local.get('/config.json');
+    expect(JSON.parse(text(served.body))).toMatchObject({
+      network: 'local',
+      rootKey: Buffer.from(rootKey).toString('hex'),
+    });
+    local.verify('/config.json', served);
+    await local.install(null);
+    const kept = await local.get('/config.json');
+    expect(JSON.parse(text(kept.body))).toMatchObject({
+      rootKey: Buffer.from(rootKey).toString('hex'),
+    });
+    // Mainnet's page takes the key built into the agent: none is served.
+    expect(JSON.parse(text((await canister.get('/config.json')).body))).not.toHaveProperty(
+      'rootKey',
+    );
+  });
+
+  it('refuses an install without configuration, with a bad network name or a root key for mainnet', async () => {
     await expect(FrontendUnderTest.start({ init: null })).rejects.toThrow(/INVALID_ARGUMENT/);
     await expect(
       FrontendUnderTest.start({ init: { registry_canister_id: REGISTRY, network: 'Bad Net' } }),
     ).rejects.toThrow(/INVALID_ARGUMENT/);
+    await expect(
+      FrontendUnderTest.start({
+        init: { registry_canister_id: REGISTRY, network: 'ic', root_key: [new Uint8Array(133)] },
+      }),
+    ).rejects.toThrow(/INVALID_ARGUMENT: a root key is for local networks only/);
+    await expect(
+      FrontendUnderTest.start({
+        init: { registry_canister_id: REGISTRY, network: 'local', root_key: [new Uint8Array(513)] },
+      }),
+    ).rejects.toThrow(/INVALID_ARGUMENT: the root key must be 1-512 bytes/);
   });
 
   it('rejects an argument that is not an HttpRequest, and serves index.html within 5 M instructions', async () => {

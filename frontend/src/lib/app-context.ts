@@ -2,6 +2,7 @@
 import { createRegistryApi, type RegistryApi } from './api/registry.api';
 import { fetchConfigFile, resolveConfig, type ConfigResult } from './config';
 import { createVerifier, type Verifier } from './services/verification.service';
+import { startBlsWorker } from './verification/bls';
 import { BuilderNames } from './state/builder-names.svelte';
 import { Clock } from './state/clock.svelte';
 import { LogCheckpoint } from './state/log-checkpoint.svelte';
@@ -49,6 +50,8 @@ export async function createAppContext(win: Window): Promise<AppContext> {
     buildHost: import.meta.env.DEV ? import.meta.env.VITE_IC_HOST : undefined,
   });
   const api = config.ok ? createRegistryApi(config.connection) : null;
+  // The first certificate (the subnet's node keys) arrives a few hundred ms from now.
+  if (api !== null) startBlsWorker();
   api?.connect?.();
   let verifier: Verifier | null = null;
   return {

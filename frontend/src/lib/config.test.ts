@@ -7,6 +7,42 @@ const OTHER = 'be2us-64aaa-aaaaa-qaabq-cai';
 const none = { file: null, buildCanisterId: undefined, buildHost: undefined };
 
 describe('resolveConfig', () => {
+  it('takes a local network’s root key from config.json, never for mainnet or from the address', () => {
+    const rootKey = 'ab'.repeat(133);
+    const local = resolveConfig({
+      ...none,
+      pageUrl: 'http://127.0.0.1:4943/',
+      file: { canisterId: ID, network: 'local', rootKey },
+    });
+    expect(local).toMatchObject({ ok: true, connection: { rootKey, fetchRootKey: false } });
+    // Mainnet's key is built into the agent: a file cannot replace it.
+    const mainnet = resolveConfig({
+      ...none,
+      pageUrl: `https://${OTHER}.icp0.io/`,
+      file: { canisterId: ID, rootKey },
+    });
+    expect(mainnet.ok && mainnet.connection).toMatchObject({ fetchRootKey: false });
+    expect(mainnet.ok && mainnet.connection.rootKey).toBeUndefined();
+    // The key comes with the file that names the registry, not with another registry's address.
+    const address = resolveConfig({
+      ...none,
+      pageUrl: `http://127.0.0.1:4943/?canisterId=${OTHER}`,
+      file: { canisterId: ID, rootKey },
+    });
+    expect(address.ok && address.connection).toMatchObject({ fetchRootKey: true });
+    expect(address.ok && address.connection.rootKey).toBeUndefined();
+    // Not hex, or of no plausible size: ignored, and the key is fetched as before.
+    for (const bad of ['xyz', 'abc', 'ab'.repeat(10), 'AB'.repeat(133)]) {
+      const r = resolveConfig({
+        ...none,
+        pageUrl: 'http://127.0.0.1:4943/',
+        file: { canisterId: ID, rootKey: bad },
+      });
+      expect(r.ok && r.connection).toMatchObject({ fetchRootKey: true });
+      expect(r.ok && r.connection.rootKey).toBeUndefined();
+    }
+  });
+
   it('takes the page address first, then config.json, then the build', () => {
     expect(
       resolveConfig({

@@ -9,10 +9,11 @@
  * The host defaults to the page's own origin (the local network's gateway or the frontend
  * canister serve the page and the API together), or to the public API on mainnet.
  */
+import { isMainnetHost, MAINNET_HOST } from '@repro-registry/client';
+
 import type { RegistryConnection } from './api/registry.api';
 
-export const MAINNET_API_HOST = 'https://icp-api.io';
-const MAINNET_DOMAINS = ['icp0.io', 'ic0.app', 'icp.io', 'icp-api.io'];
+export const MAINNET_API_HOST = MAINNET_HOST;
 
 export interface ConfigSources {
   /** `location.href` of the page. */
@@ -41,18 +42,19 @@ export type ConfigResult =
 // Text form of a principal: groups of 5 base32 characters (the last may be shorter).
 const PRINCIPAL_TEXT = /^[a-z2-7]{1,5}(-[a-z2-7]{1,5})*$/;
 
-function isMainnetHost(hostname: string): boolean {
-  return MAINNET_DOMAINS.some((d) => hostname === d || hostname.endsWith(`.${d}`));
-}
-
 interface ConfigFile {
   canisterId?: string;
   frontendCanisterId?: string;
   network?: string;
   host?: string;
   fetchRootKey?: boolean;
+  /** A local network's root key (DER, hex), so the page need not fetch it. */
+  rootKey?: string;
   repository?: string;
 }
+
+/** DER of a BLS12-381 public key is 133 bytes; anything of a plausible size in hex is taken. */
+const ROOT_KEY_HEX = /^(?:[0-9a-f]{2}){32,512}$/;
 
 function readFile(file: unknown): ConfigFile {
   if (typeof file !== 'object' || file === null) return {};
@@ -69,6 +71,8 @@ function readFile(file: unknown): ConfigFile {
   const host = text('host', 'IC_HOST');
   if (host !== undefined) out.host = host;
   if (typeof f['fetchRootKey'] === 'boolean') out.fetchRootKey = f['fetchRootKey'];
+  const rootKey = text('rootKey', 'IC_ROOT_KEY');
+  if (rootKey !== undefined && ROOT_KEY_HEX.test(rootKey)) out.rootKey = rootKey;
   const repository = text('repository', 'REPRO_REPOSITORY');
   if (repository !== undefined && /^https?:\/\/[^\s]+$/.test(repository)) {
     out.repository = repository;
@@ -108,11 +112,15 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
   } else {
     host = isMainnetHost(page.hostname) || file.network === 'ic' ? MAINNET_API_HOST : page.origin;
   }
-  const onMainnet = isMainnetHost(new URL(host).hostname);
-  // The root key of mainnet is built into the agent; fetching it would let a man in the middle
-  // substitute their own. Only other networks (local ones) hand out theirs.
-  const fetchRootKey = onMainnet ? false : (file.fetchRootKey ?? true);
+  const onMainnet = isMainnetHost(host);
+  // The root key of mainnet is built into the agent; fetching it, or taking one from a file,
+  // would let a man in the middle substitute their own. Only other networks (local ones) hand out
+  // theirs: in the file that names the registry (as the network's status would, a round trip
+  // later), else from the network's status.
+  const rootKey = !onMainnet && source === 'file' ? file.rootKey : undefined;
+  const fetchRootKey = onMainnet || rootKey !== undefined ? false : (file.fetchRootKey ?? true);
   const connection: RegistryConnection = { canisterId, host, fetchRootKey };
+  if (rootKey !== undefined) connection.rootKey = rootKey;
   // The frontend canister named by the file that named the registry (not by the address).
   if (source === 'file' && file.frontendCanisterId !== undefined) {
     connection.frontendCanisterId = file.frontendCanisterId;

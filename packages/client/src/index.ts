@@ -112,6 +112,18 @@ export function encodeInitArgs(args: {
 }
 
 export const MAINNET_HOST = 'https://icp-api.io';
+const MAINNET_DOMAINS = ['icp0.io', 'ic0.app', 'icp.io', 'icp-api.io'];
+
+/** Whether `host` (a URL or a host name) is mainnet's, whose root key the agent has built in. */
+export function isMainnetHost(host: string): boolean {
+  let hostname = host;
+  try {
+    hostname = new URL(host).hostname;
+  } catch {
+    // a bare host name
+  }
+  return MAINNET_DOMAINS.some((d) => hostname === d || hostname.endsWith(`.${d}`));
+}
 
 export interface RegistryClientOptions {
   /** Where the IC HTTP interface is: `http://127.0.0.1:4943` locally, `https://icp-api.io` on mainnet. */
@@ -121,6 +133,11 @@ export interface RegistryClientOptions {
   identity?: Identity;
   /** Fetch the root key from the network instead of trusting mainnet's (local networks only). */
   fetchRootKey?: boolean;
+  /**
+   * A local network's root key (DER), known beforehand: no round trip to fetch it. Refused with
+   * mainnet's host, whose key is built into the agent.
+   */
+  rootKey?: Uint8Array;
   /** Times the agent retries failed HTTP requests (default 3, like the agent). */
   retryTimes?: number;
   /** An agent to reuse instead of creating one (the other options but canisterId are ignored). */
@@ -367,12 +384,17 @@ export async function createRegistryClient(
     typeof options.canisterId === 'string'
       ? Principal.fromText(options.canisterId)
       : options.canisterId;
+  if (options.rootKey !== undefined && isMainnetHost(options.host)) {
+    throw new Error('a root key is given for mainnet, whose key is built into the agent');
+  }
   const agent =
     options.agent ??
     (await HttpAgent.create({
       host: options.host,
       identity: options.identity,
-      shouldFetchRootKey: options.fetchRootKey ?? false,
+      ...(options.rootKey === undefined
+        ? { shouldFetchRootKey: options.fetchRootKey ?? false }
+        : { rootKey: options.rootKey }),
       retryTimes: options.retryTimes,
     }));
   const actor = Actor.createActor<_SERVICE>(idlFactory, { agent, canisterId });

@@ -11,6 +11,11 @@ export interface InitArgContext {
   /** Ids of the canisters deployed so far in this run (and known from earlier runs). */
   canisterIds: Record<string, string>;
   deployer: Principal;
+  /**
+   * The network's root key (DER) when it is not mainnet: local networks hand out theirs, and a
+   * page told it beforehand need not fetch it. Null on mainnet, whose key the agent has built in.
+   */
+  rootKey: Uint8Array | null;
 }
 
 /** `deploy.config.ts` at the project root: `export default { canisters: { … } } satisfies DeployConfig`. */

@@ -80,6 +80,7 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
     identity,
     shouldFetchRootKey: !target.mainnet,
   });
+  const rootKey = target.mainnet || agent.rootKey === null ? null : new Uint8Array(agent.rootKey);
 
   const idsPath = target.ephemeral
     ? join(stateDir, 'canister_ids.json')
@@ -183,6 +184,7 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
             mode: action,
             canisterIds: { ...known },
             deployer,
+            rootKey,
           })
         : await defaultInitArg(
             dfx.canisters[name].candid
@@ -210,6 +212,7 @@ export async function deploy(options: DeployOptions = {}): Promise<DeployResult>
         mode: action === 'unchanged' ? 'upgrade' : action,
         canisterIds: { ...known },
         deployer,
+        rootKey,
         agent,
         canisterId,
       });

@@ -2,7 +2,7 @@
  * Raw calls to the registry canister: the only module that touches the agent. Every answer is
  * turned into the frontend's model (`model/types.ts`) and every failure into an `ApiError`.
  */
-import { CanisterStatus, type HttpAgent } from '@dfinity/agent';
+import { CanisterStatus, HttpAgent } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import {
   VERDICTS,
@@ -29,6 +29,8 @@ export interface RegistryConnection {
   host: string;
   /** Local networks only: mainnet's root key is built into the agent. */
   fetchRootKey: boolean;
+  /** A local network's root key (DER, hex) from the configuration: nothing to fetch. */
+  rootKey?: string;
   /** The canister serving this page, when its configuration names it. */
   frontendCanisterId?: string;
 }
@@ -53,6 +55,13 @@ export interface RegistryApi {
     cursor?: bigint;
     limit?: number;
   }): Promise<M.ListedAttestationPage>;
+  /**
+   * How many attestations the proposal has, as one node says without its signature checked:
+   * answered before the subnet's node keys are read and checked, and used only to plan which
+   * pages to ask for at once. Never shown and never trusted: what the page shows and checks for
+   * completeness comes from checked answers. Null when the node cannot be asked.
+   */
+  attestationCountHint?(proposalId: bigint): Promise<number | null>;
   /** One attestation with its envelope (its permalink page). */
   getAttestation(id: bigint): Promise<M.Attestation>;
   getBuilder(args: { builder: string; cursor?: bigint; limit?: number }): Promise<M.BuilderPage>;
@@ -72,6 +81,8 @@ export interface RegistryApi {
 }
 
 const opt = <T>(v: [] | [T]): T | null => (v.length === 0 ? null : v[0]);
+const hexBytes = (hex: string): Uint8Array =>
+  Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n);
 const optTime = (v: [] | [bigint]): number | null => (v.length === 0 ? null : nsToMs(v[0]));
 
@@ -321,12 +332,16 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
       host: connection.host,
       canisterId: connection.canisterId,
       fetchRootKey: connection.fetchRootKey,
+      ...(connection.rootKey === undefined ? {} : { rootKey: hexBytes(connection.rootKey) }),
       // The agent's default of 3 retries with backoff keeps an unreachable registry looking
       // like a slow one for seconds; the page has its own retry and polling backoff.
       retryTimes: 1,
     }).then(
       (c) => {
         shareSubnetKeyReads(c.agent);
+        // Every query's answer waits for the subnet's node keys: read them now, before the
+        // page's first queries, which then share this read instead of queueing it behind them.
+        c.agent.fetchSubnetKeys(c.canisterId).catch(() => {});
         return c;
       },
       (cause: unknown) => {
@@ -335,6 +350,21 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
       },
     );
     return client;
+  }
+
+  let hintClient: Promise<RegistryClient> | null = null;
+  /** A client whose agent does not check node signatures: for `attestationCountHint` only. */
+  function getHintClient(): Promise<RegistryClient> {
+    hintClient ??= createRegistryClient({
+      host: connection.host,
+      canisterId: connection.canisterId,
+      agent: HttpAgent.createSync({
+        host: connection.host,
+        verifyQuerySignatures: false,
+        retryTimes: 0,
+      }),
+    });
+    return hintClient;
   }
 
   /**
@@ -392,6 +422,15 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
       ),
     listAttestations: (args) =>
       call(async (c) => toListedPage(unwrap(await c.listAttestations({ ...args, ...unverified })))),
+    attestationCountHint: async (proposalId) => {
+      try {
+        const c = await getHintClient();
+        const page = await c.listAttestations({ proposalId, limit: 1, ...unverified });
+        return page.ok ? Number(page.value.total) : null;
+      } catch {
+        return null;
+      }
+    },
     getAttestation: (id) =>
       call(async (c) => toAttestation(unwrap(await c.getAttestation(id, unverified)))),
     getBuilder: (args) =>

@@ -32,6 +32,11 @@ export const ATTESTATION_PAGE_SIZE = 500;
 const FIRST_PAGE_SIZE = 50;
 /** Pages of attestations read at once after the first. */
 const PAGE_CONCURRENCY = 3;
+/**
+ * At most this many pages are asked for on the strength of an unchecked count (a node that
+ * inflates it wastes a few reads, no more); the rest waits for a checked one.
+ */
+const HINTED_PAGES_MAX = 4;
 /** Verification results are applied to the page at most this often (see `record`). */
 const FLUSH_MS = 250;
 
@@ -141,19 +146,22 @@ export class ProposalPageState {
     this.status = 'loading';
     this.error = null;
     // All at once, the summary first: it is small, and its count of attestations names the
-    // ranges of the older pages, so they are asked while the first page is still on its way.
+    // ranges of the older pages. An unchecked count from one node comes sooner (every checked
+    // answer waits for the subnet's node keys and their certificate's check), so the older
+    // pages are asked on its strength while the checked answers are still on their way.
     const summary = api.getProposalSummary(proposalId, trustList);
     const firstSize = Math.min(this.pageSize, FIRST_PAGE_SIZE);
     const firstPage = api.listAttestations({ proposalId, limit: firstSize });
     firstPage.catch(() => {}); // handled in loadAttestations; don't report it unhandled meanwhile
-    const attestations = this.loadAttestations(
-      firstPage,
-      firstSize,
-      summary.then(
-        (s) => s.attestationCount,
-        () => null,
-      ),
+    const counted = summary.then(
+      (s) => s.attestationCount,
+      () => null,
     );
+    const hint = api.attestationCountHint?.(proposalId) ?? Promise.resolve(null);
+    const hinted = hint.then((n) =>
+      n === null ? null : Math.min(n, firstSize + HINTED_PAGES_MAX * this.pageSize),
+    );
+    const attestations = this.loadAttestations(firstPage, firstSize, counted, hinted);
     try {
       this.summary = await summary;
       this.status = 'ready';
@@ -180,6 +188,8 @@ export class ProposalPageState {
     /** How many attestations the first page was asked for. */
     firstSize = this.pageSize,
     knownTotal: Promise<number | null> = Promise.resolve(null),
+    /** An unchecked count that only plans reads (see `attestationCountHint`). */
+    hintedTotal: Promise<number | null> = Promise.resolve(null),
   ): Promise<void> {
     this.attestationsStatus = 'loading';
     this.attestationsError = null;
@@ -201,12 +211,16 @@ export class ProposalPageState {
     const read = (range: PositionRange) => {
       for (const page of ranges.claim(range)) reading.push(page);
     };
+    // The first page holds the newest `firstSize` of them (unless the registry ends it early).
+    const readOlder = (total: number | null) => {
+      const first = BigInt(firstSize);
+      if (total !== null && !this.disposed)
+        read({ from: BigInt(total) > first ? BigInt(total) - first : 0n, to: 0n });
+    };
     try {
+      void hintedTotal.then(readOlder, () => {});
       const early = knownTotal.then((total) => {
-        // The first page holds the newest `firstSize` of them (unless the registry ends it early).
-        const first = BigInt(firstSize);
-        if (total !== null && !this.disposed)
-          read({ from: BigInt(total) > first ? BigInt(total) - first : 0n, to: 0n });
+        readOlder(total);
         return total ?? 0;
       });
       const first = await firstPage;

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
+import type { RegistryApi } from '../api/registry.api';
 import { createMainThreadVerifier } from '../services/main-thread-verifier';
 import {
   BAD_HASH,
@@ -114,6 +115,71 @@ describe('ProposalPageState', () => {
     expect(page.receivedCount).toBe(27);
     expect(page.verifiedCount).toBe(27);
     expect(page.attestations).toHaveLength(27);
+  });
+
+  /** 25 attestations in pages of 10; the checked answers (summary, first page) held back. */
+  function heldBack(hint: number | null) {
+    const registry = new MemoryRegistry();
+    for (let i = 0; i < 25; i++)
+      registry.add(attestation({ id: BigInt(i + 1), builder: builders[i % 8] }));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const asked: (bigint | undefined)[] = [];
+    const api = Object.create(registry) as MemoryRegistry & RegistryApi;
+    api.listAttestations = async (args) => {
+      asked.push(args.cursor);
+      if (args.cursor === undefined) await held;
+      return registry.listAttestations(args);
+    };
+    api.getProposalSummary = async (...args) => {
+      await held;
+      return registry.getProposalSummary(...args);
+    };
+    api.attestationCountHint = () => Promise.resolve(hint);
+    const page = new ProposalPageState({
+      api,
+      verifier: createMainThreadVerifier(),
+      proposalId: 139768n,
+      pageSize: 10,
+    });
+    return { page, asked, release };
+  }
+
+  it('asks the older pages on an unchecked count, before any checked answer arrives', async () => {
+    const { page, asked, release } = heldBack(25);
+    const loading = page.load();
+    // Positions 15–24 come with the first page; 0–14 are asked before it or the summary arrive.
+    await vi.waitFor(() => expect(asked).toEqual([undefined, 15n, 5n]));
+    release();
+    await loading;
+    expect(asked).toEqual([undefined, 15n, 5n]);
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
+    expect(page.attestationTotal).toBe(25);
+    expect(page.verifiedCount).toBe(25);
+  });
+
+  it('reads every attestation once whatever the unchecked count says', async () => {
+    // Too low: nothing is asked early, and the checked answers name the rest.
+    const low = heldBack(3);
+    const lowLoading = low.page.load();
+    await vi.waitFor(() => expect(low.asked).toEqual([undefined]));
+    low.release();
+    await lowLoading;
+    await vi.waitFor(() => expect(low.page.allVerified).toBe(true), VERIFICATION_WAIT);
+    expect(low.page.verifiedCount).toBe(25);
+    expect(low.page.attestationTotal).toBe(25);
+
+    // Inflated: at most a few pages more are asked, and only the checked count is shown.
+    const high = heldBack(1_000_000_000);
+    const highLoading = high.page.load();
+    await vi.waitFor(() => expect(high.asked.length).toBeGreaterThan(1));
+    high.release();
+    await highLoading;
+    await vi.waitFor(() => expect(high.page.allVerified).toBe(true), VERIFICATION_WAIT);
+    expect(high.asked.length).toBeLessThanOrEqual(1 + 4);
+    expect(high.page.attestations).toHaveLength(25);
+    expect(high.page.verifiedCount).toBe(25);
+    expect(high.page.attestationTotal).toBe(25);
   });
 
   it('marks an attestation whose envelope another builder signed as failed', async () => {
