@@ -6,6 +6,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 
 import { blsOffMainThread } from './vite/bls-off-main-thread';
+import { candidLabelIdsCached } from './vite/candid-label-ids';
 import { candidSlebDecodeWithoutCopy } from './vite/candid-sleb-decode';
 
 /** What `advancedChunks`' name function may ask about a module. */
@@ -70,7 +71,13 @@ export default defineConfig(({ mode }) => {
     root: frontendRoot,
     envDir: projectRoot,
     envPrefix: ['VITE_', 'CANISTER_ID_'],
-    plugins: [svelte(), recordInputs(), candidSlebDecodeWithoutCopy(), blsOffMainThread()],
+    plugins: [
+      svelte(),
+      recordInputs(),
+      candidSlebDecodeWithoutCopy(),
+      candidLabelIdsCached(),
+      blsOffMainThread(),
+    ],
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -149,6 +149,8 @@ export class ProposalPageState {
     // ranges of the older pages. An unchecked count from one node comes sooner (every checked
     // answer waits for the subnet's node keys and their certificate's check), so the older
     // pages are asked on its strength while the checked answers are still on their way.
+    // The node answers in the order asked, and the hint is tiny: asked first.
+    const hint = api.attestationCountHint?.(proposalId) ?? Promise.resolve(null);
     const summary = api.getProposalSummary(proposalId, trustList);
     const firstSize = Math.min(this.pageSize, FIRST_PAGE_SIZE);
     const firstPage = api.listAttestations({ proposalId, limit: firstSize });
@@ -157,7 +159,6 @@ export class ProposalPageState {
       (s) => s.attestationCount,
       () => null,
     );
-    const hint = api.attestationCountHint?.(proposalId) ?? Promise.resolve(null);
     const hinted = hint.then((n) =>
       n === null ? null : Math.min(n, firstSize + HINTED_PAGES_MAX * this.pageSize),
     );
