@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 
-import { HttpAgent } from '@dfinity/agent';
 import { identityFromPem } from '@repro-registry/local-network';
 import { describe, expect, it } from 'vitest';
 
@@ -87,8 +86,7 @@ describe('frontend certified reads (real network)', () => {
     const registryId = network.canisterIds['registry'];
     const proposalId = 890_000n + BigInt(Date.now() % 10_000);
     await confirm(proposalId, 'd'.repeat(64));
-    const fetched = await HttpAgent.create({ host: network.url, shouldFetchRootKey: true });
-    const rootKey = Buffer.from(fetched.rootKey ?? []).toString('hex');
+    const rootKey = network.rootKeyHex;
     const given = createRegistryApi({
       canisterId: registryId,
       host: network.url,

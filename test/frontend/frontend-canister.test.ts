@@ -92,6 +92,8 @@ describe('the frontend canister behind the local gateway', () => {
       canisterId: canisterIds.registry,
       network: 'local',
       frontendCanisterId: canisterIds.frontend,
+      // The network's key, so the page need not fetch it (deploy.config.ts).
+      rootKey: localNetwork().rootKeyHex,
     });
   });
 
@@ -159,14 +161,22 @@ describe('the frontend canister behind the local gateway', () => {
       `/api/v1/proposals/${CERTIFIED_PROPOSAL}`,
       `/badge/${CERTIFIED_PROPOSAL}.svg`,
     ]) {
-      const reply = await certifiedGet(path);
-      expect(reply.status, path).toBe(200);
-      expect(header(reply, 'ic-certificate'), path).toMatch(/^certificate=:/);
-      expect(header(reply, 'ic-certificateexpression'), path).toMatch(
-        /^default_certification\(ValidationArgs\{certification:/,
-      );
-      const raw = await get(path, { host: `${canisterIds.registry}.raw.localhost:${port}` });
-      expect(Buffer.from(reply.body).toString(), path).toBe(Buffer.from(raw.body).toString());
+      // The same bytes certified and raw, for one state: other test files share this registry
+      // and may add a proposal between the two reads, so a pair that differs is read again.
+      for (let attempt = 1; ; attempt++) {
+        const reply = await certifiedGet(path);
+        expect(reply.status, path).toBe(200);
+        expect(header(reply, 'ic-certificate'), path).toMatch(/^certificate=:/);
+        expect(header(reply, 'ic-certificateexpression'), path).toMatch(
+          /^default_certification\(ValidationArgs\{certification:/,
+        );
+        const raw = await get(path, { host: `${canisterIds.registry}.raw.localhost:${port}` });
+        const [certified, plain] = [reply.body, raw.body].map((b) => Buffer.from(b).toString());
+        if (certified === plain || attempt === 5) {
+          expect(certified, path).toBe(plain);
+          break;
+        }
+      }
     }
     // The event feed: certified, naming this registry.
     const feed = await certifiedGet('/feed.atom');
