@@ -11,10 +11,13 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-// noble builds its base-point table on first use; pay for it while the page is still fetching.
-warmUpEd25519();
-
-const native = detectNativeCrypto();
+const native = detectNativeCrypto().then((crypto) => {
+  // Without a native Ed25519 every signature goes to noble, which builds its base-point table on
+  // first use: pay for it while the page is still fetching. With one, noble only decides the rare
+  // refusal, and the table (~50 ms) would compete with the page's loading for nothing.
+  if (crypto.ed25519 === undefined) warmUpEd25519();
+  return crypto;
+});
 
 scope.onmessage = (event) => {
   const { batch, jobs } = event.data;
