@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { BrowserContext } from 'playwright-core';
 import { Cbor } from '@dfinity/agent';
 import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem, startLocalNetwork } from '@repro-registry/local-network';
@@ -146,6 +147,14 @@ function describeRequest(url: string, body: Buffer | null): string {
   }
 }
 
+/** Makes the context's pages see `cores` cores (before any of their scripts runs). */
+async function claimCores(context: BrowserContext, cores: number | undefined): Promise<void> {
+  if (cores === undefined) return;
+  await context.addInitScript((n) => {
+    Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n });
+  }, cores);
+}
+
 export async function measureRender(
   options: {
     attestations?: number;
@@ -153,6 +162,11 @@ export async function measureRender(
     log?: (line: string) => void;
     /** Write the main thread's CPU profile of each run here (Chrome DevTools format). */
     profileDir?: string;
+    /**
+     * The cores the page is told it has (`navigator.hardwareConcurrency`), which sizes its
+     * verification pool: to compare pool sizes on the same machine.
+     */
+    cores?: number;
   } = {},
 ): Promise<RenderReport> {
   const count = options.attestations ?? 1000;
@@ -285,6 +299,7 @@ export async function measureRender(
       for (let run = 0; run < runs; run++) {
         // A fresh context per run: nothing cached, as on a first visit.
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        await claimCores(context, options.cores);
         const page = await context.newPage();
         const cdp = options.profileDir === undefined ? null : await context.newCDPSession(page);
         const traceEvents: TraceEvent[] = [];
@@ -411,6 +426,7 @@ export async function measureRender(
       }
       for (let run = 0; run < 3; run++) {
         const context = await browser.newContext();
+        await claimCores(context, options.cores);
         const page = await context.newPage();
         await page.goto(harness.url);
         await page.waitForFunction(

@@ -3,6 +3,7 @@
  * attestations rendered with every signature verified in headless Chromium.
  *
  *   npm run bench -w frontend [-- --json] [--size-only | --render-only] [--runs 5] [--attestations 1000] [--check] [--trace] [--profile]
+ *     [--cores N]  (the page sees N cores, which sizes its verification pool)
  */
 import { join } from 'node:path';
 
@@ -23,6 +24,7 @@ if (!flag('--size-only'))
     runs: value('--runs', 5),
     attestations: value('--attestations', 1000),
     ...(flag('--profile') ? { profileDir: join(FRONTEND_ROOT, '.bench', 'profiles') } : {}),
+    ...(flag('--cores') ? { cores: value('--cores', 2) } : {}),
   });
 
 if (flag('--json')) {
