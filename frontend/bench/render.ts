@@ -150,9 +150,10 @@ function describeRequest(url: string, body: Buffer | null): string {
 /** Makes the context's pages see `cores` cores (before any of their scripts runs). */
 async function claimCores(context: BrowserContext, cores: number | undefined): Promise<void> {
   if (cores === undefined) return;
-  await context.addInitScript((n) => {
-    Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n });
-  }, cores);
+  // A script as text: tsx would wrap a function's name in a helper the page does not have.
+  await context.addInitScript(
+    `Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${Math.trunc(cores)} });`,
+  );
 }
 
 export async function measureRender(
