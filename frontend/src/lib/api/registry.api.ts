@@ -6,6 +6,7 @@ import { CanisterStatus, HttpAgent } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import {
   VERDICTS,
+  hexToBytes,
   overallVerdict,
   parseAttestation,
   type Verdict,
@@ -81,8 +82,6 @@ export interface RegistryApi {
 }
 
 const opt = <T>(v: [] | [T]): T | null => (v.length === 0 ? null : v[0]);
-const hexBytes = (hex: string): Uint8Array =>
-  Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n);
 const optTime = (v: [] | [bigint]): number | null => (v.length === 0 ? null : nsToMs(v[0]));
 
@@ -332,7 +331,7 @@ export function createRegistryApi(connection: RegistryConnection): RegistryApi {
       host: connection.host,
       canisterId: connection.canisterId,
       fetchRootKey: connection.fetchRootKey,
-      ...(connection.rootKey === undefined ? {} : { rootKey: hexBytes(connection.rootKey) }),
+      ...(connection.rootKey === undefined ? {} : { rootKey: hexToBytes(connection.rootKey) }),
       // The agent's default of 3 retries with backoff keeps an unreachable registry looking
       // like a slow one for seconds; the page has its own retry and polling backoff.
       retryTimes: 1,

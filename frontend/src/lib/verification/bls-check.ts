@@ -4,6 +4,7 @@
  * moving it into a worker changes where it runs and nothing else.
  */
 import { bls12_381 } from '@noble/curves/bls12-381';
+import { bytesToHex } from '@repro-registry/attestation';
 
 export interface BlsRequest {
   id: number;
@@ -15,16 +16,14 @@ export interface BlsRequest {
 /** `valid`: the signature verifies; `error`: noble refused the bytes (not a point, bad length). */
 export type BlsReply = { id: number; valid: boolean } | { id: number; error: string };
 
-const hex = (bytes: Uint8Array): string => {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-};
-
 export function blsVerifyHere(
   publicKey: Uint8Array,
   signature: Uint8Array,
   message: Uint8Array,
 ): boolean {
-  return bls12_381.verifyShortSignature(hex(signature), hex(message), hex(publicKey));
+  return bls12_381.verifyShortSignature(
+    bytesToHex(signature),
+    bytesToHex(message),
+    bytesToHex(publicKey),
+  );
 }

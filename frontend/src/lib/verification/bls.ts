@@ -8,6 +8,8 @@
  * The app's build puts `blsVerify` in place of `@dfinity/agent`'s own (vite/bls-off-main-thread.ts);
  * the agent awaits it. Where a worker cannot run, the same check runs on the main thread.
  */
+import { hexToBytes } from '@repro-registry/attestation';
+
 import type { BlsReply, BlsRequest } from './bls-check';
 
 type Bytes = Uint8Array | string;
@@ -23,12 +25,9 @@ let broken = false;
 let nextId = 0;
 const pending = new Map<number, Pending>();
 
-const bytesOf = (value: Bytes): Uint8Array => {
-  if (typeof value !== 'string') return value;
-  const out = new Uint8Array(value.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(value.slice(2 * i, 2 * i + 2), 16);
-  return out;
-};
+// The agent passes bytes; hex text (any case, as noble takes it) is accepted like the agent's.
+const bytesOf = (value: Bytes): Uint8Array =>
+  typeof value === 'string' ? hexToBytes(value.toLowerCase()) : value;
 
 async function onMainThread(request: BlsRequest): Promise<boolean> {
   const { blsVerifyHere } = await import('./bls-check');
