@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import type { Plugin } from 'vite';
+import { dependencyPatch } from './dependency-patch';
 
 /**
  * `@dfinity/agent` 3.4.3 checks certificates' BLS signatures with `blsVerify` from its
@@ -38,27 +38,10 @@ export function blsModuleOffMainThread(args: {
   return `export let verify;\nexport { blsVerify } from ${JSON.stringify(join(args.root, WORKER_BLS))};\n`;
 }
 
-export function blsOffMainThread(): Plugin {
-  let applied = false;
-  let root = process.cwd();
-  return {
+export const blsOffMainThread = () =>
+  dependencyPatch({
     name: 'repro-bls-off-main-thread',
-    apply: 'build',
-    configResolved(config) {
-      root = config.root;
-    },
-    transform(code, id) {
-      const replaced = blsModuleOffMainThread({ code, id, root });
-      if (replaced === null) return null;
-      applied = true;
-      return { code: replaced, map: null };
-    },
-    buildEnd(error) {
-      if (!error && !applied) {
-        this.error(
-          '@dfinity/agent utils/bls.js was not in the build: see frontend/vite/bls-off-main-thread.ts',
-        );
-      }
-    },
-  };
-}
+    module: '@dfinity/agent utils/bls.js',
+    explainedIn: 'frontend/vite/bls-off-main-thread.ts',
+    rewrite: (code, id, config) => blsModuleOffMainThread({ code, id, root: config.root }),
+  });

@@ -1,4 +1,4 @@
-import type { Plugin } from 'vite';
+import { dependencyPatch } from './dependency-patch';
 
 /**
  * `idlLabelToId` of @dfinity/candid 3.4.3 (utils/hash.js) turns a record field's name into its
@@ -43,23 +43,10 @@ export function withCachedLabelIds(code: string, id: string): string | null {
   return code.replace(LABEL_TO_ID, LABEL_TO_ID_UNCACHED) + CACHED;
 }
 
-export function candidLabelIdsCached(): Plugin {
-  let applied = false;
-  return {
+export const candidLabelIdsCached = () =>
+  dependencyPatch({
     name: 'repro-candid-label-ids',
-    apply: 'build',
-    transform(code, id) {
-      const patched = withCachedLabelIds(code, id);
-      if (patched === null) return null;
-      applied = true;
-      return { code: patched, map: null };
-    },
-    buildEnd(error) {
-      if (!error && !applied) {
-        this.error(
-          '@dfinity/candid utils/hash.js was not in the build: see frontend/vite/candid-label-ids.ts',
-        );
-      }
-    },
-  };
-}
+    module: '@dfinity/candid utils/hash.js',
+    explainedIn: 'frontend/vite/candid-label-ids.ts',
+    rewrite: withCachedLabelIds,
+  });

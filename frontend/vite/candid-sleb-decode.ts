@@ -1,4 +1,4 @@
-import type { Plugin } from 'vite';
+import { dependencyPatch } from './dependency-patch';
 
 /**
  * `slebDecode` of @dfinity/candid 3.4.3 (and of @icp-sdk/core 6.1.0, its successor) starts with
@@ -30,23 +30,10 @@ export function withoutSlebDecodeCopy(code: string, id: string): string | null {
   return code.replace(SLEB_DECODE_COPY, SLEB_DECODE_VIEW);
 }
 
-export function candidSlebDecodeWithoutCopy(): Plugin {
-  let applied = false;
-  return {
+export const candidSlebDecodeWithoutCopy = () =>
+  dependencyPatch({
     name: 'repro-candid-sleb-decode',
-    apply: 'build',
-    transform(code, id) {
-      const patched = withoutSlebDecodeCopy(code, id);
-      if (patched === null) return null;
-      applied = true;
-      return { code: patched, map: null };
-    },
-    buildEnd(error) {
-      if (!error && !applied) {
-        this.error(
-          '@dfinity/candid leb128.js was not in the build: see frontend/vite/candid-sleb-decode.ts',
-        );
-      }
-    },
-  };
-}
+    module: '@dfinity/candid leb128.js',
+    explainedIn: 'frontend/vite/candid-sleb-decode.ts',
+    rewrite: withoutSlebDecodeCopy,
+  });
