@@ -5,7 +5,7 @@
  */
 import { decodeCbor, isCborMap, type CborMap, type CborValue } from './cbor';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
-import { bytesEqual } from './encoding';
+import { bytesEqual, hashOfMap } from './encoding';
 import { NetworkError, NetworkErrorCode } from './errors';
 import {
   parsePublicKey,
@@ -13,7 +13,6 @@ import {
   verifySignature,
   type CanisterSignatureVerifier,
 } from './keys';
-import { hashOfMap } from '@dfinity/agent';
 
 export const ANONYMOUS = Uint8Array.of(0x04);
 export const REQUEST_SEPARATOR = concatBytes(Uint8Array.of(10), utf8ToBytes('ic-request'));

@@ -3,7 +3,6 @@
  * and subnets) over a host that executes canisters. Request checks, status codes and response
  * shapes follow the interface specification and the replica's HTTP endpoints.
  */
-import { hashOfMap } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { encodeCbor, type CborValue } from './cbor';
 import {
@@ -16,7 +15,7 @@ import {
 } from './auth';
 import { verifyCanisterSignature, type NodeKey, type RootKey } from './certification';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
-import { bytesEqual } from './encoding';
+import { bytesEqual, hashOfMap } from './encoding';
 import { ErrorCode, RejectCode, rejects, type SystemReject } from '@repro-registry/ic-host';
 import { NetworkError, NetworkErrorCode } from './errors';
 import type { CallResult, ExecutionHost } from './host-types';
