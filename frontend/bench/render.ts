@@ -392,6 +392,10 @@ export async function measureRender(
           // The profile's clock is the browser's monotonic one; keep navigation's time beside it.
           await writeFile(file, JSON.stringify({ ...profile, timeOrigin: origin }));
           log(`main thread profile: ${file}`);
+          // The timeline too (DevTools' Performance panel opens it): tasks, rendering, workers.
+          const trace = join(options.profileDir, `trace-run-${run + 1}.json`);
+          await writeFile(trace, JSON.stringify({ traceEvents }));
+          log(`timeline trace: ${trace}`);
         }
         const showAll = await page.evaluate(async () => {
           const button = [...document.querySelectorAll('button')].find((b) =>

@@ -7,6 +7,7 @@ import { BuilderNames } from './state/builder-names.svelte';
 import { Clock } from './state/clock.svelte';
 import { LogCheckpoint } from './state/log-checkpoint.svelte';
 import { Preferences } from './state/preferences.svelte';
+import { startFirstReads, type FirstReads } from './state/proposal-page.svelte';
 import { ReadOrder } from './state/read-order';
 import { RegistryInfoState } from './state/registry-info.svelte';
 import { Router } from './state/router.svelte';
@@ -26,6 +27,11 @@ export interface AppContext {
   reads: ReadOrder;
   /** Created on first use: the list page needs no workers. */
   verifier(): Verifier;
+  /**
+   * The first reads of the proposal page the visit opened on, started before the app was built;
+   * given once, to that page (same proposal and trust list), then null.
+   */
+  takeFirstReads(proposalId: bigint, trustList: bigint | null): FirstReads | undefined;
   preferences: Preferences;
   router: Router;
   clock: Clock;
@@ -54,6 +60,23 @@ export async function createAppContext(win: Window): Promise<AppContext> {
   if (api !== null) startBlsWorker();
   api?.connect?.();
   let verifier: Verifier | null = null;
+  const router = new Router(win);
+  const trustLists = api === null ? null : new TrustListSelection(api, localStorageOrNull(win));
+  // A visit that opens on a proposal asks for its data now, and starts the workers that check its
+  // signatures: building the app takes the main thread a few hundred ms the registry can use.
+  // After one task: the node keys' read, which every checked answer waits for, leaves first (the
+  // replica answers in arrival order).
+  const opening = router.route;
+  if (api !== null && opening.page === 'proposal') await new Promise((r) => setTimeout(r, 0));
+  let firstReads =
+    api !== null && opening.page === 'proposal'
+      ? startFirstReads({
+          api,
+          proposalId: opening.proposalId,
+          trustList: trustLists?.selectedId ?? null,
+        })
+      : undefined;
+  if (firstReads !== undefined) verifier = createVerifier();
   return {
     config,
     api,
@@ -62,12 +85,17 @@ export async function createAppContext(win: Window): Promise<AppContext> {
       api === null
         ? null
         : new LogCheckpoint(api.certified, localStorageOrNull(win), api.connection.canisterId),
-    trustLists: api === null ? null : new TrustListSelection(api, localStorageOrNull(win)),
+    trustLists,
     names: api === null ? null : new BuilderNames(api),
     reads: new ReadOrder(),
     verifier: () => (verifier ??= createVerifier()),
+    takeFirstReads: (proposalId, trustList) => {
+      const reads = firstReads;
+      firstReads = undefined;
+      return reads?.proposalId === proposalId && reads.trustList === trustList ? reads : undefined;
+    },
     preferences: new Preferences(localStorageOrNull(win)),
-    router: new Router(win),
+    router,
     clock: new Clock(),
   };
 }

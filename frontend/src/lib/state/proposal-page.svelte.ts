@@ -12,7 +12,12 @@ import type { RegistryApi } from '../api/registry.api';
 import { environmentFactors, consensusAttestations } from '../model/environment';
 import { compareHashGroups, type GroupComparison } from '../model/members';
 import { attestationOf, unreadableContent, type SignedContent } from '../model/signed';
-import type { Attestation, ListedAttestation, ProposalSummary } from '../model/types';
+import type {
+  Attestation,
+  ListedAttestation,
+  ListedAttestationPage,
+  ProposalSummary,
+} from '../model/types';
 import { startPolling, type BackoffOptions, type Poller } from '../services/polling';
 import { jobOf, type VerificationResult, type Verifier } from '../services/verification.service';
 import { ConcurrentReads, PositionRanges, type PositionRange } from './page-ranges';
@@ -39,6 +44,44 @@ const PAGE_CONCURRENCY = 3;
 const HINTED_PAGES_MAX = 4;
 /** Verification results are applied to the page at most this often (see `record`). */
 const FLUSH_MS = 250;
+
+/** What a proposal page asks first, all at once (see `startFirstReads`). */
+export interface FirstReads {
+  proposalId: bigint;
+  trustList: bigint | null;
+  /** An unchecked count of the proposal's attestations that only plans reads. */
+  hint: Promise<number | null>;
+  summary: Promise<ProposalSummary>;
+  /** The newest `firstSize` attestations. */
+  firstPage: Promise<ListedAttestationPage>;
+  firstSize: number;
+}
+
+/**
+ * Asks what a proposal page needs first, all at once: the summary (small, and its checked count
+ * of attestations names the ranges of the older pages), the newest attestations, and an
+ * unchecked count from one node. That count comes sooner (every checked answer waits for the
+ * subnet's node keys and their certificate's check), so the older pages are asked on its
+ * strength while the checked answers are still on their way. The node answers in the order
+ * asked, and the hint is tiny: asked first. Called by the page, or before the page is built
+ * when the visit opens on it (building the app costs the main thread a few hundred ms that the
+ * registry can spend answering).
+ */
+export function startFirstReads(args: {
+  api: RegistryApi;
+  proposalId: bigint;
+  trustList: bigint | null;
+  pageSize?: number;
+}): FirstReads {
+  const { api, proposalId, trustList } = args;
+  const hint = api.attestationCountHint?.(proposalId) ?? Promise.resolve(null);
+  const summary = api.getProposalSummary(proposalId, trustList);
+  const firstSize = Math.min(args.pageSize ?? ATTESTATION_PAGE_SIZE, FIRST_PAGE_SIZE);
+  const firstPage = api.listAttestations({ proposalId, limit: firstSize });
+  // Handled by the page that takes them; until it does, a failure is not "unhandled".
+  for (const read of [hint, summary, firstPage]) read.catch(() => {});
+  return { proposalId, trustList, hint, summary, firstPage, firstSize };
+}
 
 export type PageStatus = 'loading' | 'ready' | 'not_found' | 'error';
 
@@ -126,6 +169,8 @@ export class ProposalPageState {
       members?: () => ReadonlySet<string> | null;
       /** Attestations per query (default `ATTESTATION_PAGE_SIZE`). */
       pageSize?: number;
+      /** This page's first reads, when they were started before it was built. */
+      started?: FirstReads;
     },
   ) {}
 
@@ -142,24 +187,20 @@ export class ProposalPageState {
   }
 
   async load(): Promise<void> {
-    const { api, proposalId, trustList } = this.args;
+    const { api, proposalId, trustList = null } = this.args;
     this.status = 'loading';
     this.error = null;
-    // All at once, the summary first: it is small, and its count of attestations names the
-    // ranges of the older pages. An unchecked count from one node comes sooner (every checked
-    // answer waits for the subnet's node keys and their certificate's check), so the older
-    // pages are asked on its strength while the checked answers are still on their way.
-    // The node answers in the order asked, and the hint is tiny: asked first.
-    const hint = api.attestationCountHint?.(proposalId) ?? Promise.resolve(null);
-    const summary = api.getProposalSummary(proposalId, trustList);
-    const firstSize = Math.min(this.pageSize, FIRST_PAGE_SIZE);
-    const firstPage = api.listAttestations({ proposalId, limit: firstSize });
-    firstPage.catch(() => {}); // handled in loadAttestations; don't report it unhandled meanwhile
+    const early = this.args.started;
+    const reads =
+      early !== undefined && early.proposalId === proposalId && early.trustList === trustList
+        ? early
+        : startFirstReads({ api, proposalId, trustList, pageSize: this.pageSize });
+    const { summary, firstPage, firstSize } = reads;
     const counted = summary.then(
       (s) => s.attestationCount,
       () => null,
     );
-    const hinted = hint.then((n) =>
+    const hinted = reads.hint.then((n) =>
       n === null ? null : Math.min(n, firstSize + HINTED_PAGES_MAX * this.pageSize),
     );
     const attestations = this.loadAttestations(firstPage, firstSize, counted, hinted);

@@ -12,7 +12,7 @@ import {
 } from '../test-support/fixtures';
 import { MemoryRegistry } from '../test-support/memory-registry';
 import { VERIFICATION_WAIT } from '../test-support/render';
-import { ProposalPageState } from './proposal-page.svelte';
+import { ProposalPageState, startFirstReads } from './proposal-page.svelte';
 
 const builders = Array.from({ length: 8 }, (_, i) => testBuilder(`page${i}`));
 
@@ -180,6 +180,46 @@ describe('ProposalPageState', () => {
     expect(high.page.attestations).toHaveLength(25);
     expect(high.page.verifiedCount).toBe(25);
     expect(high.page.attestationTotal).toBe(25);
+  });
+
+  /**
+   * Proposal 139768's page, given first reads started for `started` before it was built, loaded
+   * and verified; with how often the registry was asked for each of the first reads.
+   */
+  async function openedWith(started: { proposalId: bigint; trustList: bigint | null }) {
+    const registry = seeded();
+    const reads = startFirstReads({ api: registry, ...started });
+    const page = new ProposalPageState({
+      api: registry,
+      verifier: createMainThreadVerifier(),
+      proposalId: 139768n,
+      started: reads,
+    });
+    await page.load();
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
+    const asked = (call: string) => registry.calls.filter((c) => c === call).length;
+    return {
+      page,
+      asked: { summary: asked('getProposalSummary'), list: asked('listAttestations') },
+    };
+  }
+
+  it('takes the first reads started before it was built, and asks none of them again', async () => {
+    const { page, asked } = await openedWith({ proposalId: 139768n, trustList: null });
+    expect(asked).toEqual({ summary: 1, list: 1 });
+    expect(page.attestations.map((a) => a.id)).toEqual([5n, 4n, 3n, 2n, 1n]);
+  });
+
+  it('reads for itself when the reads started were for another proposal or trust list', async () => {
+    for (const other of [
+      { proposalId: 1n, trustList: null },
+      { proposalId: 139768n, trustList: 7n },
+    ]) {
+      const { page, asked } = await openedWith(other);
+      expect(asked).toEqual({ summary: 2, list: 2 });
+      expect(page.summary?.proposalId).toBe(139768n);
+      expect(page.verifiedCount).toBe(5);
+    }
   });
 
   it('marks an attestation whose envelope another builder signed as failed', async () => {
