@@ -3,7 +3,12 @@
  * Ed25519 signatures in about 0.1 s natively against about 1 s in JS. Ed25519 in WebCrypto is
  * recent: its presence is probed with a real verification, not assumed.
  */
-import { hexToBytes, type Ed25519Verifier } from '@repro-registry/attestation';
+import {
+  bytesToHex,
+  hexToBytes,
+  sha256Hex,
+  type Ed25519Verifier,
+} from '@repro-registry/attestation';
 
 import type { NativeCrypto } from './verify';
 
@@ -20,10 +25,16 @@ const PROBE = {
   ),
 };
 
-function hex(bytes: ArrayBuffer): string {
-  let out = '';
-  for (const b of new Uint8Array(bytes)) out += b.toString(16).padStart(2, '0');
-  return out;
+/**
+ * SHA-256 of some bytes (hex), natively where WebCrypto is (it is not on a page served over plain
+ * HTTP from another host than localhost).
+ */
+export async function sha256HexOf(
+  bytes: Uint8Array,
+  subtle: SubtleCrypto | null = globalThis.crypto?.subtle ?? null,
+): Promise<string> {
+  if (subtle === null) return sha256Hex(bytes);
+  return bytesToHex(new Uint8Array(await subtle.digest('SHA-256', bytes as BufferSource)));
 }
 
 /** Probes once; resolves to the primitives that work here (possibly none). */
@@ -32,12 +43,6 @@ export async function detectNativeCrypto(
 ): Promise<NativeCrypto> {
   if (subtle === null) return {};
   const native: NativeCrypto = {};
-  try {
-    await subtle.digest('SHA-256', new Uint8Array(1));
-    native.sha256Hex = async (bytes) => hex(await subtle.digest('SHA-256', bytes as BufferSource));
-  } catch {
-    // no SHA-256: JS does it
-  }
   const ed25519: Ed25519Verifier = async ({ signature, message, publicKey }) => {
     const key = await subtle.importKey(
       'raw',

@@ -7,7 +7,6 @@
  */
 import {
   parseAttestation,
-  sha256Hex,
   verifyAttestation,
   verifyAttestationAsync,
   type Ed25519Verifier,
@@ -48,12 +47,10 @@ export interface SignedDetails {
 }
 
 export type VerificationOutcome =
-  /** `envelopeSha256`: of the bytes as received, to compare with `sha256sum` of a download. */
   | {
       ok: true;
       content: SignedContent;
       members: SignedMembers;
-      envelopeSha256: string;
       details: SignedDetails;
     }
   /** `content`: what the envelope says although it failed (null when it cannot be read). */
@@ -77,7 +74,7 @@ export function verifyStoredAttestation(
   expected: Expected,
   envelope: Uint8Array,
 ): VerificationOutcome {
-  return judge(signerOf(expected), envelope, verifyAttestation(envelope), sha256Hex);
+  return judge(signerOf(expected), envelope, verifyAttestation(envelope));
 }
 
 /**
@@ -90,21 +87,18 @@ export async function verifyStoredAttestationAsync(
   native: NativeCrypto = {},
 ): Promise<VerificationOutcome> {
   const verified = await verifyAttestationAsync(envelope, native.ed25519);
-  const digest = native.sha256Hex ? await native.sha256Hex(envelope) : sha256Hex(envelope);
-  return judge(signerOf(expected), envelope, verified, () => digest);
+  return judge(signerOf(expected), envelope, verified);
 }
 
 /** Native primitives a runtime may offer (WebCrypto); absent ones fall back to JS. */
 export interface NativeCrypto {
   ed25519?: Ed25519Verifier;
-  sha256Hex?: (bytes: Uint8Array) => Promise<string>;
 }
 
 function judge(
   expected: ExpectedSigner,
   envelope: Uint8Array,
   verified: Result<VerifiedAttestation>,
-  digest: (bytes: Uint8Array) => string,
 ): VerificationOutcome {
   if (!verified.ok) {
     const e = verified.error;
@@ -149,7 +143,7 @@ function judge(
     exitCode: v.predicate.tool.exitCode ?? null,
     failure: v.predicate.build.failure ?? null,
   };
-  return { ok: true, content, members, envelopeSha256: digest(envelope), details };
+  return { ok: true, content, members, details };
 }
 
 /** One line for people about a failed verification. */
