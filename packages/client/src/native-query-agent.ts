@@ -129,11 +129,11 @@ export class NativeQueryAgent extends HttpAgent {
     const response = await this.#freshQuery(canisterId, fields, identity);
     const subnet = await keys;
     try {
-      await this.#verify(response, subnet);
+      await verifyQuerySignature(response, subnet, this.#crypto);
     } catch {
       this.log.warn('Query response verification failed. Retrying with fresh subnet keys.');
       this.#subnetKeys.delete(ecid);
-      await this.#verify(response, await this.#subnetStatus(ecid));
+      await verifyQuerySignature(response, await this.#subnetStatus(ecid), this.#crypto);
     }
     return response;
   }
@@ -175,40 +175,47 @@ export class NativeQueryAgent extends HttpAgent {
     if (status === undefined) throw TrustError.fromCode(new MissingSignatureErrorCode());
     return status;
   }
+}
 
-  /** The first signature (the agent decides by it alone) checked against the subnet's keys. */
-  async #verify(response: ApiQueryResponse, subnet: SubnetStatus): Promise<void> {
-    const signature = response.signatures?.[0];
-    if (signature === undefined) {
-      throw ProtocolError.fromCode(new MalformedSignatureErrorCode('no node signature'));
-    }
-    const timestamp = BigInt(signature.timestamp);
-    let signed: Record<string, unknown>;
-    if (response.status === QueryResponseStatus.Replied) {
-      signed = { status: response.status, reply: response.reply };
-    } else if (response.status === QueryResponseStatus.Rejected) {
-      const { status, reject_code, reject_message, error_code } = response;
-      signed = { status, reject_code, reject_message, error_code };
-    } else {
-      const status = (response as { status: unknown }).status;
-      throw UnknownError.fromCode(new UnexpectedErrorCode(`Unknown status: ${String(status)}`));
-    }
-    const hash = hashOfMapAsync(
-      { ...signed, timestamp, request_id: response.requestId },
-      this.#crypto.sha256,
-    );
-    hash.catch(() => {}); // awaited below, after the key lookup that may throw first
-    const nodeId = Principal.fromUint8Array(signature.identity).toText();
-    const derKey = subnet.nodeKeys.get(nodeId);
-    if (derKey === undefined) throw ProtocolError.fromCode(new MalformedPublicKeyErrorCode());
-    const publicKey = Ed25519PublicKey.fromDer(derKey).rawKey;
-    const message = concatBytes(IC_RESPONSE_DOMAIN_SEPARATOR, await hash);
-    const args = { signature: signature.signature, message, publicKey };
-    // WebCrypto accepts a subset of what the agent's noble check (ZIP-215) accepts; what it
-    // refuses is decided by noble, so that the outcome is exactly the agent's.
-    const valid =
-      (await this.#crypto.ed25519(args).catch(() => false)) ||
-      ed25519.verify(args.signature, message, publicKey);
-    if (!valid) throw TrustError.fromCode(new QuerySignatureVerificationFailedErrorCode(nodeId));
+/**
+ * The first signature of a query answer (the agent decides by it alone) checked against the
+ * subnet's node keys with `crypto`: what the agent's #verifyQueryResponse checks, with its errors.
+ */
+export async function verifyQuerySignature(
+  response: ApiQueryResponse,
+  subnet: SubnetStatus,
+  crypto: QueryCrypto,
+): Promise<void> {
+  const signature = response.signatures?.[0];
+  if (signature === undefined) {
+    throw ProtocolError.fromCode(new MalformedSignatureErrorCode('no node signature'));
   }
+  const timestamp = BigInt(signature.timestamp);
+  let signed: Record<string, unknown>;
+  if (response.status === QueryResponseStatus.Replied) {
+    signed = { status: response.status, reply: response.reply };
+  } else if (response.status === QueryResponseStatus.Rejected) {
+    const { status, reject_code, reject_message, error_code } = response;
+    signed = { status, reject_code, reject_message, error_code };
+  } else {
+    const status = (response as { status: unknown }).status;
+    throw UnknownError.fromCode(new UnexpectedErrorCode(`Unknown status: ${String(status)}`));
+  }
+  const hash = hashOfMapAsync(
+    { ...signed, timestamp, request_id: response.requestId },
+    crypto.sha256,
+  );
+  hash.catch(() => {}); // awaited below, after the key lookup that may throw first
+  const nodeId = Principal.fromUint8Array(signature.identity).toText();
+  const derKey = subnet.nodeKeys.get(nodeId);
+  if (derKey === undefined) throw ProtocolError.fromCode(new MalformedPublicKeyErrorCode());
+  const publicKey = Ed25519PublicKey.fromDer(derKey).rawKey;
+  const message = concatBytes(IC_RESPONSE_DOMAIN_SEPARATOR, await hash);
+  const args = { signature: signature.signature, message, publicKey };
+  // WebCrypto accepts a subset of what the agent's noble check (ZIP-215) accepts; what it
+  // refuses is decided by noble, so that the outcome is exactly the agent's.
+  const valid =
+    (await crypto.ed25519(args).catch(() => false)) ||
+    ed25519.verify(args.signature, message, publicKey);
+  if (!valid) throw TrustError.fromCode(new QuerySignatureVerificationFailedErrorCode(nodeId));
 }
