@@ -1,8 +1,8 @@
 /**
- * Ed25519 from WebCrypto, where the runtime has it (browsers, Node ≥ 20): native verification is
- * several times faster than JS and, in a browser, runs off the main thread. Ed25519 in WebCrypto
- * is recent, so its presence is probed with a real verification, never assumed. Not part of the
- * package's pure core (index.ts): the canister never imports it.
+ * Ed25519 and SHA-256 from WebCrypto, where the runtime has them (browsers, Node ≥ 20): native,
+ * far faster than JS (Chromium verifies an Ed25519 signature in ~0.1 ms, noble in several ms).
+ * Ed25519 in WebCrypto is recent, so its presence is probed with a real verification, never
+ * assumed. Not part of the package's pure core (index.ts): the canister never imports it.
  */
 import type { Ed25519Verifier } from './attestation';
 import { hexToBytes } from './bytes';

@@ -3,8 +3,8 @@
  * #verifyQueryResponse runs: hashOfMap with noble SHA-256, Ed25519 with noble) against the
  * client's (`verifyQuerySignature`: WebCrypto SHA-256 and Ed25519, awaited), in alternating
  * rounds in the same process, on a real Ed25519-signed `replied` answer of each size: median
- * wall time per check. (What the main thread is spared in a browser, where WebCrypto runs on
- * its own threads, is measured by the frontend bench's profile: `--profile`.)
+ * wall time per check. (What a browser's main thread is spared is in the frontend bench's CPU
+ * profiles: `npm run bench -w frontend -- --render-only --profile`.)
  *
  *   npx tsx packages/client/bench/query-signature.bench.ts [--json] [--rounds N]
  */
