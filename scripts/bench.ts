@@ -24,6 +24,11 @@ const BENCHES: Bench[] = [
     command: ['npx', 'tsx', 'packages/attestation/bench/verify.ts'],
   },
   {
+    name: 'query-signature',
+    about: 'a query node-signature check: the agent (sync JS) vs the client (WebCrypto, async)',
+    command: ['npx', 'tsx', 'packages/client/bench/query-signature.bench.ts'],
+  },
+  {
     name: 'ic-host',
     about: 'in-process host: compile, instrument, init, per-message overhead',
     command: ['npx', 'tsx', 'packages/ic-host/bench/host.bench.ts'],

@@ -6,10 +6,11 @@
 import { HttpAgent } from '@dfinity/agent';
 import { Principal } from '@dfinity/principal';
 import { ErrorCode } from '@repro-registry/registry-api';
-import { RegistryCallError, createRegistryClient } from '@repro-registry/client';
+import { createRegistryClient } from '@repro-registry/client';
 import { describe, expect, it } from 'vitest';
 
 import { localNetwork, rootKey } from '../support/network-context';
+import { failureOf } from '../support/registry-call';
 
 const registryId = () => localNetwork().canisterIds['registry'];
 
@@ -18,16 +19,6 @@ function unusedCanisterId(): Principal {
   const bytes = Principal.fromText(registryId()).toUint8Array().slice();
   bytes[7] = bytes[7] === 0xfe ? 0xfd : 0xfe;
   return Principal.fromUint8Array(bytes);
-}
-
-async function failureOf(run: () => Promise<unknown>): Promise<RegistryCallError> {
-  try {
-    await run();
-  } catch (e) {
-    if (e instanceof RegistryCallError) return e;
-    throw e;
-  }
-  throw new Error('the call succeeded');
 }
 
 describe('RegistryCallError (real agent, local network)', () => {

@@ -3,12 +3,15 @@
  * Built on `@dfinity/agent` with the contract's bindings (@repro-registry/registry-api, generated
  * from `registry.did`): the interface is written down once, in the .did file.
  */
+import type { HttpAgent } from '@dfinity/agent';
 import {
   Actor,
   AgentError,
   CertifiedRejectErrorCode,
   ErrorKindEnum,
-  HttpAgent,
+  MalformedPublicKeyErrorCode,
+  MalformedSignatureErrorCode,
+  ProtocolError,
   RejectError,
   TrustError,
   UncertifiedRejectErrorCode,
@@ -29,6 +32,7 @@ import {
 import type * as T from '@repro-registry/registry-api';
 import { LogErrorCode, type Checked } from '@repro-registry/transparency-log';
 
+import { createQueryCheckingAgent } from './native-query-agent';
 import type { VerifyContext } from './verify';
 import { verifyAttestations, verifySummaries, type VerifiedRead } from './verify-reads';
 import { verifyTrustLists } from './verify-trust-lists';
@@ -263,6 +267,15 @@ function failedVerification(cause: unknown): boolean {
     if (e instanceof TrustError || (e instanceof AgentError && e.kind === ErrorKindEnum.Trust)) {
       return true;
     }
+    // The agent refuses an answer signed by no node of the subnet, or with no signature, as a
+    // protocol error; only a query's node-signature check throws these codes.
+    if (
+      e instanceof ProtocolError &&
+      (e.code instanceof MalformedPublicKeyErrorCode ||
+        e.code instanceof MalformedSignatureErrorCode)
+    ) {
+      return true;
+    }
   }
   return false;
 }
@@ -389,7 +402,7 @@ export async function createRegistryClient(
   }
   const agent =
     options.agent ??
-    (await HttpAgent.create({
+    (await createQueryCheckingAgent({
       host: options.host,
       identity: options.identity,
       ...(options.rootKey === undefined
@@ -562,6 +575,14 @@ export {
   verifyInclusionProof,
 } from './verify';
 export type { VerifiedHead, VerifyContext } from './verify';
+export {
+  NativeQueryAgent,
+  createQueryCheckingAgent,
+  nativeQueryCrypto,
+  type NativeQueryAgentOptions,
+  type QueryCrypto,
+} from './native-query-agent';
+export { hashOfMapAsync, type Sha256 } from './response-hash';
 export { verifyCertifiedSummaries } from './verify-batch';
 export {
   attestationRecordOf,
