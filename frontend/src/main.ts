@@ -4,11 +4,22 @@ import { mount } from 'svelte';
 
 import App from './App.svelte';
 import { createAppContext } from './lib/app-context';
+import { firstCheckAsked } from './lib/verification/bls';
 
 const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element');
 const context = await createAppContext(window);
 // The connection's first requests (the subnet's node keys) go out before the page is built.
 await new Promise((resolve) => setTimeout(resolve, 0));
+// Building the page holds the main thread for a few hundred ms. Every checked answer waits for the
+// subnet's node keys, whose certificate is checked in a worker once its answer is read here: that
+// answer (a few tens of ms away) is read, and the check handed over, before the page is built.
+// At most `FIRST_CHECK_WAIT_MS`, so that a slow network does not hold the page's first drawing.
+const FIRST_CHECK_WAIT_MS = 300;
+if (context.api !== null)
+  await Promise.race([
+    firstCheckAsked,
+    new Promise((resolve) => setTimeout(resolve, FIRST_CHECK_WAIT_MS)),
+  ]);
 target.replaceChildren();
 mount(App, { target, props: { context } });

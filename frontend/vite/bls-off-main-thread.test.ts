@@ -6,7 +6,7 @@ import { blsVerify as agentBlsVerify } from '@dfinity/agent';
 import { bls12_381 } from '@noble/curves/bls12-381';
 import { describe, expect, it } from 'vitest';
 
-import { blsVerify } from '../src/lib/verification/bls';
+import { blsVerify, firstCheckAsked } from '../src/lib/verification/bls';
 import { blsModuleOffMainThread } from './bls-off-main-thread';
 
 // The installed module, as the app's build sees it.
@@ -38,6 +38,11 @@ describe('the agent’s BLS check off the main thread', () => {
   });
 
   it('answers as the agent’s own check does (here without workers, as a fallback runs)', async () => {
+    // The app waits for the first check to be handed over before it builds the page.
+    let asked = false;
+    void firstCheckAsked.then(() => (asked = true));
+    await Promise.resolve();
+    expect(asked).toBe(false);
     const secret = bls12_381.utils.randomPrivateKey();
     const publicKey = bls12_381.getPublicKeyForShortSignatures(secret);
     const message = new TextEncoder().encode('\x0dic-state-root' + 'x'.repeat(32));
@@ -56,6 +61,7 @@ describe('the agent’s BLS check off the main thread', () => {
     for (const [, sig, msg] of cases) {
       expect(await blsVerify(publicKey, sig, msg)).toBe(agentBlsVerify(publicKey, sig, msg));
     }
+    expect(asked).toBe(true);
     expect(await blsVerify(publicKey, signature, message)).toBe(true);
     expect(await blsVerify(publicKey, signature, otherMessage)).toBe(false);
     // Bytes that are no point: both refuse by throwing (the certificate is refused).

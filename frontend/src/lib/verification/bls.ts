@@ -25,6 +25,10 @@ let broken = false;
 let nextId = 0;
 const pending = new Map<number, Pending>();
 
+let firstAsked = () => {};
+/** Resolves once a first certificate check has been handed over (to the worker, or run here). */
+export const firstCheckAsked = new Promise<void>((resolve) => (firstAsked = resolve));
+
 // The agent passes bytes; hex text (any case, as noble takes it) is accepted like the agent's.
 const bytesOf = (value: Bytes): Uint8Array =>
   typeof value === 'string' ? hexToBytes(value.toLowerCase()) : value;
@@ -74,6 +78,7 @@ export function blsVerify(publicKey: Bytes, signature: Bytes, message: Bytes): P
     message: bytesOf(message),
   };
   startBlsWorker();
+  firstAsked();
   return new Promise<boolean>((resolve, reject) => {
     const p = { resolve, reject, request };
     if (worker === null) {
