@@ -9,8 +9,6 @@ import { firstCheckAsked } from './lib/verification/bls';
 const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element');
 const context = await createAppContext(window);
-// The connection's first requests (the subnet's node keys) go out before the page is built.
-await new Promise((resolve) => setTimeout(resolve, 0));
 // Building the page holds the main thread for a few hundred ms. Every checked answer waits for the
 // subnet's node keys, whose certificate is checked in a worker once its answer is read here: that
 // answer (a few tens of ms away) is read, and the check handed over, before the page is built.

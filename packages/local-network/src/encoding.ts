@@ -27,6 +27,9 @@ export function sha224(data: Uint8Array): Uint8Array {
  * with node:crypto's SHA-256: every query's answer is hashed whole before it is signed, and the
  * agent's JavaScript SHA-256 spent ~25 ms on a 1.5 MB page of attestations, this ~2 ms.
  * Throws on what the specification cannot hash (booleans, null, negative numbers), as the agent.
+ * Clients have the same rule with WebCrypto's asynchronous SHA-256 (`hashOfMapAsync` in
+ * packages/client); the network's request path stays synchronous. Both are tested against
+ * agent-js's `hashOfMap`.
  */
 export function hashOfMap(map: CborMap): Uint8Array {
   const fields: Uint8Array[] = [];
