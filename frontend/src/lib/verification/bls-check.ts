@@ -5,14 +5,9 @@
  */
 import { bls12_381 } from '@noble/curves/bls12-381';
 import { bytesToHex } from '@repro-registry/attestation';
+import { checkCertificatesWithoutGeneratorTable } from '@repro-registry/client/certificate-checks';
 
-// Every check pairs with G2's generator, and noble first confirms that the generator lies in the
-// prime-order subgroup: a multiplication which, for the generator alone, starts by building an
-// 8-bit window table (about 4,000 additions in Fp2). That table is 0.3–0.4 s of the first check
-// and serves nothing else here; with a window of 1 noble computes the same multiple by a ladder
-// in a few milliseconds. The check and its answer are unchanged (first check measured in Node:
-// 400–480 ms → 75–90 ms).
-bls12_381.G2.Point.BASE.precompute(1);
+checkCertificatesWithoutGeneratorTable();
 
 export interface BlsRequest {
   id: number;
