@@ -68,7 +68,7 @@ export interface RenderRun {
   /** Clicking "Show all" → all rows laid out and painted. */
   showAllMs: number;
   rows: number;
-  /** Every request to the network, in the order sent: what it asked and when (ms from navigation). */
+  /** Every request (the page's own files and the network's), in the order sent: what it asked and when (ms from navigation). */
   requests: TracedRequest[];
   /** With `--profile`: the main thread's drawing over the load (navigation → all verified). */
   drawing?: DrawingCost;
@@ -321,14 +321,18 @@ export async function measureRender(
           Omit<TracedRequest, 'startMs' | 'endMs'> & { start: number; end: number }
         >[] = [];
         page.on('requestfinished', (request) => {
-          if (!request.url().startsWith(network.url)) return;
+          // The page's own files too (document, scripts, styles, config.json): its start-up.
+          const own = request.url().startsWith(site.url);
+          if (!own && !request.url().startsWith(network.url)) return;
           traced.push(
             (async () => {
               const t = request.timing();
               // A request that finishes as the context closes has no sizes any more.
               const sizes = await request.sizes().catch(() => ({ responseBodySize: -1 }));
               return {
-                what: describeRequest(request.url(), request.postDataBuffer()),
+                what: own
+                  ? `GET ${new URL(request.url()).pathname}`
+                  : describeRequest(request.url(), request.postDataBuffer()),
                 start: t.startTime,
                 end: t.startTime + t.responseEnd,
                 bytes: sizes.responseBodySize,
@@ -519,7 +523,9 @@ export function printRenderReport(report: RenderReport, options: { trace?: boole
   }
   if (options.trace) {
     report.runs.forEach((r, i) => {
-      console.log(`\nRun ${i + 1}: requests to the network (ms from navigation)`);
+      console.log(
+        `\nRun ${i + 1}: every request in the order sent (the page's own files and the registry's; ms from navigation)`,
+      );
       console.log('| request | sent | answered | took | reply bytes |');
       console.log('|---|---:|---:|---:|---:|');
       for (const q of r.requests)

@@ -46,6 +46,15 @@ function localStorageOrNull(win: Window): Storage | null {
 }
 
 export async function createAppContext(win: Window): Promise<AppContext> {
+  const router = new Router(win);
+  const opening = router.route;
+  // Workers take a few hundred ms to start (a thread, their module's download and set-up: noble's
+  // curve constants for the certificate worker). Every checked answer waits for the certificate
+  // worker's first check, and a proposal page for the verification workers: start them before
+  // the configuration's round trip rather than after it. A page left without a registry loses
+  // only their start.
+  startBlsWorker();
+  let verifier: Verifier | null = opening.page === 'proposal' ? createVerifier() : null;
   const file = await fetchConfigFile(win.location.href);
   const config = resolveConfig({
     pageUrl: win.location.href,
@@ -56,17 +65,12 @@ export async function createAppContext(win: Window): Promise<AppContext> {
     buildHost: import.meta.env.DEV ? import.meta.env.VITE_IC_HOST : undefined,
   });
   const api = config.ok ? createRegistryApi(config.connection) : null;
-  // The first certificate (the subnet's node keys) arrives a few hundred ms from now.
-  if (api !== null) startBlsWorker();
   api?.connect?.();
-  let verifier: Verifier | null = null;
-  const router = new Router(win);
   const trustLists = api === null ? null : new TrustListSelection(api, localStorageOrNull(win));
-  // A visit that opens on a proposal asks for its data now, and starts the workers that check its
-  // signatures: building the app takes the main thread a few hundred ms the registry can use.
+  // A visit that opens on a proposal asks for its data now: building the app takes the main
+  // thread a few hundred ms the registry can use.
   // After one task: the node keys' read, which every checked answer waits for, leaves first (the
   // replica answers in arrival order).
-  const opening = router.route;
   if (api !== null && opening.page === 'proposal') await new Promise((r) => setTimeout(r, 0));
   let firstReads =
     api !== null && opening.page === 'proposal'
@@ -76,7 +80,6 @@ export async function createAppContext(win: Window): Promise<AppContext> {
           trustList: trustLists?.selectedId ?? null,
         })
       : undefined;
-  if (firstReads !== undefined) verifier = createVerifier();
   return {
     config,
     api,
