@@ -68,7 +68,10 @@ export interface RenderRun {
   /** Clicking "Show all" → all rows laid out and painted. */
   showAllMs: number;
   rows: number;
-  /** Every request (the page's own files and the network's), in the order sent: what it asked and when (ms from navigation). */
+  /**
+   * Every request (the page's own files and the network's), in the order sent: what it asked and
+   * when (ms from navigation); and each certificate's BLS check, from asked to answered.
+   */
   requests: TracedRequest[];
   /** With `--profile`: the main thread's drawing over the load (navigation → all verified). */
   drawing?: DrawingCost;
@@ -422,14 +425,20 @@ export async function measureRender(
           };
         });
         const origin = await page.evaluate(() => performance.timeOrigin);
-        const requests = (await Promise.all(traced))
-          .map((r) => ({
+        const checks = await page.evaluate(() =>
+          performance
+            .getEntriesByName('repro:certificate-check')
+            .map((m) => ({ startMs: m.startTime, endMs: m.startTime + m.duration })),
+        );
+        const requests = [
+          ...(await Promise.all(traced)).map((r) => ({
             what: r.what,
             startMs: r.start - origin,
             endMs: r.end - origin,
             bytes: r.bytes,
-          }))
-          .sort((a, b) => a.startMs - b.startMs);
+          })),
+          ...checks.map((c) => ({ what: '(certificate BLS check)', ...c, bytes: 0 })),
+        ].sort((a, b) => a.startMs - b.startMs);
         results.push({ ...timing, ...showAll, requests, ...(drawing ? { drawing } : {}) });
         await context.close();
       }

@@ -32,6 +32,8 @@ export interface AppContext {
    * given once, to that page (same proposal and trust list), then null.
    */
   takeFirstReads(proposalId: bigint, trustList: bigint | null): FirstReads | undefined;
+  /** Settles once those first reads are all asked (the older pages wait for the hint's count). */
+  firstReadsAsked: Promise<void>;
   preferences: Preferences;
   router: Router;
   clock: Clock;
@@ -92,6 +94,10 @@ export async function createAppContext(win: Window): Promise<AppContext> {
     names: api === null ? null : new BuilderNames(api),
     reads: new ReadOrder(),
     verifier: () => (verifier ??= createVerifier()),
+    firstReadsAsked: (firstReads?.hint ?? Promise.resolve()).then(
+      () => {},
+      () => {},
+    ),
     takeFirstReads: (proposalId, trustList) => {
       const reads = firstReads;
       firstReads = undefined;

@@ -49,13 +49,35 @@ const FLUSH_MS = 250;
 export interface FirstReads {
   proposalId: bigint;
   trustList: bigint | null;
-  /** An unchecked count of the proposal's attestations that only plans reads. */
+  /**
+   * An unchecked count of the proposal's attestations that only plans reads (at most
+   * `HINTED_PAGES_MAX` pages beyond the first); settles once the pages it names are asked.
+   */
   hint: Promise<number | null>;
+  /** The older pages asked on the hint's strength, by range (see `rangeKey`); the page takes them. */
+  older: Map<string, Promise<ListedAttestationPage>>;
   summary: Promise<ProposalSummary>;
   /** The newest `firstSize` attestations. */
-  firstPage: Promise<ListedAttestationPage>;
   firstSize: number;
+  firstPage: Promise<ListedAttestationPage>;
+  pageSize: number;
 }
+
+const rangeKey = ({ from, to }: PositionRange) => `${from}-${to}`;
+
+/** The pages of positions older than the first page, when there are `total` attestations. */
+function olderPages(args: { total: number; firstSize: number; pageSize: number }): PositionRange[] {
+  const first = BigInt(args.firstSize);
+  const total = BigInt(args.total);
+  return new PositionRanges(BigInt(args.pageSize)).claim({
+    from: total > first ? total - first : 0n,
+    to: 0n,
+  });
+}
+
+/** One page of positions `to`–`from`, newest first (`cursor` is an exclusive upper bound). */
+const readRange = (api: RegistryApi, proposalId: bigint, { from, to }: PositionRange) =>
+  api.listAttestations({ proposalId, cursor: from, limit: Number(from - to) });
 
 /**
  * Asks what a proposal page needs first, all at once: the summary (small, and its checked count
@@ -74,13 +96,25 @@ export function startFirstReads(args: {
   pageSize?: number;
 }): FirstReads {
   const { api, proposalId, trustList } = args;
-  const hint = api.attestationCountHint?.(proposalId) ?? Promise.resolve(null);
+  const pageSize = args.pageSize ?? ATTESTATION_PAGE_SIZE;
+  const firstSize = Math.min(pageSize, FIRST_PAGE_SIZE);
+  const older = new Map<string, Promise<ListedAttestationPage>>();
+  // The older pages leave as soon as the hint comes, not when the page that reads them is built.
+  const hint = (api.attestationCountHint?.(proposalId) ?? Promise.resolve(null)).then((n) => {
+    if (n === null) return null;
+    const total = Math.min(n, firstSize + HINTED_PAGES_MAX * pageSize);
+    for (const range of olderPages({ total, firstSize, pageSize })) {
+      const page = readRange(api, proposalId, range);
+      page.catch(() => {});
+      older.set(rangeKey(range), page);
+    }
+    return total;
+  });
   const summary = api.getProposalSummary(proposalId, trustList);
-  const firstSize = Math.min(args.pageSize ?? ATTESTATION_PAGE_SIZE, FIRST_PAGE_SIZE);
   const firstPage = api.listAttestations({ proposalId, limit: firstSize });
   // Handled by the page that takes them; until it does, a failure is not "unhandled".
   for (const read of [hint, summary, firstPage]) read.catch(() => {});
-  return { proposalId, trustList, hint, summary, firstPage, firstSize };
+  return { proposalId, trustList, hint, older, summary, firstSize, firstPage, pageSize };
 }
 
 export type PageStatus = 'loading' | 'ready' | 'not_found' | 'error';
@@ -192,7 +226,10 @@ export class ProposalPageState {
     this.error = null;
     const early = this.args.started;
     const reads =
-      early !== undefined && early.proposalId === proposalId && early.trustList === trustList
+      early !== undefined &&
+      early.proposalId === proposalId &&
+      early.trustList === trustList &&
+      early.pageSize === this.pageSize
         ? early
         : startFirstReads({ api, proposalId, trustList, pageSize: this.pageSize });
     const { summary, firstPage, firstSize } = reads;
@@ -200,10 +237,13 @@ export class ProposalPageState {
       (s) => s.attestationCount,
       () => null,
     );
-    const hinted = reads.hint.then((n) =>
-      n === null ? null : Math.min(n, firstSize + HINTED_PAGES_MAX * this.pageSize),
-    );
-    const attestations = this.loadAttestations(firstPage, firstSize, counted, hinted);
+    const attestations = this.loadAttestations({
+      firstPage,
+      firstSize,
+      knownTotal: counted,
+      hintedTotal: reads.hint,
+      asked: reads.older,
+    });
     try {
       this.summary = await summary;
       this.status = 'ready';
@@ -222,28 +262,36 @@ export class ProposalPageState {
    * Whatever the first page's own total and cursor show is not covered yet (attestations that
    * arrived meanwhile, a page the registry ended early) is read as well.
    */
-  async loadAttestations(
+  async loadAttestations({
     firstPage = this.args.api.listAttestations({
       proposalId: this.args.proposalId,
       limit: this.pageSize,
     }),
-    /** How many attestations the first page was asked for. */
     firstSize = this.pageSize,
-    knownTotal: Promise<number | null> = Promise.resolve(null),
+    knownTotal = Promise.resolve(null),
+    hintedTotal = Promise.resolve(null),
+    asked = new Map(),
+  }: {
+    firstPage?: Promise<ListedAttestationPage>;
+    /** How many attestations the first page was asked for. */
+    firstSize?: number;
+    knownTotal?: Promise<number | null>;
     /** An unchecked count that only plans reads (see `attestationCountHint`). */
-    hintedTotal: Promise<number | null> = Promise.resolve(null),
-  ): Promise<void> {
+    hintedTotal?: Promise<number | null>;
+    /** Pages already asked for (by `startFirstReads`), by range: taken instead of asked again. */
+    asked?: Map<string, Promise<ListedAttestationPage>>;
+  } = {}): Promise<void> {
     this.attestationsStatus = 'loading';
     this.attestationsError = null;
     const size = BigInt(this.pageSize);
     const ranges = new PositionRanges(size);
-    const reading = new ConcurrentReads<PositionRange>(PAGE_CONCURRENCY, async ({ from, to }) => {
-      for (let cursor = from; cursor > to && !this.disposed;) {
-        const page = await this.args.api.listAttestations({
-          proposalId: this.args.proposalId,
-          cursor,
-          limit: Number(cursor - to),
-        });
+    const reading = new ConcurrentReads<PositionRange>(PAGE_CONCURRENCY, async (range) => {
+      const { proposalId } = this.args;
+      const { to } = range;
+      for (let cursor = range.from; cursor > to && !this.disposed;) {
+        const early = cursor === range.from ? asked.get(rangeKey(range)) : undefined;
+        asked.delete(rangeKey(range));
+        const page = await (early ?? readRange(this.args.api, proposalId, { from: cursor, to }));
         if (this.disposed) return;
         this.add(page.attestations);
         if (page.nextCursor === null || page.attestations.length === 0) break;

@@ -12,7 +12,7 @@ import {
 } from '../test-support/fixtures';
 import { MemoryRegistry } from '../test-support/memory-registry';
 import { VERIFICATION_WAIT } from '../test-support/render';
-import { ProposalPageState, startFirstReads } from './proposal-page.svelte';
+import { ProposalPageState, startFirstReads, type FirstReads } from './proposal-page.svelte';
 
 const builders = Array.from({ length: 8 }, (_, i) => testBuilder(`page${i}`));
 
@@ -118,7 +118,7 @@ describe('ProposalPageState', () => {
   });
 
   /** 25 attestations in pages of 10; the checked answers (summary, first page) held back. */
-  function heldBack(hint: number | null) {
+  function heldBack(hint: number | null, started?: (api: RegistryApi) => FirstReads) {
     const registry = new MemoryRegistry();
     for (let i = 0; i < 25; i++)
       registry.add(attestation({ id: BigInt(i + 1), builder: builders[i % 8] }));
@@ -136,14 +136,34 @@ describe('ProposalPageState', () => {
       return registry.getProposalSummary(...args);
     };
     api.attestationCountHint = () => Promise.resolve(hint);
+    const reads = started?.(api);
     const page = new ProposalPageState({
       api,
       verifier: createMainThreadVerifier(),
       proposalId: 139768n,
       pageSize: 10,
+      ...(reads === undefined ? {} : { started: reads }),
     });
     return { page, asked, release };
   }
+
+  it('asks the older pages before the page is built, and the page takes them', async () => {
+    let reads: FirstReads | undefined;
+    const { page, asked, release } = heldBack(25, (api) => {
+      reads = startFirstReads({ api, proposalId: 139768n, trustList: null, pageSize: 10 });
+      return reads;
+    });
+    await reads?.hint;
+    // Before `load`: the first page (positions 15–24) and, on the hint, 5–14 and 0–4.
+    expect(asked).toEqual([undefined, 15n, 5n]);
+    const loading = page.load();
+    release();
+    await loading;
+    expect(asked).toEqual([undefined, 15n, 5n]);
+    await vi.waitFor(() => expect(page.allVerified).toBe(true), VERIFICATION_WAIT);
+    expect(page.verifiedCount).toBe(25);
+    expect(page.attestations).toHaveLength(25);
+  });
 
   it('asks the older pages on an unchecked count, before any checked answer arrives', async () => {
     const { page, asked, release } = heldBack(25);
