@@ -20,22 +20,26 @@ export class Deferred<T> {
   private urgent = false;
   private disposed = false;
   private readonly settled: () => boolean;
+  private readonly meanwhile: boolean;
 
   constructor(
     private readonly source: () => T,
     options: {
       /** When this holds (the last value is in), follow right after the next paint. */
       settled?: () => boolean;
+      /** Whether to follow in idle time before the source settles (default: yes). */
+      meanwhile?: boolean;
     } = {},
   ) {
     this.settled = options.settled ?? (() => false);
+    this.meanwhile = options.meanwhile ?? true;
     this.current = source();
     $effect(() => {
       const value = source();
       const settled = this.settled();
       if (value === this.current) return;
       this.caughtUp = false;
-      this.schedule(settled);
+      if (settled || this.meanwhile) this.schedule(settled);
     });
     $effect(() => () => {
       this.disposed = true;
