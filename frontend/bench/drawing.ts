@@ -20,7 +20,7 @@ export interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
-  args?: { name?: string; beginData?: { stackTrace?: unknown } };
+  args?: { name?: string; beginData?: { stackTrace?: unknown; url?: string } };
 }
 
 export interface DrawingCost {
@@ -70,10 +70,12 @@ export function scriptingCost(profile: CpuProfile): { scriptMs: number; svelteMs
 /** Rendering work on the page's main thread (the renderer's `CrRendererMain`). */
 export function renderingCost(
   events: TraceEvent[],
+  /** The page's address: only the renderer that parsed it counts (not Chromium's own pages). */
+  pageUrl: string,
 ): Pick<DrawingCost, 'styleMs' | 'layoutMs' | 'forcedLayoutMs' | 'paintMs'> {
   const main = new Set(
     events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .filter((e) => e.name === 'ParseHTML' && (e.args?.beginData?.url ?? '').startsWith(pageUrl))
       .map((e) => `${e.pid}:${e.tid}`),
   );
   const cost = { styleMs: 0, layoutMs: 0, forcedLayoutMs: 0, paintMs: 0 };

@@ -391,7 +391,7 @@ export async function measureRender(
           const { profile } = await cdp.send('Profiler.stop');
           drawing = {
             ...scriptingCost(profile as CpuProfile),
-            ...renderingCost(traceEvents),
+            ...renderingCost(traceEvents, site.url),
           };
           const origin = await page.evaluate(() => performance.timeOrigin);
           await mkdir(options.profileDir, { recursive: true });
