@@ -6,6 +6,7 @@
 // every valid vector.
 //
 //   npx tsx packages/attestation/bench/verify.ts [--json] [--iterations N] [--baseline REF] [--rounds N]
+//     [--page-envelopes N | --envelopes frontend/.bench/…/attestations.json]
 import { build } from 'esbuild';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -143,10 +144,18 @@ const signUs = timeUs(
   iterations,
 );
 
-// The proposal page's envelopes: version 2, one artifact, the test kit's machine, one builder each.
-const pageEnvelopes = Array.from({ length: pageEnvelopeCount }, (_, i) =>
-  signedEnvelope(testKey(`bench builder ${i}`), testPredicate()),
-);
+// The proposal page's envelopes: version 2, one artifact, the test kit's machine, one builder
+// each; or, with `--envelopes FILE`, the envelopes the frontend's bench serves (its harness's
+// attestations.json: [{ envelope: base64 }]).
+const envelopesFile = option('--envelopes', '');
+const pageEnvelopes =
+  envelopesFile === ''
+    ? Array.from({ length: pageEnvelopeCount }, (_, i) =>
+        signedEnvelope(testKey(`bench builder ${i}`), testPredicate()),
+      )
+    : (JSON.parse(readFileSync(envelopesFile, 'utf8')) as { envelope: string }[]).map(
+        (a) => new Uint8Array(Buffer.from(a.envelope, 'base64')),
+      );
 const allVectors = [...validVectors, ...invalidVectors].map((v) => ({
   name: v.file,
   bytes: v.bytes,
@@ -207,7 +216,10 @@ if (!asJson && compare !== null) {
         `\nSide by side, ${baselineRef} vs working tree, median of ${rounds} alternating rounds (µs per envelope):`,
       );
       for (const [label, r] of [
-        [`proposal page's envelopes (${page.envelopes}, v2, ${pageEnvelopes[0].length} B)`, page],
+        [
+          `proposal page's envelopes (${page.envelopes}, v2, ${pageEnvelopes[0].length} B${envelopesFile === '' ? '' : `, ${envelopesFile}`})`,
+          page,
+        ],
         [`valid vectors (${valid.envelopes})`, valid],
       ] as const) {
         console.log(label);

@@ -1,10 +1,13 @@
-// parseJsonBytes may only accept what the general path (strict UTF-8, then parseJson) accepts,
-// with the same value; everything else it must leave to the general path (undefined).
+// parseJsonBytes and parseJsonNative (the fast paths) may only accept what the general path
+// (strict UTF-8, then parseJson) accepts, with the same value; everything else they must leave
+// to the general path (undefined).
 import { describe, expect, it } from 'vitest';
 import { base64Decode, decodeUtf8OrNull, utf8Encode } from './bytes';
 import { Rejection } from './errors';
 import { parseJson } from './json';
 import { parseJsonBytes } from './json-bytes';
+import { hasNativeJson, parseJsonNative } from './json-native';
+import { seededRandom } from '../test/seeded';
 import { validVectors, invalidVectors } from '../test/vectors';
 
 const DEPTH = 8;
@@ -24,8 +27,10 @@ function general(bytes: Uint8Array): unknown {
 /** Plain copies, so values compare without their prototypes (null vs Object.prototype). */
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
 
-function agree(bytes: Uint8Array): 'fast' | 'general' {
-  const fast = parseJsonBytes(bytes, DEPTH);
+type FastParser = (bytes: Uint8Array, maxDepth: number) => unknown;
+
+function agree(parse: FastParser, bytes: Uint8Array): 'fast' | 'general' {
+  const fast = parse(bytes, DEPTH);
   const slow = general(bytes);
   if (fast === undefined) return 'general';
   expect(slow).not.toBe('refused');
@@ -37,7 +42,14 @@ function agree(bytes: Uint8Array): 'fast' | 'general' {
 
 const text = (s: string) => utf8Encode(s);
 
-describe('parseJsonBytes', () => {
+it('runs the native parser here (Node has a strict TextDecoder)', () => {
+  expect(hasNativeJson()).toBe(true);
+});
+
+describe.each([
+  ['parseJsonBytes', parseJsonBytes],
+  ['parseJsonNative', parseJsonNative],
+] as const)('%s', (_name, parse: FastParser) => {
   it('parses what the format writes, as the general path does', () => {
     const documents = [
       '{}',
@@ -49,7 +61,7 @@ describe('parseJsonBytes', () => {
       '{"1": 1, "a": 2, "0": 3}',
       '"\u007f"',
     ];
-    for (const d of documents) expect(agree(text(d)), d).toBe('fast');
+    for (const d of documents) expect(agree(parse, text(d)), d).toBe('fast');
   });
 
   it('leaves to the general path what it refuses or is unsure of', () => {
@@ -80,8 +92,8 @@ describe('parseJsonBytes', () => {
       '"unterminated',
     ];
     for (const d of documents) {
-      expect(parseJsonBytes(text(d), DEPTH), d).toBeUndefined();
-      agree(text(d));
+      expect(parse(text(d), DEPTH), d).toBeUndefined();
+      agree(parse, text(d));
     }
     // Malformed UTF-8 inside and outside strings: overlong, surrogate, truncated, stray.
     for (const bad of [
@@ -92,18 +104,18 @@ describe('parseJsonBytes', () => {
       [0x22, 0xf4, 0x90, 0x80, 0x80, 0x22],
       [0x5b, 0xc3, 0xa9, 0x5d],
     ]) {
-      expect(parseJsonBytes(Uint8Array.from(bad), DEPTH)).toBeUndefined();
+      expect(parse(Uint8Array.from(bad), DEPTH)).toBeUndefined();
     }
   });
 
   it('agrees with the general path on every golden vector and its statement', () => {
     let fast = 0;
     for (const v of [...validVectors, ...invalidVectors]) {
-      if (agree(v.bytes) === 'fast') fast++;
+      if (agree(parse, v.bytes) === 'fast') fast++;
       const value = general(v.bytes) as { payload?: unknown } | string;
       if (typeof value === 'object' && value !== null && typeof value.payload === 'string') {
         try {
-          agree(base64Decode(value.payload));
+          agree(parse, base64Decode(value.payload));
         } catch (e) {
           if (!(e instanceof Error && 'code' in e)) throw e; // payload not base64: no statement
         }
@@ -113,13 +125,7 @@ describe('parseJsonBytes', () => {
   });
 
   it('agrees with the general path on mutated documents (seeded)', () => {
-    let seed = 0x2545f491;
-    const random = (n: number): number => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const random = seededRandom(0x2545f491);
     const interesting = [
       0x22, 0x5c, 0x2c, 0x3a, 0x7b, 0x7d, 0x5b, 0x5d, 0x20, 0x0a, 0x00, 0x1f, 0x7f, 0x80, 0xbf,
       0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xff, 0x30, 0x39, 0x2d, 0x2e, 0x65, 0x75,
@@ -149,7 +155,7 @@ describe('parseJsonBytes', () => {
             bytes.length = at;
         }
       }
-      if (agree(Uint8Array.from(bytes)) === 'fast') accepted++;
+      if (agree(parse, Uint8Array.from(bytes)) === 'fast') accepted++;
     }
     // Some mutations stay valid (inside text), so both paths are exercised.
     expect(accepted).toBeGreaterThan(100);

@@ -20,23 +20,40 @@ const PROBE = {
   ),
 };
 
+/**
+ * Imported keys kept per verifier. A client checks every query's node signature against the same
+ * few subnet node keys, and a builder's page verifies many envelopes of one key; a proposal page's
+ * thousand builders must not be kept forever, so the oldest import makes room.
+ */
+export const IMPORTED_KEYS = 256;
+
 /** WebCrypto's Ed25519 check over `subtle` (raw 32-byte public keys). */
 function webCryptoEd25519(subtle: SubtleCrypto): Ed25519Verifier {
-  return async ({ signature, message, publicKey }) => {
-    const key = await subtle.importKey(
-      'raw',
-      publicKey as BufferSource,
+  const imported = new Map<string, Promise<CryptoKey>>();
+  const importKey = (publicKey: Uint8Array): Promise<CryptoKey> => {
+    const id = String.fromCharCode.apply(null, publicKey as unknown as number[]);
+    let key = imported.get(id);
+    if (key === undefined) {
+      key = subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, [
+        'verify',
+      ]);
+      const pending = key;
+      // A refused import is not kept: the next call asks again.
+      void pending.catch(() => {
+        if (imported.get(id) === pending) imported.delete(id);
+      });
+      if (imported.size >= IMPORTED_KEYS) imported.delete(imported.keys().next().value as string);
+      imported.set(id, key);
+    }
+    return key;
+  };
+  return async ({ signature, message, publicKey }) =>
+    subtle.verify(
       { name: 'Ed25519' },
-      false,
-      ['verify'],
-    );
-    return subtle.verify(
-      { name: 'Ed25519' },
-      key,
+      await importKey(publicKey),
       signature as BufferSource,
       message as BufferSource,
     );
-  };
 }
 
 /**

@@ -88,6 +88,16 @@ describe('pae', () => {
     );
     expect(utf8Decode(pae('', new Uint8Array(0)))).toBe('DSSEv1 0  0 ');
   });
+
+  it('counts a non-ASCII payload type in bytes and refuses a lone surrogate', () => {
+    const body = Uint8Array.of(0, 255, 10);
+    const out = pae('tÿpe/😀', body);
+    expect(utf8Decode(out.subarray(0, out.length - 3))).toBe('DSSEv1 10 tÿpe/😀 3 ');
+    expect(Array.from(out.subarray(out.length - 3))).toEqual([0, 255, 10]);
+    expect(() => pae('type\ud800', body)).toThrow(
+      expect.objectContaining({ code: FormatErrorCode.LONE_SURROGATE }),
+    );
+  });
 });
 
 describe('sign → verify', () => {
