@@ -65,14 +65,10 @@ export interface FirstReads {
 
 const rangeKey = ({ from, to }: PositionRange) => `${from}-${to}`;
 
-/** The pages of positions older than the first page, when there are `total` attestations. */
-function olderPages(args: { total: number; firstSize: number; pageSize: number }): PositionRange[] {
-  const first = BigInt(args.firstSize);
-  const total = BigInt(args.total);
-  return new PositionRanges(BigInt(args.pageSize)).claim({
-    from: total > first ? total - first : 0n,
-    to: 0n,
-  });
+/** The positions older than the first page's `firstSize`, when there are `total` attestations. */
+function olderThanFirst(total: number, firstSize: number): PositionRange {
+  const first = BigInt(firstSize);
+  return { from: BigInt(total) > first ? BigInt(total) - first : 0n, to: 0n };
 }
 
 /** One page of positions `to`–`from`, newest first (`cursor` is an exclusive upper bound). */
@@ -103,7 +99,8 @@ export function startFirstReads(args: {
   const hint = (api.attestationCountHint?.(proposalId) ?? Promise.resolve(null)).then((n) => {
     if (n === null) return null;
     const total = Math.min(n, firstSize + HINTED_PAGES_MAX * pageSize);
-    for (const range of olderPages({ total, firstSize, pageSize })) {
+    const pages = new PositionRanges(BigInt(pageSize)).claim(olderThanFirst(total, firstSize));
+    for (const range of pages) {
       const page = readRange(api, proposalId, range);
       page.catch(() => {});
       older.set(rangeKey(range), page);
@@ -288,10 +285,12 @@ export class ProposalPageState {
     const reading = new ConcurrentReads<PositionRange>(PAGE_CONCURRENCY, async (range) => {
       const { proposalId } = this.args;
       const { to } = range;
+      // A range asked before the page existed is taken once; what it leaves is asked here.
+      let early = asked.get(rangeKey(range));
+      asked.delete(rangeKey(range));
       for (let cursor = range.from; cursor > to && !this.disposed;) {
-        const early = cursor === range.from ? asked.get(rangeKey(range)) : undefined;
-        asked.delete(rangeKey(range));
         const page = await (early ?? readRange(this.args.api, proposalId, { from: cursor, to }));
+        early = undefined;
         if (this.disposed) return;
         this.add(page.attestations);
         if (page.nextCursor === null || page.attestations.length === 0) break;
@@ -303,9 +302,7 @@ export class ProposalPageState {
     };
     // The first page holds the newest `firstSize` of them (unless the registry ends it early).
     const readOlder = (total: number | null) => {
-      const first = BigInt(firstSize);
-      if (total !== null && !this.disposed)
-        read({ from: BigInt(total) > first ? BigInt(total) - first : 0n, to: 0n });
+      if (total !== null && !this.disposed) read(olderThanFirst(total, firstSize));
     };
     try {
       void hintedTotal.then(readOlder, () => {});
