@@ -8,7 +8,7 @@ export default defineProject({
   test: {
     name: 'frontend',
     root: new URL('.', import.meta.url).pathname,
-    include: ['src/**/*.test.ts', 'vite/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'vite/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'happy-dom',
     // Tests wait for real Ed25519 verification (see VERIFICATION_WAIT in test-support/render.ts);
     // on a loaded 2-core machine that outlasts vitest's 5 s default. Time is not what they test.

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { BrowserContext } from 'playwright-core';
@@ -16,6 +16,7 @@ import { Cbor } from '@dfinity/agent';
 import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem, startLocalNetwork } from '@repro-registry/local-network';
 import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 
 import { deploy } from '@repro-registry/deploy';
 import { toListedAttestation } from '../src/lib/api/registry.api';
@@ -33,6 +34,7 @@ import {
   type ReproductionSpec,
 } from '../../test/browser/seed';
 import { buildFrontend, launchChromium, serveFrontend } from '../../test/browser/support';
+import { CpuSampler, type CpuUse } from './cpu';
 import { confirmProposals } from '../../test/support/proposals';
 import { FRONTEND_ROOT } from './size';
 import {
@@ -75,6 +77,11 @@ export interface RenderRun {
   requests: TracedRequest[];
   /** With `--profile`: the main thread's drawing over the load (navigation → all verified). */
   drawing?: DrawingCost;
+  /**
+   * CPU used by every process from navigation to all verified and drawn (cpu.ts; sampled every
+   * 100 ms, the last sample before the mark). Absent where /proc cannot be read.
+   */
+  cpu?: CpuUse;
 }
 
 export interface TracedRequest {
@@ -94,6 +101,8 @@ export interface RenderReport {
   medianRegistryMs: number;
   medianTailMs: number;
   medianVerificationCpuMs: number;
+  /** Per kind of process, the median over runs (see `RenderRun.cpu`). */
+  medianCpu?: CpuUse;
   /**
    * What one `list_attestations` page costs on this local network, from Node (agent call and
    * Candid decoding included): of 100, and of the page's size (`ATTESTATION_PAGE_SIZE`).
@@ -343,6 +352,7 @@ export async function measureRender(
             })(),
           );
         });
+        const cpu = existsSync('/proc/self/stat') ? new CpuSampler() : null;
         await page.goto(`${site.url}#/proposal/${BENCH_PROPOSAL}`);
         // Polled every 250 ms, not every frame: the figures are the page's own marks, and a check
         // per frame would take the page's main thread from it while it loads.
@@ -385,6 +395,8 @@ export async function measureRender(
             queries: queries.length,
           };
         });
+        const navigatedAt = await page.evaluate(() => performance.timeOrigin);
+        const cpuUse = cpu?.stop(navigatedAt + timing.verifiedMs);
         let drawing: DrawingCost | undefined;
         if (cdp !== null && options.profileDir !== undefined) {
           const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
@@ -441,7 +453,13 @@ export async function measureRender(
           })),
           ...checks.map((c) => ({ what: '(certificate BLS check)', ...c, bytes: 0 })),
         ].sort((a, b) => a.startMs - b.startMs);
-        results.push({ ...timing, ...showAll, requests, ...(drawing ? { drawing } : {}) });
+        results.push({
+          ...timing,
+          ...showAll,
+          requests,
+          ...(drawing ? { drawing } : {}),
+          ...(cpuUse ? { cpu: cpuUse } : {}),
+        });
         await context.close();
       }
       for (let run = 0; run < 3; run++) {
@@ -469,6 +487,21 @@ export async function measureRender(
       await harness.close();
     }
     const medianVerifiedMs = median(results.map((r) => r.verifiedMs));
+    const cpus = results.flatMap((r) => (r.cpu === undefined ? [] : [r.cpu]));
+    const medianCpu: CpuUse | undefined =
+      cpus.length === 0
+        ? undefined
+        : {
+            renderer: median(cpus.map((c) => c.renderer)),
+            chromium: median(cpus.map((c) => c.chromium)),
+            self: median(cpus.map((c) => c.self)),
+            rendererThreads: Object.fromEntries(
+              [...new Set(cpus.flatMap((c) => Object.keys(c.rendererThreads)))].map((name) => [
+                name,
+                median(cpus.map((c) => c.rendererThreads[name] ?? 0)),
+              ]),
+            ),
+          };
     return {
       attestations: count,
       runs: results,
@@ -477,6 +510,7 @@ export async function measureRender(
       medianRegistryMs: median(results.map((r) => r.registryMs)),
       medianTailMs: median(results.map((r) => r.tailMs)),
       medianVerificationCpuMs: median(results.map((r) => r.verificationCpuMs)),
+      ...(medianCpu === undefined ? {} : { medianCpu }),
       registryPageMs,
       verificationAlone,
       budgetMs: RENDER_BUDGET_MS,
@@ -510,6 +544,20 @@ export function printRenderReport(report: RenderReport, options: { trace?: boole
   console.log(
     `Of that, waiting for the registry: ${ms(report.medianRegistryMs)}; after the last page arrived: ${ms(report.medianTailMs)}. Verification: ${ms(report.medianVerificationCpuMs)} of worker time for ${report.attestations} signatures, overlapping the loading.`,
   );
+  const cpu = report.medianCpu;
+  if (cpu !== undefined) {
+    const total = cpu.renderer + cpu.chromium + cpu.self;
+    const cores = availableParallelism();
+    console.log(
+      `CPU used from navigation to all verified and drawn (median per kind of process, from /proc): the page's renderer ${ms(cpu.renderer)} (main thread, workers, WebCrypto), Chromium's other processes ${ms(cpu.chromium)}, this process ${ms(cpu.self)} (the local network's replica and HTTP servers, and the bench): ${ms(total)}, so at least ${ms(total / cores)} on this machine's ${cores} cores however the work is ordered.`,
+    );
+    const threads = Object.entries(cpu.rendererThreads)
+      .filter(([, used]) => used >= 10)
+      .sort((a, b) => b[1] - a[1]);
+    console.log(
+      `The renderer by thread (median): ${threads.map(([name, used]) => `${name} ${ms(used)}`).join(', ')}.`,
+    );
+  }
   console.log(
     `Verification alone (bench/harness: the same envelopes, the page's worker pool, no registry traffic): ${report.verificationAlone.map((v) => `${v.ok} in ${ms(v.wallMs)}, ${ms(v.cpuMs)} in ${v.workers} workers`).join('; ')}.`,
   );
