@@ -1,9 +1,18 @@
 // @vitest-environment node
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { argvOf, chromiumKind, cpuBetween, parseStat, snapshot, type CpuSnapshot } from './cpu';
+import {
+  argvOf,
+  chromiumKind,
+  cpuBetween,
+  parseStat,
+  snapshot,
+  type CpuSnapshot,
+  type ProcessKind,
+} from './cpu';
 
 describe('parseStat', () => {
   it("reads this process's own /proc line", () => {
@@ -69,6 +78,23 @@ describe('cpuBetween', () => {
       renderer: 500,
       rendererThreads: { 'main thread': 200, DedicatedWorker: 300 },
     });
+  });
+
+  it("finds the processes below this one, each one's kind read once", async () => {
+    const child = spawn('sleep', ['5']);
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      const pid = child.pid ?? -1;
+      const kinds = new Map<number, ProcessKind>();
+      // No --type= switch: Chromium's browser process is the one without it.
+      expect(snapshot(process.pid, kinds).get(pid)?.kind).toBe('browser');
+      expect(kinds.get(pid)).toBe('browser');
+      // What an earlier snapshot learnt is not read again.
+      kinds.set(pid, 'gpu');
+      expect(snapshot(process.pid, kinds).get(pid)?.kind).toBe('gpu');
+    } finally {
+      child.kill();
+    }
   });
 
   it('sees the CPU this process spends', () => {

@@ -99,7 +99,14 @@ function readOr(path: string): string | null {
   }
 }
 
-export function snapshot(root: number = process.pid): CpuSnapshot {
+/**
+ * `kinds`: what earlier snapshots learnt of each process's kind (its command line is read once;
+ * the sampler takes ten snapshots a second and should cost the machine little).
+ */
+export function snapshot(
+  root: number = process.pid,
+  kinds: Map<number, ProcessKind> = new Map(),
+): CpuSnapshot {
   const stats: ProcessStat[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -114,8 +121,9 @@ export function snapshot(root: number = process.pid): CpuSnapshot {
   if (own !== undefined) out.set(root, { ticks: own.ticks, kind: 'self' });
   const below = [...(children.get(root) ?? [])];
   for (let s = below.pop(); s !== undefined; s = below.pop()) {
-    const argv = argvOf(readOr(`/proc/${s.pid}/cmdline`) ?? '');
-    const kind = chromiumKind(argv);
+    const kind = kinds.get(s.pid) ?? chromiumKind(argvOf(readOr(`/proc/${s.pid}/cmdline`) ?? ''));
+    // A process just forked from the zygote shows the zygote's title until it retitles itself.
+    if (kind !== 'zygote') kinds.set(s.pid, kind);
     out.set(s.pid, {
       ticks: s.ticks,
       kind,
@@ -171,14 +179,14 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, perTick = ms
  */
 export class CpuSampler {
   private readonly samples: { atMs: number; snap: CpuSnapshot }[] = [];
+  private readonly kinds = new Map<number, ProcessKind>();
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(intervalMs = 100) {
-    this.samples.push({ atMs: Date.now(), snap: snapshot() });
-    this.timer = setInterval(
-      () => this.samples.push({ atMs: Date.now(), snap: snapshot() }),
-      intervalMs,
-    );
+    const sample = () =>
+      this.samples.push({ atMs: Date.now(), snap: snapshot(process.pid, this.kinds) });
+    sample();
+    this.timer = setInterval(sample, intervalMs);
     // A run that fails before `stop` must not keep the bench's process alive.
     this.timer.unref();
   }
