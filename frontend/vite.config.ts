@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 
+import { blsFrobeniusPrecomputed } from './vite/bls-frobenius';
 import { blsOffMainThread } from './vite/bls-off-main-thread';
 import { candidLabelIdsCached } from './vite/candid-label-ids';
 import { candidSlebDecodeWithoutCopy } from './vite/candid-sleb-decode';
@@ -77,6 +78,7 @@ export default defineConfig(({ mode }) => {
       candidSlebDecodeWithoutCopy(),
       candidLabelIdsCached(),
       blsOffMainThread(),
+      blsFrobeniusPrecomputed(),
     ],
     build: {
       outDir: 'dist',
@@ -104,7 +106,11 @@ export default defineConfig(({ mode }) => {
         },
       },
     },
-    worker: { format: 'es', plugins: () => [recordInputs()] },
+    // The certificate worker loads noble's BLS12-381: its tower's constants come precomputed too.
+    worker: {
+      format: 'es',
+      plugins: () => [recordInputs(), blsFrobeniusPrecomputed({ inWorker: true })],
+    },
     server: { proxy },
     preview: { proxy },
   };

@@ -12,6 +12,11 @@ export function dependencyPatch(args: {
   /** The file that explains the patch. */
   explainedIn: string;
   rewrite: (code: string, id: string, config: ResolvedConfig) => string | null;
+  /**
+   * Fail the build when the module was not in it (default). False for a worker's build, which
+   * may not use the module: the app's build, which does, still fails.
+   */
+  required?: boolean;
 }): Plugin {
   let applied = false;
   let config: ResolvedConfig;
@@ -28,7 +33,7 @@ export function dependencyPatch(args: {
       return { code: rewritten, map: null };
     },
     buildEnd(error) {
-      if (!error && !applied) {
+      if (!error && !applied && args.required !== false) {
         this.error(`${args.module} was not in the build: see ${args.explainedIn}`);
       }
     },

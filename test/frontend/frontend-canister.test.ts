@@ -150,9 +150,16 @@ describe('the frontend canister behind the local gateway', () => {
     const certifiedGet = async (path: string) => {
       for (let i = 0; ; i++) {
         const reply = await get(path, { host });
-        // Rendered in the certification message right after the read: wait for it.
-        if (!/no_certification/.test(header(reply, 'ic-certificateexpression') ?? '') || i > 20)
-          return reply;
+        // Rendered in the certification message right after the read: wait for it. Until then
+        // the registry answers live under the root's no_certification expression; once another
+        // proposal's page has certified the proposals' family, the gateway refuses that answer
+        // with 503 (a more specific expression exists): the same wait, seen through the gateway
+        // (a known gap of the registry's certified answers, see the fifth stop's closing note).
+        const rendering =
+          /no_certification/.test(header(reply, 'ic-certificateexpression') ?? '') ||
+          (reply.status === 503 &&
+            /more specific wildcard expression path/.test(Buffer.from(reply.body).toString()));
+        if (!rendering || i > 20) return reply;
         await new Promise((r) => setTimeout(r, 250));
       }
     };
@@ -165,7 +172,10 @@ describe('the frontend canister behind the local gateway', () => {
       // and may add a proposal between the two reads, so a pair that differs is read again.
       for (let attempt = 1; ; attempt++) {
         const reply = await certifiedGet(path);
-        expect(reply.status, path).toBe(200);
+        // On a refusal the gateway says why (a 503 names the verification's error).
+        expect(reply.status, `${path}: ${Buffer.from(reply.body).toString().slice(0, 500)}`).toBe(
+          200,
+        );
         expect(header(reply, 'ic-certificate'), path).toMatch(/^certificate=:/);
         expect(header(reply, 'ic-certificateexpression'), path).toMatch(
           /^default_certification\(ValidationArgs\{certification:/,

@@ -128,6 +128,28 @@ export function assetsModule(assets: readonly BuiltAsset[]): string {
 }
 
 /**
+ * The project files that shape the page but are not modules of it: the page, the build's
+ * configuration and its own plugins (frontend/vite/, changes to dependencies' code), package
+ * files. Those that exist, relative to the project's root.
+ */
+export async function filesOutsideModuleGraph(projectRoot: string): Promise<string[]> {
+  const frontend = join(projectRoot, 'frontend');
+  const plugins = (await readdir(join(frontend, 'vite')).catch(() => []))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => `vite/${f}`);
+  const candidates = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json', ...plugins];
+  const present = await Promise.all(
+    candidates.map((f) =>
+      stat(join(frontend, f)).then(
+        () => `frontend/${f}`,
+        () => '',
+      ),
+    ),
+  );
+  return present.filter((f) => f !== '');
+}
+
+/**
  * Builds the app and writes the generated module. Returns the project files the app was built
  * from (Vite reports its modules; the page, the build configuration and package files are read
  * outside the module graph), so the canister rebuilds when the page would change.
@@ -153,17 +175,8 @@ export default async function buildFrontendAssets(projectRoot: string): Promise<
   await writeFile(join(projectRoot, generated), assetsModule(assets));
   const modules = JSON.parse(await readFile(env.REPRO_BUILD_INPUTS, 'utf8')) as string[];
   await rm(dirname(env.REPRO_BUILD_INPUTS), { recursive: true, force: true });
-  const outside = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'];
-  const present = await Promise.all(
-    outside.map((f) =>
-      stat(join(projectRoot, 'frontend', f)).then(
-        () => `frontend/${f}`,
-        () => '',
-      ),
-    ),
-  );
   return {
-    inputs: [...modules, ...present.filter((f) => f !== ''), 'package-lock.json'],
+    inputs: [...modules, ...(await filesOutsideModuleGraph(projectRoot)), 'package-lock.json'],
     outputs: [generated],
   };
 }

@@ -11,7 +11,7 @@ import { Principal } from '@dfinity/principal';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { PROJECT_ROOT } from '@repro-registry/deploy';
-import { readAssets, type BuiltAsset } from '../scripts/assets';
+import { filesOutsideModuleGraph, readAssets, type BuiltAsset } from '../scripts/assets';
 import { IMMUTABLE, REVALIDATE } from '../src/site';
 import { FrontendUnderTest, REGISTRY } from './harness';
 
@@ -206,5 +206,23 @@ describe('the frontend canister', () => {
       instrumented.verify('/index.html', page, [['accept-encoding', accept]]);
       expect(page.instructions).toBeLessThanOrEqual(5_000_000n);
     }
+  });
+});
+
+describe("the frontend canister's build inputs", () => {
+  it('name the files that shape the page outside its modules: the build and its own plugins', async () => {
+    const files = await filesOutsideModuleGraph(PROJECT_ROOT);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'frontend/index.html',
+        'frontend/vite.config.ts',
+        'frontend/package.json',
+        // A plugin that rewrites a dependency changes the page without being one of its modules.
+        'frontend/vite/bls-frobenius.ts',
+        'frontend/vite/bls-off-main-thread.ts',
+        'frontend/vite/dependency-patch.ts',
+      ]),
+    );
+    expect(files.filter((f) => f.endsWith('.test.ts'))).toEqual([]);
   });
 });
