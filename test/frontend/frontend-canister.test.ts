@@ -151,14 +151,8 @@ describe('the frontend canister behind the local gateway', () => {
       for (let i = 0; ; i++) {
         const reply = await get(path, { host });
         // Rendered in the certification message right after the read: wait for it. Until then
-        // the registry answers live under the root's no_certification expression; once another
-        // proposal's page has certified the proposals' family, the gateway refuses that answer
-        // with 503 (a more specific expression exists): the same wait, seen through the gateway
-        // (a known gap of the registry's certified answers, see the fifth stop's closing note).
-        const rendering =
-          /no_certification/.test(header(reply, 'ic-certificateexpression') ?? '') ||
-          (reply.status === 503 &&
-            /more specific wildcard expression path/.test(Buffer.from(reply.body).toString()));
+        // the gateway is asked to upgrade, and the update answers live (no_certification).
+        const rendering = /no_certification/.test(header(reply, 'ic-certificateexpression') ?? '');
         if (!rendering || i > 20) return reply;
         await new Promise((r) => setTimeout(r, 250));
       }

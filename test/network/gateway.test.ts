@@ -69,6 +69,20 @@ describe('HTTP gateway and CORS', () => {
     expect(await probeActor(agent, probeId).get('via-gateway')).toEqual(['yes']);
   });
 
+  it('sends the upgrade as an ingress message: inspect_message may refuse it', async () => {
+    const r = await httpRequest({
+      path: '/entries?refuse',
+      method: 'POST',
+      host: `${probeId.toText()}.localhost`,
+      body: JSON.stringify({ key: 'refused', value: 'no' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(r.status).toBe(502);
+    expect(r.body).toMatch(/^Replica Error: reject code \d, error code IC0\d+/);
+    const agent = await createAgent();
+    expect(await probeActor(agent, probeId).get('refused')).toEqual([]);
+  });
+
   it('answers 404 for a canister that does not exist', async () => {
     const r = await httpRequest({ path: '/', host: 'rrkah-fqaaa-aaaaa-aaaaq-cai.localhost' });
     expect(r.status).toBe(404);

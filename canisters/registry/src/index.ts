@@ -130,6 +130,16 @@ export default class {
     }
     const cycles = this.registry.checkCycles(canisterCycleBalance());
     if (!cycles.ok) refuse(cycles.error);
+    if (method === 'http_request_update') {
+      // Paid by the registry: only what `http_request` may ask a gateway to upgrade.
+      const read = readHttpRequest(msgArgData());
+      if (!read.ok || !this.certified.http.answersUpdate(read.request)) {
+        trap(
+          `${ErrorCode.INVALID_ARGUMENT}: http_request_update answers only a GET of a known proposal's page (its summary, badge, attestations, events or feed); ask http_request`,
+        );
+      }
+      return true;
+    }
     if (
       (method === 'set_builder_profile' || method === 'publish_trust_list') &&
       caller.isAnonymous()
@@ -519,6 +529,17 @@ export default class {
   /** Certified answers where rendered in advance (see `certified/certified-http.ts`). */
   @rawMethod('http_request')
   http_request(): void {
+    const read = readHttpRequest(msgArgData());
+    if (read.ok) msgReply(this.certified.serveHttp(read.request));
+    else msgReject(read.reject);
+  }
+
+  /**
+   * What `http_request` asks a gateway to upgrade: a known proposal's page in the message before
+   * it is certified, answered live (its answer goes through consensus instead).
+   */
+  @rawMethod('http_request_update')
+  http_request_update(): void {
     const read = readHttpRequest(msgArgData());
     if (read.ok) msgReply(this.certified.serveHttp(read.request));
     else msgReject(read.reject);

@@ -4,6 +4,7 @@
  * key, equal to the live answers; query-dependent answers say `no_certification` and are proven
  * not to stand in for a certified path; an altered answer fails; what changed is rendered again.
  */
+import { Principal } from '@dfinity/principal';
 import type * as T from '@repro-registry/client';
 import { describe, expect, it } from 'vitest';
 
@@ -31,6 +32,7 @@ interface HttpReply {
   status_code: number;
   headers: [string, string][];
   body: Uint8Array;
+  upgrade: [] | [boolean];
 }
 
 async function get(registry: RegistryUnderTest, url: string, method = 'GET') {
@@ -188,6 +190,47 @@ describe('certified HTTP (real wasm, DFINITY response verification)', () => {
       }
       expect(text((await get(registry, '/feed.atom')).reply.body)).toContain(
         `urn:repro-registry:${registry.canisterId.toText()}:events`,
+      );
+
+      // A proposal the registry learns of in an update: until the certification message renders
+      // its pages, the family's wildcard is their most specific expression, so the query asks the
+      // gateway to upgrade, and http_request_update answers live (through consensus).
+      const fresh = populationEnvelope(2); // proposal 130002: not confirmed yet, held
+      okOf(
+        await registry.call<{ Ok: T.SubmitReceipt }>(
+          'submit',
+          [{ envelope: fresh.envelope }],
+          fresh.builder.principal,
+        ),
+      );
+      const freshUrl = `/api/v1/proposals/${POPULATION_PROPOSALS[2]}`;
+      const asked = (await get(registry, freshUrl)).reply;
+      expect(asked.upgrade).toEqual([true]);
+      const httpUpdate = (url: string) =>
+        registry.call<HttpReply>(
+          'http_request_update',
+          [{ method: 'GET', url, headers: [], body: new Uint8Array() }],
+          Principal.anonymous(),
+        );
+      const answered = await httpUpdate(freshUrl);
+      expect(answered.upgrade).toEqual([]);
+      // What the registry knows now (its attestation is held), not the family's "not known".
+      expect(JSON.parse(text(answered.body))).toMatchObject({
+        error: { code: 'PROPOSAL_PENDING' },
+      });
+      // The registry pays for updates: inspect_message refuses what no query upgrades.
+      for (const url of ['/api/v1/info', '/api/v1/proposals/999999', '/api/v1/proposals?limit=1']) {
+        await expect(httpUpdate(url), url).rejects.toThrow(
+          /INVALID_ARGUMENT: http_request_update answers only/,
+        );
+      }
+      // Certified in the following messages (which also read governance: not on chain): the
+      // query answers itself, and an upgrade sent just before is still answered, alike.
+      await registry.settle();
+      const certifiedFresh = (await get(registry, freshUrl)).reply;
+      expect(certifiedFresh.upgrade).toEqual([]);
+      expect(verify(registry, freshUrl, certifiedFresh)?.body).toEqual(
+        (await httpUpdate(freshUrl)).body,
       );
 
       // An upgrade renders every answer again; they verify after it.

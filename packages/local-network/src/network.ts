@@ -337,6 +337,12 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
           return v ? state.dataCertificate(id.toUint8Array(), v.certifiedData) : undefined;
         },
         update: async (call) => {
+          // The IC's gateways send the upgrade as an ingress message: inspect_message runs first.
+          const inspected = await host.inspectMessage({ ...call, sender: Principal.anonymous() });
+          if (!inspected.accepted) {
+            const { rejectCode, rejectMessage, errorCode } = inspected;
+            return { status: 'rejected', rejectCode, rejectMessage, errorCode };
+          }
           const result = await host.update({ ...call, sender: Principal.anonymous() });
           await store.flush();
           updatesExecuted++;

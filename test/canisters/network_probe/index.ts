@@ -9,6 +9,7 @@ import {
   certifiedDataSet,
   dataCertificate,
   IDL,
+  inspectMessage,
   msgArgData,
   msgCaller,
   msgReject,
@@ -146,6 +147,13 @@ export default class {
       return { ...json(200, {}), upgrade: [true] };
     }
     return json(404, { error: 'not found', url: request.url });
+  }
+
+  /** Refuses an `http_request_update` whose URL says `refuse`: the gateway must ask first. */
+  @inspectMessage
+  inspectMessage(method: string, ...args: unknown[]): boolean {
+    if (method !== 'http_request_update') return true;
+    return !(args[0] as { url: string }).url.includes('refuse');
   }
 
   @update([HttpUpdateRequest], HttpResponse)

@@ -46,6 +46,8 @@ interface Reply {
   statusCode: number;
   headers: HeaderField[];
   body: Uint8Array;
+  /** `upgrade = opt true`: the gateway is to call `http_request_update` instead. */
+  upgrade?: true;
 }
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -98,16 +100,23 @@ function setup(): Setup {
   return { registry, http, tree, rootKey, certificate };
 }
 
-function serve(s: Setup, url: string, method = 'GET'): Reply {
+/** `http_request` (a query, with the certificate), or `http_request_update` (`update`). */
+function serve(s: Setup, url: string, method = 'GET', as: 'query' | 'update' = 'query'): Reply {
   const bytes = s.http.serve({
     request: { method, url },
-    certificate: s.certificate,
+    certificate: as === 'query' ? s.certificate : undefined,
     live: () => live(s.registry, method, url),
   });
   const [r] = IDL.decode([HttpResponse], bytes) as unknown as [
-    { status_code: number; headers: [string, string][]; body: Uint8Array },
+    {
+      status_code: number;
+      headers: [string, string][];
+      body: Uint8Array;
+      upgrade: [] | [boolean];
+    },
   ];
-  return { statusCode: r.status_code, headers: r.headers, body: Uint8Array.from(r.body) };
+  const reply = { statusCode: r.status_code, headers: r.headers, body: Uint8Array.from(r.body) };
+  return r.upgrade[0] === true ? { ...reply, upgrade: true } : reply;
 }
 
 function verify(s: Setup, url: string, reply: Reply, method = 'GET') {
@@ -221,16 +230,48 @@ describe('certified HTTP route families', () => {
     expect(() => verify(s, `/api/v1/proposals/${KNOWN}`, notKnown)).toThrow();
   });
 
-  it('answers a proposal known but not certified yet live, never "not known"', () => {
+  it('asks the gateway to upgrade for a proposal known but not certified yet, never "not known"', () => {
     const t = setup();
     const pending = 987654321n;
     accepted(submit(t.registry, testBuilder('b'), predicate({ proposalId: pending.toString() })));
-    const url = `/badge/${pending}.svg`;
-    const lagging = serve(t, url);
-    expect(text(lagging.body)).toContain('unconfirmed proposal');
-    expect(expression(lagging)).toBe(NO_CERTIFICATION);
-    // The gateways refuse it until it is certified (the family's wildcard is more specific).
-    expect(() => verify(t, url, lagging)).toThrow();
+    const ownAnswers = [
+      `/api/v1/proposals/${pending}`,
+      `/badge/${pending}.svg`,
+      `/api/v1/proposals/${pending}/attestations?limit=1`,
+      `/api/v1/proposals/${pending}/events`,
+      `/proposals/${pending}/feed.atom`,
+    ];
+    for (const url of ownAnswers) {
+      // The query: no answer at all (the family's wildcard is the most specific expression, so
+      // the gateways would refuse anything but its false "not known").
+      const query = serve(t, url);
+      expect(query.upgrade, url).toBe(true);
+      expect(query.body, url).toHaveLength(0);
+      expect(t.http.answersUpdate({ method: 'GET', url }), url).toBe(true);
+      // The update answers live, as the raw domain would.
+      const update = serve(t, url, 'GET', 'update');
+      expect(update.upgrade, url).toBeUndefined();
+      expect(text(update.body), url).toBe(text(live(t.registry, 'GET', url).body));
+    }
+    expect(text(serve(t, `/badge/${pending}.svg`, 'GET', 'update').body)).toContain(
+      'unconfirmed proposal',
+    );
+    // Not upgraded: other methods, unknown ids, and a known id's path that is none of its pages
+    // (answered live under the root's expression, as before: never "not known").
+    for (const [url, method] of [
+      [`/api/v1/proposals/${pending}`, 'POST'],
+      ['/api/v1/proposals/999999', 'GET'],
+      [`/api/v1/proposals/${pending}/nowhere`, 'GET'],
+      ['/api/v1/proposals', 'GET'],
+    ] as const) {
+      expect(serve(t, url, method).upgrade, url).toBeUndefined();
+      expect(t.http.answersUpdate({ method, url }), url).toBe(false);
+    }
+    const sub = serve(t, `/api/v1/proposals/${pending}/nowhere`);
+    expect(expression(sub)).toBe(NO_CERTIFICATION);
+    expect(text(sub.body)).not.toContain('knows nothing');
+
+    // Certified in the next message: the query answers itself, with what the update answered.
     t.http.update({ proposals: new Set([pending]), attestations: new Set() }, () => true);
     t.certificate = certificateFor({
       rootKey: t.rootKey,
@@ -238,9 +279,16 @@ describe('certified HTTP route families', () => {
       certifiedData: t.tree.commit(),
       timeNs: BigInt(Date.now()) * 1_000_000n,
     });
+    const url = `/badge/${pending}.svg`;
     const certified = serve(t, url);
-    expect(verify(t, url, certified)?.body).toEqual(lagging.body);
+    expect(certified.upgrade).toBeUndefined();
+    expect(verify(t, url, certified)?.body).toEqual(serve(t, url, 'GET', 'update').body);
     const attestations = `/api/v1/proposals/${pending}/attestations?limit=1`;
+    expect(serve(t, attestations).upgrade).toBeUndefined();
     expect(verify(t, attestations, serve(t, attestations))).toBeNull();
+    // The feeds are deferred: rendered in the message after, upgraded until then.
+    expect(serve(t, `/proposals/${pending}/feed.atom`).upgrade).toBe(true);
+    // An upgrade that crosses the certification is still answered.
+    expect(t.http.answersUpdate({ method: 'GET', url })).toBe(true);
   });
 });

@@ -20,6 +20,13 @@
  * get an exact entry saying `no_certification` (`kind: 'live'`), which, being more specific than
  * the family's wildcard, lets the gateways accept their live answers.
  *
+ * A path below a family that names something the registry knows but has not certified yet (a
+ * proposal in the one message between becoming known and its certification) is the exception:
+ * the family's wildcard is then its most specific expression, and the gateways refuse anything
+ * but the family's "not known", which would be false. Its query answers `upgrade = opt true`,
+ * and `http_request_update` answers it live; its answer went through consensus, so the gateways
+ * serve it unchecked, as the IC interface specification's HTTP gateway protocol says.
+ *
  * Every other request — pages outside the families, other methods, a certified path asked with
  * an answer-selecting parameter — is answered live under one wildcard route at `/` whose
  * expression is `no_certification`: the standard's way to say "this answer is not certified".
@@ -49,6 +56,7 @@ import {
   responseHash,
   encodedExprPath,
   encodeHashTree,
+  encodeHttpResponse,
   httpEntryPath,
   httpWitnessPaths,
   pathRequestOf,
@@ -102,12 +110,16 @@ export interface RouteRenderer {
    */
   readonly kind?: 'exact' | 'family' | 'live';
   /**
-   * Families only: whether the registry knows what `path` names now. A known id whose exact
-   * entry is not rendered yet (certification lags an update by one message) is answered live,
-   * uncertified — fresh on the raw domain, refused by the gateways until certified — never
-   * with the "not known" answer.
+   * Families only: what the registry knows of what `path` names now. `false`: nothing, so the
+   * family's certified "not known" answers it. `'answer'`: it is one of a known thing's own
+   * answers (a known proposal's summary, badge, attestations, feed or events); until that
+   * answer's entry is rendered (certification lags an update by one message, feeds by two) the
+   * family's wildcard is the most specific certified expression for it, so a query asks the
+   * gateway to upgrade to `http_request_update`, which answers live through consensus.
+   * `'known'`: it names a known thing but no answer of it (a mistyped sub-path): answered live
+   * under the root's expression. Neither of the last two ever gets "not known".
    */
-  knows?(path: string): boolean;
+  knows?(path: string): false | 'answer' | 'known';
   /**
    * Render changed paths in the next certification message, not in the one that saw the change:
    * for answers too costly to add to it (the event feeds: ~10 k instructions per byte to render
@@ -137,6 +149,13 @@ const [, FALLBACK_EXPRESSION_HEADER] = certifyResponse({
   response: { statusCode: 200, headers: [], body: new Uint8Array() },
 }).response.headers[0];
 const EMPTY = new Uint8Array(0);
+/** A query's answer asking the gateway to call `http_request_update` instead. */
+const UPGRADE_REPLY = encodeHttpResponse({
+  statusCode: 200,
+  headers: [],
+  body: EMPTY,
+  upgrade: true,
+});
 
 const STATE_KEY = Uint8Array.of(0x48);
 const queueKey = (seq: number) => {
@@ -324,11 +343,8 @@ export class CertifiedHttp {
   private familyScopes:
     { scope: string; renderer: RouteRenderer; segments: string[] }[] | undefined;
 
-  /**
-   * The stored answer of the most specific route family covering `path`, if rendered and the
-   * registry does not know what the path names.
-   */
-  private familyOf(path: string): { answer: ServedAnswer; bytes: Uint8Array } | undefined {
+  /** The most specific route family covering `path`, if any. */
+  private familyOf(path: string): { scope: string; renderer: RouteRenderer } | undefined {
     this.familyScopes ??= this.renderers
       .filter((r) => r.kind === 'family')
       .flatMap((renderer) =>
@@ -340,19 +356,30 @@ export class CertifiedHttp {
       )
       .sort((a, b) => b.segments.length - a.segments.length);
     const request = requestSegmentsOf(path);
-    const family = this.familyScopes.find((f) => wildcardCovers(f.segments, request));
-    if (family === undefined || family.renderer.knows?.(path) === true) return undefined;
-    const where = { wildcard: family.scope };
-    const bytes = this.store.get(answerKey(where));
-    return bytes === undefined ? undefined : { answer: servedAnswer(where, bytes), bytes };
+    return this.familyScopes.find((f) => wildcardCovers(f.segments, request));
+  }
+
+  /**
+   * Whether `http_request_update` answers this request: a GET of a path that names something
+   * the registry knows, below a route family. Its query asks for the upgrade only until the
+   * path's own entry is certified; accepting the update for every such path, certified or not,
+   * keeps a gateway's upgrade that crosses a certification from being refused.
+   */
+  answersUpdate(request: { method: string; url: string }): boolean {
+    const path = requestPathOf(request.url);
+    if (path === null || request.method !== 'GET') return false;
+    return this.familyOf(path)?.renderer.knows?.(path) === 'answer';
   }
 
   /**
    * The Candid reply of `http_request`. A GET of a certified path without answer-selecting
    * parameters: its certified answer. A path whose entry says `no_certification` (paging below
    * a family): `live()` under that entry, any method. A GET of a path in a route family without
-   * an entry of its own: the family's certified answer. Anything else: `live()` under the root's
-   * `no_certification` wildcard. `certificate` is `data_certificate()` (absent in updates).
+   * an entry of its own: the family's certified answer, unless the path names something known
+   * (`knows`): for one of its answers, a query asks for the upgrade and an update answers
+   * `live()`. Anything else:
+   * `live()` under the root's `no_certification` wildcard. `certificate` is `data_certificate()`
+   * (absent in updates).
    */
   serve(args: {
     request: { method: string; url: string };
@@ -380,12 +407,20 @@ export class CertifiedHttp {
       }
     } else if (path !== null && get) {
       const family = this.familyOf(path);
-      if (family !== undefined) {
-        return this.serveCertified(
-          { answer: family.answer, stored: family.bytes },
-          certificate,
-          () => httpWitnessPaths(family.answer.entry, request.url),
-        );
+      const known = family?.renderer.knows?.(path) ?? false;
+      if (known === 'answer') {
+        // Known, not certified yet: a query asks for the update (see the file's comment); the
+        // update itself (no certificate) answers live below.
+        if (certificate !== undefined) return UPGRADE_REPLY;
+      } else if (family !== undefined && known === false) {
+        const where = { wildcard: family.scope };
+        const bytes = this.store.get(answerKey(where));
+        if (bytes !== undefined) {
+          const answer = servedAnswer(where, bytes);
+          return this.serveCertified({ answer, stored: bytes }, certificate, () =>
+            httpWitnessPaths(answer.entry, request.url),
+          );
+        }
       }
     }
     return this.serveLive(args, {

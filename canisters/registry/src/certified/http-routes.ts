@@ -32,6 +32,10 @@ function idIn(path: string): bigint | null {
   return id < 2n ** 64n ? id : null;
 }
 
+/** The paths the renderers below give each known proposal an entry for (a sub-path's shape). */
+const OWN_ANSWER =
+  /^\/(?:api\/v1\/proposals\/\d+(?:\/attestations|\/events)?|proposals\/\d+\/feed\.atom|badge\/\d+\.svg)$/;
+
 const attestationsPath = (id: bigint) => `/api/v1/proposals/${id}/attestations`;
 /** A `live` path's render: only that it exists matters. */
 const LIVE: HttpResponseParts = { statusCode: 200, headers: [], body: new Uint8Array() };
@@ -112,7 +116,8 @@ export function registryRoutes(args: {
       },
       knows: (path) => {
         const id = idIn(path);
-        return id !== null && registry.tables.proposals.get(u64Key(id)) !== undefined;
+        if (id === null || registry.tables.proposals.get(u64Key(id)) === undefined) return false;
+        return OWN_ANSWER.test(path) ? 'answer' : 'known';
       },
     },
   ];

@@ -211,4 +211,23 @@ describe('encodeHttpResponse', () => {
       expect(hex(encodeHttpResponse({ statusCode, headers: asBytes, body }))).toBe(hex(expected));
     }
   });
+
+  it('writes `upgrade = opt true` as IDL.encode does, and nothing else changes', () => {
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    const body = new TextEncoder().encode('not yet certified');
+    const expected = encode(HttpResponse, {
+      status_code: 200,
+      headers: [['cache-control', 'no-store']],
+      body,
+      upgrade: [true],
+    });
+    const bytes = encodeHttpResponse({
+      statusCode: 200,
+      headers: [['cache-control', 'no-store']],
+      body,
+      upgrade: true,
+    });
+    expect(hex(bytes)).toBe(hex(expected));
+    expect(IDL.decode([HttpResponse], bytes)[0]).toMatchObject({ upgrade: [true] });
+  });
 });

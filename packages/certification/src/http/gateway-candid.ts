@@ -26,6 +26,8 @@ export interface GatewayReply {
   /** Values may be given as bytes already (e.g. `IC-Certificate`, written without a string). */
   headers: readonly (readonly [string, string | Uint8Array])[];
   body: Uint8Array;
+  /** Asks the gateway to call `http_request_update` instead (queries only). */
+  upgrade?: boolean;
 }
 
 /** Why bytes are not an `HttpRequest`; the canister rejects the call with it. */
@@ -401,6 +403,8 @@ export function encodeHttpResponse(reply: GatewayReply): Uint8Array {
       leb(reply.body.length, small);
       flush();
       parts.push(reply.body);
+    } else if (reply.upgrade === true) {
+      small.push(1, 1); // upgrade = opt true
     } else {
       small.push(0); // upgrade = null
     }

@@ -314,6 +314,12 @@ export interface HttpResponse {
   'upgrade' : [] | [boolean],
   'status_code' : number,
 }
+export interface HttpUpdateRequest {
+  'url' : string,
+  'method' : string,
+  'body' : Uint8Array,
+  'headers' : Array<HeaderField>,
+}
 export interface InclusionProof {
   'checkpoint' : Checkpoint,
   'leaf' : Uint8Array,
@@ -748,6 +754,11 @@ export interface _SERVICE {
    */
   'http_request' : ActorMethod<[HttpRequest], HttpResponse>,
   /**
+   * What http_request answers with `upgrade = opt true`: a known proposal's page in the one
+   * message before it is certified, answered live through consensus. Refused for other paths.
+   */
+  'http_request_update' : ActorMethod<[HttpUpdateRequest], HttpResponse>,
+  /**
    * Newest attestations first; pass `next_cursor` back for the next page.
    */
   'list_attestations' : ActorMethod<
@@ -1120,6 +1131,12 @@ export const HttpResponse = IDL.Record({
   'upgrade' : IDL.Opt(IDL.Bool),
   'status_code' : IDL.Nat16,
 });
+export const HttpUpdateRequest = IDL.Record({
+  'url' : IDL.Text,
+  'method' : IDL.Text,
+  'body' : IDL.Vec(IDL.Nat8),
+  'headers' : IDL.Vec(HeaderField),
+});
 export const ListAttestationsRequest = IDL.Record({
   'cursor' : IDL.Opt(IDL.Nat64),
   'verdict' : IDL.Opt(IDL.Text),
@@ -1238,6 +1255,7 @@ export const idlService: IDL.ServiceClass = IDL.Service({
       [],
     ),
   'http_request' : IDL.Func([HttpRequest], [HttpResponse], ['query']),
+  'http_request_update' : IDL.Func([HttpUpdateRequest], [HttpResponse], []),
   'list_attestations' : IDL.Func(
       [ListAttestationsRequest],
       [IDL.Variant({ 'Ok' : AttestationPage, 'Err' : RegistryError })],
@@ -1601,6 +1619,12 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
     'upgrade' : IDL.Opt(IDL.Bool),
     'status_code' : IDL.Nat16,
   });
+  const HttpUpdateRequest = IDL.Record({
+    'url' : IDL.Text,
+    'method' : IDL.Text,
+    'body' : IDL.Vec(IDL.Nat8),
+    'headers' : IDL.Vec(HeaderField),
+  });
   const ListAttestationsRequest = IDL.Record({
     'cursor' : IDL.Opt(IDL.Nat64),
     'verdict' : IDL.Opt(IDL.Text),
@@ -1719,6 +1743,7 @@ export const idlFactory: IDL.InterfaceFactory = ({ IDL }) => {
         [],
       ),
     'http_request' : IDL.Func([HttpRequest], [HttpResponse], ['query']),
+    'http_request_update' : IDL.Func([HttpUpdateRequest], [HttpResponse], []),
     'list_attestations' : IDL.Func(
         [ListAttestationsRequest],
         [IDL.Variant({ 'Ok' : AttestationPage, 'Err' : RegistryError })],
