@@ -557,6 +557,13 @@ export function printRenderReport(report: RenderReport, options: { trace?: boole
     console.log(
       `The renderer by thread (median): ${threads.map(([name, used]) => `${name} ${ms(used)}`).join(', ')}.`,
     );
+    // Why the budget is out of reach on a small machine: what is used beside the page's own
+    // renderer comes out of the same cores.
+    const budgetCpu = report.budgetMs * cores;
+    const beside = cpu.chromium + cpu.self;
+    console.log(
+      `The ${ms(report.budgetMs)} budget is ${ms(budgetCpu)} of CPU on ${cores} cores; Chromium's other processes and this process used ${ms(beside)} of it, which leaves the page's renderer ${ms(Math.max(0, budgetCpu - beside))} (it used ${ms(cpu.renderer)}).`,
+    );
   }
   console.log(
     `Verification alone (bench/harness: the same envelopes, the page's worker pool, no registry traffic): ${report.verificationAlone.map((v) => `${v.ok} in ${ms(v.wallMs)}, ${ms(v.cpuMs)} in ${v.workers} workers`).join('; ')}.`,
