@@ -377,9 +377,8 @@ export class CertifiedHttp {
    * a family): `live()` under that entry, any method. A GET of a path in a route family without
    * an entry of its own: the family's certified answer, unless the path names something known
    * (`knows`): for one of its answers, a query asks for the upgrade and an update answers
-   * `live()`. Anything else:
-   * `live()` under the root's `no_certification` wildcard. `certificate` is `data_certificate()`
-   * (absent in updates).
+   * `live()`. Anything else: `live()` under the root's `no_certification` wildcard.
+   * `certificate` is `data_certificate()` (absent in updates).
    */
   serve(args: {
     request: { method: string; url: string };
