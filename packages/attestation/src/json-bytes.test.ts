@@ -1,12 +1,12 @@
-// parseJsonBytes and parseJsonNative (the fast paths) may only accept what the general path
-// (strict UTF-8, then parseJson) accepts, with the same value; everything else they must leave
-// to the general path (undefined).
+// parseJsonBytes, parseJsonNative and parseDecodedJson (the fast paths) may only accept what the
+// general path (strict UTF-8, then parseJson) accepts, with the same value; everything else they
+// must leave to the general path (undefined).
 import { describe, expect, it } from 'vitest';
 import { base64Decode, decodeUtf8OrNull, utf8Encode } from './bytes';
 import { Rejection } from './errors';
 import { parseJson } from './json';
 import { parseJsonBytes } from './json-bytes';
-import { hasNativeJson, parseJsonNative } from './json-native';
+import { hasNativeJson, parseDecodedJson, parseJsonNative } from './json-native';
 import { seededRandom } from '../test/seeded';
 import { validVectors, invalidVectors } from '../test/vectors';
 
@@ -46,9 +46,16 @@ it('runs the native parser here (Node has a strict TextDecoder)', () => {
   expect(hasNativeJson()).toBe(true);
 });
 
+/** The general path's own decoding, then the engine's JSON.parse: what the canister runs. */
+const decodedThenNative: FastParser = (bytes, maxDepth) => {
+  const decoded = decodeUtf8OrNull(bytes);
+  return decoded === null ? undefined : parseDecodedJson(bytes, decoded, maxDepth);
+};
+
 describe.each([
   ['parseJsonBytes', parseJsonBytes],
   ['parseJsonNative', parseJsonNative],
+  ['parseDecodedJson', decodedThenNative],
 ] as const)('%s', (_name, parse: FastParser) => {
   it('parses what the format writes, as the general path does', () => {
     const documents = [

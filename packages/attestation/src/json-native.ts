@@ -63,13 +63,32 @@ export function hasNativeJson(): boolean {
 export function parseJsonNative(input: Uint8Array, maxDepth: number): JsonValue | undefined {
   const decoder = utf8Decoder();
   if (decoder === null) return undefined;
+  let text: string;
+  try {
+    text = decoder.decode(input);
+  } catch {
+    return undefined; // not UTF-8: the general path says where
+  }
+  return parseDecodedJson(input, text, maxDepth);
+}
+
+/**
+ * `parseJsonNative` for `input` already decoded into `text` by a decoder as strict as
+ * `decodeUtf8OrNull` (that one itself, where the engine has none: azle's QuickJS, whose
+ * `JSON.parse` is C while a parser in JavaScript runs in its interpreter).
+ */
+export function parseDecodedJson(
+  input: Uint8Array,
+  text: string,
+  maxDepth: number,
+): JsonValue | undefined {
   const members = countMembers(input, maxDepth);
   if (members < 0) return undefined;
   let value: JsonValue;
   try {
-    value = JSON.parse(decoder.decode(input)) as JsonValue;
+    value = JSON.parse(text) as JsonValue;
   } catch {
-    return undefined; // not UTF-8 or not JSON: the general path says which
+    return undefined; // not JSON: the general path says where
   }
   return membersOf(value) === members ? value : undefined;
 }
