@@ -241,10 +241,11 @@ function parseDocument(
   rootField: 'payload' | undefined,
   reader: JsonReader,
 ): unknown {
+  // Where the engine has a strict UTF-8 decoder, the native parse accepts everything
+  // parseJsonBytes does (it also gives up on `\u` escapes and on every error).
+  const native = reader === 'bytes' && hasNativeJson();
   if (reader === 'bytes') {
-    // Where the engine has a strict UTF-8 decoder, the native parse accepts everything
-    // parseJsonBytes does (it also gives up on `\u` escapes and on every error).
-    const value = hasNativeJson()
+    const value = native
       ? parseJsonNative(bytes, LIMITS.jsonDepth)
       : parseJsonBytes(bytes, LIMITS.jsonDepth);
     if (value !== undefined) return value;
@@ -255,11 +256,14 @@ function parseDocument(
       ? reject(FormatErrorCode.INVALID_UTF8, 'envelope is not well-formed UTF-8')
       : reject(FormatErrorCode.INVALID_UTF8, 'payload is not well-formed UTF-8', 'payload');
   }
-  // The engine's JSON.parse, made as strict as parseJson, where the text is decoded strictly:
-  // in the canister's interpreter it costs a fraction of parsing in JavaScript. parseJson then
-  // parses only what that refuses, to name the error.
-  const value = parseDecodedJson(bytes, text, LIMITS.jsonDepth);
-  if (value !== undefined) return value;
+  // The engine's JSON.parse, made as strict as parseJson, on the text decodeUtf8OrNull decoded
+  // (unless the native path above already refused these bytes): in the canister's interpreter it
+  // costs a fraction of parsing in JavaScript. parseJson then parses only what that refuses, to
+  // name the error.
+  if (!native) {
+    const value = parseDecodedJson(bytes, text, LIMITS.jsonDepth);
+    if (value !== undefined) return value;
+  }
   return parseJson(text, { rootField, maxDepth: LIMITS.jsonDepth });
 }
 
