@@ -7,7 +7,8 @@
  * (about 0.2 s each: the registry verifies every signature) are made once.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,8 +16,6 @@ import type { BrowserContext } from 'playwright-core';
 import { Cbor } from '@dfinity/agent';
 import { createRegistryClient } from '@repro-registry/client';
 import { identityFromPem, startLocalNetwork } from '@repro-registry/local-network';
-import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 
 import { deploy } from '@repro-registry/deploy';
 import { toListedAttestation } from '../src/lib/api/registry.api';

@@ -28,6 +28,16 @@ describe('HTTP gateway and CORS', () => {
     probeId = await installProbe(await createAgent(Ed25519KeyIdentity.generate()));
   });
 
+  /** A POST of an entry to the probe on its verified domain (its query asks for the upgrade). */
+  const postEntry = (path: string, entry: { key: string; value: string }) =>
+    httpRequest({
+      path,
+      method: 'POST',
+      host: `${probeId.toText()}.localhost`,
+      body: JSON.stringify(entry),
+      headers: { 'content-type': 'application/json' },
+    });
+
   it('serves an uncertified http_request only on <canister-id>.raw.localhost', async () => {
     const raw = await httpRequest({
       path: '/count',
@@ -56,13 +66,7 @@ describe('HTTP gateway and CORS', () => {
   });
 
   it('upgrades to http_request_update when the canister asks for it, and keeps the change', async () => {
-    const r = await httpRequest({
-      path: '/entries',
-      method: 'POST',
-      host: `${probeId.toText()}.localhost`,
-      body: JSON.stringify({ key: 'via-gateway', value: 'yes' }),
-      headers: { 'content-type': 'application/json' },
-    });
+    const r = await postEntry('/entries', { key: 'via-gateway', value: 'yes' });
     expect(r.status).toBe(201);
     expect(JSON.parse(r.body)).toEqual({ count: '1' });
     const agent = await createAgent();
@@ -70,13 +74,7 @@ describe('HTTP gateway and CORS', () => {
   });
 
   it('sends the upgrade as an ingress message: inspect_message may refuse it', async () => {
-    const r = await httpRequest({
-      path: '/entries?refuse',
-      method: 'POST',
-      host: `${probeId.toText()}.localhost`,
-      body: JSON.stringify({ key: 'refused', value: 'no' }),
-      headers: { 'content-type': 'application/json' },
-    });
+    const r = await postEntry('/entries?refuse', { key: 'refused', value: 'no' });
     expect(r.status).toBe(502);
     expect(r.body).toMatch(/^Replica Error: reject code \d, error code IC0\d+/);
     const agent = await createAgent();
